@@ -1,0 +1,41 @@
+"""Shared fixtures. Tests marked `postgres` run only on PostgreSQL (the CI run); `browser` only with chromium."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parent
+PACKS = REPO / "packs"
+
+
+def pytest_collection_modifyitems(config, items):
+    from django.conf import settings
+    from django.core.exceptions import ImproperlyConfigured
+
+    try:
+        on_postgres = settings.DATABASES["default"]["ENGINE"].endswith("postgresql")
+    except ImproperlyConfigured:  # `-p no:django` runs of the pure cores (rules, merkle)
+        on_postgres = False
+    has_chromium = shutil.which("chromium") is not None
+    for item in items:
+        if "postgres" in item.keywords and not on_postgres:
+            item.add_marker(
+                pytest.mark.skip(reason="PostgreSQL only: runs in the PostgreSQL pass of make test")
+            )
+        if "browser" in item.keywords and not has_chromium:
+            item.add_marker(pytest.mark.skip(reason="chromium is not installed"))
+
+
+@pytest.fixture
+def packs_root() -> Path:
+    return PACKS
+
+
+@pytest.fixture
+def demo_catalog(db):
+    from pamong.catalog import services
+
+    return services.load_packs(root=PACKS)

@@ -1,0 +1,69 @@
+"""The JSON API (django-ninja): OpenAPI 3 at /api/openapi.json, interactive docs at /api/docs.
+
+One error shape for every failure (CONVENTIONS §9): {"code": "...", "message": "...", "details": ...}.
+"""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse
+from ninja import NinjaAPI
+from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import ValidationError as NinjaValidationError
+
+from pamong.audit.api import router as audit_router
+from pamong.catalog.api import router as catalog_router
+from pamong.core.errors import ApplicationError
+
+api = NinjaAPI(
+    title="Pamong API",
+    version="1",
+    description=(
+        "API terbuka Pamong: katalog layanan, permohonan, keputusan, dan log audit.\n\n"
+        "Pamong open API: service catalog, applications, decisions and the audit log. "
+        'Every error has the shape {"code", "message", "details"}.'
+    ),
+    urls_namespace="api",
+    docs_url="/docs",
+    openapi_url="/openapi.json",
+)
+
+
+def _error(request: HttpRequest, status: int, code: str, message: str, details=None) -> HttpResponse:
+    body = {"code": code, "message": message}
+    if details is not None:
+        body["details"] = details
+    return api.create_response(request, body, status=status)
+
+
+@api.exception_handler(ApplicationError)
+def on_application_error(request: HttpRequest, exc: ApplicationError) -> HttpResponse:
+    return _error(request, exc.status, exc.code, str(exc.message), exc.details)
+
+
+@api.exception_handler(NinjaValidationError)
+def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> HttpResponse:
+    details = [
+        {"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg")} for e in exc.errors
+    ]
+    return _error(
+        request, 422, "invalid_input", "Data yang dikirim tidak valid. Periksa kolom yang disebut.", details
+    )
+
+
+@api.exception_handler(Http404)
+def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
+    return _error(request, 404, "not_found", "Tidak ditemukan.")
+
+
+@api.exception_handler(AuthenticationError)
+def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
+    return _error(request, 401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+
+
+@api.exception_handler(HttpError)
+def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    return _error(request, exc.status_code, "http_error", str(exc))
+
+
+api.add_router("/v1/services", catalog_router)
+api.add_router("/v1/audit", audit_router)

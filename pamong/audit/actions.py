@@ -1,0 +1,23 @@
+"""Every audited action, as a registered, namespaced constant (CONVENTIONS §5). `record_event` refuses others."""
+
+from __future__ import annotations
+
+from enum import StrEnum
+
+
+class Action(StrEnum):
+    CATALOG_SERVICE_LOADED = "catalog.service_loaded"
+    RULES_PUBLISHED = "rules.rule_set_published"
+    APPLICATION_SUBMITTED = "cases.application_submitted"
+    DECISION_RECORDED = "cases.decision_recorded"
+    DECISION_OVERRIDDEN = "cases.decision_overridden"
+    INFORMATION_REQUESTED = "cases.information_requested"
+    INFORMATION_PROVIDED = "cases.information_provided"
+    OBJECTION_FILED = "cases.objection_filed"
+    OBJECTION_DECIDED = "cases.objection_decided"
+    APPEAL_FILED = "cases.appeal_filed"
+    APPEAL_DECIDED = "cases.appeal_decided"
+    DEEMED_APPROVED = "cases.deemed_approved"
+    ROLE_CHANGED = "accounts.role_changed"
+    ACCOUNT_CREATED = "accounts.account_created"
+    PERSONAL_DATA_OPENED = "accounts.personal_data_opened"

@@ -1,0 +1,147 @@
+"""Writes to the audit log. `record_event` runs inside the caller's transaction (CONVENTIONS §5): a rolled-back
+action leaves no entry, a committed one always has one. Appends are serialised so the tree never forks."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from datetime import UTC, datetime
+from typing import Any
+
+from django.db import connection, transaction
+from django.db.models import Max
+
+from . import merkle, signing
+from .actions import Action
+from .models import AuditEntry, AuditNode, SignedTreeHead
+
+__all__ = ["Action", "record_event", "sign_tree_head"]
+
+# Arbitrary constant naming the audit-append advisory lock on PostgreSQL ("PAMONG" in ASCII).
+_POSTGRES_LOCK_KEY = 0x50414D4F4E47
+SYSTEM = "system"
+
+
+def canonical_json(value: Any) -> bytes:
+    return json.dumps(value, sort_keys=True, separators=(",", ":"), ensure_ascii=False, default=str).encode(
+        "utf-8"
+    )
+
+
+def actor_label(actor: Any) -> str:
+    """A stable, non-personal reference to who acted: "user:<id>", or "system" for jobs and automation."""
+    if actor is None:
+        return SYSTEM
+    if isinstance(actor, str):
+        return actor
+    return f"user:{actor.pk}"
+
+
+def record_event(
+    *, actor: Any, action: Action, subject: str, data: dict[str, Any] | None = None
+) -> AuditEntry:
+    if not isinstance(action, Action):
+        raise ValueError(f"unregistered audit action: {action!r}")
+    payload = data or {}
+    with transaction.atomic():
+        _lock_log()
+        index = _next_index()
+        created_at = datetime.now(UTC)
+        public = {
+            "v": 1,
+            "index": index,
+            "time": created_at.isoformat(timespec="microseconds").replace("+00:00", "Z"),
+            "actor": actor_label(actor),
+            "action": action.value,
+            "subject": subject,
+            "data_sha256": hashlib.sha256(canonical_json(payload)).hexdigest(),
+        }
+        entry_bytes = canonical_json(public)
+        leaf = merkle.leaf_hash(entry_bytes)
+        entry = AuditEntry.objects.create(
+            index=index,
+            created_at=created_at,
+            actor=public["actor"],
+            action=action.value,
+            subject=subject,
+            entry=entry_bytes.decode("utf-8"),
+            leaf_hash=leaf,
+            data=json.loads(canonical_json(payload)),
+        )
+        _store_completed_subtrees(index, leaf)
+    return entry
+
+
+def _lock_log() -> None:
+    # SQLite: every transaction begins IMMEDIATE (settings), so it already holds the single write lock.
+    if connection.vendor == "postgresql":
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_xact_lock(%s)", [_POSTGRES_LOCK_KEY])
+
+
+def _next_index() -> int:
+    last = AuditEntry.objects.aggregate(last=Max("index"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _store_completed_subtrees(index: int, leaf: bytes) -> None:
+    """Appending leaf `index` completes one perfect subtree per trailing 1-bit of `index`: store each."""
+    level, position, node = 0, index, leaf
+    new_nodes = []
+    while position % 2 == 1:
+        left = stored_node(level, position - 1)
+        node = merkle.node_hash(left, node)
+        level, position = level + 1, position // 2
+        new_nodes.append(AuditNode(level=level, position=position, hash=node))
+    if new_nodes:
+        AuditNode.objects.bulk_create(new_nodes)
+
+
+def stored_node(level: int, position: int) -> bytes:
+    """Hash of the perfect subtree of 2**level leaves starting at leaf position * 2**level."""
+    if level == 0:
+        return bytes(AuditEntry.objects.values_list("leaf_hash", flat=True).get(index=position))
+    return bytes(AuditNode.objects.values_list("hash", flat=True).get(level=level, position=position))
+
+
+def tree_size() -> int:
+    return _next_index()
+
+
+def root_hash(size: int) -> bytes:
+    return merkle.subtree_root(0, size, stored_node)
+
+
+def sign_tree_head(*, actor: Any = None) -> SignedTreeHead:
+    """Sign the current tree head. Runs under the append lock so the head matches a real prefix of the log."""
+    with transaction.atomic():
+        _lock_log()
+        size = tree_size()
+        root = root_hash(size)
+        now = datetime.now(UTC)
+        timestamp_ms = int(now.timestamp() * 1000)
+        signature = signing.sign(signing.tree_head_message(size, root, timestamp_ms))
+        head = SignedTreeHead.objects.create(
+            tree_size=size,
+            root_hash=root,
+            timestamp=datetime.fromtimestamp(timestamp_ms / 1000, UTC),
+            key_id=signing.key_id(),
+            signature=signature,
+        )
+    return head
+
+
+def current_tree_head() -> SignedTreeHead:
+    """The latest signed tree head, signing a new one first if the log has grown since (so it covers every entry)."""
+    head = SignedTreeHead.objects.order_by("-tree_size", "-timestamp").first()
+    if head is None or head.tree_size < tree_size():
+        head = sign_tree_head()
+    return head
+
+
+def build_receipt(*, index: int) -> dict:
+    """A receipt for entry `index` against the current tree head, verifiable offline (pamong.audit.receipt)."""
+    from . import selectors
+
+    found = selectors.entry_with_proof(index=index, tree_head=current_tree_head())
+    return selectors.receipt_dict(found)

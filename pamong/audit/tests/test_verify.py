@@ -1,0 +1,87 @@
+"""`pamong audit verify` detects tampering (changed, deleted, reordered entries) and names the index."""
+
+from __future__ import annotations
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from pamong.audit import services
+from pamong.audit.models import AuditEntry, AuditNode, SignedTreeHead
+from pamong.audit.tests.factories import append_events
+from pamong.audit.verification import verify_log
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def signed_log():
+    append_events(10)
+    services.sign_tree_head()
+    append_events(6)
+    services.sign_tree_head()
+
+
+def run_verify() -> str:
+    with pytest.raises(CommandError) as raised:
+        call_command("audit_verify")
+    return str(raised.value)
+
+
+def test_an_untouched_log_verifies(signed_log, capsys):
+    call_command("audit_verify")
+    assert "audit log OK: 16 entries, 2 signed tree heads consistent" in capsys.readouterr().out
+
+
+def test_changed_entry_is_named(signed_log):
+    entry = AuditEntry.objects.get(index=7)
+    AuditEntry.objects.filter(index=7).update(entry=entry.entry.replace("test:subject", "test:subjekt"))
+    assert "first bad entry: #7" in run_verify()
+    assert verify_log().problems[0] == "entry #7 does not match its leaf hash (content changed)"
+
+
+def test_changed_entry_with_recomputed_leaf_hash_is_still_caught(signed_log):
+    from pamong.audit import merkle
+
+    entry = AuditEntry.objects.get(index=3)
+    forged = entry.entry.replace("test:subject", "test:subjekt")
+    AuditEntry.objects.filter(index=3).update(entry=forged, leaf_hash=merkle.leaf_hash(forged.encode()))
+    report = verify_log()
+    assert report.first_bad_index == 2  # the first subtree that no longer matches: entries #2..#3
+    assert "stored subtree hash (1, 1) over entries #2.. does not match" in report.problems
+    assert "tree head of size 10 does not match entries #0.." in report.problems
+
+
+def test_changed_private_data_is_caught(signed_log):
+    AuditEntry.objects.filter(index=4).update(data={"n": 400})
+    assert "first bad entry: #4" in run_verify()
+
+
+def test_deleted_entry_is_named(signed_log):
+    AuditEntry.objects.filter(index=12).delete()
+    assert "first bad entry: #12" in run_verify()
+    assert verify_log().problems[0] == "entry #12 is missing (the next stored entry is #13)"
+
+
+def test_deleted_last_entry_is_caught_by_the_tree_head(signed_log):
+    AuditEntry.objects.filter(index=15).delete()
+    assert "first bad entry: #15" in run_verify()
+
+
+def test_reordered_entries_are_named(signed_log):
+    first, second = AuditEntry.objects.get(index=5), AuditEntry.objects.get(index=9)
+    AuditEntry.objects.filter(index=5).update(
+        entry=second.entry, leaf_hash=second.leaf_hash, data=second.data
+    )
+    AuditEntry.objects.filter(index=9).update(entry=first.entry, leaf_hash=first.leaf_hash, data=first.data)
+    assert "first bad entry: #5" in run_verify()
+    assert verify_log().problems[0] == "entry #5 holds the content of entry #9 (reordered)"
+
+
+def test_forged_tree_head_signature_is_caught(signed_log):
+    SignedTreeHead.objects.filter(tree_size=10).update(signature=b"\x00" * 64)
+    assert "tree head of size 10 has an invalid signature" in verify_log().problems
+
+
+def test_tampered_subtree_hash_is_caught(signed_log):
+    AuditNode.objects.filter(level=2, position=1).update(hash=b"\x11" * 32)
+    assert "first bad entry: #4" in run_verify()

@@ -1,0 +1,124 @@
+"""`pamong audit verify`: recompute every leaf, every stored subtree hash and every signed tree head.
+
+One streaming pass over the log (O(n) hashes, O(n) memory only for the recomputed inner nodes), naming the
+first entry that does not match. Used by the command and by tests; reads only.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from dataclasses import dataclass, field
+
+from . import merkle, signing
+from .models import AuditEntry, AuditNode, SignedTreeHead
+from .services import canonical_json
+
+CHUNK = 5000
+
+
+@dataclass
+class VerifyReport:
+    size: int = 0
+    tree_heads: int = 0
+    problems: list[str] = field(default_factory=list)
+    first_bad_index: int | None = None
+    _named_by_entry: bool = False
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+    def flag(self, index: int | None, message: str, *, derived: bool = False) -> None:
+        """Record a problem. A `derived` one (a subtree or tree head that no longer matches) names an index
+        only when no entry itself was found bad: the bad entry is the cause, the mismatches its echo."""
+        self.problems.append(message)
+        if index is None or (derived and self.first_bad_index is not None):
+            return
+        if derived or not self._named_by_entry or index < self.first_bad_index:
+            self.first_bad_index = index
+            self._named_by_entry = not derived
+
+
+def verify_log() -> VerifyReport:
+    report = VerifyReport()
+    heads = list(SignedTreeHead.objects.order_by("tree_size", "timestamp"))
+    report.tree_heads = len(heads)
+    wanted_sizes = {head.tree_size for head in heads}
+    roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT} if 0 in wanted_sizes else {}
+    tree = merkle.CompactRange()
+    inner: list[list[bytes]] = []  # recomputed perfect subtrees, per level (level 1 first)
+    rows = AuditEntry.objects.order_by("index").values_list("index", "entry", "leaf_hash", "data")
+    for index, entry, stored_leaf, data in rows.iterator(chunk_size=CHUNK):
+        expected = tree.size
+        if index != expected:
+            report.flag(expected, f"entry #{expected} is missing (the next stored entry is #{index})")
+            break
+        leaf = _check_entry(report, index, entry, bytes(stored_leaf), data)
+        for level, _position, node in tree.append(leaf)[1:]:
+            if len(inner) < level:
+                inner.append([])
+            inner[level - 1].append(node)
+        if tree.size in wanted_sizes:
+            roots[tree.size] = tree.root()
+    report.size = tree.size
+    _check_nodes(report, inner)
+    _check_tree_heads(report, heads, roots)
+    return report
+
+
+def _check_entry(report: VerifyReport, index: int, entry: str, stored_leaf: bytes, data) -> bytes:
+    raw = entry.encode("utf-8")
+    leaf = merkle.leaf_hash(raw)
+    try:
+        public = json.loads(entry)
+    except ValueError:
+        report.flag(index, f"entry #{index} is not valid JSON")
+        return leaf
+    if public.get("index") != index:
+        report.flag(index, f"entry #{index} holds the content of entry #{public.get('index')} (reordered)")
+    if canonical_json(public) != raw:
+        report.flag(index, f"entry #{index} is not in canonical form (edited by hand?)")
+    if leaf != stored_leaf:
+        report.flag(index, f"entry #{index} does not match its leaf hash (content changed)")
+    if hashlib.sha256(canonical_json(data)).hexdigest() != public.get("data_sha256"):
+        report.flag(index, f"entry #{index}: its private data does not match the digest in the entry")
+    return leaf
+
+
+def _check_nodes(report: VerifyReport, inner: list[list[bytes]]) -> None:
+    stored = AuditNode.objects.order_by("level", "position").values_list("level", "position", "hash")
+    count = 0
+    for level, position, node in stored.iterator(chunk_size=CHUNK):
+        count += 1
+        recomputed = (
+            inner[level - 1][position] if level <= len(inner) and position < len(inner[level - 1]) else None
+        )
+        if recomputed != bytes(node):
+            first = position << level
+            message = f"stored subtree hash ({level}, {position}) over entries #{first}.. does not match"
+            report.flag(first, message, derived=True)
+    expected = sum(len(nodes) for nodes in inner)
+    if count != expected:
+        report.flag(None, f"{count} stored subtree hashes, expected {expected}")
+
+
+def _check_tree_heads(report: VerifyReport, heads: list[SignedTreeHead], roots: dict[int, bytes]) -> None:
+    public_key, key_id = signing.public_key_bytes(), signing.key_id()
+    previous = 0
+    for head in heads:
+        message = signing.tree_head_message(
+            head.tree_size, bytes(head.root_hash), int(head.timestamp.timestamp() * 1000)
+        )
+        if head.key_id != key_id:
+            report.flag(None, f"tree head of size {head.tree_size} is signed with unknown key {head.key_id}")
+        elif not signing.verify(public_key, bytes(head.signature), message):
+            report.flag(None, f"tree head of size {head.tree_size} has an invalid signature")
+        if head.tree_size > report.size:
+            message = f"tree head of size {head.tree_size} covers entries #{report.size}.. that the log no longer has"
+            report.flag(report.size, message)
+        elif roots.get(head.tree_size) != bytes(head.root_hash):
+            message = f"tree head of size {head.tree_size} does not match entries #{previous}.."
+            report.flag(previous, message, derived=True)
+        else:
+            previous = head.tree_size

@@ -1,0 +1,39 @@
+"""Reads of the catalog."""
+
+from __future__ import annotations
+
+from django.db.models import Q, QuerySet
+
+from pamong.core.errors import NotFound
+
+from . import search
+from .models import Agency, Service
+
+
+def agency_list() -> QuerySet[Agency]:
+    return Agency.objects.order_by("name")
+
+
+def service_list(*, query: str = "", agency: str = "") -> list[Service]:
+    """Services matching every filter; with a query, ranked by how many of its root words they contain."""
+    services = Service.objects.select_related("agency").order_by("name")
+    if agency:
+        services = services.filter(agency__slug=agency)
+    if not query.strip():
+        return list(services)
+    roots = search.stems(query)
+    if not roots:
+        return []
+    matching = Q()
+    for root in roots:
+        matching |= Q(search_terms__contains=f" {root} ")
+    ranked = [(search.score(roots, service.search_terms), service) for service in services.filter(matching)]
+    ranked.sort(key=lambda pair: (-pair[0], pair[1].name))
+    return [service for _, service in ranked]
+
+
+def service_get(*, slug: str) -> Service:
+    service = Service.objects.select_related("agency").filter(slug=slug).first()
+    if service is None:
+        raise NotFound(f"Layanan '{slug}' tidak ditemukan.", code="service_not_found")
+    return service

@@ -1,0 +1,167 @@
+"""Pack validation: every problem names file, line and field, and an invalid pack set loads nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+
+from pamong.audit.models import AuditEntry
+from pamong.catalog import services
+from pamong.catalog.models import Agency, Service
+from pamong.catalog.packs import PackInvalid, read_pack_set
+
+
+@pytest.fixture
+def packs_copy(tmp_path: Path, packs_root: Path) -> Path:
+    root = tmp_path / "packs"
+    shutil.copytree(packs_root, root, ignore=shutil.ignore_patterns("rules"))
+    return root
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"fixture text not found: {old!r}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def problems_of(root: Path) -> list[str]:
+    return [str(problem) for problem in read_pack_set(root).problems]
+
+
+def line_of(path: Path, needle: str) -> int:
+    return next(n for n, line in enumerate(path.read_text().splitlines(), start=1) if needle in line)
+
+
+def test_the_shipped_packs_are_valid(packs_root):
+    pack_set = read_pack_set(packs_root)
+    assert pack_set.problems == []
+    assert len(pack_set.packs) >= 6
+    assert len({pack.service.agency for pack in pack_set.packs}) >= 3
+
+
+def test_missing_field(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(
+        path,
+        "product: Surat Keterangan Tidak Mampu bertanda tangan elektronik dan kode QR, berlaku 6 bulan\n",
+        "",
+    )
+    assert problems_of(packs_copy) == ["packs/sktm/service.yaml:1: product: field required"]
+
+
+def test_wrong_type_names_line_and_field(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(path, "completion_days: 1", "completion_days: satu")
+    line = line_of(path, "completion_days: satu")
+    assert problems_of(packs_copy) == [
+        f"packs/sktm/service.yaml:{line}: completion_days: Input should be a valid integer"
+    ]
+
+
+def test_nested_wrong_type_points_at_the_nested_line(packs_copy):
+    path = packs_copy / "bansos-pkh" / "service.yaml"
+    edit(path, "    type: integer\n    min: 1", "    type: number\n    min: 1")
+    line = line_of(path, "type: number")
+    [problem] = problems_of(packs_copy)
+    assert problem.startswith(f"packs/bansos-pkh/service.yaml:{line}: form.0.type: Input should be 'text'")
+
+
+def test_unknown_agency(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(path, "agency: kelurahan-cihapit", "agency: kelurahan-antah-berantah")
+    assert problems_of(packs_copy) == [
+        "packs/sktm/service.yaml:2: agency: unknown agency 'kelurahan-antah-berantah' (known: "
+        "dinsos-kota-bandung, disdukcapil-kota-bandung, dpmptsp-kota-bandung, kelurahan-cihapit)"
+    ]
+
+
+def test_duplicate_slug(packs_copy):
+    shutil.copytree(packs_copy / "sktm", packs_copy / "sktm-lama")
+    assert problems_of(packs_copy) == [
+        "packs/sktm-lama/service.yaml:1: slug: duplicate slug 'sktm': already used by packs/sktm/service.yaml"
+    ]
+
+
+def test_duplicate_agency_slug(packs_copy):
+    path = packs_copy / "agencies.yaml"
+    edit(path, "  - slug: kelurahan-cihapit", "  - slug: dinsos-kota-bandung")
+    line = line_of(path, "slug: dinsos-kota-bandung")  # the first is the original; the duplicate comes later
+    second = next(
+        n
+        for n, text in enumerate(path.read_text().splitlines(), start=1)
+        if "slug: dinsos-kota-bandung" in text and n != line
+    )
+    assert problems_of(packs_copy)[0] == (
+        f"packs/agencies.yaml:{second}: agencies.3.slug: duplicate slug 'dinsos-kota-bandung'"
+    )
+
+
+def test_bad_yaml(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(path, "fee: 0\n", "fee: [0\n")
+    [problem] = problems_of(packs_copy)
+    assert problem.startswith("packs/sktm/service.yaml:")
+    assert "invalid YAML" in problem
+
+
+def test_duplicate_yaml_key(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(path, "fee: 0\n", "fee: 0\nfee: 5000\n")
+    line = line_of(path, "fee: 5000")
+    assert problems_of(packs_copy) == [f"packs/sktm/service.yaml:{line}: invalid YAML: duplicate key 'fee'"]
+
+
+def test_unknown_field_is_reported(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(path, "fee: 0\n", "fee: 0\nbiaya: 0\n")
+    line = line_of(path, "biaya: 0")
+    assert problems_of(packs_copy) == [
+        f"packs/sktm/service.yaml:{line}: biaya: unknown field (check the spelling against docs/packs.md)"
+    ]
+
+
+def test_all_problems_are_reported_at_once(packs_copy):
+    edit(packs_copy / "sktm" / "service.yaml", "impact_level: 2", "impact_level: 7")
+    edit(packs_copy / "nib-risiko-rendah" / "service.yaml", "fee: 0", "fee: -5")
+    problems = problems_of(packs_copy)
+    assert len(problems) == 2
+    assert any("impact_level: Input should be less than or equal to 4" in p for p in problems)
+    assert any("fee: Input should be greater than or equal to 0" in p for p in problems)
+
+
+@pytest.mark.django_db
+def test_an_invalid_pack_set_loads_nothing(packs_copy):
+    edit(packs_copy / "sktm" / "service.yaml", "agency: kelurahan-cihapit", "agency: nowhere")
+    with pytest.raises(PackInvalid) as raised:
+        services.load_packs(root=packs_copy)
+    assert "unknown agency 'nowhere'" in str(raised.value)
+    assert Service.objects.count() == 0
+    assert Agency.objects.count() == 0
+    assert AuditEntry.objects.count() == 0
+
+
+@pytest.mark.django_db
+def test_loading_twice_changes_nothing_the_second_time(packs_root):
+    first = services.load_packs(root=packs_root)
+    entries = AuditEntry.objects.count()
+    second = services.load_packs(root=packs_root)
+    assert len(first.created) == Service.objects.count() >= 6
+    assert second.created == [] and second.updated == []
+    assert AuditEntry.objects.count() == entries
+
+
+@pytest.mark.django_db
+def test_a_changed_pack_updates_its_service_and_is_audited(packs_copy):
+    services.load_packs(root=packs_copy)
+    edit(packs_copy / "sktm" / "service.yaml", "completion_days: 1", "completion_days: 2")
+    report = services.load_packs(root=packs_copy)
+    assert report.updated == ["sktm"]
+    assert Service.objects.get(slug="sktm").completion_days == 2
+    last = AuditEntry.objects.order_by("-index").first()
+    assert (last.action, last.subject, last.data["outcome"]) == (
+        "catalog.service_loaded",
+        "catalog.service:sktm",
+        "updated",
+    )

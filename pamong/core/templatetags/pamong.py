@@ -1,0 +1,27 @@
+"""Template helpers: the user's language picks the English text where a pack gives one."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import template
+from django.utils.translation import get_language
+
+register = template.Library()
+
+
+@register.simple_tag
+def loc(obj: Any, field: str) -> str:
+    """`{% loc service "name" %}`: `name_en` when the page is in English and it exists, else `name`."""
+    if (get_language() or "id").startswith("en"):
+        english = obj.get(f"{field}_en") if isinstance(obj, dict) else getattr(obj, f"{field}_en", "")
+        if english:
+            return english
+    return obj.get(field, "") if isinstance(obj, dict) else getattr(obj, field, "")
+
+
+@register.filter
+def rupiah(amount: int | None) -> str:
+    from pamong.core.formatting import format_rupiah
+
+    return format_rupiah(amount)

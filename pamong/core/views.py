@@ -1,0 +1,23 @@
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+
+from pamong.catalog import selectors as catalog
+
+
+def home(request: HttpRequest) -> HttpResponse:
+    return render(
+        request, "core/home.html", {"services": catalog.service_list()[:6], "agencies": catalog.agency_list()}
+    )
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    if request.path.startswith("/api/"):
+        from django.http import JsonResponse
+
+        return JsonResponse({"code": "not_found", "message": "Tidak ditemukan."}, status=404)
+    return render(request, "core/404.html", status=404)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    # Never a traceback to a user; the error is logged by Django.
+    return render(request, "core/500.html", status=500)

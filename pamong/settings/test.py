@@ -1,0 +1,21 @@
+"""Tests: SQLite by default; PostgreSQL when PAMONG_TEST_POSTGRES or CI selects it (scripts/run_tests.py)."""
+
+import os
+
+from .base import *  # noqa: F403
+from .base import database_config
+
+DEBUG = False
+DATABASES = {"default": database_config(os.environ.get("PAMONG_TEST_DATABASE_URL"))}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    # A file (not :memory:) so that threads and WAL behave as in production.
+    DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
+PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]  # speed: tests hash many passwords
+EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
+HUEY = {"huey_class": "huey.MemoryHuey", "name": "pamong-test", "immediate": True}
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
+    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+}
+LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
+PAMONG_ENVIRONMENT = "test"

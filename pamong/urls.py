@@ -1,0 +1,18 @@
+from django.contrib import admin
+from django.urls import include, path
+
+from pamong.api import api
+from pamong.catalog import views as catalog_views
+from pamong.core import views as core_views
+
+urlpatterns = [
+    path("", core_views.home, name="home"),
+    path("layanan/", catalog_views.service_list, name="service-list"),
+    path("layanan/<slug:slug>/", catalog_views.service_detail, name="service-detail"),
+    path("i18n/", include("django.conf.urls.i18n")),
+    path("api/", api.urls),
+    path("admin/", admin.site.urls),
+]
+
+handler404 = "pamong.core.views.not_found"
+handler500 = "pamong.core.views.server_error"

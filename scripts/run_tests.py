@@ -1,0 +1,41 @@
+"""Run the whole test suite on SQLite, then again on PostgreSQL when CI=true or PAMONG_TEST_POSTGRES is set.
+
+Any failing run fails the whole command; pytest's "no tests collected" (exit 5) counts as a failure too.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+POSTGRES_URL = os.environ.get("PAMONG_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+
+
+def truthy(name: str) -> bool:
+    return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
+
+
+def run(label: str, extra_env: dict[str, str]) -> int:
+    print(f"\n=== test suite on {label} ===", flush=True)
+    env = {**os.environ, **extra_env}
+    return subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], env=env)
+
+
+def main() -> int:
+    if not shutil.which("chromium"):
+        print(
+            "chromium is not installed: browser tests will be skipped (run scripts/install_system_packages.sh)"
+        )
+    results = {"SQLite": run("SQLite", {"PAMONG_TEST_DATABASE_URL": ""})}
+    if truthy("CI") or truthy("PAMONG_TEST_POSTGRES"):
+        results["PostgreSQL"] = run("PostgreSQL", {"PAMONG_TEST_DATABASE_URL": POSTGRES_URL})
+    failed = [label for label, code in results.items() if code != 0]
+    for label, code in results.items():
+        print(f"{label}: {'passed' if code == 0 else f'FAILED (pytest exit {code})'}")
+    return 1 if failed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

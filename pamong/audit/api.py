@@ -61,7 +61,9 @@ def get_entry(request: HttpRequest, index: int) -> dict:
     return services.build_receipt(index=index)
 
 
-@router.get("/consistency", response={200: ConsistencyOut, 422: ErrorOut}, summary="Consistency proof between sizes")
+@router.get(
+    "/consistency", response={200: ConsistencyOut, 422: ErrorOut}, summary="Consistency proof between sizes"
+)
 def get_consistency(request: HttpRequest, sizes: Query[ConsistencyIn]) -> dict:
     old_root, new_root, proof = selectors.consistency(old_size=sizes.from_, new_size=sizes.to)
     return {

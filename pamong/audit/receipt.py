@@ -48,7 +48,9 @@ def verify_receipt(receipt: dict[str, Any], *, trusted_public_key: str | None = 
     if trusted_public_key is not None and base64.b64decode(trusted_public_key) != public_key:
         problems.append("the tree head is signed by a key other than the trusted one")
     try:
-        Ed25519PublicKey.from_public_bytes(public_key).verify(signature, tree_head_message(size, root, timestamp))
+        Ed25519PublicKey.from_public_bytes(public_key).verify(
+            signature, tree_head_message(size, root, timestamp)
+        )
     except (InvalidSignature, ValueError):
         problems.append("the tree head signature is invalid")
     if not merkle.verify_inclusion(leaf, index, size, proof, root):

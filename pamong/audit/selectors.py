@@ -54,7 +54,6 @@ def consistency(*, old_size: int, new_size: int) -> tuple[bytes, bytes, list[byt
     return root_hash(old_size), root_hash(new_size), proof
 
 
-
 def tree_head_dict(head: SignedTreeHead) -> dict:
     """A signed tree head as published: hex root, millisecond timestamp, base64 key and signature."""
     return {

@@ -14,10 +14,6 @@ from .receipt import tree_head_message
 
 __all__ = ["key_id", "public_key_bytes", "sign", "tree_head_message", "verify"]
 
-from .receipt import tree_head_message
-
-__all__ = ["key_id", "public_key_bytes", "sign", "tree_head_message", "verify"]
-
 
 class SigningKeyError(Exception):
     pass

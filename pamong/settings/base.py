@@ -13,6 +13,7 @@ BASE_DIR = Path(__file__).resolve().parent.parent.parent
 load_dotenv(BASE_DIR / ".env")
 
 VAR_DIR = Path(os.environ.get("PAMONG_VAR_DIR", BASE_DIR / "var"))
+VAR_DIR.mkdir(parents=True, exist_ok=True)  # the SQLite database, job queue and development keys live here
 PACKS_DIR = Path(os.environ.get("PAMONG_PACKS_DIR", BASE_DIR / "packs"))
 
 

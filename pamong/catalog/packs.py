@@ -249,6 +249,7 @@ def read_service(
         message = f"unknown agency '{spec.agency}' (known: {known})"
         problems.append(PackProblem(display, _line_for(lines, ("agency",)), "agency", message))
     problems += _form_problems(spec, display, lines)
+    problems += _rule_problems(directory, root, spec)
     if problems:
         return None, problems
     slug_line = _line_for(lines, ("slug",))
@@ -272,6 +273,40 @@ def _form_problems(spec: ServiceSpec, display: str, lines: dict[Path_, int]) -> 
                 PackProblem(display, line, f"form.{index}.choices", "a choice field needs choices")
             )
     return problems
+
+
+def _rule_problems(directory: Path, root: Path, spec: ServiceSpec) -> list[PackProblem]:
+    """Every rule-set version must load; versions must not overlap or leave gaps; form facts must be form fields."""
+    from pamong.rules import RuleError, check_versions, load_rule_set
+
+    rules_dir = directory / "rules"
+    if not rules_dir.is_dir():
+        return []
+    problems, rule_sets = [], []
+    for path in sorted(rules_dir.glob("*.yaml")):
+        try:
+            rule_sets.append(load_rule_set(path))
+        except RuleError as exc:
+            problems.append(_from_rule_error(exc, path, root))
+    problems += [_from_rule_error(exc, rules_dir, root) for exc in check_versions(rule_sets)]
+    fields = {form_field.name for form_field in spec.form}
+    for rule_set in rule_sets:
+        display = _display(Path(rule_set.source_file), root) if rule_set.source_file else _display(rules_dir, root)
+        for fact in rule_set.facts.values():
+            if fact.source == "form" and fact.name not in fields:
+                message = f"fact '{fact.name}' comes from the form, but service.yaml has no form field of that name"
+                problems.append(PackProblem(display, fact.line, f"facts.{fact.name}", message))
+        if rule_set.service != spec.slug:
+            message = f"rule set is for service '{rule_set.service}', not '{spec.slug}'"
+            problems.append(PackProblem(display, 1, "service", message))
+    return problems
+
+
+def _from_rule_error(exc: Exception, path: Path, root: Path) -> PackProblem:
+    file = getattr(exc, "file", None)
+    display = _display(Path(file), root) if file and Path(file).is_absolute() else (file or _display(path, root))
+    who = f"{exc.subject} '{exc.rule_id}'" if getattr(exc, "rule_id", None) else (getattr(exc, "field", "") or "")
+    return PackProblem(display, getattr(exc, "line", None) or 1, who, exc.message)
 
 
 def _hash(spec: BaseModel) -> str:

@@ -1,10 +1,19 @@
-"""Indonesian formatting used on pages. The rules engine has its own copy-free helpers in
-pamong.rules.formatting; this module re-exports them so pages and explanations format alike."""
+"""Indonesian formatting for pages and messages: the rules engine's helpers (pamong.rules.formatting), so a page,
+a notification and a rule explanation write Rp1.250.000 and 5 Januari 2026 the same way."""
 
 from __future__ import annotations
 
+import datetime as dt
+
+from pamong.rules.formatting import format_date as _format_date
+from pamong.rules.formatting import format_rupiah as _format_rupiah
+
 
 def format_rupiah(amount: int | None) -> str:
-    if amount is None:
+    return "-" if amount is None else _format_rupiah(amount)
+
+
+def format_date(day: dt.date | dt.datetime | None) -> str:
+    if day is None:
         return "-"
-    return "Rp" + f"{int(amount):,}".replace(",", ".")
+    return _format_date(day.date() if isinstance(day, dt.datetime) else day)

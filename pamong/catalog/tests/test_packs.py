@@ -16,7 +16,7 @@ from pamong.catalog.packs import PackInvalid, read_pack_set
 @pytest.fixture
 def packs_copy(tmp_path: Path, packs_root: Path) -> Path:
     root = tmp_path / "packs"
-    shutil.copytree(packs_root, root, ignore=shutil.ignore_patterns("rules"))
+    shutil.copytree(packs_root, root)
     return root
 
 
@@ -65,7 +65,7 @@ def test_nested_wrong_type_points_at_the_nested_line(packs_copy):
     edit(path, "    type: integer\n    min: 1", "    type: number\n    min: 1")
     line = line_of(path, "type: number")
     [problem] = problems_of(packs_copy)
-    assert problem.startswith(f"packs/bansos-pkh/service.yaml:{line}: form.0.type: Input should be 'text'")
+    assert problem.startswith(f"packs/bansos-pkh/service.yaml:{line}: form.1.type: Input should be 'text'")
 
 
 def test_unknown_agency(packs_copy):
@@ -165,3 +165,32 @@ def test_a_changed_pack_updates_its_service_and_is_audited(packs_copy):
         "catalog.service:sktm",
         "updated",
     )
+
+
+def test_a_broken_rule_is_reported_with_file_line_and_rule(packs_copy):
+    path = packs_copy / "sktm" / "rules" / "2026-01.yaml"
+    edit(path, "require: has_rt_rw_letter", "require: has_rt_rw_leter")
+    line = line_of(path, "require: has_rt_rw_leter")
+    [problem] = problems_of(packs_copy)
+    assert problem.startswith(f"packs/sktm/rules/2026-01.yaml:{line}: rule ")
+    assert "unknown name 'has_rt_rw_leter'" in problem
+
+
+def test_a_form_fact_without_a_form_field_is_reported(packs_copy):
+    path = packs_copy / "sktm" / "service.yaml"
+    edit(path, "  - name: has_rt_rw_letter", "  - name: has_rt_letter")
+    rules = packs_copy / "sktm" / "rules" / "2026-01.yaml"
+    line = line_of(rules, "  has_rt_rw_letter:")
+    assert problems_of(packs_copy) == [
+        f"packs/sktm/rules/2026-01.yaml:{line}: facts.has_rt_rw_letter: fact 'has_rt_rw_letter' comes from the "
+        "form, but service.yaml has no form field of that name"
+    ]
+
+
+def test_overlapping_rule_versions_are_reported(packs_copy):
+    rules = packs_copy / "bansos-pkh" / "rules"
+    edit(rules / "2026-01.yaml", "effective_until: 2026-06-30", "effective_until: 2026-07-15")
+    problems = problems_of(packs_copy)
+    assert len(problems) == 1
+    assert problems[0].startswith("packs/bansos-pkh/rules/")
+    assert "overlap" in problems[0]

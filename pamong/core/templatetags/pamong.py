@@ -25,3 +25,11 @@ def rupiah(amount: int | None) -> str:
     from pamong.core.formatting import format_rupiah
 
     return format_rupiah(amount)
+
+
+@register.filter
+def tanggal(day) -> str:
+    """`{{ application.decision_due|tanggal }}` → 5 Januari 2026."""
+    from pamong.core.formatting import format_date
+
+    return format_date(day)

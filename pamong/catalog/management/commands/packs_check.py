@@ -1,4 +1,3 @@
-import sys
 from pathlib import Path
 
 from django.conf import settings
@@ -34,7 +33,6 @@ def resolve(paths: list[str]) -> tuple[Path, list[Path] | None]:
     chosen = [Path(path).resolve() for path in paths]
     for path in chosen:
         if not path.is_dir():
-            sys.stderr.write(f"{path}: not a directory\n")
             raise CommandError(f"{path}: not a directory", returncode=2)
     if len(chosen) == 1 and (chosen[0] / "agencies.yaml").exists():
         return chosen[0], None

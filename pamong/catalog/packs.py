@@ -291,10 +291,14 @@ def _rule_problems(directory: Path, root: Path, spec: ServiceSpec) -> list[PackP
     problems += [_from_rule_error(exc, rules_dir, root) for exc in check_versions(rule_sets)]
     fields = {form_field.name for form_field in spec.form}
     for rule_set in rule_sets:
-        display = _display(Path(rule_set.source_file), root) if rule_set.source_file else _display(rules_dir, root)
+        display = (
+            _display(Path(rule_set.source_file), root) if rule_set.source_file else _display(rules_dir, root)
+        )
         for fact in rule_set.facts.values():
             if fact.source == "form" and fact.name not in fields:
-                message = f"fact '{fact.name}' comes from the form, but service.yaml has no form field of that name"
+                message = (
+                    f"fact '{fact.name}' comes from the form, but service.yaml has no form field of that name"
+                )
                 problems.append(PackProblem(display, fact.line, f"facts.{fact.name}", message))
         if rule_set.service != spec.slug:
             message = f"rule set is for service '{rule_set.service}', not '{spec.slug}'"
@@ -304,8 +308,14 @@ def _rule_problems(directory: Path, root: Path, spec: ServiceSpec) -> list[PackP
 
 def _from_rule_error(exc: Exception, path: Path, root: Path) -> PackProblem:
     file = getattr(exc, "file", None)
-    display = _display(Path(file), root) if file and Path(file).is_absolute() else (file or _display(path, root))
-    who = f"{exc.subject} '{exc.rule_id}'" if getattr(exc, "rule_id", None) else (getattr(exc, "field", "") or "")
+    display = (
+        _display(Path(file), root) if file and Path(file).is_absolute() else (file or _display(path, root))
+    )
+    who = (
+        f"{exc.subject} '{exc.rule_id}'"
+        if getattr(exc, "rule_id", None)
+        else (getattr(exc, "field", "") or "")
+    )
     return PackProblem(display, getattr(exc, "line", None) or 1, who, exc.message)
 
 

@@ -11,6 +11,8 @@ from ninja.errors import AuthenticationError, HttpError
 from ninja.errors import ValidationError as NinjaValidationError
 
 from pamong.audit.api import router as audit_router
+from pamong.cases.api import citizen_router as applications_router
+from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
 from pamong.core.errors import ApplicationError
 
@@ -67,3 +69,5 @@ def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
 
 api.add_router("/v1/services", catalog_router)
 api.add_router("/v1/audit", audit_router)
+api.add_router("/v1/applications", applications_router)
+api.add_router("/v1/staff", staff_router)

@@ -13,7 +13,7 @@ import os
 import sys
 
 # Two-word commands map to management commands named word1_word2 (e.g. "packs check" -> packs_check).
-TWO_WORD_GROUPS = {"packs", "audit", "keys"}
+TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry"}
 
 
 def translate(argv: list[str]) -> list[str]:

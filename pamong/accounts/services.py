@@ -9,6 +9,7 @@ from django.db import transaction
 
 from pamong.audit import services as audit
 from pamong.catalog.models import Agency
+from pamong.core.crypto import blind_index
 
 from . import roles
 from .models import User
@@ -20,8 +21,17 @@ def ensure_role_groups() -> None:
 
 
 def create_account(
-    *, actor: Any, username: str, password: str, role: str, agency: Agency | None = None, full_name: str = ""
+    *,
+    actor: Any,
+    username: str,
+    password: str | None,
+    role: str,
+    agency: Agency | None = None,
+    full_name: str = "",
+    nik: str | None = None,
 ) -> User:
+    """A new account with one role. `password=None` makes an account that cannot sign in until it is claimed
+    (a citizen served at a counter); `nik` is stored encrypted with its blind index."""
     if role not in roles.ALL_ROLES:
         raise ValueError(f"unknown role {role!r}")
     if role in roles.STAFF_ROLES and role != roles.AUDITOR and agency is None:
@@ -35,6 +45,8 @@ def create_account(
             last_name=last,
             agency=agency,
             is_staff=role in roles.STAFF_ROLES,
+            nik=nik,
+            nik_index=blind_index(nik) if nik else None,
         )
         audit.record_event(
             actor=actor, action=audit.Action.ACCOUNT_CREATED, subject=f"accounts.user:{user.pk}"
@@ -53,3 +65,18 @@ def assign_role(*, actor: Any, user: User, role: str) -> None:
             subject=f"accounts.user:{user.pk}",
             data={"added": role, "agency": user.agency.slug if user.agency else None},
         )
+
+
+def citizen_for_nik(*, actor: Any, nik: str, full_name: str) -> User:
+    """The citizen account for a NIK, created (unable to sign in until claimed) if the citizen has none yet."""
+    existing = User.objects.filter(nik_index=blind_index(nik)).first()
+    if existing:
+        return existing
+    return create_account(
+        actor=actor,
+        username=f"warga-{blind_index(nik)[:12]}",
+        password=None,
+        role=roles.WARGA,
+        full_name=full_name,
+        nik=nik,
+    )

@@ -20,6 +20,10 @@ def production_problems() -> list[str]:
         problems.append(
             "PAMONG_AUDIT_SIGNING_KEY is missing: the development signing key must not sign in production"
         )
+    if not settings.PAMONG_ENCRYPTION_KEYS or not settings.PAMONG_BLIND_INDEX_KEY:
+        problems.append(
+            "PAMONG_ENCRYPTION_KEYS or PAMONG_BLIND_INDEX_KEY is missing: personal data must not use the development keys"
+        )
     return problems
 
 

@@ -12,6 +12,8 @@ from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency
+from pamong.registry import demo as registry_demo
+from pamong.registry import services as registry
 
 DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105  (published on purpose: demo only, refused in production)
 
@@ -22,10 +24,13 @@ class DemoAccount:
     role: str
     agency: str | None
     full_name: str
+    nik: str | None = None
 
 
 DEMO_ACCOUNTS = [
-    DemoAccount("warga", roles.WARGA, None, "Siti Nurhaliza"),
+    DemoAccount("warga", roles.WARGA, None, "Siti Nurhaliza", registry_demo.WARGA_NIK),
+    DemoAccount("warga-ditolak", roles.WARGA, None, "Bambang Sutrisno", registry_demo.DENIED_NIK),
+    DemoAccount("warga-rujuk", roles.WARGA, None, "Asep Saepudin", registry_demo.REFER_NIK),
     DemoAccount("loket", roles.PETUGAS_LOKET, "dinsos-kota-bandung", "Budi Santoso"),
     DemoAccount("petugas", roles.PETUGAS, "dinsos-kota-bandung", "Dewi Lestari"),
     DemoAccount("petugas2", roles.PETUGAS, "dinsos-kota-bandung", "Rudi Hartono"),
@@ -40,6 +45,7 @@ DEMO_ACCOUNTS = [
 def load_demo(*, packs_root: Path) -> catalog.LoadReport:
     with transaction.atomic():
         report = catalog.load_packs(root=packs_root, actor="system:demo")
+        registry.load_reference_data(actor="system:demo", population=True)
         accounts.ensure_role_groups()
         for account in DEMO_ACCOUNTS:
             if User.objects.filter(username=account.username).exists():
@@ -52,5 +58,6 @@ def load_demo(*, packs_root: Path) -> catalog.LoadReport:
                 role=account.role,
                 agency=agency,
                 full_name=account.full_name,
+                nik=account.nik,
             )
     return report

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 import os
 from pathlib import Path
 
@@ -47,7 +48,10 @@ INSTALLED_APPS = [
     "pamong.core",
     "pamong.accounts",
     "pamong.catalog",
+    "pamong.registry",
     "pamong.audit",
+    "pamong.notify",
+    "pamong.cases",
 ]
 
 MIDDLEWARE = [
@@ -159,3 +163,27 @@ LOGGING = {
 # and production refuses to start (pamong.core.checks).
 AUDIT_SIGNING_KEY = os.environ.get("PAMONG_AUDIT_SIGNING_KEY", "")
 AUDIT_DEV_KEY_FILE = VAR_DIR / "audit-signing-dev.key"
+
+# Notifications (pamong.notify): channel backends, gateway endpoints, retries with exponential backoff.
+DEFAULT_FROM_EMAIL = os.environ.get("PAMONG_FROM_EMAIL", "Pamong <noreply@pamong.go.id>")
+NOTIFY_CHANNELS = {
+    "email": "pamong.notify.channels.EmailChannel",
+    "sms": "pamong.notify.channels.SmsChannel",
+    "whatsapp": "pamong.notify.channels.WhatsAppChannel",
+}
+NOTIFY_SMS_GATEWAY_URL = os.environ.get("PAMONG_SMS_GATEWAY_URL", "")
+NOTIFY_SMS_GATEWAY_TOKEN = os.environ.get("PAMONG_SMS_GATEWAY_TOKEN", "")
+NOTIFY_WHATSAPP_GATEWAY_URL = os.environ.get("PAMONG_WHATSAPP_GATEWAY_URL", "")
+NOTIFY_WHATSAPP_GATEWAY_TOKEN = os.environ.get("PAMONG_WHATSAPP_GATEWAY_TOKEN", "")
+NOTIFY_GATEWAY_TIMEOUT = 10
+NOTIFY_MAX_ATTEMPTS = 6
+NOTIFY_RETRY_BASE_SECONDS = 60
+
+# Personal data encryption (pamong.core.crypto): "key_id:base64(32 bytes)" items, comma-separated, the first
+# encrypts and all decrypt (rotation). Blind-index key: hex, at least 32 bytes. Unset: labelled development
+# keys in local/test, and production refuses to start (pamong.core.checks).
+PAMONG_ENCRYPTION_KEYS = os.environ.get("PAMONG_ENCRYPTION_KEYS", "")
+PAMONG_BLIND_INDEX_KEY = os.environ.get("PAMONG_BLIND_INDEX_KEY", "")
+# Other agencies' HTTP APIs (pamong.registry.adapters.HttpJsonAdapter), JSON: {"name": {"base_url": ...,
+# "timeout": 3, "max_attempts": 3}}. An entry named like a local adapter (e.g. "dtsen") replaces it.
+PAMONG_REGISTRY_HTTP_ADAPTERS = json.loads(os.environ.get("PAMONG_REGISTRY_HTTP_ADAPTERS", "{}"))

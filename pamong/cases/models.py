@@ -1,0 +1,190 @@
+"""Applications and everything decided on them (DESIGN §3). Rows change only through pamong.cases.services,
+whose guarded transitions (`transitions.py`) are the only code that assigns `status`."""
+
+from __future__ import annotations
+
+import uuid
+
+from django.conf import settings
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class Application(models.Model):
+    class Status(models.TextChoices):
+        UNDER_REVIEW = "under_review", _("being reviewed by an officer")
+        INFO_REQUESTED = "info_requested", _("waiting for more information from you")
+        GRANTED = "granted", _("granted")
+        DENIED = "denied", _("refused")
+        DEEMED_GRANTED = "deemed_granted", _("deemed granted (no decision in time)")
+        OBJECTION = "objection", _("objection being decided")
+        APPEAL = "appeal", _("appeal being decided")
+
+    class Channel(models.TextChoices):
+        WEB = "web", _("portal")
+        COUNTER = "counter", _("counter (assisted)")
+        API = "api", _("API")
+
+    id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
+    reference = models.CharField(max_length=24, unique=True)
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="applications")
+    applicant = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="applications"
+    )
+    channel = models.CharField(max_length=16, choices=Channel.choices)
+    assisted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assisted_applications",
+    )
+    consent = models.JSONField(
+        default=dict, blank=True
+    )  # assisted channel: how the citizen consented, and when
+    form_data = models.JSONField(default=dict)
+    statement = models.TextField(blank=True)
+    status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
+    filed_at = models.DateTimeField()
+    completed_at = models.DateTimeField()  # the legal clock starts when the application is complete
+    decision_due = models.DateField(db_index=True)
+    paused_since = models.DateField(null=True, blank=True)  # while information is requested, the clock stops
+    assigned_to = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        null=True,
+        blank=True,
+        on_delete=models.PROTECT,
+        related_name="assigned_applications",
+    )
+    priority_score = models.IntegerField(default=0)  # orders the queue after the deadline; never decides
+    idempotency_key = models.CharField(max_length=100, blank=True)
+    request_digest = models.CharField(max_length=64, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["-filed_at"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["applicant", "idempotency_key"],
+                condition=~models.Q(idempotency_key=""),
+                name="application_idempotency_key_unique",
+            )
+        ]
+        indexes = [models.Index(fields=["status", "decision_due"])]
+
+    def __str__(self) -> str:
+        return self.reference
+
+
+class Decision(models.Model):
+    """A decision record (DESIGN §3): facts with provenance, rule-set version and hash, every rule's result,
+    the outcome, who or what decided, and the audit leaf index. Never edited; a later decision supersedes it."""
+
+    class Kind(models.TextChoices):
+        AUTOMATIC = "automatic", _("automatic, by published rules")
+        PROPOSAL = "proposal", _("proposal by the rules, for an officer")
+        HUMAN = "human", _("by an officer")
+        OVERRIDE = "override", _("by an officer using discretion")
+        DEEMED = "deemed", _("deemed granted by law")
+        OBJECTION = "objection", _("on objection")
+        APPEAL = "appeal", _("on appeal")
+
+    class Outcome(models.TextChoices):
+        GRANT = "GRANT", _("granted")
+        DENY = "DENY", _("refused")
+        REFER = "REFER", _("referred to an officer")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
+    kind = models.CharField(max_length=16, choices=Kind.choices)
+    outcome = models.CharField(max_length=8, choices=Outcome.choices)
+    final = models.BooleanField(default=False)
+    decided_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT)
+    decided_at = models.DateTimeField()
+    reasons = models.TextField(blank=True)
+    legal_basis = models.TextField(blank=True)
+    evaluation = models.JSONField(
+        default=dict, blank=True
+    )  # the rules engine's result: rules, scores, version, hash
+    facts = models.JSONField(default=dict, blank=True)  # input facts with their source and fetch time
+    audit_index = models.BigIntegerField(null=True)
+
+    class Meta:
+        ordering = ["decided_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"{self.application} {self.kind} {self.outcome}"
+
+
+class Discretion(models.Model):
+    """A *diskresi* record (UU 30/2014 Art. 22–32): recorded, sent to the supervisor, reported as discretion."""
+
+    class Purpose(models.TextChoices):
+        SMOOTH_GOVERNMENT = "smooth_government", _("keep government running smoothly")
+        FILL_LEGAL_GAP = "fill_legal_gap", _("fill a legal gap")
+        LEGAL_CERTAINTY = "legal_certainty", _("give legal certainty")
+        OVERCOME_STAGNATION = "overcome_stagnation", _("overcome stagnation in the public interest")
+
+    decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="discretion")
+    purpose = models.CharField(max_length=24, choices=Purpose.choices)
+    objective_reasons = models.TextField()
+    legal_basis = models.TextField()
+    conflict_of_interest = models.BooleanField()  # the officer declares whether there is any
+    conflict_note = models.TextField(blank=True)
+    supervisor_acknowledged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    supervisor_acknowledged_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return f"diskresi on {self.decision}"
+
+
+class InformationRequest(models.Model):
+    application = models.ForeignKey(
+        Application, on_delete=models.PROTECT, related_name="information_requests"
+    )
+    requested_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    message = models.TextField()
+    requested_at = models.DateTimeField()
+    answer = models.TextField(blank=True)
+    answered_at = models.DateTimeField(null=True, blank=True)
+    paused_working_days = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["requested_at"]
+
+    def __str__(self) -> str:
+        return f"information request on {self.application}"
+
+
+class Objection(models.Model):
+    """*Keberatan* to the deciding agency, then possibly *banding* (appeal) to the superior level."""
+
+    class Stage(models.TextChoices):
+        OBJECTION = "objection", _("objection (keberatan)")
+        APPEAL = "appeal", _("appeal (banding)")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being decided")
+        UPHELD = "upheld", _("decision upheld")
+        OVERTURNED = "overturned", _("decision overturned: granted")
+        DEEMED_GRANTED = "deemed_granted", _("deemed granted (no decision in time)")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="objections")
+    stage = models.CharField(max_length=12, choices=Stage.choices)
+    contested = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="objections")
+    statement = models.TextField()
+    filed_at = models.DateTimeField()
+    due = models.DateField()
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+    reasons = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["filed_at"]
+
+    def __str__(self) -> str:
+        return f"{self.stage} on {self.application}"

@@ -1,0 +1,45 @@
+"""The only place that assigns Application.status (CONVENTIONS §6): each transition names where it may start."""
+
+from __future__ import annotations
+
+from pamong.core.errors import InvalidTransition
+
+from .models import Application
+
+S = Application.Status
+
+ALLOWED: dict[str, set[str]] = {
+    S.UNDER_REVIEW: {S.INFO_REQUESTED},
+    S.INFO_REQUESTED: {S.UNDER_REVIEW},
+    S.GRANTED: {S.UNDER_REVIEW, S.OBJECTION, S.APPEAL},
+    S.DENIED: {S.UNDER_REVIEW, S.OBJECTION},
+    S.DEEMED_GRANTED: {S.UNDER_REVIEW, S.OBJECTION, S.APPEAL},
+    S.OBJECTION: {S.DENIED},
+    S.APPEAL: {S.DENIED},
+}
+
+STATUS_TEXT = {
+    S.UNDER_REVIEW: "sedang diperiksa petugas",
+    S.INFO_REQUESTED: "menunggu informasi tambahan dari Anda",
+    S.GRANTED: "sudah dikabulkan",
+    S.DENIED: "sudah ditolak",
+    S.DEEMED_GRANTED: "dianggap dikabulkan",
+    S.OBJECTION: "sedang dalam proses keberatan",
+    S.APPEAL: "sedang dalam proses banding",
+}
+
+
+def require(application: Application, *statuses: str) -> None:
+    """Raise InvalidTransition unless the application is in one of `statuses`."""
+    if application.status not in statuses:
+        current = STATUS_TEXT.get(application.status, application.status)
+        raise InvalidTransition(
+            f"Permohonan {application.reference} {current}; tindakan ini tidak dapat dilakukan sekarang.",
+            details={"status": application.status, "required": list(statuses)},
+        )
+
+
+def move(application: Application, to: str) -> None:
+    """Change the status in memory; the caller saves in its transaction. Raises InvalidTransition otherwise."""
+    require(application, *ALLOWED[to])
+    application.status = to

@@ -1,0 +1,112 @@
+"""Queue and deliver notifications. Rows are written in the caller's transaction; delivery starts after commit
+(CONVENTIONS §10), so a rolled-back action never notifies. Delivery is at-least-once: a row is marked sent only
+after its channel accepted it, and a failed attempt is retried with exponential backoff."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+
+from .channels import DeliveryError, Message, backend_for
+from .models import Channel, Notification, Preference
+
+
+def chosen_channels(user) -> list[str]:
+    preference = Preference.objects.filter(user=user).first()
+    return list(preference.channels) if preference and preference.channels else [Channel.EMAIL]
+
+
+def set_preference(*, user, channels: list[str], phone: str = "") -> Preference:
+    unknown = sorted(set(channels) - set(Channel.values))
+    if unknown or not channels:
+        raise ValueError(f"unknown or no channels: {unknown}")
+    preference, _ = Preference.objects.update_or_create(
+        user=user, defaults={"channels": channels, "phone": phone}
+    )
+    return preference
+
+
+def notify_user(*, user, template: str, context: dict[str, Any]) -> list[Notification]:
+    """Render `notify/<template>.txt` (first line = subject) in Bahasa Indonesia for every chosen channel."""
+    with translation.override("id"):
+        subject, _, body = render_to_string(f"notify/{template}.txt", context).strip().partition("\n")
+    now = timezone.now()
+    notifications = [
+        Notification.objects.create(
+            recipient=user,
+            channel=channel,
+            template=template,
+            context=context,
+            subject=subject.strip(),
+            body=body.strip(),
+            next_attempt_at=now,
+        )
+        for channel in chosen_channels(user)
+    ]
+    ids = [notification.pk for notification in notifications]
+    transaction.on_commit(lambda: _enqueue(ids))
+    return notifications
+
+
+def _enqueue(ids: list[int]) -> None:
+    from .tasks import deliver_notification
+
+    for notification_id in ids:
+        deliver_notification(notification_id)
+
+
+def address_for(notification: Notification) -> str:
+    if notification.channel == Channel.EMAIL:
+        return notification.recipient.email
+    preference = Preference.objects.filter(user_id=notification.recipient_id).first()
+    return preference.phone if preference else ""
+
+
+def deliver(*, notification_id: int) -> str:
+    """One delivery attempt if the row is due; returns its status afterwards. Safe to call twice."""
+    with transaction.atomic():
+        notification = (
+            Notification.objects.select_for_update()
+            .select_related("recipient")
+            .filter(pk=notification_id)
+            .first()
+        )
+        if notification is None or notification.status != Notification.Status.PENDING:
+            return notification.status if notification else "missing"
+        if notification.next_attempt_at > timezone.now():
+            return notification.status
+        message = Message(to=address_for(notification), subject=notification.subject, body=notification.body)
+        notification.attempts += 1
+        try:
+            backend_for(notification.channel).send(message)
+        except DeliveryError as exc:
+            _schedule_retry(notification, str(exc))
+        else:
+            notification.status = Notification.Status.SENT
+            notification.sent_at = timezone.now()
+            notification.last_error = ""
+        notification.save(update_fields=["attempts", "status", "sent_at", "last_error", "next_attempt_at"])
+    return notification.status
+
+
+def _schedule_retry(notification: Notification, error: str) -> None:
+    notification.last_error = error[:1000]
+    if notification.attempts >= settings.NOTIFY_MAX_ATTEMPTS:
+        notification.status = Notification.Status.FAILED
+        return
+    delay = settings.NOTIFY_RETRY_BASE_SECONDS * 2 ** (notification.attempts - 1)
+    notification.next_attempt_at = timezone.now() + timedelta(seconds=delay)
+
+
+def deliver_due() -> int:
+    """Attempt every pending notification whose time has come (the periodic job); returns how many."""
+    due = Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
+    ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:500])
+    for notification_id in ids:
+        deliver(notification_id=notification_id)
+    return len(ids)

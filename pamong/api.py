@@ -15,8 +15,29 @@ from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
 from pamong.core.errors import ApplicationError
+from pamong.core.schemas import ErrorOut
 
-api = NinjaAPI(
+
+class PamongAPI(NinjaAPI):
+    """Declares the error answers every operation can give, so the published schema tells the whole truth:
+    422 for input that does not validate, 401 where a login is needed (both in the one error shape)."""
+
+    def get_openapi_schema(self, *args, **kwargs):
+        schema = super().get_openapi_schema(*args, **kwargs)
+        error = {"content": {"application/json": {"schema": {"$ref": "#/components/schemas/ErrorOut"}}}}
+        for operations in schema["paths"].values():
+            for operation in operations.values():
+                responses = operation["responses"]
+                declared = {str(code) for code in responses}
+                if "422" not in declared:
+                    responses[422] = {"description": "Unprocessable Content", **error}
+                if operation.get("security") and "401" not in declared:
+                    responses[401] = {"description": "Unauthorized", **error}
+        schema["components"].setdefault("schemas", {})["ErrorOut"] = ErrorOut.model_json_schema()
+        return schema
+
+
+api = PamongAPI(
     title="Pamong API",
     version="1",
     description=(

@@ -9,8 +9,8 @@ import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import HttpRequest, HttpResponse
-from ninja import Field, Header, Router, Schema, Status
+from django.http import FileResponse, HttpRequest, HttpResponse
+from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
@@ -208,6 +208,43 @@ def object_to_decision(request: HttpRequest, application_id: str, payload: State
 def appeal_decision(request: HttpRequest, application_id: str, payload: StatementIn):
     application = access_application_by_id(request.user, application_id)
     return Status(201, services.file_appeal(application, actor=request.user, statement=payload.statement))
+
+
+class AttachmentOut(Schema):
+    id: int
+    original_name: str
+    content_type: str
+    size: int
+    sha256: str
+    uploaded_at: dt.datetime
+    objection_id: int | None
+
+
+@citizen_router.post(
+    "/{application_id}/documents", response={201: AttachmentOut, **ERRORS}, summary="Attach a file"
+)
+def attach(request: HttpRequest, application_id: str, file: File[UploadedFile]):
+    """PDF, JPEG or PNG (detected from the content), at most 5 MB; while the case or its objection is open."""
+    application = access_application_by_id(request.user, application_id)
+    return Status(201, services.attach_document(application, actor=request.user, uploaded=file))
+
+
+@citizen_router.get("/{application_id}/documents", response={200: list[AttachmentOut], **ERRORS})
+def list_documents(request: HttpRequest, application_id: str):
+    return list(access_application_by_id(request.user, application_id).attachments.all())
+
+
+@citizen_router.get("/{application_id}/documents/{attachment_id}/file", response={200: None, **ERRORS})
+def download_document(request: HttpRequest, application_id: str, attachment_id: int):
+    """The file itself, for whoever may read the application (the same 404 otherwise)."""
+    application = access_application_by_id(request.user, application_id)
+    attachment = application.attachments.filter(pk=attachment_id).first()
+    if attachment is None:
+        raise NotFound("Dokumen tidak ditemukan.", code="attachment_not_found")
+    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{attachment.original_name}"'
+    response["X-Content-Type-Options"] = "nosniff"
+    return response
 
 
 # --- staff ------------------------------------------------------------------------------------------------------

@@ -188,3 +188,26 @@ class Objection(models.Model):
 
     def __str__(self) -> str:
         return f"{self.stage} on {self.application}"
+
+
+class Attachment(models.Model):
+    """A document a citizen (or the counter officer for them) attaches to an application or an objection.
+    Kept outside the public media URL: it is served only through access checks."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="attachments")
+    objection = models.ForeignKey(
+        Objection, null=True, blank=True, on_delete=models.PROTECT, related_name="attachments"
+    )
+    uploaded_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    file = models.FileField(upload_to="attachments/%Y/%m/")
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=80)  # detected from the content, never from the name
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["uploaded_at", "pk"]
+
+    def __str__(self) -> str:
+        return self.original_name

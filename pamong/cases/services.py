@@ -23,11 +23,12 @@ from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
 from pamong.core.workdays import add_working_days, working_days_between
 from pamong.notify import services as notify
+from pamong.oversight.selectors import open_breaker_rule_ids, region_code_of
 
 from . import rulebook, transitions
 from .access import role_names
 from .forms import FormInvalid, clean_form
-from .models import Application, Decision, Discretion, InformationRequest, Objection
+from .models import Application, Attachment, Decision, Discretion, InformationRequest, Objection
 
 S = Application.Status
 OBJECTION_DECISION_DAYS = 10  # UU 30/2014 Art. 77(4): the agency decides an objection within 10 working days
@@ -197,13 +198,22 @@ def run_rules(application: Application) -> RuleRun | None:
         system=system_facts(application),
     )
     evaluation = rule_set.evaluate(
-        gathered.values(), gathered.tables, impact_level=application.service.impact_level
+        gathered.values(),
+        gathered.tables,
+        impact_level=application.service.impact_level,
+        open_breakers=open_breaker_rule_ids(  # oversight: a rule whose breaker is open refers instead of denying
+            service_slug=application.service.slug,
+            region_code=region_code_of(gathered.values(), application.form_data),
+        ),
     )
     outcome, proposed = str(evaluation.outcome), evaluation.proposed
     if gathered.problems and outcome == Decision.Outcome.DENY:
         # Missing or conflicting data never denies (DESIGN §3): a person looks at it.
         outcome, proposed = Decision.Outcome.REFER, False
-    return RuleRun(evaluation.to_dict(), gathered.provenance(), outcome, proposed, list(gathered.problems))
+    # The fact values beside their provenance (DESIGN §3: the record holds the input facts; re-running and the
+    # oversight sandbox read them back).
+    facts = {**gathered.provenance(), "values": json.loads(json.dumps(gathered.values(), default=str))}
+    return RuleRun(evaluation.to_dict(), facts, outcome, proposed, list(gathered.problems))
 
 
 def system_facts(application: Application) -> dict[str, Any]:
@@ -215,6 +225,8 @@ def system_facts(application: Application) -> dict[str, Any]:
 def decide_automatically(application: Application) -> Decision | None:
     """Safeguards of DESIGN §3: GRANT and (impact < 3) DENY are final; a DENY at impact ≥ 3 is only proposed;
     REFER and any source problem go to the review queue. A service without automation goes to the queue."""
+    from pamong.oversight.services import observe_decision
+
     run = run_rules(application) if application.service.automated else None
     if run is None:
         application.save()
@@ -231,6 +243,7 @@ def decide_automatically(application: Application) -> Decision | None:
         facts=run.facts,
         extra={"problems": run.problems, "proposed": run.proposed},
     )
+    observe_decision(decision)  # oversight: tallies per rule and region; a spike check every N decisions
     if final:
         transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
@@ -460,6 +473,52 @@ def provide_information(application: Application, *, actor, answer: str) -> Info
             },
         )
     return request
+
+
+# --- documents -----------------------------------------------------------------------------------------------
+
+MAX_ATTACHMENTS = 10
+OPEN_FOR_DOCUMENTS = (S.UNDER_REVIEW, S.INFO_REQUESTED, S.OBJECTION, S.APPEAL)
+
+
+def attach_document(application: Application, *, actor, uploaded) -> Attachment:
+    """Attach a file (a Django UploadedFile) while the case is open; during an objection or appeal it belongs
+    to that objection. Size and type (by content) are checked first; nothing is stored if they fail."""
+    from django.core.files.base import ContentFile
+
+    from pamong.core.uploads import check_upload
+
+    head = uploaded.read(2048)
+    checked = check_upload(name=uploaded.name or "", head=head, size=uploaded.size or 0)
+    content = head + uploaded.read()
+    with transaction.atomic():
+        application = _locked(application)
+        if actor.pk not in (application.applicant_id, application.assisted_by_id):
+            raise PermissionDenied("Hanya pemohon yang dapat melampirkan dokumen.", code="not_the_applicant")
+        transitions.require(application, *OPEN_FOR_DOCUMENTS)
+        if application.attachments.count() >= MAX_ATTACHMENTS:
+            raise ValidationFailed(
+                f"Paling banyak {MAX_ATTACHMENTS} dokumen per permohonan.", code="too_many_files"
+            )
+        attachment = Attachment(
+            application=application,
+            objection=application.objections.filter(status=Objection.Status.PENDING).first(),
+            uploaded_by=actor,
+            original_name=checked.name,
+            content_type=checked.content_type,
+            size=len(content),
+            sha256=hashlib.sha256(content).hexdigest(),
+            uploaded_at=timezone.now(),
+        )
+        attachment.file.save(f"{application.pk}-{secrets.token_hex(8)}", ContentFile(content), save=False)
+        attachment.save()
+        audit.record_event(
+            actor=actor,
+            action=Action.DOCUMENT_ATTACHED,
+            subject=subject_of(application),
+            data={"attachment": attachment.pk, "sha256": attachment.sha256, "type": checked.content_type},
+        )
+    return attachment
 
 
 # --- objection and appeal ----------------------------------------------------------------------------------

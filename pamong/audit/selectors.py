@@ -10,7 +10,7 @@ from pamong.core.errors import NotFound, ValidationFailed
 from . import merkle, signing
 from .models import AuditEntry, SignedTreeHead
 from .receipt import RECEIPT_VERSION
-from .services import root_hash, stored_node, tree_size
+from .services import root_hash, tree_size, with_prefetched_nodes
 
 
 @dataclass(frozen=True)
@@ -38,7 +38,9 @@ def entry_with_proof(*, index: int, tree_head: SignedTreeHead) -> EntryWithProof
         raise NotFound(
             f"Entri audit #{index} belum tercakup kepala pohon yang ditandatangani.", code="not_yet_signed"
         )
-    proof = merkle.inclusion_proof(index, tree_head.tree_size, stored_node)
+    proof = with_prefetched_nodes(
+        lambda get_node: merkle.inclusion_proof(index, tree_head.tree_size, get_node)
+    )
     return EntryWithProof(entry=entry, tree_head=tree_head, proof=proof)
 
 
@@ -50,7 +52,11 @@ def consistency(*, old_size: int, new_size: int) -> tuple[bytes, bytes, list[byt
             code="invalid_tree_sizes",
             details={"size": size},
         )
-    proof = merkle.consistency_proof(old_size, new_size, stored_node) if old_size else []
+    proof = (
+        with_prefetched_nodes(lambda get_node: merkle.consistency_proof(old_size, new_size, get_node))
+        if old_size
+        else []
+    )
     return root_hash(old_size), root_hash(new_size), proof
 
 

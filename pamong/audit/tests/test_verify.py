@@ -52,7 +52,7 @@ def test_changed_entry_with_recomputed_leaf_hash_is_still_caught(signed_log):
 
 
 def test_changed_private_data_is_caught(signed_log):
-    AuditEntry.objects.filter(index=4).update(data={"n": 400})
+    AuditEntry.objects.filter(index=4).update(payload='{"n":400}')
     assert "first bad entry: #4" in run_verify()
 
 
@@ -70,9 +70,11 @@ def test_deleted_last_entry_is_caught_by_the_tree_head(signed_log):
 def test_reordered_entries_are_named(signed_log):
     first, second = AuditEntry.objects.get(index=5), AuditEntry.objects.get(index=9)
     AuditEntry.objects.filter(index=5).update(
-        entry=second.entry, leaf_hash=second.leaf_hash, data=second.data
+        entry=second.entry, leaf_hash=second.leaf_hash, payload=second.payload
     )
-    AuditEntry.objects.filter(index=9).update(entry=first.entry, leaf_hash=first.leaf_hash, data=first.data)
+    AuditEntry.objects.filter(index=9).update(
+        entry=first.entry, leaf_hash=first.leaf_hash, payload=first.payload
+    )
     assert "first bad entry: #5" in run_verify()
     assert verify_log().problems[0] == "entry #5 holds the content of entry #9 (reordered)"
 

@@ -7,15 +7,19 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse
 from ninja import NinjaAPI
-from ninja.errors import AuthenticationError, HttpError
+from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
+from pamong.accounts.api import router as me_router
 from pamong.audit.api import router as audit_router
 from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
 from pamong.core.errors import ApplicationError
+from pamong.core.ratelimit import RateThrottle
 from pamong.core.schemas import ErrorOut
+from pamong.oversight.api import public_router as algorithms_router
+from pamong.oversight.api import router as oversight_router
 
 
 class PamongAPI(NinjaAPI):
@@ -33,6 +37,8 @@ class PamongAPI(NinjaAPI):
                     responses[422] = {"description": "Unprocessable Content", **error}
                 if operation.get("security") and "401" not in declared:
                     responses[401] = {"description": "Unauthorized", **error}
+                if "429" not in declared:  # rate limits (pamong.core.ratelimit, docs/security.md)
+                    responses[429] = {"description": "Too Many Requests", **error}
         schema["components"].setdefault("schemas", {})["ErrorOut"] = ErrorOut.model_json_schema()
         return schema
 
@@ -83,12 +89,27 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
     return _error(request, 401, "unauthenticated", "Silakan masuk terlebih dahulu.")
 
 
+@api.exception_handler(Throttled)
+def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
+    return _error(
+        request, 429, "too_many_requests", "Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi."
+    )
+
+
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
     return _error(request, exc.status_code, "http_error", str(exc))
 
 
-api.add_router("/v1/services", catalog_router)
-api.add_router("/v1/audit", audit_router)
-api.add_router("/v1/applications", applications_router)
+# Rate limits: public reads per IP address; applying (POST /api/v1/applications) per account.
+api.add_router("/v1/services", catalog_router, throttle=RateThrottle("public", per="ip"))
+api.add_router("/v1/audit", audit_router, throttle=RateThrottle("public", per="ip"))
+api.add_router(
+    "/v1/applications",
+    applications_router,
+    throttle=RateThrottle("apply", methods=("POST",), paths=("/api/v1/applications",)),
+)
 api.add_router("/v1/staff", staff_router)
+api.add_router("/v1/me", me_router)
+api.add_router("/v1/oversight", oversight_router)
+api.add_router("/v1/algorithms", algorithms_router, throttle=RateThrottle("public", per="ip"))

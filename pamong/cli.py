@@ -4,6 +4,7 @@ pamong serve [--port 8000]     serve the site (development server with static fi
 pamong demo                    migrate and load the demo data (packs, accounts)
 pamong packs check [PATH ...]  validate service packs; every problem with file, line and field
 pamong audit verify            recompute the audit log and its signed tree heads
+pamong retention apply [--dry-run]  remove personal data past its retention period
 pamong <django command> ...    anything manage.py knows (migrate, createsuperuser, shell, ...)
 """
 
@@ -13,7 +14,7 @@ import os
 import sys
 
 # Two-word commands map to management commands named word1_word2 (e.g. "packs check" -> packs_check).
-TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry"}
+TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry", "retention"}
 
 
 def translate(argv: list[str]) -> list[str]:

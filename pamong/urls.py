@@ -1,3 +1,4 @@
+from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
 
@@ -9,10 +10,16 @@ urlpatterns = [
     path("", core_views.home, name="home"),
     path("layanan/", catalog_views.service_list, name="service-list"),
     path("layanan/<slug:slug>/", catalog_views.service_detail, name="service-detail"),
+    path("", include("pamong.accounts.urls")),
+    path("", include("pamong.cases.urls")),
+    path("", include("pamong.oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),
 ]
+
+if settings.PAMONG_OIDC_ENABLED:  # sign-in with a national identity provider (pamong.accounts.oidc)
+    urlpatterns.append(path("oidc/", include("mozilla_django_oidc.urls")))
 
 handler404 = "pamong.core.views.not_found"
 handler500 = "pamong.core.views.server_error"

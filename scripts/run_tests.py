@@ -11,6 +11,8 @@ import subprocess
 import sys
 
 POSTGRES_URL = os.environ.get("PAMONG_TEST_POSTGRES_URL", "postgres://postgres@127.0.0.1:5432/test")
+# One pytest-xdist worker per core (each with its own test database); PAMONG_TEST_WORKERS=0 runs in one process.
+WORKERS = os.environ.get("PAMONG_TEST_WORKERS", str(os.cpu_count() or 1))
 
 
 def truthy(name: str) -> bool:
@@ -20,7 +22,8 @@ def truthy(name: str) -> bool:
 def run(label: str, extra_env: dict[str, str]) -> int:
     print(f"\n=== test suite on {label} ===", flush=True)
     env = {**os.environ, **extra_env}
-    return subprocess.call([sys.executable, "-m", "pytest", *sys.argv[1:]], env=env)
+    parallel = ["-n", WORKERS] if WORKERS not in {"0", "1"} else []
+    return subprocess.call([sys.executable, "-m", "pytest", *parallel, *sys.argv[1:]], env=env)
 
 
 def main() -> int:

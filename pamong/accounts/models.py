@@ -26,9 +26,67 @@ class User(AbstractUser):
     nik = EncryptedTextField(_("NIK"), null=True, blank=True)
     nik_index = models.CharField(max_length=64, null=True, blank=True, unique=True, editable=False)
 
+    class LoginCodeChannel(models.TextChoices):
+        NONE = "", _("No code (password only)")
+        EMAIL = "email", _("Code by e-mail")
+        SMS = "sms", _("Code by SMS")
+
+    # A citizen's optional second step at sign-in: a one-time code by e-mail or SMS. Staff always use TOTP.
+    login_code_channel = models.CharField(
+        _("sign-in code"), max_length=8, choices=LoginCodeChannel.choices, blank=True, default=""
+    )
+
     def has_role(self, role: str) -> bool:
         return self.groups.filter(name=role).exists()
 
     @property
     def role_names(self) -> list[str]:
         return sorted(self.groups.values_list("name", flat=True))
+
+
+class AccessLog(models.Model):
+    """Every time staff open a citizen's personal data: who, what, why (UU 27/2022). The citizen can read it."""
+
+    citizen = models.ForeignKey(User, on_delete=models.CASCADE, related_name="accessed_by_staff")
+    actor = models.ForeignKey(User, on_delete=models.PROTECT, related_name="+")
+    what = models.CharField(max_length=200)
+    why = models.CharField(max_length=300)
+    at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-at"]
+
+    def __str__(self) -> str:
+        return f"{self.actor_id} opened {self.what} of {self.citizen_id}"
+
+
+class TOTPDevice(models.Model):
+    """A staff member's authenticator app (RFC 6238). The secret is encrypted at rest; `last_step` refuses a code
+    used twice. Unconfirmed until the first code is entered on the enrolment page."""
+
+    user = models.OneToOneField(User, on_delete=models.CASCADE, related_name="totp_device")
+    secret = EncryptedTextField()
+    created_at = models.DateTimeField()
+    confirmed_at = models.DateTimeField(null=True, blank=True)
+    last_step = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"TOTP of {self.user_id} ({'confirmed' if self.confirmed_at else 'not confirmed'})"
+
+
+class LoginCode(models.Model):
+    """A one-time sign-in code sent to a citizen: only its keyed hash is kept; valid 5 minutes, used once."""
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="login_codes")
+    code_hash = models.CharField(max_length=64)
+    channel = models.CharField(max_length=8)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    used_at = models.DateTimeField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"login code for {self.user_id} ({self.channel})"

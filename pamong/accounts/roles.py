@@ -23,3 +23,19 @@ ROLE_LABELS = {
 }
 ALL_ROLES = tuple(ROLE_LABELS)
 STAFF_ROLES = tuple(role for role in ALL_ROLES if role != WARGA)
+
+
+def roles_of(user) -> set[str]:
+    """The user's role names, read once per request object (cached on the user as pamong.cases.access does)."""
+    if not getattr(user, "is_authenticated", False):
+        return set()
+    if not hasattr(user, "_pamong_roles"):
+        user._pamong_roles = set(user.groups.values_list("name", flat=True))
+    return user._pamong_roles
+
+
+def is_staff_member(user) -> bool:
+    """Anyone who is not only a citizen: a staff role, the is_staff flag, or a superuser. Staff need TOTP."""
+    if not getattr(user, "is_authenticated", False):
+        return False
+    return bool(user.is_superuser or user.is_staff or roles_of(user) & set(STAFF_ROLES))

@@ -12,7 +12,7 @@ from pamong.catalog.models import Agency
 from pamong.core.crypto import blind_index
 
 from . import roles
-from .models import User
+from .models import AccessLog, LoginCode, TOTPDevice, User
 
 
 def ensure_role_groups() -> None:
@@ -68,7 +68,11 @@ def assign_role(*, actor: Any, user: User, role: str) -> None:
 
 
 def citizen_for_nik(*, actor: Any, nik: str, full_name: str) -> User:
-    """The citizen account for a NIK, created (unable to sign in until claimed) if the citizen has none yet."""
+    """The citizen account for a NIK, created (unable to sign in until claimed) if the citizen has none yet.
+    The NIK must be well formed (16 digits, a known district, a possible birth date): NikError (422) otherwise."""
+    from pamong.registry.selectors import validate_nik
+
+    nik = validate_nik(nik).nik
     existing = User.objects.filter(nik_index=blind_index(nik)).first()
     if existing:
         return existing
@@ -79,4 +83,217 @@ def citizen_for_nik(*, actor: Any, nik: str, full_name: str) -> User:
         role=roles.WARGA,
         full_name=full_name,
         nik=nik,
+    )
+
+
+def record_personal_data_access(*, actor: User, citizen: User, what: str, why: str) -> AccessLog | None:
+    """Log that staff opened a citizen's personal data (and audit it). A citizen reading their own data is not
+    logged. Runs in the caller's transaction."""
+    from django.utils import timezone
+
+    if actor.pk == citizen.pk:
+        return None
+    with transaction.atomic():
+        entry = AccessLog.objects.create(
+            citizen=citizen, actor=actor, what=what[:200], why=why[:300], at=timezone.now()
+        )
+        audit.record_event(
+            actor=actor,
+            action=audit.Action.PERSONAL_DATA_OPENED,
+            subject=f"accounts.user:{citizen.pk}",
+            data={"what": entry.what, "why": entry.why},
+        )
+    return entry
+
+
+# --- second factor ----------------------------------------------------------------------------------------------
+
+
+def start_totp_enrolment(*, user: User) -> TOTPDevice:
+    """The unconfirmed device whose secret the enrolment page shows; a confirmed device is never replaced here."""
+    from django.utils import timezone
+
+    from . import twofactor
+
+    device, _ = TOTPDevice.objects.get_or_create(
+        user=user, defaults={"secret": twofactor.new_secret(), "created_at": timezone.now()}
+    )
+    return device
+
+
+def install_totp_device(*, actor: Any, user: User, secret: str) -> TOTPDevice:
+    """A confirmed device with a known secret, for demo accounts only (pamong demo; refused in production)."""
+    from django.conf import settings
+    from django.utils import timezone
+
+    if settings.PAMONG_ENVIRONMENT == "production":
+        raise ValueError("fixed TOTP secrets are for the demo only")
+    with transaction.atomic():
+        now = timezone.now()
+        device, _ = TOTPDevice.objects.update_or_create(
+            user=user, defaults={"secret": secret, "created_at": now, "confirmed_at": now, "last_step": 0}
+        )
+        audit.record_event(
+            actor=actor,
+            action=audit.Action.TOTP_ENROLLED,
+            subject=f"accounts.user:{user.pk}",
+            data={"demo": True},
+        )
+    return device
+
+
+def confirm_totp_device(*, user: User, code: str) -> bool:
+    """Confirm the device with its first code; audited. False (nothing changed) if the code does not match."""
+    from django.utils import timezone
+
+    from . import twofactor
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user).first()
+        if device is None:
+            return False
+        step = twofactor.matching_step(device.secret, code, after_step=device.last_step)
+        if step is None:
+            return False
+        first = device.confirmed_at is None
+        device.last_step = step
+        device.confirmed_at = device.confirmed_at or timezone.now()
+        device.save(update_fields=["last_step", "confirmed_at"])
+        if first:
+            audit.record_event(
+                actor=user, action=audit.Action.TOTP_ENROLLED, subject=f"accounts.user:{user.pk}"
+            )
+    return True
+
+
+def verify_totp(*, user: User, code: str) -> bool:
+    """A code from the confirmed device, each time step accepted once (a code seen twice is refused)."""
+    from . import twofactor
+
+    with transaction.atomic():
+        device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
+        if device is None:
+            return False
+        step = twofactor.matching_step(device.secret, code, after_step=device.last_step)
+        if step is None:
+            return False
+        device.last_step = step
+        device.save(update_fields=["last_step"])
+    return True
+
+
+def send_login_code(*, user: User) -> LoginCode:
+    """A new 6-digit code for the citizen's chosen channel, valid 5 minutes; earlier unused codes stop working.
+    Only the keyed hash is stored; the message goes through pamong.notify."""
+    import datetime as dt
+
+    from django.conf import settings
+    from django.utils import timezone
+
+    from pamong.notify import services as notify
+
+    from . import twofactor
+
+    code = twofactor.new_code()
+    now = timezone.now()
+    channel = user.login_code_channel or "email"
+    with transaction.atomic():
+        LoginCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        login_code = LoginCode.objects.create(
+            user=user,
+            code_hash=twofactor.code_hash(user.pk, code),
+            channel=channel,
+            created_at=now,
+            expires_at=now + dt.timedelta(seconds=settings.PAMONG_LOGIN_CODE_SECONDS),
+        )
+        notify.notify_user(
+            user=user,
+            template="login_code",
+            context={"code": code, "minutes": settings.PAMONG_LOGIN_CODE_SECONDS // 60},
+            channels=[channel],
+        )
+    return login_code
+
+
+def verify_login_code(*, user: User, code: str) -> bool:
+    """True once for the latest unexpired, unused code; the message that carried it is then wiped."""
+    from django.utils import timezone
+
+    from pamong.notify.models import Notification
+
+    from . import twofactor
+
+    now = timezone.now()
+    with transaction.atomic():
+        login_code = (
+            LoginCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if login_code is None:
+            return False
+        import hmac
+
+        if not hmac.compare_digest(login_code.code_hash, twofactor.code_hash(user.pk, code)):
+            login_code.attempts += 1
+            if login_code.attempts >= 5:  # guessing: this code is spent, a new one must be asked for
+                login_code.used_at = now
+            login_code.save(update_fields=["attempts", "used_at"])
+            return False
+        login_code.used_at = now
+        login_code.save(update_fields=["used_at"])
+        # The sent message held the code; once used, keep the record of sending but not the code.
+        Notification.objects.filter(recipient=user, template="login_code").update(
+            body="(kode sekali pakai dihapus)", context={}
+        )
+    return True
+
+
+def set_login_code_channel(*, user: User, channel: str) -> None:
+    """The citizen's choice of a second step at sign-in ("" none, "email", "sms"); audited."""
+    if channel not in User.LoginCodeChannel.values:
+        raise ValueError(f"unknown sign-in code channel {channel!r}")
+    if roles.is_staff_member(user):
+        raise ValueError("staff always sign in with an authenticator app")
+    if channel == User.LoginCodeChannel.SMS:
+        from pamong.notify.models import Preference
+
+        preference = Preference.objects.filter(user=user).first()
+        if preference is None or not preference.phone:
+            raise ValueError("an SMS code needs a phone number in the notification settings")
+    with transaction.atomic():
+        User.objects.filter(pk=user.pk).update(login_code_channel=channel)
+        user.login_code_channel = channel
+        audit.record_event(
+            actor=user,
+            action=audit.Action.LOGIN_CODE_CHANGED,
+            subject=f"accounts.user:{user.pk}",
+            data={"channel": channel or "none"},
+        )
+
+
+def set_notification_channels(*, user: User, channels: list[str], phone: str = "") -> None:
+    """The citizen's notification channels and phone (encrypted at rest), through pamong.notify; audited without
+    the number itself."""
+    from pamong.notify import services as notify
+
+    with transaction.atomic():
+        notify.set_preference(user=user, channels=channels, phone=phone)
+        audit.record_event(
+            actor=user,
+            action=audit.Action.NOTIFICATION_CHANNELS_CHANGED,
+            subject=f"accounts.user:{user.pk}",
+            data={"channels": sorted(channels), "phone_given": bool(phone)},
+        )
+
+
+def record_lockout(*, username: str, ip_address: str | None) -> None:
+    """Audit that sign-in was locked for a username and address (django-axes decided it). The typed name is
+    kept only as a keyed digest: it may be a NIK."""
+    audit.record_event(
+        actor="system:axes",
+        action=audit.Action.LOGIN_LOCKED,
+        subject=f"accounts.login:{blind_index(username or '', purpose='login-name')[:16]}",
+        data={"ip_address": ip_address or ""},
     )

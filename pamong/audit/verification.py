@@ -49,7 +49,8 @@ def verify_log() -> VerifyReport:
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT} if 0 in wanted_sizes else {}
     tree = merkle.CompactRange()
     inner: list[list[bytes]] = []  # recomputed perfect subtrees, per level (level 1 first)
-    for index, entry, stored_leaf, payload in _entry_rows():
+    entries = _rows(AuditEntry, ("index", "entry", "leaf_hash", "payload"), order=("index",))
+    for index, entry, stored_leaf, payload in entries:
         expected = tree.size
         if index != expected:
             report.flag(expected, f"entry #{expected} is missing (the next stored entry is #{index})")
@@ -67,15 +68,14 @@ def verify_log() -> VerifyReport:
     return report
 
 
-def _entry_rows():
-    """(index, entry, leaf_hash, payload) in index order, straight from the cursor: no ORM objects, no JSON
-    decoding, because this loop runs a million times."""
-    table = connection.ops.quote_name(AuditEntry._meta.db_table)
-    columns = ", ".join(
-        connection.ops.quote_name(name) for name in ("index", "entry", "leaf_hash", "payload")
-    )
+def _rows(model, columns: tuple[str, ...], *, order: tuple[str, ...]):
+    """Rows straight from the cursor: no ORM objects and no JSON decoding, because this runs a million times.
+    Only our own table and column names are formatted into the SQL."""
+    quote = connection.ops.quote_name
+    table, names = quote(model._meta.db_table), ", ".join(quote(name) for name in columns)
+    ordering = ", ".join(quote(name) for name in order)
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {columns} FROM {table} ORDER BY {connection.ops.quote_name('index')}")  # noqa: S608
+        cursor.execute(f"SELECT {names} FROM {table} ORDER BY {ordering}")  # noqa: S608
         while rows := cursor.fetchmany(CHUNK):
             yield from rows
 
@@ -103,9 +103,8 @@ def _check_entry(report: VerifyReport, index: int, entry: str, stored_leaf: byte
 
 
 def _check_nodes(report: VerifyReport, inner: list[list[bytes]]) -> None:
-    stored = AuditNode.objects.order_by("level", "position").values_list("level", "position", "hash")
     count = 0
-    for level, position, node in stored.iterator(chunk_size=CHUNK):
+    for level, position, node in _rows(AuditNode, ("level", "position", "hash"), order=("level", "position")):
         count += 1
         recomputed = (
             inner[level - 1][position] if level <= len(inner) and position < len(inner[level - 1]) else None

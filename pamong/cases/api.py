@@ -14,13 +14,14 @@ from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from pamong.accounts import services as accounts
 from pamong.audit import services as audit
 from pamong.catalog.selectors import service_get
 from pamong.core.errors import NotFound, ValidationFailed
 from pamong.core.schemas import ErrorOut
 
 from . import selectors, services
-from .access import access_application_by_id, access_objection_by_id, role_names
+from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
 from .models import Application
 
 citizen_router = Router(tags=["applications"], auth=django_auth)
@@ -150,6 +151,10 @@ def create_application(
     response: HttpResponse,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ):
+    from pamong.accounts import roles
+
+    if roles.WARGA not in role_names(request.user):  # staff apply for a citizen at the counter endpoint
+        raise NotFound("Tidak ditemukan.", code="not_found")
     service = service_get(slug=payload.service)
     application, created = services.submit_application(
         actor=request.user,
@@ -175,7 +180,15 @@ def list_applications(request: HttpRequest):
     "/{application_id}", response={200: ApplicationOut, **ERRORS}, summary="Status and explanation"
 )
 def get_application(request: HttpRequest, application_id: str):
-    return application_out(access_application_by_id(request.user, application_id))
+    """The applicant's own view; staff who may read it see the same, and their reading is logged for the citizen."""
+    application = access_application_by_id(request.user, application_id)
+    accounts.record_personal_data_access(
+        actor=request.user,
+        citizen=application.applicant,
+        what=f"permohonan {application.reference}: isian formulir dan keputusan",
+        why="memeriksa permohonan melalui API",
+    )
+    return application_out(application)
 
 
 @citizen_router.get(
@@ -286,7 +299,8 @@ class ObjectionDecisionIn(Schema):
 
 
 def _staff_only(request: HttpRequest) -> None:
-    if not request.user.agency_id or not role_names(request.user):
+    # The review queue is for deciding officers, as on the web (docs/security.md, the permissions table).
+    if not request.user.agency_id or not role_names(request.user) & DECIDING_ROLES:
         raise NotFound("Tidak ditemukan.", code="not_found")
 
 
@@ -363,7 +377,6 @@ def counter_apply(
 ):
     """A counter officer (Mal Pelayanan Publik) applies on a citizen's behalf, with the citizen's consent."""
     from pamong.accounts import roles
-    from pamong.accounts import services as accounts
 
     if roles.PETUGAS_LOKET not in role_names(request.user):
         raise NotFound("Tidak ditemukan.", code="not_found")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Callable
 from typing import Any
 
 TEXT_MAX = 500
@@ -24,8 +25,15 @@ class FormInvalid(Exception):
         self.errors = errors
 
 
-def clean_form(fields: list[dict[str, Any]], data: dict[str, Any], *, today: dt.date) -> dict[str, Any]:
-    """JSON-ready cleaned values for the declared fields only; raises FormInvalid with every problem."""
+def clean_form(
+    fields: list[dict[str, Any]],
+    data: dict[str, Any],
+    *,
+    today: dt.date,
+    check_nik: Callable[[str], None] | None = None,
+) -> dict[str, Any]:
+    """JSON-ready cleaned values for the declared fields only; raises FormInvalid with every problem.
+    `check_nik` validates a well-formed NIK further (region, birth date) and raises ValueError(message)."""
     if not isinstance(data, dict):
         raise FormInvalid({"form": "Data formulir harus berupa objek berisi isian."})
     cleaned: dict[str, Any] = {}
@@ -33,12 +41,16 @@ def clean_form(fields: list[dict[str, Any]], data: dict[str, Any], *, today: dt.
     for spec in fields:
         name = spec["name"]
         raw = data.get(name)
-        if _empty(raw) and spec.get("type") != "boolean":
+        # An optional yes/no left out means "no"; a required one must be answered either way.
+        optional_boolean = spec.get("type") == "boolean" and not spec.get("required", True)
+        if _empty(raw) and not optional_boolean:
             if spec.get("required", True):
                 errors[name] = f"{spec['label']} wajib diisi."
             continue
         try:
             cleaned[name] = _clean_value(spec, raw, today)
+            if spec.get("type") == "nik" and check_nik is not None:
+                check_nik(cleaned[name])
         except ValueError as exc:
             errors[name] = str(exc)
     unknown = sorted(set(data) - {spec["name"] for spec in fields})

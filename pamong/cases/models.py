@@ -9,6 +9,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pamong.core.fields import EncryptedJSONField
+
 
 class Application(models.Model):
     class Status(models.TextChoices):
@@ -42,7 +44,7 @@ class Application(models.Model):
     consent = models.JSONField(
         default=dict, blank=True
     )  # assisted channel: how the citizen consented, and when
-    form_data = models.JSONField(default=dict)
+    form_data = EncryptedJSONField(default=dict)  # answers may hold NIKs, incomes, addresses
     statement = models.TextField(blank=True)
     status = models.CharField(max_length=20, choices=Status.choices, db_index=True)
     filed_at = models.DateTimeField()
@@ -102,10 +104,10 @@ class Decision(models.Model):
     decided_at = models.DateTimeField()
     reasons = models.TextField(blank=True)
     legal_basis = models.TextField(blank=True)
-    evaluation = models.JSONField(
-        default=dict, blank=True
-    )  # the rules engine's result: rules, scores, version, hash
-    facts = models.JSONField(default=dict, blank=True)  # input facts with their source and fetch time
+    # The rules engine's result (rules, scores, version, hash) and the input facts with their source and fetch
+    # time: personal data (incomes, birth dates, NIKs of family members), so encrypted at rest.
+    evaluation = EncryptedJSONField(default=dict, blank=True)
+    facts = EncryptedJSONField(default=dict, blank=True)
     audit_index = models.BigIntegerField(null=True)
 
     class Meta:

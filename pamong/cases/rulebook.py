@@ -1,23 +1,37 @@
-"""Which rule-set version decides an application: the one in force on the filing date, from the service's pack.
+"""Which rule-set version decides an application: the one in force on the filing date, from the service's pack
+plus the versions published through the oversight sandbox (stored in the database, four-eyes approved).
 
-Rule sets are loaded once per process (they are immutable once published; a new version is a new file).
+Rule sets are immutable once published: pack files are loaded once per process, published drafts are parsed once
+per content hash (one small query per call tells which are published).
 """
 
 from __future__ import annotations
 
 import datetime as dt
-from functools import cache
+from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
 
-from pamong.rules import RuleSet, load_rule_sets, select_version
+from pamong.rules import RuleSet, load_rule_set_text, load_rule_sets, select_version
 
 
 @cache
-def rule_sets_for(service_slug: str) -> tuple[RuleSet, ...]:
+def pack_rule_sets(service_slug: str) -> tuple[RuleSet, ...]:
     directory = Path(settings.PACKS_DIR) / service_slug / "rules"
     return tuple(load_rule_sets(directory)) if directory.is_dir() else ()
+
+
+@lru_cache(maxsize=256)
+def _published(draft_id: int, content_hash: str, yaml_text: str) -> RuleSet:
+    return load_rule_set_text(yaml_text, filename=f"<published draft {draft_id}>")
+
+
+def rule_sets_for(service_slug: str) -> tuple[RuleSet, ...]:
+    from pamong.oversight.selectors import published_drafts
+
+    published = tuple(_published(*row) for row in published_drafts(service_slug))
+    return pack_rule_sets(service_slug) + published
 
 
 def rule_set_in_force(service_slug: str, on_date: dt.date) -> RuleSet | None:

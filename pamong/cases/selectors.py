@@ -126,7 +126,8 @@ def explanation(application: Application) -> Explanation:
 
 
 def _last_evaluated(application: Application) -> Decision | None:
-    return application.decisions.exclude(evaluation={}).order_by("-decided_at", "-pk").first()
+    # The evaluation is encrypted, so "has one" is decided here rather than in SQL; a case has few decisions.
+    return next((d for d in application.decisions.order_by("-decided_at", "-pk") if d.evaluation), None)
 
 
 def next_steps(application: Application, today: dt.date | None = None) -> list[str]:
@@ -167,9 +168,7 @@ def _after_denial(application: Application, today: dt.date) -> list[str]:
 
 def citizen_actions(application: Application, today: dt.date | None = None) -> dict[str, Any]:
     """Which citizen forms the status page shows: the open information request, objection, appeal."""
-    from pamong.core.workdays import add_working_days
-
-    from .services import APPEAL_FILING_DAYS
+    from .services import appeal_deadline
 
     today = today or local_today()
     open_request = application.information_requests.filter(answered_at__isnull=True).last()
@@ -178,7 +177,7 @@ def citizen_actions(application: Application, today: dt.date | None = None) -> d
     objection_until = objection_deadline(contested) if contested and last is None else None
     appeal_until = None
     if contested and last and last.stage == Objection.Stage.OBJECTION and last.decided_at:
-        appeal_until = add_working_days(timezone_local_date(last.decided_at), APPEAL_FILING_DAYS)
+        appeal_until = appeal_deadline(last)
     return {
         "open_request": open_request if application.status == S.INFO_REQUESTED else None,
         "objection_until": objection_until if objection_until and today <= objection_until else None,
@@ -206,9 +205,3 @@ def case_actions(application: Application, user) -> dict[str, Any]:
         "information_requests": list(application.information_requests.order_by("requested_at")),
         "objections": list(application.objections.order_by("filed_at")),
     }
-
-
-def timezone_local_date(moment: dt.datetime) -> dt.date:
-    from django.utils import timezone
-
-    return timezone.localtime(moment).date()

@@ -23,6 +23,7 @@ from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
 from pamong.core.workdays import add_working_days, working_days_between
 from pamong.notify import services as notify
+from pamong.oversight.selectors import open_breaker_rule_ids, region_code_of
 
 from . import rulebook, transitions
 from .access import role_names
@@ -121,7 +122,7 @@ def _file(
 ) -> Application:
     today = local_today()
     try:
-        cleaned = clean_form(service.form_fields, form, today=today)
+        cleaned = clean_form(service.form_fields, form, today=today, check_nik=_check_nik)
     except FormInvalid as exc:
         raise ValidationFailed(
             "Formulir belum benar. Periksa isian yang disebut.", code="form_invalid", details=exc.errors
@@ -130,7 +131,7 @@ def _file(
         _check_consent(consent)
     now = timezone.now()
     application = Application.objects.create(
-        reference=f"PMG-{today:%Y%m%d}-{secrets.token_hex(3).upper()}",
+        reference=new_reference(today),
         service=service,
         applicant=applicant,
         channel=channel,
@@ -158,6 +159,32 @@ def _file(
         },
     )
     return application
+
+
+# Crockford's base32 without look-alikes (no I, L, O, U): easy to read out at a counter or over the phone.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference(today: dt.date) -> str:
+    """PMG-YYYYMMDD-XXXXXXXX: 40 random bits a day. Collisions are rare but possible at national scale, so a
+    taken reference is drawn again (the unique constraint is the final guard)."""
+    for _ in range(10):
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _ in range(8))
+        reference = f"PMG-{today:%Y%m%d}-{code}"
+        if not Application.objects.filter(reference=reference).exists():
+            return reference
+    raise Conflict("Nomor permohonan tidak dapat dibuat; coba lagi.", code="reference_exhausted")
+
+
+def _check_nik(nik: str) -> None:
+    """A NIK in a form must be one that can exist: a known district and a possible birth date."""
+    from pamong.registry.nik import NikError
+    from pamong.registry.selectors import validate_nik
+
+    try:
+        validate_nik(nik)
+    except NikError as exc:
+        raise ValueError(exc.message) from exc
 
 
 def _check_consent(consent: dict[str, Any] | None) -> None:
@@ -200,6 +227,10 @@ def run_rules(application: Application) -> RuleRun | None:
         gathered.values(),
         gathered.tables,
         impact_level=application.service.impact_level,
+        open_breakers=open_breaker_rule_ids(  # oversight: a rule whose breaker is open refers instead of denying
+            service_slug=application.service.slug,
+            region_code=region_code_of(gathered.values(), application.form_data),
+        ),
     )
     outcome, proposed = str(evaluation.outcome), evaluation.proposed
     if gathered.problems and outcome == Decision.Outcome.DENY:
@@ -220,6 +251,8 @@ def system_facts(application: Application) -> dict[str, Any]:
 def decide_automatically(application: Application) -> Decision | None:
     """Safeguards of DESIGN §3: GRANT and (impact < 3) DENY are final; a DENY at impact ≥ 3 is only proposed;
     REFER and any source problem go to the review queue. A service without automation goes to the queue."""
+    from pamong.oversight.services import observe_decision
+
     run = run_rules(application) if application.service.automated else None
     if run is None:
         application.save()
@@ -236,6 +269,7 @@ def decide_automatically(application: Application) -> Decision | None:
         facts=run.facts,
         extra={"problems": run.problems, "proposed": run.proposed},
     )
+    observe_decision(decision)  # oversight: tallies per rule and region; a spike check every N decisions
     if final:
         transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
@@ -566,6 +600,11 @@ def file_objection(application: Application, *, actor, statement: str) -> Object
     return objection
 
 
+def appeal_deadline(objection: Objection) -> dt.date:
+    """The last day to appeal an objection decision (UU 30/2014 Art. 78(1))."""
+    return add_working_days(timezone.localtime(objection.decided_at).date(), APPEAL_FILING_DAYS)
+
+
 def file_appeal(application: Application, *, actor, statement: str) -> Objection:
     if not statement.strip():
         raise ValidationFailed("Jelaskan alasan banding Anda.", code="statement_required")
@@ -579,7 +618,7 @@ def file_appeal(application: Application, *, actor, statement: str) -> Objection
                 "Banding dapat diajukan setelah keberatan Anda diputus dan ditolak.",
                 code="appeal_not_possible",
             )
-        deadline = add_working_days(timezone.localtime(last.decided_at).date(), APPEAL_FILING_DAYS)
+        deadline = appeal_deadline(last)
         if local_today() > deadline:
             raise ValidationFailed(
                 f"Batas waktu banding sudah lewat: berakhir pada {format_date(deadline)}.",
@@ -675,20 +714,15 @@ def _deem_application(pk, today: dt.date) -> int:
         application = Application.objects.select_for_update().select_related("service").get(pk=pk)
         if application.status != S.UNDER_REVIEW or application.decision_due >= today:
             return 0  # decided (or paused) in the meantime
-        _record_decision(
+        due = application.decision_due
+        _grant_by_law(
             application,
-            kind=Decision.Kind.DEEMED,
-            outcome=Decision.Outcome.GRANT,
-            final=True,
-            actor=None,
-            reasons=f"Tidak ada keputusan sampai batas waktu {format_date(application.decision_due)}; "
+            due=due,
+            reasons=f"Tidak ada keputusan sampai batas waktu {format_date(due)}; "
             "permohonan dianggap dikabulkan menurut hukum.",
             legal_basis="UU 30/2014 Pasal 53 sebagaimana diubah dengan UU 6/2023",
-            extra={"decision_due": application.decision_due.isoformat()},
+            extra={"decision_due": due.isoformat()},
         )
-        transitions.move(application, S.DEEMED_GRANTED)
-        application.save()
-        _notify_applicant(application, "deemed_granted", due=format_date(application.decision_due))
     return 1
 
 
@@ -699,24 +733,37 @@ def _deem_objection(pk: int, today: dt.date) -> int:
             return 0
         application = _locked(objection.application)
         appeal = objection.stage == Objection.Stage.APPEAL
-        _record_decision(
+        objection.status = Objection.Status.DEEMED_GRANTED
+        objection.decided_at = timezone.now()
+        objection.save()
+        _grant_by_law(
             application,
-            kind=Decision.Kind.DEEMED,
-            outcome=Decision.Outcome.GRANT,
-            final=True,
-            actor=None,
+            due=objection.due,
             reasons=f"{objection.get_stage_display()} tidak diputus sampai {format_date(objection.due)}; "
             "dianggap dikabulkan menurut hukum.",
             legal_basis="UU 30/2014 Pasal 78 ayat (5)" if appeal else "UU 30/2014 Pasal 77 ayat (5)",
             extra={"objection": objection.pk},
         )
-        objection.status = Objection.Status.DEEMED_GRANTED
-        objection.decided_at = timezone.now()
-        objection.save()
-        transitions.move(application, S.DEEMED_GRANTED)
-        application.save()
-        _notify_applicant(application, "deemed_granted", due=format_date(objection.due))
     return 1
+
+
+def _grant_by_law(
+    application: Application, *, due: dt.date, reasons: str, legal_basis: str, extra: dict
+) -> None:
+    """Fiktif positif: the state was silent past its own deadline, so the law grants; recorded and told."""
+    _record_decision(
+        application,
+        kind=Decision.Kind.DEEMED,
+        outcome=Decision.Outcome.GRANT,
+        final=True,
+        actor=None,
+        reasons=reasons,
+        legal_basis=legal_basis,
+        extra=extra,
+    )
+    transitions.move(application, S.DEEMED_GRANTED)
+    application.save()
+    _notify_applicant(application, "deemed_granted", due=format_date(due))
 
 
 # --- notifications ------------------------------------------------------------------------------------------

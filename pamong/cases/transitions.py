@@ -9,7 +9,7 @@ from .models import Application
 S = Application.Status
 
 ALLOWED: dict[str, set[str]] = {
-    S.UNDER_REVIEW: {S.INFO_REQUESTED},
+    S.UNDER_REVIEW: {S.INFO_REQUESTED, S.DENIED},  # DENIED: re-opened after a data fix (oversight)
     S.INFO_REQUESTED: {S.UNDER_REVIEW},
     S.GRANTED: {S.UNDER_REVIEW, S.OBJECTION, S.APPEAL},
     S.DENIED: {S.UNDER_REVIEW, S.OBJECTION},

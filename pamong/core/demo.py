@@ -16,6 +16,9 @@ from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
 
 DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105  (published on purpose: demo only, refused in production)
+# Staff sign in with TOTP; every demo staff account has this published secret (README, `pamong demo` prints the
+# otpauth URI and the current code). Never used outside the demo: install_totp_device refuses production.
+DEMO_TOTP_SECRET = "PAMONGDEMOTOTPJAWABARATBANDUNG23"  # noqa: S105
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,7 @@ def load_demo(*, packs_root: Path) -> catalog.LoadReport:
             if User.objects.filter(username=account.username).exists():
                 continue
             agency = Agency.objects.get(slug=account.agency) if account.agency else None
-            accounts.create_account(
+            user = accounts.create_account(
                 actor="system:demo",
                 username=account.username,
                 password=DEMO_PASSWORD,
@@ -60,4 +63,6 @@ def load_demo(*, packs_root: Path) -> catalog.LoadReport:
                 full_name=account.full_name,
                 nik=account.nik,
             )
+            if account.role in roles.STAFF_ROLES:
+                accounts.install_totp_device(actor="system:demo", user=user, secret=DEMO_TOTP_SECRET)
     return report

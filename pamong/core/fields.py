@@ -8,6 +8,7 @@ by a separate blind-index column instead (``nik_index = blind_index(nik)``).
 from __future__ import annotations
 
 import datetime as dt
+import json
 from typing import Any
 
 from django.db import models
@@ -62,3 +63,15 @@ class EncryptedDateField(EncryptedTextField):
         if value is None or (isinstance(value, dt.date) and not isinstance(value, dt.datetime)):
             return value
         return dt.date.fromisoformat(str(value))
+
+
+class EncryptedJSONField(EncryptedTextField):
+    """A JSON document encrypted at rest: application answers, the facts and results of a decision."""
+
+    description = "JSON encrypted at rest with AES-256-GCM"
+
+    def to_plain(self, value: Any) -> str:
+        return json.dumps(value, sort_keys=True, ensure_ascii=False, default=str)
+
+    def from_plain(self, text: str) -> Any:
+        return json.loads(text)

@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pamong.core.fields import EncryptedTextField
+
 
 class Channel(models.TextChoices):
     EMAIL = "email", _("Email")
@@ -48,7 +50,9 @@ class Preference(models.Model):
         settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="notify_preference"
     )
     channels = models.JSONField(default=list)
-    phone = models.CharField(max_length=20, blank=True)
+    phone = EncryptedTextField(
+        blank=True, default=""
+    )  # personal data: encrypted at rest (pamong.core.fields)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {', '.join(self.channels)}"

@@ -31,8 +31,11 @@ def set_preference(*, user, channels: list[str], phone: str = "") -> Preference:
     return preference
 
 
-def notify_user(*, user, template: str, context: dict[str, Any]) -> list[Notification]:
-    """Render `notify/<template>.txt` (first line = subject) in Bahasa Indonesia for every chosen channel."""
+def notify_user(
+    *, user, template: str, context: dict[str, Any], channels: list[str] | None = None
+) -> list[Notification]:
+    """Render `notify/<template>.txt` (first line = subject) in Bahasa Indonesia for every chosen channel (or the
+    given `channels`, e.g. the one a citizen chose for sign-in codes)."""
     with translation.override("id"):
         subject, _, body = render_to_string(f"notify/{template}.txt", context).strip().partition("\n")
     now = timezone.now()
@@ -46,7 +49,7 @@ def notify_user(*, user, template: str, context: dict[str, Any]) -> list[Notific
             body=body.strip(),
             next_attempt_at=now,
         )
-        for channel in chosen_channels(user)
+        for channel in (channels or chosen_channels(user))
     ]
     ids = [notification.pk for notification in notifications]
     transaction.on_commit(lambda: _enqueue(ids))

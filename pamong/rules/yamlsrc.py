@@ -10,6 +10,9 @@ import yaml
 
 from pamong.rules.errors import RuleError
 
+# libyaml's parser when PyYAML has it (the wheels do): the same nodes and marks, several times faster.
+FAST_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
 MAX_FILE_CHARS = 256_000
 MAX_YAML_DEPTH = 12
 
@@ -54,7 +57,7 @@ def load_yaml(text: str, filename: str) -> YValue:
             f"file is too large ({len(text)} characters; the limit is {MAX_FILE_CHARS})", file=filename
         )
     try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
+        root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
         raise RuleError(f"invalid YAML: {exc.problem or exc.context}", file=filename, line=line) from None

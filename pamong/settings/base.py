@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "django.contrib.staticfiles",
     "django.contrib.humanize",
     "huey.contrib.djhuey",
+    "axes",
     "pamong.core",
     "pamong.accounts",
     "pamong.catalog",
@@ -52,19 +53,23 @@ INSTALLED_APPS = [
     "pamong.audit",
     "pamong.notify",
     "pamong.cases",
+    "pamong.oversight",
 ]
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
-    "django.middleware.locale.LocaleMiddleware",
+    "pamong.core.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pamong.accounts.middleware.SecondFactorMiddleware",
+    "pamong.core.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "pamong.core.middleware.SecurityHeadersMiddleware",
+    "axes.middleware.AxesMiddleware",  # last: turns a locked-out sign-in into the lockout page (429)
 ]
 
 ROOT_URLCONF = "pamong.urls"
@@ -104,6 +109,11 @@ DATABASES = {"default": database_config(os.environ.get("DATABASE_URL"))}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 AUTH_USER_MODEL = "accounts.User"
+# django-axes first (it refuses locked-out credentials), then NIK-or-username (pamong.accounts.backends).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "pamong.accounts.backends.NikOrUsernameBackend",
+]
 PASSWORD_HASHERS = [
     "django.contrib.auth.hashers.Argon2PasswordHasher",
     "django.contrib.auth.hashers.PBKDF2PasswordHasher",
@@ -192,3 +202,62 @@ PAMONG_REGISTRY_HTTP_ADAPTERS = json.loads(os.environ.get("PAMONG_REGISTRY_HTTP_
 # bodies held in memory stays at its default; files above it stream to a temporary file.
 PAMONG_UPLOAD_MAX_BYTES = int(os.environ.get("PAMONG_UPLOAD_MAX_BYTES", 5 * 1024 * 1024))
 DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
+
+# Accounts and sign-in (pamong.accounts, docs/security.md). Staff always use TOTP; citizens may add a code by
+# e-mail or SMS. Staff sessions end when the browser closes and after PAMONG_STAFF_IDLE_SECONDS without a request.
+PAMONG_STAFF_IDLE_SECONDS = int(os.environ.get("PAMONG_STAFF_IDLE_SECONDS", 30 * 60))
+PAMONG_LOGIN_CODE_SECONDS = 5 * 60
+PAMONG_TOTP_ISSUER = os.environ.get("PAMONG_TOTP_ISSUER", "Pamong")
+# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one IP address, locked for
+# PAMONG_LOCKOUT_MINUTES; the lockout page is accounts/locked.html, answered with 429.
+AXES_FAILURE_LIMIT = int(os.environ.get("PAMONG_LOGIN_FAILURE_LIMIT", 5))
+AXES_COOLOFF_TIME = int(os.environ.get("PAMONG_LOCKOUT_MINUTES", 15)) / 60  # hours
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_CALLABLE = "pamong.accounts.views.locked_out"  # accounts/locked.html, 429
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
+AXES_IPWARE_PROXY_COUNT = int(os.environ.get("PAMONG_PROXY_COUNT", 0)) or None
+
+# Cache: rate limits and throttles. Per-process memory by default; Redis (shared by every process) when set.
+if REDIS_URL:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.redis.RedisCache", "LOCATION": REDIS_URL}}
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pamong"}}
+# Rate limits, "count/period" (s, m, h, d); sign-in is limited by axes. apply: per account, the web form and
+# POST /api/v1/applications; public: per IP address, catalog, audit, algorithm register; login_code: per account.
+PAMONG_RATE_LIMITS = {
+    "apply": os.environ.get("PAMONG_RATE_APPLY", "20/h"),
+    "public": os.environ.get("PAMONG_RATE_PUBLIC", "300/m"),
+    "login_code": os.environ.get("PAMONG_RATE_LOGIN_CODE", "5/h"),
+}
+# Web pages under a limit (pamong.core.ratelimit.RateLimitMiddleware): view name → (bucket, methods, per).
+PAMONG_RATE_LIMITED_VIEWS = {
+    "cases:apply": ("apply", ("POST",), "user"),
+    "service-list": ("public", ("GET",), "ip"),
+    "service-detail": ("public", ("GET",), "ip"),
+    "oversight:register": ("public", ("GET",), "ip"),
+    "oversight:register-detail": ("public", ("GET",), "ip"),
+}
+
+# Retention (pamong retention apply): what the service standard no longer needs is removed.
+PAMONG_RETENTION_DAYS = int(os.environ.get("PAMONG_RETENTION_DAYS", 5 * 365))  # finished applications
+PAMONG_NOTIFICATION_RETENTION_DAYS = int(os.environ.get("PAMONG_NOTIFICATION_RETENTION_DAYS", 365))
+PAMONG_ACCESS_LOG_RETENTION_DAYS = int(os.environ.get("PAMONG_ACCESS_LOG_RETENTION_DAYS", 5 * 365))
+
+# Optional sign-in with a national identity provider (OpenID Connect, mozilla-django-oidc). Off unless
+# PAMONG_OIDC_ENABLED; the provider's NIK claim links the account (pamong.accounts.oidc).
+PAMONG_OIDC_ENABLED = env_bool("PAMONG_OIDC_ENABLED", False)
+if PAMONG_OIDC_ENABLED:
+    INSTALLED_APPS.append("mozilla_django_oidc")
+    AUTHENTICATION_BACKENDS.append("pamong.accounts.oidc.NikClaimBackend")
+    OIDC_RP_CLIENT_ID = os.environ.get("PAMONG_OIDC_CLIENT_ID", "")
+    OIDC_RP_CLIENT_SECRET = os.environ.get("PAMONG_OIDC_CLIENT_SECRET", "")
+    OIDC_RP_SIGN_ALGO = os.environ.get("PAMONG_OIDC_SIGN_ALGO", "RS256")
+    OIDC_OP_AUTHORIZATION_ENDPOINT = os.environ.get("PAMONG_OIDC_AUTHORIZATION_ENDPOINT", "")
+    OIDC_OP_TOKEN_ENDPOINT = os.environ.get("PAMONG_OIDC_TOKEN_ENDPOINT", "")
+    OIDC_OP_USER_ENDPOINT = os.environ.get("PAMONG_OIDC_USER_ENDPOINT", "")
+    OIDC_OP_JWKS_ENDPOINT = os.environ.get("PAMONG_OIDC_JWKS_ENDPOINT", "")
+    OIDC_RP_SCOPES = os.environ.get("PAMONG_OIDC_SCOPES", "openid profile")
+    OIDC_CREATE_USER = False  # only people who already have an account (matched by NIK) sign in
+    PAMONG_OIDC_NIK_CLAIM = os.environ.get("PAMONG_OIDC_NIK_CLAIM", "nik")
+    LOGIN_REDIRECT_URL_FAILURE = "/masuk/"

@@ -290,3 +290,103 @@ def test_an_officer_of_another_agency_cannot_see_or_act(world, client_for):
 def test_unauthenticated_requests_are_401(client, world):
     assert client.get(APPLY).status_code == 401
     assert apply(client, "bansos-pkh", {}).status_code == 401
+
+
+def test_a_taken_reference_is_drawn_again(world, monkeypatch):
+    draws = iter("AAAAAAAA" + "AAAAAAAA" + "BBBBBBBB")
+    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
+    first = services.new_reference(dt.date(2026, 3, 9))
+    Application.objects.create(
+        reference=first,
+        service=world.kk,
+        applicant=world.warga,
+        channel="web",
+        status="under_review",
+        filed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
+        completed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
+        decision_due=dt.date(2026, 3, 10),
+    )
+    assert first == "PMG-20260309-AAAAAAAA"
+    assert services.new_reference(dt.date(2026, 3, 9)) == "PMG-20260309-BBBBBBBB"
+
+
+def test_appeal_after_an_upheld_objection_decided_by_the_supervisor(world, client_for):
+    citizen = client_for(world.denied)
+    body = apply(citizen, "sktm", SKTM_FORM).json()
+    objection = post(
+        citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Penghasilan kami turun."}
+    ).json()
+    upheld = post(
+        client_for(world.lurah_staff),
+        f"/api/v1/staff/objections/{objection['id']}/decide",
+        {"overturn": False, "reasons": "Slip gaji terbaru masih di atas garis kemiskinan."},
+    )
+    assert upheld.json()["status"] == "denied"
+    assert upheld.json()["next_steps"][0].startswith("Keberatan Anda ditolak. Anda dapat mengajukan banding")
+
+    appeal = post(
+        client_for(world.denied), f"{APPLY}/{body['id']}/appeal", {"statement": "Mohon ditinjau atasan."}
+    )
+    assert appeal.status_code == 201
+    assert appeal.json()["stage"] == "appeal"
+    # An appeal is decided at the supervisor's level: an officer is refused, nothing changes.
+    refused = post(
+        client_for(world.lurah_staff),
+        f"/api/v1/staff/objections/{appeal.json()['id']}/decide",
+        {"overturn": True, "reasons": "x"},
+    )
+    assert (refused.status_code, refused.json()["code"]) == (403, "supervisor_required")
+    assert Application.objects.get(pk=body["id"]).status == "appeal"
+
+
+def test_an_appeal_not_decided_in_time_is_deemed_granted(world, client_for):
+    citizen = client_for(world.denied)
+    body = apply(citizen, "sktm", SKTM_FORM).json()
+    objection = post(
+        citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Penghasilan kami turun."}
+    ).json()
+    post(
+        client_for(world.lurah_staff),
+        f"/api/v1/staff/objections/{objection['id']}/decide",
+        {"overturn": False, "reasons": "Masih di atas garis kemiskinan."},
+    )
+    appeal = post(
+        client_for(world.denied), f"{APPLY}/{body['id']}/appeal", {"statement": "Mohon ditinjau."}
+    ).json()
+    due = dt.date.fromisoformat(appeal["due"])
+    assert services.deem_overdue(today=due + dt.timedelta(days=1)) == 1
+    detail = client_for(world.denied).get(f"{APPLY}/{body['id']}").json()
+    assert (detail["status"], detail["decision"]["kind"]) == ("deemed_granted", "deemed")
+    assert "Pasal 78 ayat (5)" in detail["decision"]["legal_basis"]
+
+
+def test_a_nik_in_a_form_must_be_one_that_can_exist(world, client_for):
+    form = {
+        "child_name": "Bayu",
+        "birth_date": "2026-01-05",
+        "birth_place": "Bandung",
+        "mother_nik": "9999994108870002",
+        "has_birth_letter": True,
+    }
+    response = apply(client_for(world.warga), "akta-kelahiran", form)
+    assert response.status_code == 422
+    assert response.json()["details"]["mother_nik"] == (
+        "Enam angka pertama NIK (999999) bukan kode kecamatan yang terdaftar. "
+        "Periksa kembali NIK pada KTP-el atau Kartu Keluarga Anda."
+    )
+    assert Application.objects.count() == 0
+
+
+def test_the_counter_refuses_an_impossible_nik(world, client_for):
+    payload = {
+        "service": "bansos-pkh",
+        "form": world.forms[world.niks.WARGA_NIK],
+        "nik": "3273094199870002",
+        "full_name": "Siti",
+        "consent_method": "tanda_tangan",
+        "consent_statement": "Saya setuju.",
+    }
+    response = post(client_for(world.loket), "/api/v1/staff/counter/applications", payload)
+    assert response.status_code == 422
+    assert response.json()["code"] == "nik_birth_date_invalid"
+    assert Application.objects.count() == 0

@@ -47,3 +47,10 @@ def test_unknown_service_page_is_a_friendly_404(client, demo_catalog):
     response = client.get("/layanan/tidak-ada/")
     assert response.status_code == 404
     assert "Halaman tidak ditemukan" in response.content.decode()
+
+
+def test_an_english_browser_still_gets_indonesian_until_it_chooses(client, demo_catalog):
+    html = client.get("/layanan/", HTTP_ACCEPT_LANGUAGE="en-US,en;q=0.9").content.decode()
+    assert '<html lang="id">' in html
+    client.post("/i18n/setlang/", {"language": "en", "next": "/layanan/"})
+    assert '<html lang="en">' in client.get("/layanan/").content.decode()

@@ -197,7 +197,7 @@ FILE_ERRORS = [
     (
         "invalid YAML",
         _fact("  other: {type: bool, source: form, description: [Pernyataan"),
-        "<test>:13: invalid YAML: expected ',' or ']', but got ':'",
+        "<test>:13: invalid YAML: did not find expected ',' or ']'",
     ),
     (
         "anchors",

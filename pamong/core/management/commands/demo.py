@@ -2,9 +2,10 @@ from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
 
+from pamong.accounts import twofactor
 from pamong.audit import services as audit
 from pamong.catalog.packs import PackInvalid
-from pamong.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, load_demo
+from pamong.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
 class Command(BaseCommand):
@@ -26,3 +27,11 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             where = f" @ {account.agency}" if account.agency else ""
             self.stdout.write(f"  {account.username:<18} {account.role}{where}")
+        import pyotp
+
+        self.stdout.write(
+            "Staff also give a code from an authenticator app (TOTP). Demo secret for every staff account: "
+            f"{DEMO_TOTP_SECRET}\n  otpauth URI: {twofactor.provisioning_uri(DEMO_TOTP_SECRET, 'demo-staff')}\n"
+            f"  code right now: {pyotp.TOTP(DEMO_TOTP_SECRET).now()} (changes every 30 seconds; "
+            "or run: pamong shell -c \"import pyotp; print(pyotp.TOTP('" + DEMO_TOTP_SECRET + "').now())\")"
+        )

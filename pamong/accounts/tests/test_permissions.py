@@ -1,0 +1,284 @@
+"""The permissions table in docs/security.md is the source of truth: every route of the site and of the API is
+in it, and every cell is what the route really answers, for every role.
+
+allowed: 2xx, a redirect that is not to a sign-in page, 409 (a state conflict) or 422 (invalid input): the
+request passed the permission check and was judged on its content.
+denied: a redirect to sign in, 401, 403 or 404 ("missing" and "not yours" are the same 404).
+own / agency: allowed for the citizen or counter officer whose application it is, or for staff of the agency
+that runs the service; denied for another citizen, counter officer or staff member of another agency.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import dataclass
+
+import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
+
+from pamong.accounts import roles
+from pamong.accounts import services as accounts
+from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
+from pamong.cases import services as cases
+from pamong.cases.models import Application
+from pamong.catalog.models import Agency
+
+TABLE = permission_table()
+PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
+DENIED_STATUSES = {401, 403, 404}
+ALLOWED_STATUSES = {409, 422}
+
+
+def test_every_route_is_in_the_table_and_every_row_is_a_route():
+    web = web_routes()
+    api = api_routes()
+    rows_by_path = {path for _method, path in TABLE}
+    missing_web = sorted(path for path in web if path not in rows_by_path)
+    missing_api = sorted(f"{m} {p}" for m, p in api if (m, p) not in TABLE)
+    assert missing_web == [], "URL patterns missing from the table in docs/security.md"
+    assert missing_api == [], "API operations missing from the table in docs/security.md"
+    stale = sorted(
+        f"{m} {p}"
+        for m, p in TABLE
+        if (p.startswith("/api/v1/") and (m, p) not in api) or (not p.startswith("/api/v1/") and p not in web)
+    )
+    assert stale == [], "rows in docs/security.md for routes that do not exist"
+
+
+# --- the world the table is checked against ---------------------------------------------------------------------
+
+
+@dataclass
+class Cast:
+    people: dict[str, object]  # role → the user who owns the objects / works at their agency
+    others: dict[str, object]  # role → another citizen / counter officer / officer of another agency
+    values: dict[str, str]  # path parameter → value
+
+
+def _person(username: str, role: str, agency=None, nik=None):
+    return accounts.create_account(
+        actor="system:test", username=username, password="x" * 12, role=role, agency=agency, nik=nik
+    )
+
+
+def _oversight_objects(world, analis, packs_root) -> dict[str, str]:
+    """A circuit breaker, a rule draft and a re-evaluation job of Dinas Sosial's bansos service."""
+    from pamong.oversight import sandbox
+    from pamong.oversight import services as oversight
+
+    breaker = oversight.open_breaker(
+        world.bansos, rule_id="income_below_poverty_line", region_code="3204", actor=analis, reason="Uji."
+    )
+    text = (packs_root / "bansos-pkh" / "rules" / "2026-07.yaml").read_text(encoding="utf-8")
+    draft = sandbox.create_draft(
+        world.bansos,
+        actor=analis,
+        yaml_text=text.replace("version: 2026-07", "version: 2099-01").replace(
+            "effective_from: 2026-07-01", "effective_from: 2099-01-01"
+        ),
+    )
+    job = sandbox.start_reevaluation(draft, actor=analis)
+    return {"breaker_id": str(breaker.pk), "draft_id": str(draft.pk), "job_id": str(job.pk)}
+
+
+@pytest.fixture
+def cast(world, packs_root) -> Cast:
+    dinsos = world.bansos.agency
+    dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
+    people = {
+        "anonymous": None,
+        "warga": world.warga,
+        "petugas_loket": world.loket,
+        "petugas": world.petugas,
+        "supervisor": world.supervisor,
+        "analis": _person("analis", roles.ANALIS, dinsos),
+        "auditor": _person("auditor", roles.AUDITOR),
+        "admin_instansi": _person("admin", roles.ADMIN_INSTANSI, dinsos),
+    }
+    others = {
+        "warga": world.denied,
+        "petugas_loket": _person("loket-dukcapil", roles.PETUGAS_LOKET, dukcapil),
+        "petugas": world.dukcapil_officer,
+        "supervisor": _person("supervisor-dukcapil", roles.SUPERVISOR, dukcapil),
+        "analis": _person("analis-dukcapil", roles.ANALIS, dukcapil),
+        "admin_instansi": _person("admin-dukcapil", roles.ADMIN_INSTANSI, dukcapil),
+    }
+    # Siti's application, filed for her at the counter by the counter officer, waiting for an officer (REFER:
+    # the declared regency differs from her KK), with one document.
+    form = {**world.forms[world.niks.WARGA_NIK], "declared_regency_code": "3204"}
+    application, _ = cases.submit_application(
+        actor=world.loket,
+        service=world.bansos,
+        applicant=world.warga,
+        form=form,
+        channel=Application.Channel.COUNTER,
+        consent={
+            "given": True,
+            "method": "tanda_tangan",
+            "statement": "Setuju.",
+            "recorded_by": world.loket.pk,
+        },
+    )
+    assert application.status == "under_review", application.status
+    granted, _ = cases.submit_application(
+        actor=world.loket,
+        service=world.bansos,
+        applicant=world.warga,
+        form=dict(world.forms[world.niks.WARGA_NIK]),
+        channel=Application.Channel.COUNTER,
+        consent={
+            "given": True,
+            "method": "tanda_tangan",
+            "statement": "Setuju.",
+            "recorded_by": world.loket.pk,
+        },
+    )
+    assert granted.status == "granted", granted.status
+    attachment = cases.attach_document(
+        application, actor=world.warga, uploaded=SimpleUploadedFile("kk.pdf", PDF, "application/pdf")
+    )
+    # Bambang's refused application with his pending objection (decided by another officer than petugas).
+    refused, _ = cases.submit_application(
+        actor=world.denied,
+        service=world.bansos,
+        applicant=world.denied,
+        form=dict(world.forms[world.niks.DENIED_NIK]),
+    )
+    cases.claim_application(refused, actor=world.petugas2)
+    cases.decide_application(
+        refused, actor=world.petugas2, outcome="DENY", reasons="Di atas garis kemiskinan."
+    )
+    refused.refresh_from_db()
+    objection = cases.file_objection(refused, actor=world.denied, statement="Mobil sudah dijual.")
+    values = {
+        "application_id": str(application.pk),
+        "decided_application_id": str(granted.pk),
+        "attachment_id": str(attachment.pk),
+        "objection_id": str(objection.pk),
+        "slug": "bansos-pkh",
+        "index": "0",
+        **_oversight_objects(world, people["analis"], packs_root),
+    }
+    return Cast(people=people, others=others, values=values)
+
+
+def _bodies(world) -> dict[tuple[str, str], object]:
+    warga_form = dict(world.forms[world.niks.WARGA_NIK])
+    return {
+        ("POST", "/api/v1/applications"): {"service": "bansos-pkh", "form": warga_form},
+        ("POST", "/api/v1/applications/{application_id}/information"): {"answer": "Sudah saya lengkapi."},
+        ("POST", "/api/v1/applications/{application_id}/objection"): {"statement": "Saya keberatan."},
+        ("POST", "/api/v1/applications/{application_id}/appeal"): {"statement": "Saya banding."},
+        ("POST", "/api/v1/staff/applications/{application_id}/decide"): {
+            "outcome": "DENY",
+            "reasons": "Alamat pada KK berbeda dengan yang dinyatakan.",
+            "legal_basis": "Permensos 1/2018",
+        },
+        ("POST", "/api/v1/staff/applications/{application_id}/request-information"): {
+            "message": "Mohon kirim KK terbaru."
+        },
+        ("POST", "/api/v1/staff/objections/{objection_id}/decide"): {"overturn": False, "reasons": "Tetap."},
+        ("POST", "/api/v1/oversight/breakers"): {
+            "service": "bansos-pkh",
+            "rule_id": "income_below_poverty_line",
+            "region_code": "3273",
+            "reason": "Lonjakan penolakan sedang diperiksa.",
+        },
+        ("POST", "/api/v1/oversight/breakers/{breaker_id}/close"): {
+            "justification": "Peta kemiskinan sudah diperiksa ulang dengan 20 sampel dan benar."
+        },
+        ("POST", "/api/v1/oversight/rerun"): {"service": "bansos-pkh", "region_code": "3204"},
+        ("POST", "/api/v1/staff/counter/applications"): {
+            "service": "bansos-pkh",
+            "form": warga_form,
+            "nik": world.niks.WARGA_NIK,
+            "full_name": "Siti Nurhaliza",
+            "consent_method": "tanda_tangan",
+            "consent_statement": "Warga setuju.",
+        },
+        # Web forms: filled in, so that the permission check, not an empty-field message, decides the answer.
+        ("POST", "/permohonan/<application_id>/informasi/"): {"answer": "Sudah saya lengkapi."},
+        ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
+        ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
+    }
+
+
+# Required query parameters (without them the answer is a 422 before any permission check).
+QUERIES = {
+    ("GET", "/api/v1/oversight/dashboard"): "?service=bansos-pkh",
+    ("GET", "/api/v1/oversight/fairness"): "?service=bansos-pkh",
+    ("GET", "/api/v1/oversight/breakers"): "?service=bansos-pkh",
+}
+# Pages that answer a refusal with a redirect and an error message (post-redirect-get) instead of a 403/404:
+# the message tells a refusal from an invalid form. Prefer a 404 in new pages.
+REFUSAL_MESSAGES = {
+    ("POST", "/pengawasan/pemutus/buka/"): "Hanya analis atau supervisor instansi ini",
+}
+# Routes that need an object in another state than the open application: the receipt needs a final decision.
+VALUE_OVERRIDES = {
+    ("GET", "/api/v1/applications/{application_id}/receipt"): {"application_id": "decided_application_id"},
+}
+
+
+def _fill(route: str, values: dict[str, str]) -> str:
+    for name, value in values.items():
+        route = route.replace(f"<{name}>", value).replace(f"{{{name}}}", value)
+    assert "<" not in route and "{" not in route, f"no test value for a parameter of {route}: add it to cast"
+    return route
+
+
+def _request(client, method: str, path: str, body) -> object:
+    if method == "GET":
+        return client.get(path)
+    if path.startswith("/api/") and path.endswith("/documents"):
+        return client.post(path, {"file": SimpleUploadedFile("surat.pdf", PDF, "application/pdf")})
+    if path.startswith("/api/"):
+        return client.generic(method, path, json.dumps(body or {}), content_type="application/json")
+    return client.post(path, body or {})
+
+
+def outcome(response) -> str:
+    status = response.status_code
+    if status in (301, 302, 303, 307, 308):
+        location = response["Location"]
+        return "denied" if location.startswith(("/masuk/", "/admin/login/")) else "allowed"
+    if 200 <= status < 300 or status in ALLOWED_STATUSES:
+        return "allowed"
+    if status in DENIED_STATUSES:
+        return "denied"
+    return f"unexpected {status}"
+
+
+@pytest.mark.parametrize(("method", "route"), sorted(TABLE), ids=[f"{m} {r}" for m, r in sorted(TABLE)])
+def test_the_route_answers_each_role_as_the_table_says(method, route, world, cast, client):
+    body = _bodies(world).get((method, route))
+    values = dict(cast.values)
+    for name, source in VALUE_OVERRIDES.get((method, route), {}).items():
+        values[name] = cast.values[source]
+    path = _fill(route, values) + QUERIES.get((method, route), "")
+    observed, expected = {}, {}
+    for role in ROLES:
+        cell = TABLE[(method, route)][role]
+        checks = [(role, cast.people[role], "denied" if cell == "denied" else "allowed")]
+        if cell in ("own", "agency"):
+            checks.append(
+                (f"{role} (other {'owner' if cell == 'own' else 'agency'})", cast.others[role], "denied")
+            )
+        for label, user, wanted in checks:
+            client.logout()
+            if user is not None:
+                client.force_login(user)
+            response = _request(client, method, path, body)
+            result = outcome(response)
+            refusal = REFUSAL_MESSAGES.get((method, route))
+            if refusal and result == "allowed" and response.status_code == 302:
+                from django.contrib.messages import get_messages
+
+                if any(refusal in str(m) for m in get_messages(response.wsgi_request)):
+                    result = "denied"
+            observed[label] = f"{result} ({response.status_code})"
+            expected[label] = wanted
+    if os.environ.get("PAMONG_PRINT_PERMISSIONS"):
+        print(f"\n{method} {route}: " + ", ".join(f"{k}={v}" for k, v in observed.items()))
+    assert {k: v.split(" (")[0] for k, v in observed.items()} == expected, observed

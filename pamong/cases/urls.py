@@ -1,0 +1,29 @@
+"""Pages of the application lifecycle, with Indonesian paths (the portal's language)."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "cases"
+
+urlpatterns = [
+    path("layanan/<slug:slug>/ajukan/", views.apply, name="apply"),
+    path("permohonan/", views.my_applications, name="my-applications"),
+    path("permohonan/<str:application_id>/", views.application_detail, name="application"),
+    path("permohonan/<str:application_id>/informasi/", views.answer_information, name="answer-information"),
+    path("permohonan/<str:application_id>/keberatan/", views.file_objection, name="objection"),
+    path("permohonan/<str:application_id>/banding/", views.file_appeal, name="appeal"),
+    path("petugas/antrean/", views.staff_queue, name="queue"),
+    path("petugas/permohonan/<str:application_id>/", views.case_detail, name="case"),
+    path("petugas/permohonan/<str:application_id>/klaim/", views.claim, name="claim"),
+    path("petugas/permohonan/<str:application_id>/putuskan/", views.decide, name="decide"),
+    path(
+        "petugas/permohonan/<str:application_id>/minta-informasi/",
+        views.request_information,
+        name="request-information",
+    ),
+    path("petugas/keberatan/<int:objection_id>/putuskan/", views.decide_objection, name="decide-objection"),
+    path("loket/", views.counter_services, name="counter"),
+    path("loket/ajukan/<slug:slug>/", views.counter_apply, name="counter-apply"),
+    path("loket/permohonan/<str:application_id>/", views.counter_receipt, name="counter-receipt"),
+]

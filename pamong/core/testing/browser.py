@@ -1,0 +1,52 @@
+"""Browser-test harness shared by every module: Debian's chromium driven by Playwright, and axe for WCAG 2.1 AA.
+
+Load data *before* starting Playwright: its sync API runs an event loop, and Django refuses ORM calls beside one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+ARTIFACTS = Path(__file__).resolve().parents[3] / "test-artifacts"
+CHROMIUM = "/usr/bin/chromium"
+# Headless as root on a closed network: no sandbox, no GPU, and nothing that phones home at start.
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+WCAG_AA = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+
+
+@contextmanager
+def chromium() -> Iterator:
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS)
+        try:
+            yield browser
+        finally:
+            browser.close()
+
+
+def axe_violations(page) -> list[dict]:
+    """WCAG 2.1 AA violations on the loaded page (axe needs JavaScript in the page's context)."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    result = Axe().run(page, options={"runOnly": {"type": "tag", "values": WCAG_AA}})
+    return [
+        {"id": v["id"], "nodes": [n["target"] for n in v["nodes"]]} for v in result.response["violations"]
+    ]
+
+
+def screenshot(page, name: str) -> Path:
+    ARTIFACTS.mkdir(exist_ok=True)
+    path = ARTIFACTS / name
+    page.screenshot(path=str(path), full_page=True)
+    return path

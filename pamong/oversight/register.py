@@ -1,0 +1,200 @@
+"""The public algorithm register (no login): for each automated service, what it decides, on which legal basis,
+with which rules (in plain Bahasa Indonesia), under which human oversight, how it performs and how to object.
+Reads only (selectors); nothing personal leaves this module: only counts and rates."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from typing import Any
+
+from django.db.models import Count, Q
+from django.db.models.functions import TruncMonth
+from django.utils import timezone
+
+from pamong.catalog.models import Service
+
+from . import charts, selectors
+from .models import DecisionObservation
+
+OPERATORS = [
+    (r"\s*<=\s*", " ≤ "),
+    (r"\s*>=\s*", " ≥ "),
+    (r"\s*==\s*", " sama dengan "),
+    (r"\s*!=\s*", " tidak sama dengan "),
+    (r"\s*//\s*", " dibagi "),
+    (r"\s+and\s+", " dan "),
+    (r"\s+or\s+", " atau "),
+    (r"\bnot\s+", "tidak "),
+    (r"\bTrue\b", "ya"),
+    (r"\bFalse\b", "tidak"),
+    (r"\bnot in\b", "tidak termasuk"),
+    (r"\bin\b", "termasuk salah satu dari"),
+]
+NAME = re.compile(r"\b[a-z][a-z0-9_]*\b")
+IMPACT_TEXT = {
+    1: "Tingkat I — dampak kecil",
+    2: "Tingkat II — dampak sedang",
+    3: "Tingkat III — dampak tinggi: penolakan hanya diusulkan mesin, seorang petugas yang memutus",
+    4: "Tingkat IV — dampak sangat tinggi: penolakan hanya diusulkan mesin, seorang petugas yang memutus",
+}
+
+
+def readable(expression: str) -> str:
+    text = " ".join(expression.split())
+    for pattern, words in OPERATORS:
+        text = re.sub(pattern, words, text)
+    text = re.sub(r"(\d)_(\d)", r"\1.\2", text)
+    return text
+
+
+def automated_services():
+    return Service.objects.filter(automated=True).select_related("agency").order_by("name")
+
+
+def register_list() -> list[dict[str, Any]]:
+    open_rows = selectors.open_breakers()
+    breaking = {b.service_id for b in open_rows}
+    return [
+        {
+            "slug": s.slug,
+            "name": s.name,
+            "agency": s.agency.name,
+            "summary": s.summary,
+            "impact_level": s.impact_level,
+            "impact_text": IMPACT_TEXT.get(s.impact_level, ""),
+            "status": "breaker_open" if s.pk in breaking else "active",
+            "status_text": status_text(s.pk in breaking),
+        }
+        for s in automated_services()
+    ]
+
+
+def status_text(breaking: bool) -> str:
+    if breaking:
+        return "aktif, sebagian aturan dihentikan sementara (penolakan diteruskan ke petugas)"
+    return "aktif"
+
+
+def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any] | None:
+    from pamong.cases import rulebook
+
+    service = automated_services().filter(slug=slug).first()
+    if service is None:
+        return None
+    today = today or timezone.localdate()
+    rule_set = rulebook.rule_set_in_force(service.slug, today)
+    open_rows = list(selectors.open_breakers(service=service))
+    names: dict[str, str] = {}
+    if rule_set:
+        names.update({n: f.description for n, f in rule_set.facts.items()})
+        names.update({n: d.description for n, d in rule_set.derived.items()})
+    rules = []
+    for rule in rule_set.rules if rule_set else ():
+        used = [n for n in dict.fromkeys(NAME.findall(rule.require)) if n in names]
+        rules.append(
+            {
+                "id": rule.id,
+                "title": rule.title,
+                "require": rule.require,
+                "require_text": readable(rule.require),
+                "terms": [{"name": n, "description": names[n]} for n in used],
+                "on_fail": rule.on_fail,
+                "on_fail_text": "permohonan ditolak (diusulkan ditolak bila dampak tinggi)"
+                if rule.on_fail == "deny"
+                else "diteruskan ke petugas untuk diperiksa",
+                "explain": {status: template_text(template) for status, template in rule.explain.items()},
+                "legal_basis": rule.legal_basis,
+                "breaker_open": any(b.rule_id == rule.id for b in open_rows),
+            }
+        )
+    fairness = selectors.fairness(service, selectors.last_days(90, today), basis="rules")
+    return {
+        "slug": service.slug,
+        "name": service.name,
+        "agency": service.agency.name,
+        "purpose": service.summary,
+        "legal_basis": service.legal_basis,
+        "rule_set_legal_basis": list(rule_set.legal_basis) if rule_set else [],
+        "impact_level": service.impact_level,
+        "impact_text": IMPACT_TEXT.get(service.impact_level, ""),
+        "status": "breaker_open" if open_rows else "active",
+        "status_text": status_text(bool(open_rows)),
+        "open_breakers": [
+            {"rule_id": b.rule_id, "region_code": b.region_code, "opened_at": b.opened_at.isoformat()}
+            for b in open_rows
+        ],
+        "version": rule_set.version_id if rule_set else "",
+        "content_hash": rule_set.content_hash if rule_set else "",
+        "effective_from": rule_set.effective_from.isoformat() if rule_set else "",
+        "rules": rules,
+        "oversight": oversight_text(service),
+        "monthly": monthly_statistics(service, today),
+        "fairness": fairness,
+        "objection": (
+            f"Anda dapat mengajukan keberatan dalam {service.objection_days} hari kerja setelah keputusan, lewat "
+            "halaman permohonan Anda atau di loket; keberatan diputus oleh petugas lain atau atasan. Bila ditolak, "
+            f"banding kepada atasan diputus dalam {service.appeal_days} hari kerja."
+        ),
+        "complaints": service.complaint_handling,
+        "contact": {
+            "agency": service.agency.name,
+            "address": service.agency.address,
+            "phone": service.agency.phone,
+            "email": service.agency.email,
+            "website": service.agency.website,
+        },
+    }
+
+
+def template_text(template) -> str:
+    """An explanation template as written, with its placeholders shown as {name}."""
+    return "".join(literal + (f"{{{name}}}" if name else "") for literal, name in template)
+
+
+def oversight_text(service) -> list[str]:
+    lines = [
+        "Setiap aturan dievaluasi seluruhnya dan alasannya ditunjukkan kepada pemohon dalam Bahasa Indonesia.",
+        "Data yang tidak tersedia atau tidak cocok tidak pernah menyebabkan penolakan: permohonan diteruskan ke "
+        "petugas.",
+        "Analis memantau tingkat kegagalan setiap aturan per wilayah; bila melonjak, pemutus (circuit breaker) "
+        "terbuka otomatis dan penolakan oleh aturan itu diteruskan ke petugas sampai analis menutupnya dengan "
+        "alasan tertulis.",
+        "Perubahan aturan diuji dulu pada permohonan terdahulu dan baru berlaku setelah disetujui supervisor kedua.",
+        "Setiap keputusan tercatat dalam log audit yang tidak dapat diubah dan dapat diperiksa siapa pun.",
+    ]
+    if service.impact_level >= 3:
+        lines.insert(
+            0, "Mesin tidak pernah menolak sendiri: penolakan hanya diusulkan, seorang petugas memutus."
+        )
+    if service.internal_supervision:
+        lines.append(f"Pengawasan internal: {service.internal_supervision}")
+    return lines
+
+
+def monthly_statistics(service, today: dt.date, months: int = 6) -> list[dict[str, Any]]:
+    first = (today.replace(day=1) - dt.timedelta(days=31 * (months - 1))).replace(day=1)
+    start = dt.datetime.combine(first, dt.time.min, tzinfo=timezone.get_current_timezone())
+    rows = (
+        DecisionObservation.objects.filter(service=service, rerun=False, decided_at__gte=start)
+        .annotate(month=TruncMonth("decided_at", tzinfo=timezone.get_current_timezone()))
+        .values("month")
+        .annotate(
+            n=Count("pk"),
+            granted=Count("pk", filter=Q(outcome="GRANT")),
+            referred=Count("pk", filter=Q(outcome="REFER")),
+            denied=Count("pk", filter=Q(outcome="DENY")),
+        )
+        .order_by("month")
+    )
+    return [
+        {
+            "month": row["month"].strftime("%Y-%m"),
+            "applications": row["n"],
+            "granted": row["granted"],
+            "referred": row["referred"],
+            "denied": row["denied"],
+            "grant_rate": charts.percent(row["granted"] / row["n"]) if row["n"] else "-",
+        }
+        for row in rows
+    ]

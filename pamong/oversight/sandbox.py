@@ -1,0 +1,394 @@
+"""The rule sandbox: a draft rule-set version is simulated on the service's past applications before anyone may
+publish it, and publishing needs a second person (four eyes: a supervisor who is not the author) and a date.
+
+Simulation reads the facts stored with each past decision (Decision.facts["values"], the same values the rules
+saw), builds one Polars frame, and runs the version in force and the draft over it (pamong.rules
+compare_versions) with the same reference tables, so every flip is caused by the rule change alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+import polars as pl
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+
+from pamong.accounts import roles
+from pamong.audit import services as audit
+from pamong.audit.actions import Action
+from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.notify import services as notify
+from pamong.rules import RuleError, RuleSet, check_versions, compare_versions, load_rule_set_text
+from pamong.rules.types import DATE, POLARS_DTYPES
+
+from . import access, selectors
+from .models import DecisionObservation, Job, RuleSetDraft
+
+KEEP = ("application", "reference", "region", "sex", "age_band", "disability")
+GROUP_FEATURES = ("region", "sex", "age_band", "disability")
+JOB_BATCH = 50
+
+
+def draft_subject(draft: RuleSetDraft) -> str:
+    return f"oversight.draft:{draft.pk}"
+
+
+def parse(yaml_text: str, *, name: str = "<draft>") -> RuleSet:
+    try:
+        return load_rule_set_text(yaml_text, filename=name)
+    except RuleError as exc:
+        raise ValidationFailed(
+            f"Berkas aturan belum benar: {exc}",
+            code="rules_invalid",
+            details={"line": exc.line, "field": exc.field},
+        ) from exc
+
+
+# --- drafts -------------------------------------------------------------------------------------------------------
+def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
+    """An analyst or supervisor proposes a new version (uploaded YAML, or a file copied from the pack)."""
+    from pamong.cases import rulebook
+
+    access.require_act(actor, service.agency_id)
+    rule_set = parse(yaml_text)
+    if rule_set.service != service.slug:
+        raise ValidationFailed(
+            f"Berkas ini untuk layanan '{rule_set.service}', bukan '{service.slug}'.",
+            code="rules_wrong_service",
+        )
+    existing = rulebook.rule_sets_for(service.slug)
+    problems = check_versions([*existing, rule_set])
+    if problems:
+        raise ValidationFailed(
+            "Versi ini bertabrakan dengan versi yang ada: " + "; ".join(p.message for p in problems),
+            code="rules_version_conflict",
+        )
+    with transaction.atomic():
+        if RuleSetDraft.objects.filter(service=service, version_id=rule_set.version_id).exists():
+            raise Conflict(f"Draf versi {rule_set.version_id} sudah ada.", code="draft_exists")
+        draft = RuleSetDraft.objects.create(
+            service=service,
+            version_id=rule_set.version_id,
+            yaml_text=yaml_text,
+            content_hash=rule_set.content_hash,
+            created_by=actor,
+            created_at=timezone.now(),
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.RULES_DRAFT_CREATED,
+            subject=draft_subject(draft),
+            data={"service": service.slug, "version": draft.version_id, "content_hash": draft.content_hash},
+        )
+        for supervisor in _supervisors(service, exclude=actor):
+            notify.notify_user(
+                user=supervisor,
+                template="draft_awaiting_approval",
+                context={
+                    "service": service.name,
+                    "version": draft.version_id,
+                    "content_hash": draft.content_hash[:19],
+                    "author": actor.get_full_name() or actor.username,
+                    "url": f"/pengawasan/sandbox/{draft.pk}/",
+                },
+            )
+    return draft
+
+
+def _supervisors(service, *, exclude):
+    from pamong.accounts.models import User
+
+    return User.objects.filter(agency_id=service.agency_id, groups__name=roles.SUPERVISOR).exclude(
+        pk=exclude.pk
+    )
+
+
+def approve_draft(draft: RuleSetDraft, *, actor, effective_from: dt.date) -> RuleSetDraft:
+    """The second pair of eyes: a supervisor of the agency who did not write the draft, with the effective date
+    (it must be the `effective_from` written in the file, and not in the past). Records what the simulation showed."""
+    access.require_supervisor(actor, draft.service.agency_id)
+    if actor.pk == draft.created_by_id:
+        raise PermissionDenied(
+            "Draf tidak dapat disetujui oleh penyusunnya sendiri: minta supervisor lain (prinsip empat mata).",
+            code="second_approver_required",
+        )
+    rule_set = parse(draft.yaml_text)
+    today = timezone.localdate()
+    if effective_from < today:
+        raise ValidationFailed("Tanggal berlaku tidak boleh di masa lalu.", code="effective_date_past")
+    if effective_from != rule_set.effective_from:
+        raise ValidationFailed(
+            f"Tanggal berlaku harus sama dengan effective_from dalam berkas ({rule_set.effective_from.isoformat()}).",
+            code="effective_date_mismatch",
+        )
+    summary = simulate_draft(draft).summary()
+    with transaction.atomic():
+        draft = RuleSetDraft.objects.select_for_update().get(pk=draft.pk)
+        if draft.status != RuleSetDraft.Status.DRAFT:
+            raise Conflict("Draf ini sudah disetujui atau dipublikasikan.", code="draft_not_open")
+        draft.status = RuleSetDraft.Status.APPROVED
+        draft.approved_by, draft.approved_at, draft.effective_from = actor, timezone.now(), effective_from
+        draft.simulation = summary
+        draft.save()
+        audit.record_event(
+            actor=actor,
+            action=Action.RULES_DRAFT_APPROVED,
+            subject=draft_subject(draft),
+            data={
+                "version": draft.version_id,
+                "effective_from": effective_from.isoformat(),
+                "simulation": summary,
+            },
+        )
+    return draft
+
+
+def publish_draft(
+    draft: RuleSetDraft, *, actor, reevaluate_pending: bool = False
+) -> tuple[RuleSetDraft, Job | None]:
+    """Publish an approved draft: from its effective date it decides the service's applications (cases.rulebook
+    reads published drafts beside the pack files). Optionally re-evaluate pending cases in a background job."""
+    access.require_act(actor, draft.service.agency_id)
+    with transaction.atomic():
+        draft = (
+            RuleSetDraft.objects.select_for_update(of=("self",)).select_related("service").get(pk=draft.pk)
+        )
+        if draft.status != RuleSetDraft.Status.APPROVED or draft.approved_by_id is None:
+            raise PermissionDenied(
+                "Versi aturan hanya dapat dipublikasikan setelah disetujui supervisor kedua (empat mata).",
+                code="second_approver_required",
+            )
+        if draft.approved_by_id == draft.created_by_id:
+            raise PermissionDenied(
+                "Penyusun dan penyetuju harus orang berbeda.", code="second_approver_required"
+            )
+        draft.status = RuleSetDraft.Status.PUBLISHED
+        draft.published_at = timezone.now()
+        draft.save(update_fields=["status", "published_at"])
+        audit.record_event(
+            actor=actor,
+            action=Action.RULES_PUBLISHED,
+            subject=f"rules.rule_set:{draft.service.slug}:{draft.version_id}",
+            data={
+                "service": draft.service.slug,
+                "version": draft.version_id,
+                "content_hash": draft.content_hash,
+                "effective_from": draft.effective_from.isoformat(),
+                "author": draft.created_by_id,
+                "approved_by": draft.approved_by_id,
+                "source": "sandbox",
+            },
+        )
+        job = start_reevaluation(draft, actor=actor) if reevaluate_pending else None
+    return draft, job
+
+
+# --- simulation ---------------------------------------------------------------------------------------------------
+@dataclass
+class SandboxResult:
+    service: str
+    old_version: str
+    new_version: str
+    applications: int
+    outcome_counts_old: dict[str, int]
+    outcome_counts_new: dict[str, int]
+    transitions: dict[str, int]  # "GRANT→DENY": n
+    flips: list[dict[str, Any]]
+    groups: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
+    tables_on: str = ""
+
+    def summary(self) -> dict[str, Any]:
+        return {
+            "old_version": self.old_version,
+            "new_version": self.new_version,
+            "applications": self.applications,
+            "outcomes_old": self.outcome_counts_old,
+            "outcomes_new": self.outcome_counts_new,
+            "transitions": self.transitions,
+            "flipped": len(self.flips),
+            "groups": self.groups,
+            "tables_on": self.tables_on,
+        }
+
+
+def simulate_draft(draft: RuleSetDraft, *, period: selectors.Period | None = None) -> SandboxResult:
+    """The draft against the version in force today, on the stored facts of the service's past applications."""
+    from pamong.cases import rulebook
+
+    service = draft.service
+    new = parse(draft.yaml_text)
+    today = timezone.localdate()
+    old = rulebook.rule_set_in_force(service.slug, today)
+    if old is None:
+        raise ValidationFailed("Layanan ini belum memiliki versi aturan yang berlaku.", code="no_rule_set")
+    frame = history_frame(service, [old, new], period=period or selectors.last_days(365, today))
+    tables_on = max(today, new.effective_from)
+    tables = _tables(set(old.tables) | set(new.tables), tables_on)
+    keep = [c for c in KEEP if c in frame.columns]
+    comparison = compare_versions(old, new, frame, tables, impact_level=service.impact_level, keep=keep)
+    flips = comparison.changed.sort("reference").to_dicts() if len(frame) else []
+    return SandboxResult(
+        service=service.slug,
+        old_version=old.version_id,
+        new_version=new.version_id,
+        applications=len(frame),
+        outcome_counts_old=comparison.old.outcome_counts,
+        outcome_counts_new=comparison.new.outcome_counts,
+        transitions={f"{o}→{n}": c for (o, n), c in comparison.transitions.items()},
+        flips=[{k: v for k, v in f.items() if k != "row"} for f in flips],
+        groups=_group_impact(comparison.old.results, comparison.new.results),
+        tables_on=tables_on.isoformat(),
+    )
+
+
+def history_frame(service, rule_sets: list[RuleSet], *, period: selectors.Period) -> pl.DataFrame:
+    """One row per past application of the service (its first rules evaluation in the period): the stored fact
+    values typed as the rule sets declare them, and the groups (region, claimed sex and age band, disability)."""
+    from pamong.cases.models import Decision
+
+    start, end = period.bounds()
+    observed = DecisionObservation.objects.filter(
+        service=service, rerun=False, decided_at__gte=start, decided_at__lt=end
+    ).values_list("decision_id", flat=True)
+    decisions = Decision.objects.filter(pk__in=observed).values_list(
+        "application_id", "application__reference", "facts"
+    )
+    groups = {r["application"]: r for r in selectors.fairness_records(service, period, basis="rules")}
+    facts: dict[str, Any] = {}
+    for rule_set in rule_sets:
+        facts.update(rule_set.facts)
+    columns: dict[str, list[Any]] = {name: [] for name in (*KEEP, *facts)}
+    for application_id, reference, stored in decisions:
+        values = (stored or {}).get("values") or {}
+        group = groups.get(str(application_id), {})
+        columns["application"].append(str(application_id))
+        columns["reference"].append(reference)
+        for feature in GROUP_FEATURES:
+            columns[feature].append(group.get(feature))
+        for name, fact in facts.items():
+            value = values.get(name)
+            if fact.type == DATE and isinstance(value, str):
+                value = dt.date.fromisoformat(value)
+            columns[name].append(value)
+    schema = {name: pl.String for name in KEEP}
+    schema.update({name: POLARS_DTYPES[fact.type] for name, fact in facts.items()})
+    return pl.DataFrame(columns, schema=schema, strict=False)
+
+
+def _tables(names: set[str], on_date: dt.date) -> dict[str, dict[str, object]]:
+    from pamong.registry.services import reference_tables
+
+    return reference_tables(names, on_date).tables
+
+
+def _group_impact(old: pl.DataFrame, new: pl.DataFrame) -> dict[str, list[dict[str, Any]]]:
+    """Per feature and group: applications, the grant rate under each version, and the change."""
+    if not len(old):
+        return {feature: [] for feature in GROUP_FEATURES}
+    both = old.select(*GROUP_FEATURES, (pl.col("outcome") == "GRANT").alias("old")).with_columns(
+        (new["outcome"] == "GRANT").alias("new")
+    )
+    result: dict[str, list[dict[str, Any]]] = {}
+    for feature in GROUP_FEATURES:
+        rows = (
+            both.with_columns(pl.col(feature).fill_null("tidak diketahui"))
+            .group_by(feature)
+            .agg(
+                pl.len().alias("n"),
+                pl.col("old").sum().alias("granted_old"),
+                pl.col("new").sum().alias("granted_new"),
+            )
+            .sort(feature)
+            .to_dicts()
+        )
+        result[feature] = [
+            {
+                "label": row[feature],
+                "n": row["n"],
+                "granted_old": row["granted_old"],
+                "granted_new": row["granted_new"],
+                "rate_old": row["granted_old"] / row["n"],
+                "rate_new": row["granted_new"] / row["n"],
+                "change": (row["granted_new"] - row["granted_old"]) / row["n"],
+                "small": row["n"] < 30,
+            }
+            for row in rows
+        ]
+    return result
+
+
+# --- re-evaluating pending cases after a publication ---------------------------------------------------------------
+def start_reevaluation(draft: RuleSetDraft, *, actor) -> Job:
+    """Queue a job that runs the rules again on the service's pending cases filed from the effective date."""
+    job = Job.objects.create(
+        kind=Job.Kind.REEVALUATE,
+        service=draft.service,
+        draft=draft,
+        created_by=actor,
+        created_at=timezone.now(),
+    )
+    audit.record_event(
+        actor=actor,
+        action=Action.REEVALUATION_STARTED,
+        subject=f"oversight.job:{job.pk}",
+        data={"service": draft.service.slug, "version": draft.version_id},
+    )
+    transaction.on_commit(lambda: _enqueue(job.pk))
+    return job
+
+
+def _enqueue(job_id: int) -> None:
+    from .tasks import reevaluate_pending
+
+    reevaluate_pending(job_id)
+
+
+def run_reevaluation(*, job_id: int) -> int:
+    """The job: idempotent per application (a case whose outcome is unchanged gets no new decision). Progress is
+    counted with F() after each batch so the page and the JSON endpoint show it while it runs."""
+    from pamong.cases.models import Application
+
+    from .services import reevaluate_application
+
+    with transaction.atomic():
+        job = Job.objects.select_for_update(of=("self",)).select_related("draft", "service").get(pk=job_id)
+        if job.status in (Job.Status.RUNNING, Job.Status.DONE):
+            return 0
+        since = job.draft.effective_from if job.draft and job.draft.effective_from else timezone.localdate()
+        start = dt.datetime.combine(since, dt.time.min, tzinfo=timezone.get_current_timezone())
+        pending = list(
+            Application.objects.filter(
+                service=job.service, status=Application.Status.UNDER_REVIEW, filed_at__gte=start
+            ).values_list("pk", flat=True)
+        )
+        job.status, job.started_at, job.total = Job.Status.RUNNING, timezone.now(), len(pending)
+        job.save(update_fields=["status", "started_at", "total"])
+    changed = 0
+    try:
+        for index in range(0, len(pending), JOB_BATCH):
+            batch_changed = 0
+            for pk in pending[index : index + JOB_BATCH]:
+                outcome = reevaluate_application(pk, actor=job.created_by, repair=False)
+                batch_changed += int(outcome is not None and outcome[0] != "unchanged")
+            changed += batch_changed
+            Job.objects.filter(pk=job.pk).update(
+                done=F("done") + len(pending[index : index + JOB_BATCH]), changed=F("changed") + batch_changed
+            )
+    except Exception as exc:
+        Job.objects.filter(pk=job.pk).update(
+            status=Job.Status.FAILED, error=str(exc)[:2000], finished_at=timezone.now()
+        )
+        raise
+    with transaction.atomic():
+        Job.objects.filter(pk=job.pk).update(status=Job.Status.DONE, finished_at=timezone.now())
+        audit.record_event(
+            actor=job.created_by,
+            action=Action.REEVALUATION_FINISHED,
+            subject=f"oversight.job:{job.pk}",
+            data={"total": len(pending), "changed": changed},
+        )
+    return changed

@@ -1,0 +1,506 @@
+"""Writes of oversight (CONVENTIONS §2, §5): observe each rules evaluation, check for spikes and open circuit
+breakers, close them with a justification, re-run decisions after a data fix. The rule sandbox (drafts,
+simulation, four-eyes publication, re-evaluation jobs) is in pamong.oversight.sandbox.
+
+Every function is one transaction (or one per application for the batch ones) with its audit entry inside it;
+notifications are outbox rows written in that transaction and delivered after commit.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import logging
+from dataclasses import dataclass, field
+from typing import Any
+
+from django.conf import settings
+from django.db import IntegrityError, transaction
+from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
+from django.db.models.functions import Substr
+from django.utils import timezone
+
+from pamong.accounts import roles
+from pamong.audit import services as audit
+from pamong.audit.actions import Action
+from pamong.core.errors import Conflict, ValidationFailed
+from pamong.notify import services as notify
+
+from . import access, stats
+from .models import CircuitBreaker, DecisionObservation, MonitorState, RuleTally
+from .selectors import REGION_LEVEL, region_code_of
+
+logger = logging.getLogger(__name__)
+MIN_JUSTIFICATION = 20  # characters: a written reason, not "ok"
+
+
+@dataclass(frozen=True)
+class MonitorSettings:
+    """Defaults of spike detection; override any of them in settings.PAMONG_OVERSIGHT (a dict)."""
+
+    check_every: int = (
+        50  # every N-th observation (by id) checks its service; plus the periodic job every minute
+    )
+    recent_hours: int = 2  # the current hour and the one before it
+    baseline_days: int = 28  # the trailing window before the recent one
+    region_level: int = REGION_LEVEL
+    alpha: float = stats.ALPHA
+    min_recent: int = stats.MIN_RECENT
+    min_baseline: int = stats.MIN_BASELINE
+    min_excess: float = stats.MIN_EXCESS
+
+    @classmethod
+    def current(cls) -> MonitorSettings:
+        return cls(**getattr(settings, "PAMONG_OVERSIGHT", {}))
+
+
+def breaker_subject(breaker: CircuitBreaker) -> str:
+    return f"oversight.breaker:{breaker.pk}"
+
+
+def hour_of(moment: dt.datetime) -> dt.datetime:
+    return moment.astimezone(dt.UTC).replace(minute=0, second=0, microsecond=0)
+
+
+# --- observing decisions --------------------------------------------------------------------------------------
+def observe_decision(decision, *, rerun: bool = False, check: bool = True) -> DecisionObservation | None:
+    """Count a rules evaluation (an automatic decision or a proposal): its outcome and region, and every rule's
+    result in the hourly tallies. Every `check_every`-th observation (by id) runs its service's spike check.
+    Called in the decision's transaction by pamong.cases.services.decide_automatically."""
+    evaluation = decision.evaluation or {}
+    if not evaluation.get("rules"):
+        return None
+    application = decision.application
+    facts = (decision.facts or {}).get("values") or {}
+    region = region_code_of(facts, application.form_data)
+    observation = DecisionObservation.objects.create(
+        decision=decision,
+        application=application,
+        service_id=application.service_id,
+        region_code=region,
+        decided_at=decision.decided_at,
+        outcome=decision.outcome,
+        proposed=bool(evaluation.get("proposed")),
+        rerun=rerun,
+    )
+    _count(application.service_id, region, hour_of(decision.decided_at), evaluation["rules"])
+    if check and observation.pk % MonitorSettings.current().check_every == 0:
+        check_spikes(application.service)
+    return observation
+
+
+def _count(service_id: int, region: str, hour: dt.datetime, results: list[dict[str, Any]]) -> None:
+    """Add one evaluation to the hourly tally of every rule: one UPDATE for all rules, an INSERT (in a savepoint,
+    on the unique bucket) only for the first evaluation of a rule in a region in an hour."""
+    rule_ids = [r["rule_id"] for r in results]
+    failed = [r["rule_id"] for r in results if r.get("status") == "failed"]
+    unknown = [r["rule_id"] for r in results if r.get("status") == "unknown"]
+
+    def plus(column: str, ids: list[str]):
+        if not ids:
+            return F(column)
+        return F(column) + Case(When(rule_id__in=ids, then=1), default=0, output_field=IntegerField())
+
+    bucket = RuleTally.objects.filter(service_id=service_id, region_code=region, hour=hour)
+    increments = {
+        "evaluated": F("evaluated") + 1,
+        "failed": plus("failed", failed),
+        "unknown": plus("unknown", unknown),
+    }
+    if bucket.filter(rule_id__in=rule_ids).update(**increments) == len(rule_ids):
+        return
+    present = set(bucket.filter(rule_id__in=rule_ids).values_list("rule_id", flat=True))
+    for rule_id in rule_ids:
+        if rule_id in present:
+            continue
+        key = {"service_id": service_id, "rule_id": rule_id, "region_code": region, "hour": hour}
+        try:
+            with transaction.atomic():  # a savepoint: if a concurrent first insert wins, add to its row
+                RuleTally.objects.create(
+                    **key, evaluated=1, failed=int(rule_id in failed), unknown=int(rule_id in unknown)
+                )
+        except IntegrityError:
+            RuleTally.objects.filter(**key).update(
+                evaluated=F("evaluated") + 1,
+                failed=F("failed") + int(rule_id in failed),
+                unknown=F("unknown") + int(rule_id in unknown),
+            )
+
+
+# --- spike detection and circuit breakers ------------------------------------------------------------------------
+@dataclass
+class SpikeCheck:
+    service: str
+    checked_at: dt.datetime
+    groups_tested: int = 0
+    spikes: list[dict[str, Any]] = field(default_factory=list)
+    opened: list[int] = field(default_factory=list)
+
+
+def check_spikes(service, *, now: dt.datetime | None = None) -> SpikeCheck:
+    """Test each deny rule × region for a rise in failures (stats.detect_spikes); on a spike, open that rule's
+    breaker for the region and alert the agency's analysts. Checks of one service are serialised."""
+    from pamong.cases import rulebook
+
+    config = MonitorSettings.current()
+    now = now or timezone.now()
+    result = SpikeCheck(service=service.slug, checked_at=now)
+    with transaction.atomic():
+        state, _ = MonitorState.objects.get_or_create(service=service)
+        state = MonitorState.objects.select_for_update().get(pk=state.pk)
+        rule_set = rulebook.rule_set_in_force(service.slug, timezone.localdate(now))
+        deny_rules = {r.id: r for r in rule_set.rules if r.on_fail == "deny"} if rule_set else {}
+        groups = _groups(service, deny_rules, now, config)
+        covered = list(
+            CircuitBreaker.objects.filter(service=service, closed_at__isnull=True).values_list(
+                "rule_id", "region_code"
+            )
+        )
+        groups = [g for g in groups if not _covered(g.key, covered)]
+        tests = stats.detect_spikes(
+            groups,
+            alpha=config.alpha,
+            min_recent=config.min_recent,
+            min_baseline=config.min_baseline,
+            min_excess=config.min_excess,
+        )
+        result.groups_tested = len(tests)
+        for test in tests:
+            if not test.spike:
+                continue
+            rule_id, region = test.key
+            figures = {**test.as_dict(), "window": _window(now, config)}
+            result.spikes.append({"rule_id": rule_id, "region_code": region, **figures})
+            breaker = _open(
+                service=service,
+                rule_id=rule_id,
+                region_code=region,
+                actor=None,
+                reason=_spike_reason(deny_rules[rule_id].title, region, test),
+                statistics=figures,
+            )
+            result.opened.append(breaker.pk)
+        state.last_checked_at = now
+        state.last_result = {"groups_tested": result.groups_tested, "spikes": len(result.spikes)}
+        state.save()
+    return result
+
+
+def _window(now: dt.datetime, config: MonitorSettings) -> dict[str, str]:
+    recent_start = hour_of(now) - dt.timedelta(hours=config.recent_hours - 1)
+    baseline_start = recent_start - dt.timedelta(days=config.baseline_days)
+    return {
+        "recent_from": recent_start.isoformat(),
+        "baseline_from": baseline_start.isoformat(),
+        "baseline_until": recent_start.isoformat(),
+    }
+
+
+def _groups(service, deny_rules, now: dt.datetime, config: MonitorSettings) -> list[stats.SpikeGroup]:
+    if not deny_rules:
+        return []
+    recent_start = hour_of(now) - dt.timedelta(hours=config.recent_hours - 1)
+    baseline_start = recent_start - dt.timedelta(days=config.baseline_days)
+
+    def part(column: str, recent: bool):
+        condition = {"hour__gte": recent_start} if recent else {"hour__lt": recent_start}
+        return Sum(Case(When(**condition, then=column), default=0, output_field=IntegerField()))
+
+    rows = (
+        RuleTally.objects.filter(service=service, rule_id__in=list(deny_rules), hour__gte=baseline_start)
+        .exclude(region_code="")
+        .annotate(region=Substr("region_code", 1, config.region_level))
+        .values("rule_id", "region")
+        .annotate(
+            rn=part("evaluated", True),
+            rk=part("failed", True),
+            bn=part("evaluated", False),
+            bk=part("failed", False),
+        )
+        .order_by("rule_id", "region")
+    )
+    groups = [stats.SpikeGroup((r["rule_id"], r["region"]), r["rn"], r["rk"], r["bn"], r["bk"]) for r in rows]
+    return stats.with_pooled_baselines(groups, rule_of=lambda key: key[0], min_baseline=config.min_baseline)
+
+
+def _covered(key: tuple[str, str], open_rows: list[tuple[str, str | None]]) -> bool:
+    rule_id, region = key
+    return any(rule == rule_id and (not prefix or region.startswith(prefix)) for rule, prefix in open_rows)
+
+
+def _spike_reason(title: str, region: str, test: stats.SpikeTest) -> str:
+    statistic = f"z = {test.z:.2f}" if test.z is not None else f"uji binomial eksak, p = {test.p_value:.2g}"
+    return (
+        f"Lonjakan kegagalan aturan '{title}' di wilayah {region}: {test.recent_failed} dari {test.recent_n} "
+        f"({test.recent_rate:.0%}) pada jendela terbaru, dibanding {test.baseline_rate:.0%} pada periode "
+        f"pembanding ({statistic}; ambang p ≤ {test.threshold:.2g} setelah koreksi Bonferroni untuk "
+        f"{test.groups_tested} kelompok). Penolakan oleh aturan ini diteruskan ke petugas sampai ditutup analis."
+    )
+
+
+def open_breaker(
+    service, *, rule_id: str, region_code: str | None, actor, reason: str, statistics: dict | None = None
+) -> CircuitBreaker:
+    """An analyst opens a breaker by hand (the spike check opens them automatically)."""
+    access.require_act(actor, service.agency_id)
+    if not reason.strip():
+        raise ValidationFailed("Tuliskan alasan membuka pemutus.", code="reason_required")
+    with transaction.atomic():
+        return _open(
+            service=service,
+            rule_id=rule_id,
+            region_code=region_code or None,
+            actor=actor,
+            reason=reason.strip(),
+            statistics=statistics or {},
+        )
+
+
+def _open(
+    *, service, rule_id: str, region_code: str | None, actor, reason: str, statistics: dict
+) -> CircuitBreaker:
+    if CircuitBreaker.objects.filter(
+        service=service, rule_id=rule_id, region_code=region_code, closed_at__isnull=True
+    ).exists():
+        raise Conflict("Pemutus untuk aturan dan wilayah ini sudah terbuka.", code="breaker_already_open")
+    breaker = CircuitBreaker.objects.create(
+        service=service,
+        rule_id=rule_id,
+        region_code=region_code,
+        opened_at=timezone.now(),
+        opened_by=actor,
+        reason=reason,
+        statistics=statistics,
+    )
+    audit.record_event(
+        actor=actor,
+        action=Action.BREAKER_OPENED,
+        subject=breaker_subject(breaker),
+        data={
+            "service": service.slug,
+            "rule_id": rule_id,
+            "region_code": region_code,
+            "automatic": actor is None,
+            "statistics": statistics,
+        },
+    )
+    for analyst in _analysts_of(service):
+        notify.notify_user(
+            user=analyst,
+            template="breaker_opened",
+            context={
+                "service": service.name,
+                "rule_id": rule_id,
+                "region": region_code or "semua wilayah",
+                "reason": reason,
+                "automatic": actor is None,
+                "url": f"/pengawasan/pemutus/{breaker.pk}/",
+            },
+        )
+    return breaker
+
+
+def _analysts_of(service):
+    """The on-duty analysts: for now every analyst of the agency (staffing/rota routing comes in wave 2)."""
+    from pamong.accounts.models import User
+
+    return User.objects.filter(
+        agency_id=service.agency_id, groups__name=roles.ANALIS, is_active=True
+    ).distinct()
+
+
+def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> CircuitBreaker:
+    """Close an open breaker: an analyst or supervisor of the agency, with a written justification."""
+    access.require_act(actor, breaker.service.agency_id)
+    text = justification.strip()
+    if len(text) < MIN_JUSTIFICATION:
+        raise ValidationFailed(
+            f"Tuliskan alasan penutupan (paling sedikit {MIN_JUSTIFICATION} karakter): apa yang diperiksa "
+            "dan mengapa aturan ini kembali dapat dipercaya.",
+            code="justification_required",
+        )
+    with transaction.atomic():
+        breaker = (
+            CircuitBreaker.objects.select_for_update(of=("self",))
+            .select_related("service")
+            .get(pk=breaker.pk)
+        )
+        if breaker.closed_at is not None:
+            raise Conflict("Pemutus ini sudah ditutup.", code="breaker_already_closed")
+        breaker.closed_at = timezone.now()
+        breaker.closed_by = actor
+        breaker.close_justification = text
+        breaker.save(update_fields=["closed_at", "closed_by", "close_justification"])
+        audit.record_event(
+            actor=actor,
+            action=Action.BREAKER_CLOSED,
+            subject=breaker_subject(breaker),
+            data={
+                "service": breaker.service.slug,
+                "rule_id": breaker.rule_id,
+                "region_code": breaker.region_code,
+                "justification": text,
+            },
+        )
+    return breaker
+
+
+def check_all_services() -> int:
+    """The periodic job: one spike check per automated service. Returns the number of breakers opened."""
+    from pamong.catalog.models import Service
+
+    opened = 0
+    for service in Service.objects.filter(automated=True):
+        try:
+            opened += len(check_spikes(service).opened)
+        except Exception:  # one service's failure must not stop the others' checks
+            logger.exception("spike check failed for %s", service.slug)
+    return opened
+
+
+# --- repair after a data fix ------------------------------------------------------------------------------------
+@dataclass
+class RerunReport:
+    service: str
+    region_code: str
+    candidates: int = 0
+    reopened: list[str] = field(default_factory=list)  # application references, back under review
+    updated: list[str] = field(default_factory=list)  # pending proposals replaced by a new one
+    unchanged: int = 0
+    skipped: int = 0
+
+
+def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
+    """Re-run the rules on the service's denials in a region after its data was corrected.
+
+    - a refused application (DENIED) whose rules no longer deny is re-opened: back under review with a new
+      PROPOSAL decision (the rules' new result) for a person to confirm, a new decision date, and the citizen is
+      told;
+    - an application under review whose latest proposal was DENY gets the new proposal when it differs.
+    The rules run exactly as on a new application (facts gathered again for the filing date, open breakers
+    applied). One transaction per application, so a long re-run never holds the database.
+    """
+    from pamong.cases.models import Application, Decision
+
+    access.require_act(actor, service.agency_id)
+    region = (region_code or "").replace(".", "").strip()
+    if not region.isdigit():
+        raise ValidationFailed("Sebutkan kode wilayah (angka), misalnya 3204.", code="region_required")
+    report = RerunReport(service=service.slug, region_code=region)
+    in_region = DecisionObservation.objects.filter(service=service, region_code__startswith=region).values(
+        "application_id"
+    )
+    latest_outcome = (
+        Decision.objects.filter(application=OuterRef("pk"))
+        .order_by("-decided_at", "-pk")
+        .values("outcome")[:1]
+    )
+    candidates = list(
+        Application.objects.filter(
+            service=service,
+            pk__in=in_region,
+            status__in=[Application.Status.DENIED, Application.Status.UNDER_REVIEW],
+        )
+        .annotate(latest_outcome=Subquery(latest_outcome))
+        .filter(latest_outcome=Decision.Outcome.DENY)  # only denials (refused, or a refusal proposed)
+        .order_by("filed_at")
+        .values_list("pk", flat=True)
+    )
+    with transaction.atomic():
+        audit.record_event(
+            actor=actor,
+            action=Action.RERUN_STARTED,
+            subject=f"catalog.service:{service.slug}",
+            data={"region_code": region, "candidates": len(candidates)},
+        )
+    report.candidates = len(candidates)
+    for pk in candidates:
+        outcome = reevaluate_application(pk, actor=actor, repair=True)
+        if outcome is None:
+            report.skipped += 1
+        elif outcome[0] == "reopened":
+            report.reopened.append(outcome[1])
+        elif outcome[0] == "updated":
+            report.updated.append(outcome[1])
+        else:
+            report.unchanged += 1
+    return report
+
+
+def reevaluate_application(pk, *, actor, repair: bool) -> tuple[str, str] | None:
+    """Run the rules again on one application, in its own transaction. Returns ("reopened" | "updated" |
+    "unchanged", reference), or None when the application is not one to re-run.
+
+    repair=True (after a data fix): only denials; a refused application whose rules no longer deny is re-opened.
+    repair=False (after a publication): a pending application gets a new proposal when the outcome differs.
+    """
+    from pamong.cases import services as cases
+    from pamong.cases import transitions
+    from pamong.cases.models import Application, Decision
+    from pamong.core.formatting import format_date
+    from pamong.core.workdays import add_working_days
+
+    S = Application.Status
+    with transaction.atomic():
+        application = (
+            Application.objects.select_for_update(of=("self",))
+            .select_related("service__agency", "applicant")
+            .get(pk=pk)
+        )
+        latest = application.decisions.order_by("-decided_at", "-pk").first()
+        allowed = (S.DENIED, S.UNDER_REVIEW) if repair else (S.UNDER_REVIEW,)
+        if latest is None or application.status not in allowed:
+            return None
+        if repair and latest.outcome != Decision.Outcome.DENY:
+            return None  # only denials are repaired: referred cases are already with a person
+        run = cases.run_rules(application)
+        if run is None:
+            return None
+        if run.outcome == latest.outcome or (repair and run.outcome == Decision.Outcome.DENY):
+            return ("unchanged", application.reference)
+        reopening = application.status == S.DENIED
+        decision = cases._record_decision(  # the cases module's one way to write a decision record
+            application,
+            kind=Decision.Kind.PROPOSAL,
+            outcome=run.outcome,
+            final=False,
+            actor=None,
+            evaluation=run.evaluation,
+            facts=run.facts,
+            extra={
+                "problems": run.problems,
+                "proposed": run.proposed,
+                "rerun": "data_fix" if repair else "publication",
+                "replaces": latest.pk,
+            },
+        )
+        if reopening:
+            transitions.move(application, S.UNDER_REVIEW)
+            application.assigned_to = None
+            application.decision_due = add_working_days(
+                cases.local_today(), application.service.decision_days
+            )
+            audit.record_event(
+                actor=actor,
+                action=Action.DECISION_REOPENED,
+                subject=cases.subject_of(application),
+                data={
+                    "previous_decision": latest.pk,
+                    "proposal": decision.pk,
+                    "new_outcome": run.outcome,
+                    "decision_due": application.decision_due.isoformat(),
+                    "reason": "rerun_after_data_fix",
+                },
+            )
+            notify.notify_user(
+                user=application.applicant,
+                template="decision_reopened",
+                context={
+                    "reference": application.reference,
+                    "service": application.service.name,
+                    "decision_due": format_date(application.decision_due),
+                    "url": f"/permohonan/{application.pk}/",
+                },
+            )
+        application.save()
+        observe_decision(decision, rerun=True, check=False)
+    return ("reopened" if reopening else "updated", application.reference)

@@ -1,0 +1,101 @@
+"""The fairness report: selection rates per group, the lowest-to-highest ratio and the four-fifths flag.
+The numbers must equal fairlearn's (MetricFrame with selection_rate, demographic_parity_ratio) on the same data."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_rate
+
+from pamong.cases import services as cases
+from pamong.oversight import selectors, stats
+from pamong.oversight.stats import UNKNOWN
+
+from .factories import Population
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def decided(world, monkeypatch):
+    """About 400 bansos applications: two regencies, both sexes, all ages, and a group of people with a
+    disability who are less often in DTSEN (so the rules grant them less often)."""
+    population = Population()
+    population.install(monkeypatch)
+    citizens = (
+        population.make(220, regency="3273", per_capita=(150_000, 700_000))
+        + population.make(140, regency="3204", per_capita=(150_000, 600_000), female=0.3)
+        + population.make(24, regency="3204", disability=1.0, in_dtsen=0.4)
+    )
+    population.register_people(citizens[:-4])  # four applicants are not in the registry: disability unknown
+    with transaction.atomic():
+        for citizen in citizens:
+            cases.submit_application(
+                actor=citizen.user, service=world.bansos, applicant=citizen.user, form=citizen.form
+            )
+    return citizens
+
+
+def fairlearn_view(records, feature):
+    y_pred = [int(r["selected"]) for r in records]
+    groups = [r[feature] if r[feature] is not None else UNKNOWN for r in records]
+    frame = MetricFrame(metrics=selection_rate, y_true=y_pred, y_pred=y_pred, sensitive_features=groups)
+    return frame.by_group.to_dict(), demographic_parity_ratio(
+        y_pred, y_pred, sensitive_features=groups, method="between_groups"
+    )
+
+
+def test_fairness_numbers_equal_fairlearns(world, decided):
+    period = selectors.last_days(30)
+    records = selectors.fairness_records(world.bansos, period, basis="rules")
+    report = selectors.fairness(world.bansos, period, basis="rules")
+
+    assert len(records) == report["applications"] == len(decided)
+    assert {f["feature"] for f in report["features"]} == {"region", "sex", "age_band", "disability"}
+    for feature in report["features"]:
+        rates, ratio = fairlearn_view(records, feature["feature"])
+        assert {g["label"]: g["rate"] for g in feature["groups"]} == pytest.approx(rates, abs=1e-12)
+        assert feature["ratio"] == pytest.approx(ratio, abs=1e-12)
+        assert sum(g["n"] for g in feature["groups"]) == len(decided)
+        assert feature["flagged"] == (feature["ratio"] < 0.8)
+
+
+def test_groups_are_read_from_the_nik_and_the_registry_and_small_samples_are_marked(world, decided):
+    report = selectors.fairness(world.bansos, selectors.last_days(30), basis="rules")
+    by_feature = {f["feature"]: f for f in report["features"]}
+
+    sexes = {g["label"]: g["n"] for g in by_feature["sex"]["groups"]}
+    assert sexes == {
+        "laki-laki": sum(1 for c in decided if c.sex == "L"),
+        "perempuan": sum(1 for c in decided if c.sex == "P"),
+    }
+    assert {g["label"]: g["n"] for g in by_feature["region"]["groups"]} == {"3204": 164, "3273": 220}
+    disability = {g["label"]: g for g in by_feature["disability"]["groups"]}
+    assert (disability["penyandang disabilitas"]["n"], disability[UNKNOWN]["n"]) == (20, 4)
+    assert disability["penyandang disabilitas"]["small"] and disability[UNKNOWN]["small"]
+    assert not disability["tanpa disabilitas"]["small"]
+    assert by_feature["disability"]["flagged"] and by_feature["disability"]["lowest"] in (
+        "penyandang disabilitas",
+        UNKNOWN,
+    )
+    assert "NIK" in report["claimed_note"] and "diklaim" in report["claimed_note"]
+
+
+def test_four_fifths_rule_on_a_table_a_lawyer_can_check():
+    records = (
+        [{"g": "A", "selected": True}] * 40
+        + [{"g": "A", "selected": False}] * 10  # 80%
+        + [{"g": "B", "selected": True}] * 30
+        + [{"g": "B", "selected": False}] * 20  # 60%
+        + [{"g": "C", "selected": True}] * 5
+        + [{"g": "C", "selected": False}] * 5  # 50%, 10 people
+    )
+    (feature,) = stats.fairness_report(records, ["g"])
+    assert [(g.label, g.n, g.rate, g.small) for g in feature.groups] == [
+        ("A", 50, 0.8, False),
+        ("B", 50, 0.6, False),
+        ("C", 10, 0.5, True),
+    ]
+    assert feature.ratio == pytest.approx(0.625)  # 0.5 / 0.8
+    assert feature.ratio_large == pytest.approx(0.75)  # 0.6 / 0.8, the small group left out
+    assert feature.flagged and (feature.lowest, feature.highest) == ("C", "A")

@@ -1,0 +1,167 @@
+"""The rule sandbox: a stricter income threshold, simulated on history, shows exactly the flipped cases and the
+impact per group; publishing needs a second approver (a supervisor who is not the author) and a date."""
+
+from __future__ import annotations
+
+import pytest
+from django.db import transaction
+from django.utils import timezone
+
+from pamong.accounts import roles
+from pamong.accounts import services as accounts
+from pamong.audit.models import AuditEntry
+from pamong.cases import rulebook
+from pamong.cases import services as cases
+from pamong.core.errors import PermissionDenied, ValidationFailed
+from pamong.oversight import sandbox
+from pamong.oversight.models import Job, RuleSetDraft
+
+from .factories import LINE_2025, Population
+
+pytestmark = pytest.mark.django_db
+
+PACK_VERSION = "packs/bansos-pkh/rules/2026-07.yaml"
+
+
+def stricter_draft(packs_root, version: str, effective_from) -> str:
+    """Version 2026-07 with the income limit back at 100% of the poverty line instead of 120%."""
+    text = (packs_root.parent / PACK_VERSION).read_text(encoding="utf-8")
+    text = text.replace("version: 2026-07", f"version: {version}").replace(
+        "effective_from: 2026-07-01", f"effective_from: {effective_from.isoformat()}"
+    )
+    stricter = text.replace(
+        "require: income_per_capita * 10 <= regional_poverty_line * 12",
+        "require: income_per_capita <= regional_poverty_line",
+    )
+    assert stricter != text
+    return stricter
+
+
+@pytest.fixture
+def history(world, monkeypatch):
+    population = Population()
+    population.install(monkeypatch)
+    citizens = population.make(90, regency="3273") + population.make(60, regency="3204")
+    with transaction.atomic():
+        for c in citizens:
+            cases.submit_application(actor=c.user, service=world.bansos, applicant=c.user, form=c.form)
+    return citizens
+
+
+@pytest.fixture
+def staff(world):
+    def make(username, role):
+        return accounts.create_account(
+            actor="system:test", username=username, password=None, role=role, agency=world.bansos.agency
+        )
+
+    return make("analis", roles.ANALIS), make("supervisor2", roles.SUPERVISOR)
+
+
+def eligible_otherwise(c) -> bool:
+    return (
+        c.facts["in_dtsen"]
+        and not c.facts["owns_car"]
+        and int(c.form["assets_value"]) <= 60_000_000
+        and c.form["has_pkh_component"]
+    )
+
+
+def test_stricter_threshold_shows_exactly_the_flipped_cases_and_the_impact_per_group(
+    world, history, staff, packs_root
+):
+    analis, _ = staff
+    today = timezone.localdate()
+    draft = sandbox.create_draft(
+        world.bansos, actor=analis, yaml_text=stricter_draft(packs_root, "2026-12", today)
+    )
+
+    result = sandbox.simulate_draft(draft)
+
+    flipped = {
+        c.user.pk
+        for c in history
+        if eligible_otherwise(c) and LINE_2025[c.regency] < c.per_capita <= LINE_2025[c.regency] * 12 // 10
+    }
+    assert flipped  # the population straddles the two thresholds
+    assert result.applications == len(history)
+    assert result.transitions == {"GRANT→DENY": len(flipped)}
+    from pamong.cases.models import Application
+
+    references = dict(
+        Application.objects.filter(service=world.bansos).values_list("reference", "applicant_id")
+    )
+    assert {references[f["reference"]] for f in result.flips} == flipped
+    assert all((f["outcome_old"], f["outcome_new"]) == ("GRANT", "DENY") for f in result.flips)
+    assert result.outcome_counts_new["DENY"] - result.outcome_counts_old["DENY"] == len(flipped)
+
+    regions = {g["label"]: g for g in result.groups["region"]}
+    for regency in ("3204", "3273"):
+        people = [c for c in history if c.regency == regency]
+        lost = sum(1 for c in people if c.user.pk in flipped)
+        assert regions[regency]["n"] == len(people)
+        assert regions[regency]["granted_old"] - regions[regency]["granted_new"] == lost
+        assert regions[regency]["change"] == pytest.approx(-lost / len(people))
+    sexes = {g["label"]: g for g in result.groups["sex"]}
+    women = [c for c in history if c.sex == "P"]
+    assert sexes["perempuan"]["n"] == len(women)
+    assert sexes["perempuan"]["granted_old"] - sexes["perempuan"]["granted_new"] == sum(
+        1 for c in women if c.user.pk in flipped
+    )
+
+
+def test_publishing_needs_a_second_approver_and_then_decides_new_applications(
+    world, history, staff, packs_root
+):
+    analis, supervisor2 = staff
+    today = timezone.localdate()
+    draft = sandbox.create_draft(
+        world.bansos, actor=analis, yaml_text=stricter_draft(packs_root, "2026-12", today)
+    )
+    audit_before = AuditEntry.objects.count()
+
+    with pytest.raises(PermissionDenied) as refused:
+        sandbox.publish_draft(draft, actor=analis)
+    assert refused.value.code == "second_approver_required"
+    with pytest.raises(PermissionDenied) as not_supervisor:
+        sandbox.approve_draft(draft, actor=analis, effective_from=today)
+    assert not_supervisor.value.code == "supervisor_required"
+    with pytest.raises(ValidationFailed) as wrong_date:
+        sandbox.approve_draft(draft, actor=supervisor2, effective_from=today.replace(year=today.year + 1))
+    assert wrong_date.value.code == "effective_date_mismatch"
+    draft.refresh_from_db()
+    assert draft.status == "draft" and AuditEntry.objects.count() == audit_before
+    assert rulebook.rule_set_in_force("bansos-pkh", today).version_id == "2026-07"
+
+    approved = sandbox.approve_draft(draft, actor=supervisor2, effective_from=today)
+    assert (approved.status, approved.approved_by) == ("approved", supervisor2)
+    assert approved.simulation["transitions"]
+    published, job = sandbox.publish_draft(approved, actor=analis, reevaluate_pending=True)
+    assert published.status == "published"
+    assert rulebook.rule_set_in_force("bansos-pkh", today).version_id == "2026-12"
+    assert AuditEntry.objects.filter(action="rules.rule_set_published").count() == 1
+    assert job.status == "queued"
+
+    sandbox.run_reevaluation(job_id=job.pk)  # what the Huey task does after commit
+    job.refresh_from_db()
+    pending = history_pending(world)
+    assert (job.status, job.total, job.done) == ("done", pending, pending)
+    assert job.percent == 100
+
+
+def history_pending(world) -> int:
+    from pamong.cases.models import Application
+
+    return Application.objects.filter(service=world.bansos, status="under_review").count()
+
+
+def test_the_author_cannot_approve_their_own_draft(world, staff, packs_root):
+    today = timezone.localdate()
+    draft = sandbox.create_draft(
+        world.bansos, actor=world.supervisor, yaml_text=stricter_draft(packs_root, "2026-12", today)
+    )
+    with pytest.raises(PermissionDenied) as refused:
+        sandbox.approve_draft(draft, actor=world.supervisor, effective_from=today)
+    assert refused.value.code == "second_approver_required"
+    assert RuleSetDraft.objects.get(pk=draft.pk).status == "draft"
+    assert not Job.objects.exists()

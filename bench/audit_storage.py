@@ -11,7 +11,6 @@ same leaves. Uses a throw-away database under a temporary PAMONG_VAR_DIR.
 from __future__ import annotations
 
 import argparse
-import json
 import os
 import random
 import sqlite3
@@ -168,7 +167,6 @@ def main() -> None:
     services.sign_tree_head()
     bench_proofs(args.entries)
     bench_verify(args.entries)
-    print(json.dumps({"entries": args.entries}))
 
 
 if __name__ == "__main__":

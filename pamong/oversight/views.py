@@ -41,6 +41,12 @@ def _days(request: HttpRequest) -> int:
     return days if days in PERIODS else 30
 
 
+def _services_and_choice(request: HttpRequest):
+    """The services this person may oversee, and the one chosen with ?layanan= (else the first)."""
+    services_qs = access.visible_services(request.user)
+    return services_qs, _service(request, services_qs)
+
+
 def _service(request: HttpRequest, services_qs):
     slug = request.GET.get("layanan") or request.POST.get("layanan")
     if slug:
@@ -58,8 +64,7 @@ def _feedback(request: HttpRequest, exc: ApplicationError) -> None:
 @login_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     _viewer(request)
-    services_qs = access.visible_services(request.user)
-    service = _service(request, services_qs)
+    services_qs, service = _services_and_choice(request)
     days = _days(request)
     context: dict[str, Any] = {"services": services_qs, "service": service, "days": days, "periods": PERIODS}
     if service is not None:
@@ -157,8 +162,7 @@ def breaker_detail(request: HttpRequest, breaker_id: int) -> HttpResponse:
 @login_required
 def fairness(request: HttpRequest) -> HttpResponse:
     _viewer(request)
-    services_qs = access.visible_services(request.user)
-    service = _service(request, services_qs)
+    services_qs, service = _services_and_choice(request)
     days = _days(request)
     basis = "rules" if request.GET.get("dasar") == "aturan" else "final"
     context: dict[str, Any] = {"services": services_qs, "service": service, "days": days, "periods": PERIODS}
@@ -190,8 +194,7 @@ def fairness(request: HttpRequest) -> HttpResponse:
 @login_required
 def sandbox_list(request: HttpRequest) -> HttpResponse:
     _viewer(request)
-    services_qs = access.visible_services(request.user)
-    service = _service(request, services_qs)
+    services_qs, service = _services_and_choice(request)
     context: dict[str, Any] = {"services": services_qs, "service": service}
     if request.method == "POST" and service is not None:
         try:
@@ -289,8 +292,7 @@ def job_detail(request: HttpRequest, job_id: int) -> HttpResponse:
 @login_required
 def rerun(request: HttpRequest) -> HttpResponse:
     _viewer(request)
-    services_qs = access.visible_services(request.user)
-    service = _service(request, services_qs)
+    services_qs, service = _services_and_choice(request)
     context: dict[str, Any] = {"services": services_qs, "service": service}
     if request.method == "POST" and service is not None:
         try:
@@ -307,8 +309,7 @@ def rerun(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def open_breaker(request: HttpRequest) -> HttpResponse:
-    services_qs = access.visible_services(request.user)
-    service = _service(request, services_qs)
+    _, service = _services_and_choice(request)
     if service is None:
         raise Http404
     try:

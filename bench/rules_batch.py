@@ -53,6 +53,13 @@ def to_frame(data: dict) -> pl.DataFrame:
     )
 
 
+def to_enum_frame(frame: pl.DataFrame, table_keys: np.ndarray) -> pl.DataFrame:
+    """Region codes as one Enum over every code seen, as a data pipeline that encodes once would hold them."""
+    names = ("kk_regency_code", "declared_regency_code")
+    seen = set(table_keys.tolist()).union(*(frame[n].drop_nulls().unique().to_list() for n in names))
+    return frame.with_columns(pl.col(*names).cast(pl.Enum(sorted(seen))))
+
+
 def median_seconds(run: Callable[[], object], repeat: int) -> tuple[float, object]:
     times, result = [], None
     for _ in range(repeat):
@@ -118,24 +125,35 @@ def main() -> None:
     find = dense_lookup(keys.astype(np.int64), values)
     coded_s, coded_out = median_seconds(lambda: bansos(coded, keys, values, find), args.repeat)
     check_same_results(polars_out, coded_out)
+    # The same for the engine: region codes already held as a Polars Enum (encoding not timed).
+    enum_frame = to_enum_frame(frame, keys)
+    enum_s, enum_out = median_seconds(
+        lambda: rule_set.evaluate_frame(enum_frame, tables, impact_level=3), args.repeat
+    )
+    assert enum_out.equals(polars_out), "Enum-coded input must give the same frame as text"
     counts = polars_out["outcome"].value_counts().sort("outcome")
     outcome_counts = dict(zip(counts["outcome"].cast(pl.String), counts["count"], strict=True))
     openfisca = run_openfisca(args.rows, args.repeat)
 
     print(
-        f"rules batch: {args.rows:,} bansos-pkh applications, median of {args.repeat} runs, {pl.thread_pool_size()} Polars threads"
+        f"rules batch: {args.rows:,} bansos-pkh applications, median of {args.repeat} runs, "
+        f"{pl.thread_pool_size()} Polars threads"
     )
     print(f"  outcomes: {outcome_counts} (Polars and NumPy agree on every rule, score and outcome)")
-    print(f"  numpy (hand-written, 1 thread) {numpy_s * 1000:8.1f} ms   1.00x (baseline)")
+    print("  region codes as text (as the data arrives):")
+    print(f"    numpy (hand-written, 1 thread)   {numpy_s * 1000:8.1f} ms   1.00x (baseline)")
     print(
-        f"  pamong vectorised (Polars)     {polars_s * 1000:8.1f} ms   {polars_s / numpy_s:4.2f}x numpy   (budget <= 1.0x)"
+        f"    pamong vectorised (Polars)       {polars_s * 1000:8.1f} ms   {polars_s / numpy_s:4.2f}x   "
+        "(budget <= 1.0x)"
     )
+    print("  region codes pre-encoded, encoding not timed (each side's best case):")
+    print(f"    numpy, codes as int, dense index {coded_s * 1000:8.1f} ms   1.00x (baseline)")
     print(
-        f"  numpy, codes pre-encoded as int {coded_s * 1000:7.1f} ms   {coded_s / numpy_s:4.2f}x numpy   "
-        f"(NumPy's best case; Polars is {polars_s / coded_s:4.2f}x this)"
+        f"    pamong vectorised, codes as Enum {enum_s * 1000:8.1f} ms   {enum_s / coded_s:4.2f}x   "
+        "(budget <= 1.0x)"
     )
     if openfisca is None:
-        print("  openfisca: skipped (run `sh bench/setup_openfisca.sh` first)")
+        print("    openfisca: skipped (run `sh bench/setup_openfisca.sh` first)")
     else:
         same = (
             "same outcomes"
@@ -143,8 +161,8 @@ def main() -> None:
             else f"DIFFERENT outcomes {openfisca['outcomes']}"
         )
         print(
-            f"  openfisca-core {openfisca['version']:<15}{openfisca['seconds'] * 1000:8.1f} ms   "
-            f"{openfisca['seconds'] / numpy_s:4.2f}x numpy   ({same}; {openfisca['note']})"
+            f"    openfisca-core {openfisca['version']:<18}{openfisca['seconds'] * 1000:8.1f} ms   "
+            f"{openfisca['seconds'] / coded_s:4.2f}x   ({same}; {openfisca['note']})"
         )
 
 

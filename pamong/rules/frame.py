@@ -32,15 +32,21 @@ def evaluate_lazy(
         name: _table_series(table, tables, rule_set.source_file) for name, table in rule_set.tables.items()
     }
     inputs = [_fact_column(fact, schema, rule_set.source_file) for fact in rule_set.facts.values()]
+    # Text facts given as Enum columns stay coded: lookups and equality then work on the codes.
+    coded = {
+        fact.name: schema[fact.name]
+        for fact in rule_set.facts.values()
+        if fact.type == STR and isinstance(schema.get(fact.name), pl.Enum)
+    }
     lazy = lazy.select([pl.col(k) for k in keep] + inputs)
     for name, derived in rule_set.derived.items():  # in order: a derived value may use earlier ones
-        value = to_polars(derived.tree, lookups).cast(POLARS_DTYPES[derived.type])
+        value = to_polars(derived.tree, lookups, coded).cast(POLARS_DTYPES[derived.type])
         lazy = lazy.with_columns(value.alias(DERIVED_PREFIX + name))
     rule_cols = [
-        to_polars(r.tree, lookups).cast(pl.Boolean).alias(RULE_PREFIX + r.id) for r in rule_set.rules
+        to_polars(r.tree, lookups, coded).cast(pl.Boolean).alias(RULE_PREFIX + r.id) for r in rule_set.rules
     ]
     score_cols = [
-        to_polars(s.tree, lookups).cast(POLARS_DTYPES[s.type]).alias(SCORE_PREFIX + name)
+        to_polars(s.tree, lookups, coded).cast(POLARS_DTYPES[s.type]).alias(SCORE_PREFIX + name)
         for name, s in rule_set.scores.items()
     ]
     lazy = lazy.with_columns(rule_cols + score_cols)
@@ -70,6 +76,8 @@ def _fact_column(fact: Fact, schema: pl.Schema, file: str) -> pl.Expr:
             file=file,
             field=f"facts.{fact.name}",
         )
+    if fact.type == STR and isinstance(dtype, pl.Enum):
+        return pl.col(fact.name)  # kept coded; the compiler turns it into text where it must
     column = pl.col(fact.name).cast(target)
     if fact.type == NUMBER and dtype.is_float():
         column = column.fill_nan(None)  # NaN is not a value here: treat it as unknown, like None

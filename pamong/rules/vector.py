@@ -27,20 +27,28 @@ from pamong.rules.expr import (
     Not,
 )
 from pamong.rules.scalar import DEG, EARTH_RADIUS_KM
-from pamong.rules.types import NUMBER, POLARS_DTYPES
+from pamong.rules.types import NUMBER, NUMERIC, POLARS_DTYPES
 
 DERIVED_PREFIX, RULE_PREFIX, SCORE_PREFIX = "value.", "rule.", "score."
 OUTCOME_DTYPE = pl.Enum(["GRANT", "REFER", "DENY"])  # compares equal to the strings; cheaper than text
 
 
-def to_polars(node: Node, lookups: Mapping[str, tuple[pl.Series, pl.Series]]) -> pl.Expr:
-    """``lookups`` maps a table name to (keys, values) Series built from the caller's table."""
-    return _Compiler(lookups).expr(node)
+def to_polars(
+    node: Node,
+    lookups: Mapping[str, tuple[pl.Series, pl.Series]],
+    coded: Mapping[str, pl.Enum] | None = None,
+) -> pl.Expr:
+    """``lookups`` maps a table name to (keys, values) Series built from the caller's table; ``coded`` names
+    the text facts whose input column is an Enum, kept coded (see ``_Lookup`` and ``_Compare``)."""
+    return _Compiler(lookups, coded or {}).expr(node)
 
 
 class _Compiler:
-    def __init__(self, lookups: Mapping[str, tuple[pl.Series, pl.Series]]) -> None:
+    def __init__(
+        self, lookups: Mapping[str, tuple[pl.Series, pl.Series]], coded: Mapping[str, pl.Enum]
+    ) -> None:
         self.lookups = lookups
+        self.coded = coded
 
     def expr(self, node: Node) -> pl.Expr:
         return getattr(self, "_" + type(node).__name__)(node)
@@ -49,7 +57,13 @@ class _Compiler:
         return pl.lit(node.value, dtype=POLARS_DTYPES[node.type])
 
     def _Name(self, node: Name) -> pl.Expr:
+        if self._enum(node) is not None:
+            return pl.col(node.name).cast(pl.String)  # text semantics everywhere codes are not enough
         return pl.col(DERIVED_PREFIX + node.name if node.kind == "derived" else node.name)
+
+    def _enum(self, node: Node) -> pl.Enum | None:
+        """The Enum dtype of a coded text fact, or None for anything else."""
+        return self.coded.get(node.name) if isinstance(node, Name) and node.kind == "fact" else None
 
     def _Neg(self, node: Neg) -> pl.Expr:
         return -self.expr(node.operand)
@@ -74,7 +88,12 @@ class _Compiler:
         return pl.when(right != 0).then(left / right)
 
     def _Compare(self, node: Compare) -> pl.Expr:
-        left, right = self.expr(node.left), self.expr(node.right)
+        enum = self._enum(node.left)
+        if node.op in ("==", "!=") and enum is not None and enum == self._enum(node.right):
+            # Two columns coded by the same Enum are equal exactly when their codes are: no text compared.
+            left, right = pl.col(node.left.name), pl.col(node.right.name)  # type: ignore[union-attr]
+        else:
+            left, right = self.expr(node.left), self.expr(node.right)
         return {
             "==": left.__eq__,
             "!=": left.__ne__,
@@ -105,9 +124,7 @@ class _Compiler:
         args = [self.expr(arg) for arg in node.args]
         fn = node.fn
         if fn in ("min", "max"):
-            any_null = pl.any_horizontal([a.is_null() for a in args])
-            combined = pl.min_horizontal(args) if fn == "min" else pl.max_horizontal(args)
-            return pl.when(~any_null).then(combined.cast(POLARS_DTYPES[node.type]))
+            return _min_max(node, args)
         if fn == "abs":
             return args[0].abs()
         if fn == "round":
@@ -120,7 +137,33 @@ class _Compiler:
 
     def _Lookup(self, node: Lookup) -> pl.Expr:
         keys, values = self.lookups[node.table]
+        enum = self._enum(node.key)
+        if enum is not None:
+            # Look each category up once, then index by the codes: ~3x faster than hashing 1M strings.
+            # A null code gathers null, so an unknown key stays unknown, as on the text path.
+            by_code = pl.Series(enum.categories).replace_strict(
+                keys, values, default=None, return_dtype=values.dtype
+            )
+            return pl.lit(by_code).gather(pl.col(node.key.name).to_physical())  # type: ignore[union-attr]
         return self.expr(node.key).replace_strict(keys, values, default=None, return_dtype=values.dtype)
+
+
+def _min_max(node: Call, args: list[pl.Expr]) -> pl.Expr:
+    """min/max that are unknown when any argument is (``min_horizontal`` would skip nulls)."""
+    dtype = POLARS_DTYPES[node.type]
+    bounds = [arg.value for arg in node.args if isinstance(arg, Lit)]
+    columns = [
+        expr.cast(dtype) for arg, expr in zip(node.args, args, strict=True) if not isinstance(arg, Lit)
+    ]
+    if node.type in NUMERIC and bounds and len(columns) == 1:
+        # The common form, e.g. min(100, score): one clip kernel, which keeps nulls null, instead of
+        # is_null/any_horizontal/min_horizontal/when — the bansos score runs 3x faster this way.
+        if node.fn == "min":
+            return columns[0].clip(upper_bound=min(bounds))  # type: ignore[type-var]
+        return columns[0].clip(lower_bound=max(bounds))  # type: ignore[type-var]
+    any_null = pl.any_horizontal([a.is_null() for a in args])
+    combined = pl.min_horizontal(args) if node.fn == "min" else pl.max_horizontal(args)
+    return pl.when(~any_null).then(combined.cast(dtype))
 
 
 def _month_day(date: pl.Expr) -> pl.Expr:

@@ -91,8 +91,20 @@ BANSOS_FACTS = st.fixed_dictionaries(
 BANSOS_TYPES = {name: fact.type for name, fact in BANSOS.facts.items()}
 
 
+def enum_coded(text: pl.DataFrame, types: dict[str, str], shared: bool) -> pl.DataFrame:
+    """The text facts as Enum columns: one Enum per column, or one Enum shared by all of them."""
+    names = [n for n, t in types.items() if t == "str"]
+    seen = {n: set(text[n].drop_nulls()) for n in names}
+    every = set().union(*seen.values())
+    return text.with_columns(pl.col(n).cast(pl.Enum(sorted(every if shared else seen[n]))) for n in names)
+
+
 def assert_agree(rule_set: RuleSet, rows: list[dict], tables: dict, types: dict[str, str]) -> None:
-    out = rule_set.evaluate_frame(frame(rows, types), tables, impact_level=3)
+    text = frame(rows, types)
+    out = rule_set.evaluate_frame(text, tables, impact_level=3)
+    for shared in (False, True):  # text facts kept coded give the very same frame
+        coded = rule_set.evaluate_frame(enum_coded(text, types, shared), tables, impact_level=3)
+        assert coded.equals(out), (shared, rows)
     rule_cols = [RULE_PREFIX + r.id for r in rule_set.rules]
     score_cols = [SCORE_PREFIX + s for s in rule_set.scores]
     for row, vector in zip(rows, out.iter_rows(named=True), strict=True):

@@ -65,6 +65,21 @@ class EncryptedDateField(EncryptedTextField):
         return dt.date.fromisoformat(str(value))
 
 
+class EncryptedFloatField(EncryptedTextField):
+    """A number encrypted at rest: a home's coordinates locate a family as precisely as its street address."""
+
+    description = "Float encrypted at rest with AES-256-GCM (repr text inside)"
+
+    def to_plain(self, value: Any) -> str:
+        return repr(float(value))  # repr round-trips every float exactly
+
+    def from_plain(self, text: str) -> float:
+        return float(text)
+
+    def to_python(self, value: Any) -> float | None:
+        return None if value is None else float(value)
+
+
 class EncryptedJSONField(EncryptedTextField):
     """A JSON document encrypted at rest: application answers, the facts and results of a decision."""
 

@@ -7,7 +7,7 @@ from __future__ import annotations
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pamong.core.fields import EncryptedDateField, EncryptedTextField
+from pamong.core.fields import EncryptedDateField, EncryptedFloatField, EncryptedTextField
 
 
 class ReferenceDataset(models.Model):
@@ -115,8 +115,8 @@ class Household(models.Model):
     regency_code = models.CharField(max_length=4, db_index=True)
     district_code = models.CharField(max_length=6, db_index=True)
     village_code = models.CharField(max_length=10, blank=True)
-    latitude = models.FloatField(null=True, blank=True)
-    longitude = models.FloatField(null=True, blank=True)
+    latitude = EncryptedFloatField(null=True, blank=True)  # the home's position: personal data (UU 27/2022)
+    longitude = EncryptedFloatField(null=True, blank=True)
     in_dtsen = models.BooleanField(default=False)
     welfare_decile = models.PositiveSmallIntegerField(null=True, blank=True)
     dataset = models.ForeignKey(ReferenceDataset, on_delete=models.PROTECT, related_name="+")

@@ -5,6 +5,7 @@ import datetime as dt
 import pytest
 from django.core.exceptions import FieldError
 from django.db import connection
+from django.utils import timezone
 
 from pamong.registry import demo, selectors
 from pamong.registry.models import Person
@@ -46,3 +47,52 @@ def test_lookups_on_ciphertext_are_refused(registry_data, lookup):
 
 def test_isnull_still_works(registry_data):
     assert not Person.objects.filter(nik__isnull=True).exists()
+
+
+def test_household_coordinates_are_encrypted_and_read_back_exactly(registry_data):
+    household = selectors.person_by_nik(demo.WARGA_NIK).household
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT latitude, longitude FROM registry_household WHERE id = %s", [household.pk])
+        latitude, longitude = cursor.fetchone()
+    assert latitude.startswith("v1:dev:") and longitude.startswith("v1:dev:")
+    assert (household.latitude, household.longitude) == (-6.90389, 107.62361)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_the_migration_seals_existing_coordinates_and_can_be_reversed():
+    from django.db.migrations.executor import MigrationExecutor
+
+    before, after = [("registry", "0001_initial")], [("registry", "0002_encrypt_household_coordinates")]
+    executor = MigrationExecutor(connection)
+    executor.migrate(before)
+    try:
+        plain = executor.loader.project_state(before[0]).apps  # models as 0001 had them: REAL columns
+        dataset = plain.get_model("registry", "ReferenceDataset").objects.create(
+            name="population", source="t", sha256="0" * 64, loaded_at=timezone.now()
+        )
+        plain.get_model("registry", "Household").objects.create(
+            kk_number="x",
+            kk_index="idx",
+            regency_code="3273",
+            district_code="327309",
+            latitude=-6.5,
+            longitude=107.25,
+            dataset_id=dataset.pk,
+        )
+        executor = MigrationExecutor(connection)
+        executor.migrate(after)
+        sealed = executor.loader.project_state(after[0]).apps.get_model("registry", "Household")
+        household = sealed.objects.get(kk_index="idx")
+        assert (household.latitude, household.longitude) == (-6.5, 107.25)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT latitude FROM registry_household WHERE kk_index = 'idx'")
+            assert cursor.fetchone()[0].startswith("v1:")
+        executor = MigrationExecutor(connection)
+        executor.migrate(before)
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT latitude, longitude FROM registry_household WHERE kk_index = 'idx'")
+            assert tuple(map(float, cursor.fetchone())) == (-6.5, 107.25)
+    finally:
+        executor = MigrationExecutor(connection)
+        executor.loader.build_graph()
+        executor.migrate(executor.loader.graph.leaf_nodes())

@@ -1,4 +1,4 @@
-"""Fill empty msgstr entries of a .po file from a JSON map {msgid: msgstr} (or {msgid: [singular, plural]}).
+"""Fill (or replace, clearing a fuzzy guess) msgstr entries of a .po file from a JSON map {msgid: msgstr} (or {msgid: [singular, plural]}).
 
 Usage: python scripts/po_fill.py pamong/locale/id/LC_MESSAGES/django.po translations.json
 Written by hand because gettext's tools edit catalogs but do not fill them from a table.
@@ -38,7 +38,9 @@ def fill(po_text: str, table: dict) -> tuple[str, int]:
             continue
         value = table[msgid]
         head = [line for line in lines[: keys[0]]] + parts["msgid"] + parts.get("msgid_plural", [])
-        head = [line for line in head if not line.startswith("#, fuzzy")]
+        # A filled entry is no longer a guess: drop the fuzzy flag (keeping other flags) and the previous msgid.
+        head = [re.sub(r"^#, fuzzy(, )?", "#, ", line) for line in head if not line.startswith("#|")]
+        head = [line for line in head if line != "#, "]
         if "msgid_plural" in parts:
             singular, plural = value
             body = [f"msgstr[0] {_quote(singular)}", f"msgstr[1] {_quote(plural)}"]

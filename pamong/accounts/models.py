@@ -1,7 +1,9 @@
 from __future__ import annotations
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
+from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
 from pamong.core.fields import EncryptedTextField
@@ -35,6 +37,23 @@ class User(AbstractUser):
     login_code_channel = models.CharField(
         _("sign-in code"), max_length=8, choices=LoginCodeChannel.choices, blank=True, default=""
     )
+
+    # Raised to end every session of this account at once (authenticator reset, deactivation): it is part of
+    # the session hash that Django checks on every request.
+    session_epoch = models.PositiveIntegerField(default=0, editable=False)
+
+    def get_session_auth_hash(self) -> str:
+        return self._epoch_hash(None)
+
+    def get_session_auth_fallback_hash(self):
+        for secret in settings.SECRET_KEY_FALLBACKS:
+            yield self._epoch_hash(secret)
+
+    def _epoch_hash(self, secret: str | None) -> str:
+        salt = "pamong.accounts.User.get_session_auth_hash"
+        return salted_hmac(
+            salt, f"{self.password}:{self.session_epoch}", secret=secret, algorithm="sha256"
+        ).hexdigest()
 
     def has_role(self, role: str) -> bool:
         return self.groups.filter(name=role).exists()

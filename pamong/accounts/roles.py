@@ -23,6 +23,9 @@ ROLE_LABELS = {
 }
 ALL_ROLES = tuple(ROLE_LABELS)
 STAFF_ROLES = tuple(role for role in ALL_ROLES if role != WARGA)
+# The roles an agency administrator may give within their own agency. Auditors work across agencies and are
+# appointed by the platform operator; nobody is made a citizen or a superuser here.
+AGENCY_ROLES = (PETUGAS_LOKET, PETUGAS, SUPERVISOR, ANALIS, ADMIN_INSTANSI)
 
 
 def roles_of(user) -> set[str]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext_lazy
 
 from .models import AccessLog, User
 
@@ -83,3 +84,64 @@ def staff_label(actor: User) -> str:
     """Officers are named by role and agency, as the citizen needs to know who looked and why."""
     agency = actor.agency.name if actor.agency else "Pamong"
     return f"{actor.get_full_name() or actor.username} ({', '.join(actor.role_names)}, {agency})"
+
+
+def agency_staff(admin: User) -> QuerySet[User]:
+    """The staff accounts of the administrator's agency, active ones first, by name."""
+    return (
+        User.objects.filter(agency_id=admin.agency_id, is_staff=True, is_superuser=False)
+        .prefetch_related("groups")
+        .select_related("totp_device")
+        .order_by("-is_active", "first_name", "last_name", "username")
+    )
+
+
+def managed_staff_member(admin: User, user_id: int) -> User:
+    """One staff member of the administrator's agency; NotFound for anyone else (same answer as missing)."""
+    from pamong.core.errors import NotFound
+
+    member = agency_staff(admin).filter(pk=user_id).first()
+    if member is None:
+        raise NotFound("No such staff member in your agency.")
+    return member
+
+
+STAFF_EVENTS = {
+    "accounts.account_created": gettext_lazy("Account created"),
+    "accounts.role_changed": gettext_lazy("Roles changed"),
+    "accounts.totp_enrolled": gettext_lazy("Authenticator enrolled"),
+    "accounts.totp_reset": gettext_lazy("Authenticator reset"),
+    "accounts.account_status_changed": gettext_lazy("Account activated or deactivated"),
+}
+
+
+def staff_history(member: User, limit: int = 20) -> list[dict[str, Any]]:
+    """The latest account events of a staff member, read from the audit log (the one record of what happened)."""
+    from pamong.audit.models import AuditEntry
+
+    entries = AuditEntry.objects.filter(
+        subject=f"accounts.user:{member.pk}", action__in=list(STAFF_EVENTS)
+    ).order_by("-index")[:limit]
+    entries = list(entries)
+    ids = {int(e.actor.split(":")[1]) for e in entries if e.actor.startswith("user:")}
+    names = {f"user:{u.pk}": u.get_full_name() or u.username for u in User.objects.filter(pk__in=ids)}
+    return [
+        {
+            "at": e.created_at,
+            "text": STAFF_EVENTS[e.action],
+            "actor": names.get(e.actor, e.actor),
+            "detail": _event_detail(e.data),
+            "index": e.index,
+        }
+        for e in entries
+    ]
+
+
+def _event_detail(data: dict[str, Any]) -> str:
+    from .roles import ROLE_LABELS
+
+    if "added" in data:
+        return f"+ {ROLE_LABELS.get(data['added'], data['added'])}"
+    if "removed" in data:
+        return f"− {ROLE_LABELS.get(data['removed'], data['removed'])}"
+    return str(data.get("reason", ""))

@@ -5,7 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
-from django.db import transaction
+from django.db import IntegrityError, transaction
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.catalog.models import Agency
@@ -297,3 +298,152 @@ def record_lockout(*, username: str, ip_address: str | None) -> None:
         subject=f"accounts.login:{blind_index(username or '', purpose='login-name')[:16]}",
         data={"ip_address": ip_address or ""},
     )
+
+
+# --- staff administration by an agency administrator (admin_instansi) ------------------------------------------
+
+
+def _managed(admin: User, member: User) -> None:
+    """An administrator manages the staff accounts of their own agency only; anything else is "not found"."""
+    from pamong.core.errors import NotFound
+
+    if not (
+        admin.agency_id
+        and member.agency_id == admin.agency_id
+        and member.is_staff
+        and not member.is_superuser
+    ):
+        raise NotFound(_("No such staff member in your agency."))
+
+
+def create_staff_account(
+    *, admin: User, username: str, full_name: str, email: str, password: str, role: str
+) -> User:
+    """A staff account in the administrator's own agency. The new member enrols an authenticator at first
+    sign-in (staff TOTP is mandatory), so the administrator never holds their second factor."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from pamong.core.errors import Conflict, ValidationFailed
+
+    if role not in roles.AGENCY_ROLES:
+        raise ValidationFailed(_("Choose one of the agency roles."), code="invalid_role")
+    if User.objects.filter(username__iexact=username).exists():
+        raise Conflict(_("This username is already taken."), code="username_taken")
+    try:
+        validate_password(password, User(username=username, email=email))
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), code="weak_password") from None
+    try:
+        with transaction.atomic():
+            user = create_account(
+                actor=admin,
+                username=username,
+                password=password,
+                role=role,
+                agency=admin.agency,
+                full_name=full_name,
+            )
+            if email:
+                user.email = email
+                user.save(update_fields=["email"])
+    except IntegrityError:  # taken between the check above and the insert
+        raise Conflict(_("This username is already taken."), code="username_taken") from None
+    return user
+
+
+def set_staff_roles(*, admin: User, member: User, new_roles: set[str]) -> tuple[set[str], set[str]]:
+    """Give ``member`` exactly ``new_roles`` among the agency roles; other roles they hold are left alone.
+    Returns (added, removed); each change is one audit entry."""
+    from pamong.core.errors import ValidationFailed
+
+    _managed(admin, member)
+    if not new_roles <= set(roles.AGENCY_ROLES):
+        raise ValidationFailed(_("Choose only agency roles."), code="invalid_role")
+    if not new_roles:
+        raise ValidationFailed(
+            _("A staff member needs at least one role; deactivate the account instead."), code="no_role"
+        )
+    if member.pk == admin.pk and roles.ADMIN_INSTANSI not in new_roles:
+        raise ValidationFailed(
+            _("You cannot remove your own administrator role; ask another administrator."),
+            code="own_admin_role",
+        )
+    current = set(member.groups.filter(name__in=roles.AGENCY_ROLES).values_list("name", flat=True))
+    added, removed = new_roles - current, current - new_roles
+    with transaction.atomic():
+        for role in sorted(added):
+            assign_role(actor=admin, user=member, role=role)
+        for role in sorted(removed):
+            member.groups.remove(Group.objects.get(name=role))
+            audit.record_event(
+                actor=admin,
+                action=audit.Action.ROLE_CHANGED,
+                subject=f"accounts.user:{member.pk}",
+                data={"removed": role, "agency": member.agency.slug},
+            )
+    return added, removed
+
+
+def reset_totp(*, admin: User, member: User, reason: str) -> None:
+    """Forget a staff member's authenticator (lost or replaced phone): they enrol a new one at next sign-in.
+    Their other sessions end, so a stolen phone with an open session is cut off too."""
+    reason = _checked_change(
+        admin,
+        member,
+        reason,
+        _("Another administrator must reset your own authenticator."),
+        "own_authenticator",
+    )
+    with transaction.atomic():
+        TOTPDevice.objects.filter(user=member).delete()
+        _end_sessions(member)
+        audit.record_event(
+            actor=admin,
+            action=audit.Action.TOTP_RESET,
+            subject=f"accounts.user:{member.pk}",
+            data={"reason": reason[:300]},
+        )
+
+
+def set_account_active(*, admin: User, member: User, active: bool, reason: str) -> None:
+    """Deactivate (a transfer, a leave, a departure) or reactivate a staff account; deactivating ends its
+    sessions. The account and everything it did stay on record."""
+    reason = _checked_change(
+        admin, member, reason, _("You cannot deactivate your own account."), "own_account"
+    )
+    if member.is_active == active:
+        return
+    with transaction.atomic():
+        member.is_active = active
+        member.save(update_fields=["is_active"])
+        if not active:
+            _end_sessions(member)
+        audit.record_event(
+            actor=admin,
+            action=audit.Action.ACCOUNT_STATUS_CHANGED,
+            subject=f"accounts.user:{member.pk}",
+            data={"active": active, "reason": reason[:300]},
+        )
+
+
+def _checked_change(admin: User, member: User, reason: str, own_message: str, own_code: str) -> str:
+    """The checks every sensitive change of a staff account shares: the member is managed by this
+    administrator, is not the administrator (``own_message``), and the change has a written reason."""
+    from pamong.core.errors import ValidationFailed
+
+    _managed(admin, member)
+    if member.pk == admin.pk:
+        raise ValidationFailed(own_message, code=own_code)
+    reason = reason.strip()
+    if len(reason) < 10:
+        raise ValidationFailed(_("Write the reason (at least 10 characters)."), code="reason_required")
+    return reason
+
+
+def _end_sessions(user: User) -> None:
+    """End every session of ``user`` at its next request: a new epoch changes the session hash Django checks
+    (User.get_session_auth_hash), O(1) instead of decoding every stored session."""
+    from django.db.models import F
+
+    User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)

@@ -1,8 +1,9 @@
-"""Signing in and out, the second step (TOTP or a sent code), TOTP enrolment, and the citizen's account page."""
+"""Signing in and out, the second step (TOTP or a sent code), TOTP enrolment, the citizen's account page, and
+the agency administrator's staff pages."""
 
 from django.urls import path
 
-from . import views
+from . import staff_views, views
 
 app_name = "accounts"
 
@@ -14,4 +15,13 @@ urlpatterns = [
     path("akun/", views.account, name="account"),
     path("akun/notifikasi/", views.account_channels, name="account-channels"),
     path("akun/kode-masuk/", views.account_login_code, name="account-login-code"),
+    path("instansi/petugas/", staff_views.staff_list, name="staff"),
+    path("instansi/petugas/<int:user_id>/", staff_views.staff_detail, name="staff-detail"),
+    path("instansi/petugas/<int:user_id>/peran/", staff_views.staff_roles, name="staff-roles"),
+    path(
+        "instansi/petugas/<int:user_id>/autentikator/",
+        staff_views.staff_authenticator,
+        name="staff-authenticator",
+    ),
+    path("instansi/petugas/<int:user_id>/status/", staff_views.staff_status, name="staff-status"),
 ]

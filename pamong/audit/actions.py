@@ -24,6 +24,8 @@ class Action(StrEnum):
     PERSONAL_DATA_OPENED = "accounts.personal_data_opened"
     LOGIN_LOCKED = "accounts.login_failed_locked"
     TOTP_ENROLLED = "accounts.totp_enrolled"
+    TOTP_RESET = "accounts.totp_reset"
+    ACCOUNT_STATUS_CHANGED = "accounts.account_status_changed"
     LOGIN_CODE_CHANGED = "accounts.login_code_setting_changed"
     NOTIFICATION_CHANNELS_CHANGED = "accounts.notification_channels_changed"
     RETENTION_APPLIED = "accounts.retention_applied"

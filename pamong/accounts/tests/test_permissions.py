@@ -158,6 +158,7 @@ def cast(world, packs_root) -> Cast:
         "objection_id": str(objection.pk),
         "slug": "bansos-pkh",
         "index": "0",
+        "user_id": str(world.petugas.pk),  # a staff member of Dinas Sosial, managed by its administrator
         **_oversight_objects(world, people["analis"], packs_root),
     }
     return Cast(people=people, others=others, values=values)
@@ -201,6 +202,18 @@ def _bodies(world) -> dict[tuple[str, str], object]:
         ("POST", "/permohonan/<application_id>/informasi/"): {"answer": "Sudah saya lengkapi."},
         ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
         ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
+        ("POST", "/instansi/petugas/"): {
+            "full_name": "Budi Santoso",
+            "username": "budi.santoso",
+            "role": "petugas",
+            "password": "kata-sandi-yang-panjang-2026",
+        },
+        ("POST", "/instansi/petugas/<user_id>/peran/"): {"roles": ["petugas", "supervisor"]},
+        ("POST", "/instansi/petugas/<user_id>/autentikator/"): {"reason": "Telepon genggam hilang di jalan."},
+        ("POST", "/instansi/petugas/<user_id>/status/"): {
+            "active": "0",
+            "reason": "Pindah tugas ke kecamatan.",
+        },
     }
 
 

@@ -15,6 +15,8 @@ from pamong.core.crypto import blind_index
 from . import roles
 from .models import AccessLog, LoginCode, TOTPDevice, User
 
+ACTIVATION_CHANNEL = "counter"  # LoginCode.channel of an account-activation code handed over at a counter
+
 
 def ensure_role_groups() -> None:
     for role in roles.ALL_ROLES:
@@ -189,23 +191,16 @@ def send_login_code(*, user: User) -> LoginCode:
     import datetime as dt
 
     from django.conf import settings
-    from django.utils import timezone
 
     from pamong.notify import services as notify
 
     from . import twofactor
 
     code = twofactor.new_code()
-    now = timezone.now()
     channel = user.login_code_channel or "email"
     with transaction.atomic():
-        LoginCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
-        login_code = LoginCode.objects.create(
-            user=user,
-            code_hash=twofactor.code_hash(user.pk, code),
-            channel=channel,
-            created_at=now,
-            expires_at=now + dt.timedelta(seconds=settings.PAMONG_LOGIN_CODE_SECONDS),
+        login_code = _replace_code(
+            user, code, channel, dt.timedelta(seconds=settings.PAMONG_LOGIN_CODE_SECONDS)
         )
         notify.notify_user(
             user=user,
@@ -214,6 +209,29 @@ def send_login_code(*, user: User) -> LoginCode:
             channels=[channel],
         )
     return login_code
+
+
+def _replace_code(user: User, code: str, channel: str, valid_for) -> LoginCode:
+    """Store the keyed hash of a new one-time code; the user's unused codes of the same kind (sign-in codes or
+    activation codes, kept apart) stop working."""
+    from django.utils import timezone
+
+    from . import twofactor
+
+    now = timezone.now()
+    same_kind = LoginCode.objects.filter(user=user, used_at__isnull=True)
+    if channel == ACTIVATION_CHANNEL:
+        same_kind = same_kind.filter(channel=ACTIVATION_CHANNEL)
+    else:
+        same_kind = same_kind.exclude(channel=ACTIVATION_CHANNEL)
+    same_kind.update(used_at=now)
+    return LoginCode.objects.create(
+        user=user,
+        code_hash=twofactor.code_hash(user.pk, code),
+        channel=channel,
+        created_at=now,
+        expires_at=now + valid_for,
+    )
 
 
 def verify_login_code(*, user: User, code: str) -> bool:
@@ -229,6 +247,7 @@ def verify_login_code(*, user: User, code: str) -> bool:
         login_code = (
             LoginCode.objects.select_for_update()
             .filter(user=user, used_at__isnull=True, expires_at__gt=now)
+            .exclude(channel=ACTIVATION_CHANNEL)
             .order_by("-created_at")
             .first()
         )
@@ -447,3 +466,88 @@ def _end_sessions(user: User) -> None:
     from django.db.models import F
 
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
+
+
+# --- activating an account made at a counter ------------------------------------------------------------------
+
+
+def issue_activation_code(*, officer: User, citizen: User) -> str:
+    """A one-time code that lets a citizen served at a counter (an account without a password) choose their
+    password at /masuk/aktivasi/. The officer has seen the citizen's KTP, so the code is handed over in person,
+    printed on the proof of application; only its keyed hash is stored. Earlier unused codes stop working."""
+    import datetime as dt
+
+    from django.conf import settings
+
+    from pamong.core.errors import Conflict
+
+    from . import twofactor
+
+    if citizen.has_usable_password() or roles.WARGA not in citizen.role_names:
+        raise Conflict(_("This account is already active: the citizen signs in with their password."))
+    code = twofactor.new_activation_code()
+    with transaction.atomic():
+        _replace_code(
+            citizen, code, ACTIVATION_CHANNEL, dt.timedelta(days=settings.PAMONG_ACTIVATION_CODE_DAYS)
+        )
+        audit.record_event(
+            actor=officer, action=audit.Action.ACTIVATION_CODE_ISSUED, subject=f"accounts.user:{citizen.pk}"
+        )
+    return code
+
+
+def claim_account(*, nik: str, code: str, password: str) -> User:
+    """Set the password of a counter-made account with its activation code. Every mismatch (unknown NIK, no
+    code, wrong or expired code) gets the same answer, and five wrong codes spend the code."""
+    import hmac
+
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+    from django.utils import timezone
+
+    from pamong.core.errors import ValidationFailed
+
+    from . import twofactor
+
+    refused = ValidationFailed(
+        _(
+            "The NIK and activation code do not match, or the code has expired. Ask the counter for a new code."
+        ),
+        code="activation_failed",
+    )
+    user = User.objects.filter(nik_index=blind_index(nik.replace(" ", ""))).first()
+    if user is None or user.has_usable_password():
+        raise refused
+    try:
+        validate_password(password, user)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), code="weak_password") from None
+    now = timezone.now()
+    with transaction.atomic():
+        activation = (
+            LoginCode.objects.select_for_update()
+            .filter(user=user, channel=ACTIVATION_CHANNEL, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if activation is None:
+            raise refused
+        matched = hmac.compare_digest(
+            activation.code_hash, twofactor.code_hash(user.pk, twofactor.normal_code(code))
+        )
+        if matched:
+            activation.used_at = now
+            activation.save(update_fields=["used_at"])
+            user.set_password(password)
+            user.save(update_fields=["password"])
+            audit.record_event(
+                actor=user, action=audit.Action.ACCOUNT_CLAIMED, subject=f"accounts.user:{user.pk}"
+            )
+        else:
+            activation.attempts += 1
+            if activation.attempts >= 5:  # guessing: spent; the citizen asks the counter for a new one
+                activation.used_at = now
+            activation.save(update_fields=["attempts", "used_at"])
+    if not matched:
+        raise refused  # outside the block, so the counted attempt is kept
+    return user

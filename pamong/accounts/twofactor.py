@@ -86,6 +86,23 @@ def new_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
+# Crockford's base32 without I, L, O, U: nothing to misread when copied from paper.
+ACTIVATION_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_activation_code() -> str:
+    """Ten characters (50 bits) in two groups, e.g. "7KQ2M-XW4PD": printed at the counter, typed at home."""
+    chars = "".join(secrets.choice(ACTIVATION_ALPHABET) for _ in range(10))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
+def normal_code(typed: str) -> str:
+    """An activation code as typed (any case, spaces, dashes, O for 0, I or L for 1) in its printed form."""
+    chars = typed.upper().replace(" ", "").replace("-", "")
+    chars = chars.translate(str.maketrans({"O": "0", "I": "1", "L": "1"}))
+    return f"{chars[:5]}-{chars[5:]}"
+
+
 def code_hash(user_pk: int, code: str) -> str:
     """Keyed hash of a sign-in code (HMAC-SHA256 with the blind-index key): the code itself is never stored."""
     return blind_index(f"{user_pk}:{code.strip()}", purpose="login-code")

@@ -11,6 +11,7 @@ urlpatterns = [
     path("masuk/", views.SignInView.as_view(), name="login"),
     path("masuk/verifikasi/", views.verify, name="verify"),
     path("masuk/autentikator/", views.enrol, name="enrol"),
+    path("masuk/aktivasi/", views.activate, name="activate"),
     path("keluar/", views.SignOutView.as_view(), name="logout"),
     path("akun/", views.account, name="account"),
     path("akun/notifikasi/", views.account_channels, name="account-channels"),

@@ -20,6 +20,7 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pamong.core import ratelimit
+from pamong.core.errors import ApplicationError
 from pamong.core.views import not_found
 from pamong.notify.models import Channel, Preference
 
@@ -326,3 +327,59 @@ def account_login_code(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your sign-in setting was saved."))
             return redirect("accounts:account")
     return render(request, "accounts/account.html", _account_context(request, code_form=form), status=422)
+
+
+# --- activating an account made at a counter ---------------------------------------------------------------------
+
+
+class ActivationForm(forms.Form):
+    nik = forms.CharField(
+        label=gettext_lazy("NIK"),
+        max_length=20,
+        help_text=gettext_lazy("The 16 digits on your KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )
+    code = forms.CharField(
+        label=gettext_lazy("Activation code"),
+        max_length=20,
+        help_text=gettext_lazy("Printed on your proof of application, for example 7KQ2M-XW4PD."),
+        widget=forms.TextInput(attrs={"autocomplete": "one-time-code", "autocapitalize": "characters"}),
+    )
+    password = forms.CharField(
+        label=gettext_lazy("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("At least 8 characters; not only digits, and not a common password."),
+    )
+    password_again = forms.CharField(
+        label=gettext_lazy("New password again"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if data.get("password") and data.get("password_again") and data["password"] != data["password_again"]:
+            self.add_error("password_again", _("The two passwords are not the same."))
+        return data
+
+
+def activate(request: HttpRequest) -> HttpResponse:
+    """A citizen served at a counter chooses a password with the activation code printed for them there."""
+    form = ActivationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.claim_account(
+                nik=form.cleaned_data["nik"],
+                code=form.cleaned_data["code"],
+                password=form.cleaned_data["password"],
+            )
+        except ApplicationError as exc:
+            form.add_error("password" if exc.code == "weak_password" else "code", str(exc.message))
+        else:
+            messages.success(
+                request, _("Your account is active. Sign in with your NIK and your new password.")
+            )
+            return redirect("accounts:login")
+    status = 422 if form.errors else 200
+    return render(request, "accounts/activate.html", {"form": form}, status=status)

@@ -25,6 +25,8 @@ class Action(StrEnum):
     LOGIN_LOCKED = "accounts.login_failed_locked"
     TOTP_ENROLLED = "accounts.totp_enrolled"
     TOTP_RESET = "accounts.totp_reset"
+    ACTIVATION_CODE_ISSUED = "accounts.activation_code_issued"
+    ACCOUNT_CLAIMED = "accounts.account_claimed"
     ACCOUNT_STATUS_CHANGED = "accounts.account_status_changed"
     LOGIN_CODE_CHANGED = "accounts.login_code_setting_changed"
     NOTIFICATION_CHANNELS_CHANGED = "accounts.notification_channels_changed"

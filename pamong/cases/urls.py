@@ -26,4 +26,9 @@ urlpatterns = [
     path("loket/", views.counter_services, name="counter"),
     path("loket/ajukan/<slug:slug>/", views.counter_apply, name="counter-apply"),
     path("loket/permohonan/<str:application_id>/", views.counter_receipt, name="counter-receipt"),
+    path(
+        "loket/permohonan/<str:application_id>/kode-aktivasi/",
+        views.counter_activation_code,
+        name="counter-activation-code",
+    ),
 ]

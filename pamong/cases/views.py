@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -581,10 +582,36 @@ def counter_receipt(request: HttpRequest, application_id: str) -> HttpResponse:
         application = access_application_by_id(request.user, application_id)
     except NotFound:
         return not_found(request)
+    return _counter_receipt(request, application)
+
+
+def _counter_receipt(request: HttpRequest, application: Application, **extra: Any) -> HttpResponse:
     context = {
         "application": application,
         "explained": selectors.explanation(application),
         "next_steps": selectors.next_steps(application),
         "status_url": request.build_absolute_uri(reverse("cases:application", args=[application.pk])),
+        "can_activate": not application.applicant.has_usable_password(),
+        "activate_url": request.build_absolute_uri(reverse("accounts:activate")),
+        "activation_days": settings.PAMONG_ACTIVATION_CODE_DAYS,
+        **extra,
     }
     return render(request, "cases/counter_receipt.html", context)
+
+
+@require_POST
+@login_required
+def counter_activation_code(request: HttpRequest, application_id: str) -> HttpResponse:
+    """Print an activation code on the proof, for a citizen whose account the counter made: shown once, on
+    this response only (never stored in clear, never in a redirect)."""
+    if not _is_counter(request.user):
+        return not_found(request)
+    try:
+        application = access_application_by_id(request.user, application_id)
+        code = accounts.issue_activation_code(officer=request.user, citizen=application.applicant)
+    except NotFound:
+        return not_found(request)
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:counter-receipt", application_id=application.pk)
+    return _counter_receipt(request, application, activation_code=code)

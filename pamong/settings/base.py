@@ -224,20 +224,26 @@ if REDIS_URL:
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pamong"}}
 # Rate limits, "count/period" (s, m, h, d); sign-in is limited by axes. apply: per account, the web form and
-# POST /api/v1/applications; public: per IP address, catalog, audit, algorithm register; login_code: per account.
+# POST /api/v1/applications; public: per IP address, catalog, audit, algorithm register; login_code: per account;
+# activation: per IP address, attempts to activate a counter-made account.
 PAMONG_RATE_LIMITS = {
     "apply": os.environ.get("PAMONG_RATE_APPLY", "20/h"),
     "public": os.environ.get("PAMONG_RATE_PUBLIC", "300/m"),
     "login_code": os.environ.get("PAMONG_RATE_LOGIN_CODE", "5/h"),
+    "activation": os.environ.get("PAMONG_RATE_ACTIVATION", "10/h"),
 }
 # Web pages under a limit (pamong.core.ratelimit.RateLimitMiddleware): view name → (bucket, methods, per).
 PAMONG_RATE_LIMITED_VIEWS = {
     "cases:apply": ("apply", ("POST",), "user"),
+    "accounts:activate": ("activation", ("POST",), "ip"),
     "service-list": ("public", ("GET",), "ip"),
     "service-detail": ("public", ("GET",), "ip"),
     "oversight:register": ("public", ("GET",), "ip"),
     "oversight:register-detail": ("public", ("GET",), "ip"),
 }
+
+# An activation code printed at a counter lets the citizen choose a password for this many days.
+PAMONG_ACTIVATION_CODE_DAYS = int(os.environ.get("PAMONG_ACTIVATION_CODE_DAYS", 14))
 
 # Retention (pamong retention apply): what the service standard no longer needs is removed.
 PAMONG_RETENTION_DAYS = int(os.environ.get("PAMONG_RETENTION_DAYS", 5 * 365))  # finished applications

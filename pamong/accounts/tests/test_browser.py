@@ -1,5 +1,6 @@
-"""The agency administrator's staff pages in a real browser (they use no JavaScript; axe itself needs it):
-screenshots into test-artifacts/ and axe (WCAG 2.1 AA): no violations, also with an invalid form on the page."""
+"""The agency administrator's staff pages and the account activation page in a real browser (the pages use
+no JavaScript; axe itself needs it): screenshots into test-artifacts/ and axe (WCAG 2.1 AA): no violations,
+also with an invalid form on the page."""
 
 from __future__ import annotations
 
@@ -57,3 +58,21 @@ def test_staff_pages_read_well_and_pass_axe(live_server, admin_session):
         context.close()
     assert found == {"staff-list-error.png": [], "staff-detail.png": []}
     assert (ARTIFACTS / "staff-detail.png").stat().st_size > 10_000
+
+
+def test_the_activation_page_with_errors_passes_axe(live_server, world):
+    with chromium() as browser:
+        context = browser.new_context(locale="id-ID", viewport={"width": 600, "height": 900})
+        page = context.new_page()
+        page.goto(f"{live_server.url}/masuk/aktivasi/")
+        assert page.get_by_role("heading", level=1).inner_text() == "Aktifkan akun Anda"
+        page.get_by_label("NIK").fill("3273025203900009")
+        page.get_by_label("Kode aktivasi").fill("ZZZZZ-ZZZZZ")
+        page.get_by_label("Kata sandi baru", exact=True).fill("sawah-hijau-di-cihapit")
+        page.get_by_label("Ulangi kata sandi baru").fill("sawah-hijau-di-cihapit")
+        page.get_by_role("button", name="Aktifkan akun saya").click()
+        assert "tidak cocok" in page.get_by_role("alert").inner_text()
+        screenshot(page, "activation-error.png")
+        found = axe_violations(page)
+        context.close()
+    assert found == []

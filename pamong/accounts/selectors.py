@@ -112,6 +112,8 @@ STAFF_EVENTS = {
     "accounts.totp_enrolled": gettext_lazy("Authenticator enrolled"),
     "accounts.totp_reset": gettext_lazy("Authenticator reset"),
     "accounts.account_status_changed": gettext_lazy("Account activated or deactivated"),
+    "accounts.password_reset": gettext_lazy("Password set by an administrator"),
+    "accounts.password_changed": gettext_lazy("Password changed by its owner"),
 }
 
 

@@ -446,6 +446,42 @@ def set_account_active(*, admin: User, member: User, active: bool, reason: str) 
         )
 
 
+def set_staff_password(*, admin: User, member: User, password: str, reason: str) -> None:
+    """A first password again for a staff member who forgot theirs, handed over in person; their sessions end
+    (a new password changes the session hash) and the reason is audited. Their authenticator stays."""
+    from django.contrib.auth.password_validation import validate_password
+    from django.core.exceptions import ValidationError
+
+    from pamong.core.errors import ValidationFailed
+
+    reason = _checked_change(
+        admin, member, reason, _("Change your own password on the password page."), "own_password"
+    )
+    try:
+        validate_password(password, member)
+    except ValidationError as exc:
+        raise ValidationFailed(" ".join(exc.messages), code="weak_password") from None
+    with transaction.atomic():
+        member.set_password(password)
+        member.save(update_fields=["password"])
+        audit.record_event(
+            actor=admin,
+            action=audit.Action.PASSWORD_RESET,
+            subject=f"accounts.user:{member.pk}",
+            data={"reason": reason[:300]},
+        )
+
+
+def change_own_password(*, user: User, password: str) -> None:
+    """The person's new password (the old one was checked by the form); their other sessions end with it."""
+    with transaction.atomic():
+        user.set_password(password)
+        user.save(update_fields=["password"])
+        audit.record_event(
+            actor=user, action=audit.Action.PASSWORD_CHANGED, subject=f"accounts.user:{user.pk}"
+        )
+
+
 def _checked_change(admin: User, member: User, reason: str, own_message: str, own_code: str) -> str:
     """The checks every sensitive change of a staff account shares: the member is managed by this
     administrator, is not the administrator (``own_message``), and the change has a written reason."""

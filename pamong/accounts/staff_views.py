@@ -72,6 +72,15 @@ class ReasonForm(forms.Form):
     )
 
 
+class PasswordForm(ReasonForm):
+    password = forms.CharField(
+        label=gettext_lazy("New password"),
+        strip=False,
+        widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
+        help_text=gettext_lazy("Give it to the staff member in person; they change it on the password page."),
+    )
+
+
 class StatusForm(ReasonForm):
     active = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
 
@@ -120,6 +129,7 @@ def _detail(request: HttpRequest, member: User, status: int = 200, **forms_: for
         "roles_form": forms_.get("roles_form") or RolesForm(initial={"roles": current}),
         "reset_form": forms_.get("reset_form") or ReasonForm(),
         "status_form": forms_.get("status_form") or StatusForm(),
+        "password_form": forms_.get("password_form") or PasswordForm(),
         "has_authenticator": hasattr(member, "totp_device") and member.totp_device.confirmed_at is not None,
         "history": selectors.staff_history(member),
         "role_labels": [roles.ROLE_LABELS[r] for r in current],
@@ -150,7 +160,9 @@ def _staff_change(request: HttpRequest, user_id: int, form: forms.Form, change) 
             if done:
                 messages.success(request, done)
             return redirect("accounts:staff-detail", user_id=member.pk)
-    key = {RolesForm: "roles_form", StatusForm: "status_form"}.get(type(form), "reset_form")
+    key = {RolesForm: "roles_form", StatusForm: "status_form", PasswordForm: "password_form"}.get(
+        type(form), "reset_form"
+    )
     return _detail(request, member, status=422, **{key: form})
 
 
@@ -189,3 +201,15 @@ def staff_status(request: HttpRequest, user_id: int) -> HttpResponse:
         return _("The account was activated.") if data["active"] else _("The account was deactivated.")
 
     return _staff_change(request, user_id, StatusForm(request.POST), change)
+
+
+@require_POST
+@login_required
+def staff_password(request: HttpRequest, user_id: int) -> HttpResponse:
+    def change(member: User, data: dict) -> str:
+        services.set_staff_password(
+            admin=request.user, member=member, password=data["password"], reason=data["reason"]
+        )
+        return _("The new password was set and the account's sessions ended.")
+
+    return _staff_change(request, user_id, PasswordForm(request.POST), change)

@@ -16,6 +16,7 @@ urlpatterns = [
     path("akun/", views.account, name="account"),
     path("akun/notifikasi/", views.account_channels, name="account-channels"),
     path("akun/kode-masuk/", views.account_login_code, name="account-login-code"),
+    path("akun/kata-sandi/", views.password_change, name="password"),
     path("instansi/petugas/", staff_views.staff_list, name="staff"),
     path("instansi/petugas/<int:user_id>/", staff_views.staff_detail, name="staff-detail"),
     path("instansi/petugas/<int:user_id>/peran/", staff_views.staff_roles, name="staff-roles"),
@@ -25,4 +26,5 @@ urlpatterns = [
         name="staff-authenticator",
     ),
     path("instansi/petugas/<int:user_id>/status/", staff_views.staff_status, name="staff-status"),
+    path("instansi/petugas/<int:user_id>/kata-sandi/", staff_views.staff_password, name="staff-password"),
 ]

@@ -383,3 +383,22 @@ def activate(request: HttpRequest) -> HttpResponse:
             return redirect("accounts:login")
     status = 422 if form.errors else 200
     return render(request, "accounts/activate.html", {"form": form}, status=status)
+
+
+# --- changing one's own password ---------------------------------------------------------------------------------
+
+
+@login_required
+def password_change(request: HttpRequest) -> HttpResponse:
+    """Anyone signed in changes their password (Django's form checks the old one and the validators); their
+    other sessions end, this one stays."""
+    from django.contrib.auth import update_session_auth_hash
+    from django.contrib.auth.forms import PasswordChangeForm
+
+    form = PasswordChangeForm(request.user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        services.change_own_password(user=request.user, password=form.cleaned_data["new_password1"])
+        update_session_auth_hash(request, request.user)
+        messages.success(request, _("Your password was changed. Your other sessions have ended."))
+        return redirect("accounts:password")
+    return render(request, "accounts/password.html", {"form": form}, status=422 if form.errors else 200)

@@ -25,6 +25,8 @@ class Action(StrEnum):
     LOGIN_LOCKED = "accounts.login_failed_locked"
     TOTP_ENROLLED = "accounts.totp_enrolled"
     TOTP_RESET = "accounts.totp_reset"
+    PASSWORD_CHANGED = "accounts.password_changed"  # noqa: S105  (an action name, not a secret)
+    PASSWORD_RESET = "accounts.password_reset"  # noqa: S105  (an action name, not a secret)
     ACTIVATION_CODE_ISSUED = "accounts.activation_code_issued"
     ACCOUNT_CLAIMED = "accounts.account_claimed"
     ACCOUNT_STATUS_CHANGED = "accounts.account_status_changed"

@@ -210,6 +210,10 @@ def _bodies(world) -> dict[tuple[str, str], object]:
         },
         ("POST", "/instansi/petugas/<user_id>/peran/"): {"roles": ["petugas", "supervisor"]},
         ("POST", "/instansi/petugas/<user_id>/autentikator/"): {"reason": "Telepon genggam hilang di jalan."},
+        ("POST", "/instansi/petugas/<user_id>/kata-sandi/"): {
+            "password": "kata-sandi-sementara-2026",
+            "reason": "Lupa kata sandi setelah cuti.",
+        },
         ("POST", "/instansi/petugas/<user_id>/status/"): {
             "active": "0",
             "reason": "Pindah tugas ke kecamatan.",

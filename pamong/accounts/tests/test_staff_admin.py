@@ -190,3 +190,58 @@ def test_staff_without_the_administrator_role_get_404(client, world):
     assert client.get("/instansi/petugas/").status_code == 404
     assert client.post("/instansi/petugas/", NEW).status_code == 404
     assert not User.objects.filter(username="budi.santoso").exists()
+
+
+def test_a_forgotten_password_is_replaced_by_the_administrator_and_ends_the_members_sessions(
+    as_admin, admin, world
+):
+    officer = Client()
+    officer.force_login(world.petugas)
+    url = f"/instansi/petugas/{world.petugas.pk}/kata-sandi/"
+    weak = as_admin.post(url, {"password": "12345678", "reason": "Lupa kata sandi setelah cuti."})
+    assert weak.status_code == 422 and "Kata sandi" in weak.content.decode()
+    response = as_admin.post(
+        url, {"password": "kata-sandi-sementara-2026", "reason": "Lupa kata sandi setelah cuti."}
+    )
+    assert response.status_code == 302
+    world.petugas.refresh_from_db()
+    assert world.petugas.check_password("kata-sandi-sementara-2026")
+    assert officer.get("/petugas/antrean/")["Location"].startswith("/masuk/")
+    assert _events(world.petugas, "accounts.password_reset") == [{"reason": "Lupa kata sandi setelah cuti."}]
+    own = as_admin.post(
+        f"/instansi/petugas/{admin.pk}/kata-sandi/", {"password": "x" * 20, "reason": "Lupa sendiri."}
+    )
+    assert own.status_code == 422 and "halaman kata sandi" in own.content.decode()
+
+
+def test_everyone_changes_their_own_password_and_their_other_sessions_end(client, world):
+    from pamong.conftest import PASSWORD
+
+    other_device = Client()
+    other_device.force_login(world.petugas)
+    client.force_login(world.petugas)
+    page = client.get("/akun/kata-sandi/")
+    assert page.status_code == 200 and "Ganti kata sandi" in page.content.decode()
+    wrong = client.post(
+        "/akun/kata-sandi/",
+        {
+            "old_password": "bukan-ini",
+            "new_password1": "sungai-cikapundung-2026",
+            "new_password2": "sungai-cikapundung-2026",
+        },
+    )
+    assert wrong.status_code == 422 and 'href="#id_old_password"' in wrong.content.decode()
+    response = client.post(
+        "/akun/kata-sandi/",
+        {
+            "old_password": PASSWORD,
+            "new_password1": "sungai-cikapundung-2026",
+            "new_password2": "sungai-cikapundung-2026",
+        },
+    )
+    assert response.status_code == 302
+    world.petugas.refresh_from_db()
+    assert world.petugas.check_password("sungai-cikapundung-2026")
+    assert client.get("/petugas/antrean/").status_code == 200  # this session stays
+    assert other_device.get("/petugas/antrean/")["Location"].startswith("/masuk/")
+    assert _events(world.petugas, "accounts.password_changed") == [{}]

@@ -5,12 +5,15 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib.auth.models import Group
+from django.contrib.auth.password_validation import validate_password
+from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.catalog.models import Agency
 from pamong.core.crypto import blind_index
+from pamong.core.errors import Conflict, NotFound, ValidationFailed
 
 from . import roles
 from .models import AccessLog, LoginCode, TOTPDevice, User
@@ -324,7 +327,6 @@ def record_lockout(*, username: str, ip_address: str | None) -> None:
 
 def _managed(admin: User, member: User) -> None:
     """An administrator manages the staff accounts of their own agency only; anything else is "not found"."""
-    from pamong.core.errors import NotFound
 
     if not (
         admin.agency_id
@@ -340,10 +342,6 @@ def create_staff_account(
 ) -> User:
     """A staff account in the administrator's own agency. The new member enrols an authenticator at first
     sign-in (staff TOTP is mandatory), so the administrator never holds their second factor."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from pamong.core.errors import Conflict, ValidationFailed
 
     if role not in roles.AGENCY_ROLES:
         raise ValidationFailed(_("Choose one of the agency roles."), code="invalid_role")
@@ -374,7 +372,6 @@ def create_staff_account(
 def set_staff_roles(*, admin: User, member: User, new_roles: set[str]) -> tuple[set[str], set[str]]:
     """Give ``member`` exactly ``new_roles`` among the agency roles; other roles they hold are left alone.
     Returns (added, removed); each change is one audit entry."""
-    from pamong.core.errors import ValidationFailed
 
     _managed(admin, member)
     if not new_roles <= set(roles.AGENCY_ROLES):
@@ -449,10 +446,6 @@ def set_account_active(*, admin: User, member: User, active: bool, reason: str) 
 def set_staff_password(*, admin: User, member: User, password: str, reason: str) -> None:
     """A first password again for a staff member who forgot theirs, handed over in person; their sessions end
     (a new password changes the session hash) and the reason is audited. Their authenticator stays."""
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
-
-    from pamong.core.errors import ValidationFailed
 
     reason = _checked_change(
         admin, member, reason, _("Change your own password on the password page."), "own_password"
@@ -485,7 +478,6 @@ def change_own_password(*, user: User, password: str) -> None:
 def _checked_change(admin: User, member: User, reason: str, own_message: str, own_code: str) -> str:
     """The checks every sensitive change of a staff account shares: the member is managed by this
     administrator, is not the administrator (``own_message``), and the change has a written reason."""
-    from pamong.core.errors import ValidationFailed
 
     _managed(admin, member)
     if member.pk == admin.pk:
@@ -515,8 +507,6 @@ def issue_activation_code(*, officer: User, citizen: User) -> str:
 
     from django.conf import settings
 
-    from pamong.core.errors import Conflict
-
     from . import twofactor
 
     if citizen.has_usable_password() or roles.WARGA not in citizen.role_names:
@@ -537,11 +527,7 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
     code, wrong or expired code) gets the same answer, and five wrong codes spend the code."""
     import hmac
 
-    from django.contrib.auth.password_validation import validate_password
-    from django.core.exceptions import ValidationError
     from django.utils import timezone
-
-    from pamong.core.errors import ValidationFailed
 
     from . import twofactor
 

@@ -10,6 +10,15 @@ from django.utils.translation import gettext_lazy
 from .models import AccessLog, User
 
 
+def citizen_by_nik(nik: str) -> User | None:
+    """The citizen account of a NIK (found by its blind index, never by decrypting), or None."""
+    from pamong.core.crypto import blind_index
+
+    from .roles import WARGA
+
+    return User.objects.filter(nik_index=blind_index(nik.replace(" ", "")), groups__name=WARGA).first()
+
+
 def access_log_of(citizen: User) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(citizen=citizen).select_related("actor__agency").order_by("-at")
 

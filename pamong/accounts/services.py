@@ -500,31 +500,46 @@ def _end_sessions(user: User) -> None:
 
 
 def issue_activation_code(*, officer: User, citizen: User) -> str:
-    """A one-time code that lets a citizen served at a counter (an account without a password) choose their
-    password at /masuk/aktivasi/. The officer has seen the citizen's KTP, so the code is handed over in person,
-    printed on the proof of application; only its keyed hash is stored. Earlier unused codes stop working."""
+    """A one-time code with which a citizen chooses a (new) password at /masuk/aktivasi/: for an account made at
+    a counter, or for a forgotten password. The officer has checked the KTP, so the code is handed over in
+    person; only its keyed hash is stored and earlier unused codes stop working. When the account already had a
+    password, the citizen is told on their channels, so a code they did not ask for does not go unnoticed."""
     import datetime as dt
 
     from django.conf import settings
 
+    from pamong.notify import services as notify
+
     from . import twofactor
 
-    if citizen.has_usable_password() or roles.WARGA not in citizen.role_names:
-        raise Conflict(_("This account is already active: the citizen signs in with their password."))
+    if roles.WARGA not in citizen.role_names:
+        raise NotFound(_("Activation codes are for citizens' accounts."))
+    had_password = citizen.has_usable_password()
     code = twofactor.new_activation_code()
     with transaction.atomic():
         _replace_code(
             citizen, code, ACTIVATION_CHANNEL, dt.timedelta(days=settings.PAMONG_ACTIVATION_CODE_DAYS)
         )
         audit.record_event(
-            actor=officer, action=audit.Action.ACTIVATION_CODE_ISSUED, subject=f"accounts.user:{citizen.pk}"
+            actor=officer,
+            action=audit.Action.ACTIVATION_CODE_ISSUED,
+            subject=f"accounts.user:{citizen.pk}",
+            data={"replaces_password": had_password},
         )
+        if had_password:
+            agency = officer.agency.name if officer.agency_id else ""
+            notify.notify_user(
+                user=citizen,
+                template="activation_code_issued",
+                context={"officer": officer.get_full_name() or officer.username, "agency": agency},
+            )
     return code
 
 
 def claim_account(*, nik: str, code: str, password: str) -> User:
-    """Set the password of a counter-made account with its activation code. Every mismatch (unknown NIK, no
-    code, wrong or expired code) gets the same answer, and five wrong codes spend the code."""
+    """Set the password of an account with its activation code (a counter-made account, or a forgotten
+    password; the old password and its sessions end). Every mismatch (unknown NIK, no code, wrong or expired
+    code) gets the same answer, and five wrong codes spend the code."""
     import hmac
 
     from django.utils import timezone
@@ -537,8 +552,10 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
         ),
         code="activation_failed",
     )
-    user = User.objects.filter(nik_index=blind_index(nik.replace(" ", ""))).first()
-    if user is None or user.has_usable_password():
+    from .selectors import citizen_by_nik
+
+    user = citizen_by_nik(nik)
+    if user is None:
         raise refused
     try:
         validate_password(password, user)

@@ -24,6 +24,7 @@ urlpatterns = [
     ),
     path("petugas/keberatan/<int:objection_id>/putuskan/", views.decide_objection, name="decide-objection"),
     path("loket/", views.counter_services, name="counter"),
+    path("loket/warga/", views.counter_citizen, name="counter-citizen"),
     path("loket/ajukan/<slug:slug>/", views.counter_apply, name="counter-apply"),
     path("loket/permohonan/<str:application_id>/", views.counter_receipt, name="counter-receipt"),
     path(

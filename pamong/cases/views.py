@@ -25,10 +25,12 @@ from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
+from pamong.accounts import selectors as account_selectors
 from pamong.accounts import services as accounts
 from pamong.catalog import selectors as catalog
 from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from pamong.core.views import not_found
+from pamong.registry.selectors import validate_nik
 
 from . import selectors, services, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
@@ -599,6 +601,51 @@ def _counter_receipt(request: HttpRequest, application: Application, **extra: An
     return render(request, "cases/counter_receipt.html", context)
 
 
+@login_required
+def counter_citizen(request: HttpRequest) -> HttpResponse:
+    """A citizen at the counter forgot their password (or never set one): after checking the KTP, the officer
+    prints an activation code for the account of that NIK. Opening the account is logged for the citizen."""
+    if not _is_counter(request.user):
+        return not_found(request)
+    nik = request.POST.get("nik", "").replace(" ", "")[:20]
+    context: dict[str, Any] = {
+        "nik": nik,
+        "errors": {},
+        "activation_days": settings.PAMONG_ACTIVATION_CODE_DAYS,
+    }
+    if request.method != "POST":
+        return render(request, "cases/counter_citizen.html", context)
+    errors = context["errors"]
+    citizen = None
+    try:
+        validate_nik(nik)
+    except ApplicationError as exc:
+        errors["nik"] = exc.message
+    else:
+        citizen = account_selectors.citizen_by_nik(nik)
+        if citizen is None:
+            errors["nik"] = _(
+                "There is no Pamong account for this NIK yet: it is made with the first application."
+            )
+    if request.POST.get("ktp_checked") != "ya":
+        errors["ktp_checked"] = _("Check the citizen's KTP first, then tick the box.")
+    if errors:
+        return render(request, "cases/counter_citizen.html", context, status=422)
+    accounts.record_personal_data_access(
+        actor=request.user,
+        citizen=citizen,
+        what=_("account"),
+        why=_("activation code printed at the counter"),
+    )
+    code = accounts.issue_activation_code(officer=request.user, citizen=citizen)
+    context.update(
+        citizen=citizen,
+        activation_code=code,
+        activate_url=request.build_absolute_uri(reverse("accounts:activate")),
+    )
+    return render(request, "cases/counter_citizen.html", context)
+
+
 @require_POST
 @login_required
 def counter_activation_code(request: HttpRequest, application_id: str) -> HttpResponse:
@@ -611,7 +658,4 @@ def counter_activation_code(request: HttpRequest, application_id: str) -> HttpRe
         code = accounts.issue_activation_code(officer=request.user, citizen=application.applicant)
     except NotFound:
         return not_found(request)
-    except ApplicationError as exc:
-        messages.error(request, exc.message)
-        return redirect("cases:counter-receipt", application_id=application.pk)
     return _counter_receipt(request, application, activation_code=code)

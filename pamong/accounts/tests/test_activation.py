@@ -104,19 +104,57 @@ def test_five_wrong_codes_spend_the_code_and_a_new_one_replaces_the_old(served):
     assert ratna.check_password(PASSWORD)
 
 
-def test_an_active_account_gets_no_code_and_login_codes_ignore_activation_codes(world, client_for, served):
+def test_login_codes_never_accept_an_activation_code(served):
     from pamong.accounts import services as accounts
 
     counter, receipt_url, ratna = served
     code = _print_code(counter, receipt_url)
-    assert not accounts.verify_login_code(user=ratna, code=code)  # never a sign-in code
+    assert not accounts.verify_login_code(user=ratna, code=code)
     assert LoginCode.objects.get(user=ratna).used_at is None
-    application = Application.objects.get()
-    application.applicant = world.warga  # Siti has a password
-    application.save(update_fields=["applicant"])
-    response = counter.post(receipt_url + "kode-aktivasi/", follow=True)
-    assert "Akun ini sudah aktif" in response.content.decode()
-    assert not LoginCode.objects.filter(user=world.warga).exists()
+
+
+def test_a_forgotten_password_is_replaced_with_a_code_from_the_counter_and_the_citizen_is_told(
+    world, client_for
+):
+    from pamong.accounts.models import AccessLog
+    from pamong.conftest import PASSWORD as OLD
+    from pamong.notify.models import Notification
+
+    counter = client_for(world.loket)
+    siti_nik = world.niks.WARGA_NIK
+    refused = counter.post("/loket/warga/", {"nik": siti_nik})
+    assert refused.status_code == 422 and "Periksa KTP warga lebih dulu" in refused.content.decode()
+    assert not LoginCode.objects.exists()
+
+    page = counter.post("/loket/warga/", {"nik": siti_nik, "ktp_checked": "ya"})
+    html = page.content.decode()
+    code = re.search(r'<strong class="code">([0-9A-Z]{5}-[0-9A-Z]{5})</strong>', html).group(1)
+    assert f"<strong>{world.warga.username}</strong>" in html  # the officer sees whose account it is
+    assert AccessLog.objects.filter(citizen=world.warga, actor=world.loket).exists()  # she can see who looked
+    told = Notification.objects.get(recipient=world.warga, template="activation_code_issued")
+    assert "loket" in told.body and code not in told.body  # told, without the code itself
+    entry = AuditEntry.objects.get(action="accounts.activation_code_issued")
+    assert entry.data == {"replaces_password": True}
+
+    siti = Client()
+    siti.force_login(world.warga)
+    assert _activate(Client(), code, nik=siti_nik).status_code == 302
+    world.warga.refresh_from_db()
+    assert world.warga.check_password(PASSWORD) and not world.warga.check_password(OLD)
+    assert siti.get("/permohonan/")["Location"].startswith("/masuk/")  # her old sessions ended
+
+
+@pytest.mark.parametrize(
+    ("nik", "message"),
+    [
+        ("123", "NIK harus terdiri dari 16 angka"),
+        ("3273025203900009", "Belum ada akun Pamong untuk NIK ini"),  # a real NIK without an account
+    ],
+)
+def test_the_counter_lookup_explains_a_wrong_or_unknown_nik(world, client_for, nik, message):
+    response = client_for(world.loket).post("/loket/warga/", {"nik": nik, "ktp_checked": "ya"})
+    assert response.status_code == 422 and message in response.content.decode()
+    assert not LoginCode.objects.exists()
 
 
 def test_activation_attempts_are_rate_limited_per_address(settings, served):

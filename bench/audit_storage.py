@@ -21,7 +21,10 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
-os.environ["PAMONG_VAR_DIR"] = tempfile.mkdtemp(prefix="pamong-bench-")
+# PAMONG_BENCH_VAR_DIR lets bench/http_seed.py reuse fill() on its own throw-away database.
+os.environ["PAMONG_VAR_DIR"] = os.environ.get("PAMONG_BENCH_VAR_DIR") or tempfile.mkdtemp(
+    prefix="pamong-bench-"
+)
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamong.settings.local")
 os.environ["DJANGO_DEBUG"] = "false"  # as in production: no per-query debug logging
 

@@ -1,0 +1,80 @@
+"""Seed a throw-away Pamong database for bench/http_submit.py: the demo data, then N stored applications
+(copies of one real, automatically decided application: same encrypted answers, new ids and references) and an
+audit log of N entries. Prints the demo citizen's bansos form as JSON on its last line.
+
+    PAMONG_BENCH_VAR_DIR=/tmp/x .venv/bin/python bench/http_seed.py --stored 1000000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+import time
+import uuid
+from pathlib import Path
+
+HERE = Path(__file__).resolve().parent
+sys.path[:0] = [str(HERE.parent), str(HERE)]
+
+from audit_storage import fill  # noqa: E402  (sets up Django on PAMONG_BENCH_VAR_DIR)
+from django.core.management import call_command  # noqa: E402
+from django.db import connection, transaction  # noqa: E402
+
+from pamong.accounts.models import User  # noqa: E402
+from pamong.audit.models import AuditEntry  # noqa: E402
+from pamong.cases import services  # noqa: E402
+from pamong.cases.models import Application  # noqa: E402
+from pamong.catalog.models import Service  # noqa: E402
+from pamong.registry import demo  # noqa: E402
+
+BATCH = 20_000
+
+
+def seed_applications(total: int) -> None:
+    """Copy one decided application's row until `total` are stored (raw executemany: 1M rows in seconds)."""
+    warga = User.objects.get(username="warga")
+    template, _ = services.submit_application(
+        actor=warga,
+        service=Service.objects.get(slug="bansos-pkh"),
+        applicant=warga,
+        form=dict(demo.DEMO_BANSOS_FORMS[demo.WARGA_NIK]),
+    )
+    table = Application._meta.db_table
+    columns = [f.column for f in Application._meta.concrete_fields]
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s", [template.pk.hex])
+        row = list(cursor.fetchone())
+    at = {name: columns.index(name) for name in ("id", "reference", "idempotency_key")}
+    started, done = time.perf_counter(), Application.objects.count()
+    placeholders = ", ".join(["%s"] * len(columns))
+    insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
+    while done < total:
+        rows = []
+        for n in range(done, min(total, done + BATCH)):
+            copy = list(row)
+            copy[at["id"]], copy[at["reference"]], copy[at["idempotency_key"]] = (
+                uuid.uuid4().hex,
+                f"PMG-B{n:010d}",
+                "",
+            )
+            rows.append(copy)
+        with transaction.atomic(), connection.cursor() as cursor:
+            cursor.executemany(insert, rows)
+        done += len(rows)
+    print(f"  ({total:,} applications stored in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stored", type=int, default=1_000_000)
+    args = parser.parse_args()
+    call_command("migrate", verbosity=0)
+    call_command("demo", verbosity=0)
+    seed_applications(args.stored)
+    fill(max(args.stored, AuditEntry.objects.count()))
+    print(json.dumps(demo.DEMO_BANSOS_FORMS[demo.WARGA_NIK]))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,184 @@
+"""DESIGN §8 HTTP budget: POST /api/v1/applications (file → automatic decision → audit entry, one transaction)
+at a fixed arrival rate against a server holding N applications and an N-entry audit log, on SQLite; the
+baseline in the same run is GET /api/v1/services (a public read) at the same rate against the same server.
+
+    .venv/bin/python bench/http_submit.py [--stored 1000000] [--rates 100,40] [--seconds 30]
+
+Open loop: request i is due at start + i/rate and its latency counts from that moment, so a server that falls
+behind shows it (no coordinated omission). The load generator runs on the same 2 cores as the server, as the
+budget's machine would. The server is `pamong serve --no-worker` (Django's threaded WSGI server).
+"""
+
+from __future__ import annotations
+
+import argparse
+import http.client
+import json
+import os
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from http.cookies import SimpleCookie
+from pathlib import Path
+from urllib.parse import urlencode
+
+HERE = Path(__file__).resolve().parent
+BIN = HERE.parent / ".venv/bin"
+
+
+class Client:
+    """A signed-in citizen over plain HTTP/1.1: session and CSRF cookies, one connection per request."""
+
+    def __init__(self, port: int) -> None:
+        self.port, self.cookies = port, SimpleCookie()
+
+    def request(self, method: str, path: str, body: bytes | None = None, headers: dict | None = None):
+        connection = http.client.HTTPConnection("127.0.0.1", self.port, timeout=30)
+        cookie = "; ".join(f"{k}={m.value}" for k, m in self.cookies.items())
+        connection.request(method, path, body=body, headers={"Cookie": cookie, **(headers or {})})
+        response = connection.getresponse()
+        data = response.read()
+        for header in response.headers.get_all("Set-Cookie") or []:
+            self.cookies.load(header)
+        connection.close()
+        return response.status, data
+
+    def sign_in(self, username: str, password: str) -> None:
+        self.request("GET", "/masuk/")
+        form = {"username": username, "password": password, "csrfmiddlewaretoken": self.csrf}
+        status, _ = self.request(
+            "POST",
+            "/masuk/",
+            urlencode(form).encode(),
+            {
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Referer": f"http://127.0.0.1:{self.port}/masuk/",
+            },
+        )
+        assert status == 302, f"sign-in answered {status}"
+
+    @property
+    def csrf(self) -> str:
+        return self.cookies["csrftoken"].value
+
+
+def run_load(rate: float, seconds: float, send) -> tuple[list[float], int, float]:
+    """Open-loop arrivals at `rate`/s for `seconds`; returns latencies (s, from the due time), failures and the
+    time until the last answer (longer than `seconds` when the server falls behind)."""
+    total = int(rate * seconds)
+    latencies, failures, lock = [], [0], threading.Lock()
+    start = time.perf_counter() + 0.2
+
+    def one(i: int) -> None:
+        due = start + i / rate
+        time.sleep(max(0.0, due - time.perf_counter()))
+        ok = send(i)
+        elapsed = time.perf_counter() - due
+        with lock:
+            latencies.append(elapsed)
+            failures[0] += 0 if ok else 1
+
+    with ThreadPoolExecutor(max_workers=64) as pool:
+        list(pool.map(one, range(total)))
+    return latencies, failures[0], time.perf_counter() - start
+
+
+def summary(
+    name: str, latencies: list[float], failures: int, elapsed: float, baseline_p99: float | None
+) -> float:
+    ordered = sorted(latencies)
+    p50, p99 = statistics.median(ordered) * 1e3, ordered[int(len(ordered) * 0.99) - 1] * 1e3
+    ratio = f"{p99 / baseline_p99:5.2f}x baseline p99" if baseline_p99 else " 1.00x (baseline)"
+    print(
+        f"    {name:<36} {len(ordered) / elapsed:6.1f}/s done  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
+        f"failed {failures}   {ratio}"
+    )
+    return p99
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stored", type=int, default=1_000_000)
+    parser.add_argument(
+        "--rates", default="100,40", help="arrival rates to try, requests/s (the budget: 100)"
+    )
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--port", type=int, default=8131)
+    args = parser.parse_args()
+
+    var = tempfile.mkdtemp(prefix="pamong-http-bench-")
+    env = {
+        **os.environ,
+        "PAMONG_VAR_DIR": var,
+        "PAMONG_BENCH_VAR_DIR": var,
+        "DJANGO_SETTINGS_MODULE": "pamong.settings.local",
+        "DJANGO_DEBUG": "false",
+        "PAMONG_RATE_APPLY": "100000000/h",  # one demo citizen files every request: lift the per-account limit
+        "PAMONG_RATE_PUBLIC": "100000000/m",
+    }
+    seeded = subprocess.run(
+        [str(BIN / "python"), str(HERE / "http_seed.py"), "--stored", str(args.stored)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sys.stderr.write(seeded.stderr)
+    form = json.loads(seeded.stdout.strip().splitlines()[-1])
+    server = subprocess.Popen(
+        [str(BIN / "pamong"), "serve", "--no-worker", "--port", str(args.port)],
+        env=env,
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )
+    try:
+        client = Client(args.port)
+        for _ in range(100):
+            try:
+                client.request("GET", "/")
+                break
+            except OSError:
+                time.sleep(0.1)
+        client.sign_in("warga", "pamong-demo-2026")
+        headers = {"Content-Type": "application/json", "X-CSRFToken": client.csrf}
+        headers["Referer"] = f"http://127.0.0.1:{args.port}/"
+
+        def read(_i: int) -> bool:
+            return client.request("GET", "/api/v1/services")[0] == 200
+
+        def submit(_i: int) -> bool:
+            body = json.dumps({"service": "bansos-pkh", "form": form}).encode()
+            status, data = client.request(
+                "POST", "/api/v1/applications", body, {**headers, "Idempotency-Key": uuid.uuid4().hex}
+            )
+            return status == 201 and json.loads(data)["status"] == "granted"
+
+        for warm in (read, submit):  # a few requests to load code paths and caches
+            for i in range(20):
+                warm(i)
+        print(
+            f"http bench: {args.stored:,} applications and audit entries stored (SQLite, WAL), "
+            f"{args.seconds:.0f} s per rate, 2 cores shared with the load generator"
+        )
+        for rate in (float(r) for r in args.rates.split(",")):
+            print(f"  at {rate:.0f} requests/s:")
+            base = summary("GET /api/v1/services (baseline)", *run_load(rate, args.seconds, read), None)
+            p99 = summary("POST /api/v1/applications", *run_load(rate, args.seconds, submit), base)
+            verdict = "within" if p99 <= 100 else "OVER"
+            print(f"    submit -> decision -> audit entry p99 {p99:.1f} ms: {verdict} the 100 ms budget")
+    finally:
+        server.terminate()
+        server.wait(timeout=10)
+    verify = subprocess.run([str(BIN / "pamong"), "audit", "verify"], env=env, capture_output=True, text=True)
+    print(
+        f"  pamong audit verify afterwards: exit {verify.returncode}: {verify.stdout.strip().splitlines()[-1]}"
+    )
+
+
+if __name__ == "__main__":
+    main()

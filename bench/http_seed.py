@@ -1,5 +1,6 @@
 """Seed a throw-away Pamong database for bench/http_submit.py: the demo data, then N stored applications
-(copies of one real, automatically decided application: same encrypted answers, new ids and references) and an
+(copies of one real, automatically decided application: same encrypted answers, new ids and references, owned
+by 10,000 synthetic citizens) and an
 audit log of N entries. Prints the demo citizen's bansos form as JSON on its last line.
 
     PAMONG_BENCH_VAR_DIR=/tmp/x .venv/bin/python bench/http_seed.py --stored 1000000
@@ -29,6 +30,7 @@ from pamong.catalog.models import Service  # noqa: E402
 from pamong.registry import demo  # noqa: E402
 
 BATCH = 20_000
+CITIZENS = 10_000  # the stored applications belong to this many synthetic citizens, 100 each at 1M
 
 
 def seed_applications(total: int) -> None:
@@ -45,7 +47,8 @@ def seed_applications(total: int) -> None:
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s", [template.pk.hex])
         row = list(cursor.fetchone())
-    at = {name: columns.index(name) for name in ("id", "reference", "idempotency_key")}
+    at = {name: columns.index(name) for name in ("id", "reference", "idempotency_key", "applicant_id")}
+    owners = synthetic_citizens(CITIZENS)
     started, done = time.perf_counter(), Application.objects.count()
     placeholders = ", ".join(["%s"] * len(columns))
     insert = f"INSERT INTO {table} ({', '.join(columns)}) VALUES ({placeholders})"
@@ -58,11 +61,28 @@ def seed_applications(total: int) -> None:
                 f"PMG-B{n:010d}",
                 "",
             )
+            copy[at["applicant_id"]] = owners[n % len(owners)]
             rows.append(copy)
         with transaction.atomic(), connection.cursor() as cursor:
             cursor.executemany(insert, rows)
         done += len(rows)
     print(f"  ({total:,} applications stored in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+def synthetic_citizens(count: int) -> list[int]:
+    """Citizen accounts that cannot sign in, to own the stored applications (one citizen with a million
+    applications would make per-citizen lookups unrealistically slow)."""
+    from django.contrib.auth.models import Group
+
+    User.objects.bulk_create(
+        [User(username=f"bench-{n:06d}", password="!") for n in range(count)], batch_size=5000
+    )
+    ids = list(User.objects.filter(username__startswith="bench-").values_list("pk", flat=True))
+    warga = Group.objects.get(name="warga")
+    User.groups.through.objects.bulk_create(
+        [User.groups.through(user_id=pk, group_id=warga.pk) for pk in ids], batch_size=5000
+    )
+    return ids
 
 
 def main() -> None:

@@ -22,6 +22,7 @@ import tempfile
 import threading
 import time
 import uuid
+from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
@@ -156,8 +157,12 @@ def main() -> None:
             status, data = client.request(
                 "POST", "/api/v1/applications", body, {**headers, "Idempotency-Key": uuid.uuid4().hex}
             )
-            return status == 201 and json.loads(data)["status"] == "granted"
+            if status == 201 and json.loads(data)["status"] == "granted":
+                return True
+            refusals[f"{status} {data[:80]!r}"] += 1
+            return False
 
+        refusals: Counter[str] = Counter()
         for warm in (read, submit):  # a few requests to load code paths and caches
             for i in range(20):
                 warm(i)
@@ -171,6 +176,9 @@ def main() -> None:
             p99 = summary("POST /api/v1/applications", *run_load(rate, args.seconds, submit), base)
             verdict = "within" if p99 <= 100 else "OVER"
             print(f"    submit -> decision -> audit entry p99 {p99:.1f} ms: {verdict} the 100 ms budget")
+            for answer, count in refusals.items():
+                print(f"    not granted: {count} x {answer}")
+            refusals.clear()
     finally:
         server.terminate()
         server.wait(timeout=10)

@@ -17,6 +17,7 @@ from pamong.core.errors import Conflict, NotFound, ValidationFailed
 
 from . import roles
 from .models import AccessLog, LoginCode, TOTPDevice, User
+from .selectors import citizen_by_nik
 
 ACTIVATION_CHANNEL = "counter"  # LoginCode.channel of an account-activation code handed over at a counter
 
@@ -552,8 +553,6 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
         ),
         code="activation_failed",
     )
-    from .selectors import citizen_by_nik
-
     user = citizen_by_nik(nik)
     if user is None:
         raise refused

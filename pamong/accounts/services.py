@@ -223,12 +223,7 @@ def _replace_code(user: User, code: str, channel: str, valid_for) -> LoginCode:
     from . import twofactor
 
     now = timezone.now()
-    same_kind = LoginCode.objects.filter(user=user, used_at__isnull=True)
-    if channel == ACTIVATION_CHANNEL:
-        same_kind = same_kind.filter(channel=ACTIVATION_CHANNEL)
-    else:
-        same_kind = same_kind.exclude(channel=ACTIVATION_CHANNEL)
-    same_kind.update(used_at=now)
+    _codes_of_kind(user, activation=channel == ACTIVATION_CHANNEL).update(used_at=now)
     return LoginCode.objects.create(
         user=user,
         code_hash=twofactor.code_hash(user.pk, code),
@@ -240,38 +235,55 @@ def _replace_code(user: User, code: str, channel: str, valid_for) -> LoginCode:
 
 def verify_login_code(*, user: User, code: str) -> bool:
     """True once for the latest unexpired, unused code; the message that carried it is then wiped."""
-    from django.utils import timezone
-
     from pamong.notify.models import Notification
 
-    from . import twofactor
-
-    now = timezone.now()
     with transaction.atomic():
-        login_code = (
-            LoginCode.objects.select_for_update()
-            .filter(user=user, used_at__isnull=True, expires_at__gt=now)
-            .exclude(channel=ACTIVATION_CHANNEL)
-            .order_by("-created_at")
-            .first()
-        )
-        if login_code is None:
+        if not _use_code(user, code, activation=False):
             return False
-        import hmac
-
-        if not hmac.compare_digest(login_code.code_hash, twofactor.code_hash(user.pk, code)):
-            login_code.attempts += 1
-            if login_code.attempts >= 5:  # guessing: this code is spent, a new one must be asked for
-                login_code.used_at = now
-            login_code.save(update_fields=["attempts", "used_at"])
-            return False
-        login_code.used_at = now
-        login_code.save(update_fields=["used_at"])
         # The sent message held the code; once used, keep the record of sending but not the code.
         Notification.objects.filter(recipient=user, template="login_code").update(
             body="(kode sekali pakai dihapus)", context={}
         )
     return True
+
+
+def _codes_of_kind(user: User, *, activation: bool):
+    """The user's unused one-time codes of one kind: activation codes and sign-in codes never stand in for
+    each other."""
+    codes = LoginCode.objects.filter(user=user, used_at__isnull=True)
+    if activation:
+        return codes.filter(channel=ACTIVATION_CHANNEL)
+    return codes.exclude(channel=ACTIVATION_CHANNEL)
+
+
+def _use_code(user: User, typed: str, *, activation: bool) -> bool:
+    """In the caller's transaction: True once, when ``typed`` matches the user's latest live code of that kind.
+    A wrong code counts an attempt; five spend the code (guessing), and a new one must be asked for."""
+    import hmac
+
+    from django.utils import timezone
+
+    from . import twofactor
+
+    now = timezone.now()
+    live = (
+        _codes_of_kind(user, activation=activation)
+        .select_for_update()
+        .filter(expires_at__gt=now)
+        .order_by("-created_at")
+        .first()
+    )
+    if live is None:
+        return False
+    if hmac.compare_digest(live.code_hash, twofactor.code_hash(user.pk, typed)):
+        live.used_at = now
+        live.save(update_fields=["used_at"])
+        return True
+    live.attempts += 1
+    if live.attempts >= 5:
+        live.used_at = now
+    live.save(update_fields=["attempts", "used_at"])
+    return False
 
 
 def set_login_code_channel(*, user: User, channel: str) -> None:
@@ -541,10 +553,6 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
     """Set the password of an account with its activation code (a counter-made account, or a forgotten
     password; the old password and its sessions end). Every mismatch (unknown NIK, no code, wrong or expired
     code) gets the same answer, and five wrong codes spend the code."""
-    import hmac
-
-    from django.utils import timezone
-
     from . import twofactor
 
     refused = ValidationFailed(
@@ -560,32 +568,14 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
         validate_password(password, user)
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), code="weak_password") from None
-    now = timezone.now()
     with transaction.atomic():
-        activation = (
-            LoginCode.objects.select_for_update()
-            .filter(user=user, channel=ACTIVATION_CHANNEL, used_at__isnull=True, expires_at__gt=now)
-            .order_by("-created_at")
-            .first()
-        )
-        if activation is None:
-            raise refused
-        matched = hmac.compare_digest(
-            activation.code_hash, twofactor.code_hash(user.pk, twofactor.normal_code(code))
-        )
+        matched = _use_code(user, twofactor.normal_code(code), activation=True)
         if matched:
-            activation.used_at = now
-            activation.save(update_fields=["used_at"])
             user.set_password(password)
             user.save(update_fields=["password"])
             audit.record_event(
                 actor=user, action=audit.Action.ACCOUNT_CLAIMED, subject=f"accounts.user:{user.pk}"
             )
-        else:
-            activation.attempts += 1
-            if activation.attempts >= 5:  # guessing: spent; the citizen asks the counter for a new one
-                activation.used_at = now
-            activation.save(update_fields=["attempts", "used_at"])
     if not matched:
         raise refused  # outside the block, so the counted attempt is kept
     return user

@@ -16,6 +16,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
+from django.db import transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -631,13 +632,14 @@ def counter_citizen(request: HttpRequest) -> HttpResponse:
         errors["ktp_checked"] = _("Check the citizen's KTP first, then tick the box.")
     if errors:
         return render(request, "cases/counter_citizen.html", context, status=422)
-    accounts.record_personal_data_access(
-        actor=request.user,
-        citizen=citizen,
-        what=_("account"),
-        why=_("activation code printed at the counter"),
-    )
-    code = accounts.issue_activation_code(officer=request.user, citizen=citizen)
+    with transaction.atomic():  # the opening is logged exactly when a code is issued
+        accounts.record_personal_data_access(
+            actor=request.user,
+            citizen=citizen,
+            what=_("account"),
+            why=_("activation code printed at the counter"),
+        )
+        code = accounts.issue_activation_code(officer=request.user, citizen=citizen)
     context.update(
         citizen=citizen,
         activation_code=code,

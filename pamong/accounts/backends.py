@@ -5,9 +5,8 @@ from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
-from pamong.core.crypto import blind_index
-
 from .models import User
+from .selectors import account_by_nik
 
 
 def looks_like_nik(text: str) -> bool:
@@ -19,10 +18,7 @@ class NikOrUsernameBackend(ModelBackend):
         if username is None or password is None:
             return None
         typed = username.replace(" ", "") if looks_like_nik(username.replace(" ", "")) else username.strip()
-        if looks_like_nik(typed):
-            user = User.objects.filter(nik_index=blind_index(typed)).first()
-        else:
-            user = User.objects.filter(username=typed).first()
+        user = account_by_nik(typed) if looks_like_nik(typed) else User.objects.filter(username=typed).first()
         if user is None:
             User().set_password(password)  # the same work as a real check, so timing does not tell who exists
             return None

@@ -10,13 +10,13 @@ from django.utils.translation import gettext_lazy
 from .models import AccessLog, User
 
 
-def citizen_by_nik(nik: str) -> User | None:
-    """The citizen account of a NIK (found by its blind index, never by decrypting), or None."""
+def account_by_nik(nik: str) -> User | None:
+    """The account of a NIK, as typed or copied (spaces, dots, dashes dropped), found by its keyed blind index
+    (the NIK itself is encrypted and cannot be searched); None when there is none. Only citizens carry a NIK."""
     from pamong.core.crypto import blind_index
+    from pamong.registry.nik import normalize_nik
 
-    from .roles import WARGA
-
-    return User.objects.filter(nik_index=blind_index(nik.replace(" ", "")), groups__name=WARGA).first()
+    return User.objects.filter(nik_index=blind_index(normalize_nik(nik))).first()
 
 
 def access_log_of(citizen: User) -> QuerySet[AccessLog]:
@@ -103,6 +103,14 @@ def agency_staff(admin: User) -> QuerySet[User]:
         .select_related("totp_device")
         .order_by("-is_active", "first_name", "last_name", "username")
     )
+
+
+def agency_role_names(member: User) -> list[str]:
+    """The member's agency roles, in the order of roles.AGENCY_ROLES, read from prefetched groups."""
+    from .roles import AGENCY_ROLES
+
+    held = {group.name for group in member.groups.all()}
+    return [role for role in AGENCY_ROLES if role in held]
 
 
 def managed_staff_member(admin: User, user_id: int) -> User:

@@ -17,7 +17,7 @@ from pamong.core.errors import Conflict, NotFound, ValidationFailed
 
 from . import roles
 from .models import AccessLog, LoginCode, TOTPDevice, User
-from .selectors import citizen_by_nik
+from .selectors import account_by_nik
 
 ACTIVATION_CHANNEL = "counter"  # LoginCode.channel of an account-activation code handed over at a counter
 
@@ -80,7 +80,7 @@ def citizen_for_nik(*, actor: Any, nik: str, full_name: str) -> User:
     from pamong.registry.selectors import validate_nik
 
     nik = validate_nik(nik).nik
-    existing = User.objects.filter(nik_index=blind_index(nik)).first()
+    existing = account_by_nik(nik)
     if existing:
         return existing
     return create_account(
@@ -561,13 +561,13 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
         ),
         code="activation_failed",
     )
-    user = citizen_by_nik(nik)
-    if user is None:
-        raise refused
-    try:
-        validate_password(password, user)
+    try:  # judged before the NIK is looked up: no answer may tell whether a NIK has an account
+        validate_password(password)
     except ValidationError as exc:
         raise ValidationFailed(" ".join(exc.messages), code="weak_password") from None
+    user = account_by_nik(nik)
+    if user is None or roles.WARGA not in user.role_names:
+        raise refused
     with transaction.atomic():
         matched = _use_code(user, twofactor.normal_code(code), activation=True)
         if matched:

@@ -60,6 +60,13 @@ class RolesForm(forms.Form):
 
 
 class ReasonForm(forms.Form):
+    # Three forms on the account page share the field name "reason": a prefix per form keeps their ids apart.
+    id_prefix = "reset"
+
+    def __init__(self, *args, **kwargs) -> None:
+        kwargs.setdefault("auto_id", f"{self.id_prefix}-%s")
+        super().__init__(*args, **kwargs)
+
     reason = forms.CharField(
         label=gettext_lazy("Reason"),
         min_length=10,
@@ -73,6 +80,7 @@ class ReasonForm(forms.Form):
 
 
 class PasswordForm(ReasonForm):
+    id_prefix = "password"
     password = forms.CharField(
         label=gettext_lazy("New password"),
         strip=False,
@@ -82,6 +90,7 @@ class PasswordForm(ReasonForm):
 
 
 class StatusForm(ReasonForm):
+    id_prefix = "status"
     active = forms.TypedChoiceField(choices=[("1", "1"), ("0", "0")], coerce=lambda v: v == "1")
 
 
@@ -109,7 +118,8 @@ def staff_list(request: HttpRequest) -> HttpResponse:
                 return redirect("accounts:staff-detail", user_id=member.pk)
         status = 422
     page = Paginator(selectors.agency_staff(request.user), PAGE_SIZE).get_page(request.GET.get("halaman"))
-    context = {"page": page, "form": form, "role_labels": roles.ROLE_LABELS}
+    rows = [(m, [roles.ROLE_LABELS[r] for r in selectors.agency_role_names(m)]) for m in page]
+    context = {"page": page, "rows": rows, "form": form}
     return render(request, "accounts/staff_list.html", context, status=status)
 
 
@@ -123,7 +133,7 @@ def _member(request: HttpRequest, user_id: int) -> User | None:
 
 
 def _detail(request: HttpRequest, member: User, status: int = 200, **forms_: forms.Form) -> HttpResponse:
-    current = sorted(set(member.groups.values_list("name", flat=True)) & set(roles.AGENCY_ROLES))
+    current = selectors.agency_role_names(member)
     context = {
         "member": member,
         "roles_form": forms_.get("roles_form") or RolesForm(initial={"roles": current}),

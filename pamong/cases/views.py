@@ -623,8 +623,8 @@ def counter_citizen(request: HttpRequest) -> HttpResponse:
     except ApplicationError as exc:
         errors["nik"] = exc.message
     else:
-        citizen = account_selectors.citizen_by_nik(nik)
-        if citizen is None:
+        citizen = account_selectors.account_by_nik(nik)
+        if citizen is None or roles.WARGA not in citizen.role_names:
             errors["nik"] = _(
                 "There is no Pamong account for this NIK yet: it is made with the first application."
             )

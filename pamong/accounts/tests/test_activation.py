@@ -163,3 +163,13 @@ def test_activation_attempts_are_rate_limited_per_address(settings, served):
     statuses = [_activate(client, "ZZZZZ-ZZZZZ").status_code for _ in range(4)]
     assert statuses == [422, 422, 422, 429]
     assert User.objects.get(pk=served[2].pk).has_usable_password() is False
+
+
+def test_a_weak_password_gets_the_same_answer_whether_or_not_the_nik_has_an_account(served):
+    def summary(nik: str) -> str:
+        response = _activate(Client(), "ZZZZZ-ZZZZZ", nik=nik, password="12345678")
+        assert response.status_code == 422
+        return re.search(r'<div class="error-summary".*?</div>', response.content.decode(), re.S).group(0)
+
+    with_account, without_account = summary(NIK), summary("3204050101900001")
+    assert "Kata sandi" in with_account and with_account == without_account

@@ -4,10 +4,10 @@ from django.urls import include, path
 
 from pamong.api import api
 from pamong.catalog import views as catalog_views
-from pamong.core import views as core_views
+from pamong.site import views as site_views
 
 urlpatterns = [
-    path("", core_views.home, name="home"),
+    path("", site_views.home, name="home"),
     path("layanan/", catalog_views.service_list, name="service-list"),
     path("layanan/<slug:slug>/", catalog_views.service_detail, name="service-detail"),
     path("", include("pamong.accounts.urls")),

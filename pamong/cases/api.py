@@ -17,7 +17,7 @@ from ninja.security import django_auth
 from pamong.accounts import services as accounts
 from pamong.audit import services as audit
 from pamong.catalog.selectors import service_get
-from pamong.core.errors import NotFound, ValidationFailed
+from pamong.core.errors import NotFound
 from pamong.core.schemas import ErrorOut
 
 from . import selectors, services
@@ -103,8 +103,6 @@ class ObjectionOut(Schema):
 
 
 def application_out(application: Application) -> dict[str, Any]:
-    from .transitions import STATUS_TEXT
-
     explained = selectors.explanation(application)
     decision = explained.decision
     return {
@@ -113,7 +111,7 @@ def application_out(application: Application) -> dict[str, Any]:
         "service": application.service.slug,
         "service_name": application.service.name,
         "status": application.status,
-        "status_text": STATUS_TEXT[application.status],
+        "status_text": str(Application.Status(application.status).label),
         "channel": application.channel,
         "filed_at": application.filed_at,
         "decision_due": application.decision_due,
@@ -365,7 +363,7 @@ def decide_objection(request: HttpRequest, objection_id: int, payload: Objection
 class CounterApplicationIn(ApplicationIn):
     nik: str = Field(min_length=16, max_length=16, pattern=r"^[0-9]{16}$")
     full_name: str = Field(max_length=200)
-    consent_method: Literal["tanda_tangan", "lisan_disaksikan", "sidik_jari"]
+    consent_method: Application.ConsentMethod
     consent_statement: str = Field(max_length=1000)
 
 
@@ -376,27 +374,15 @@ def counter_apply(
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ):
     """A counter officer (Mal Pelayanan Publik) applies on a citizen's behalf, with the citizen's consent."""
-    from pamong.accounts import roles
-
-    if roles.PETUGAS_LOKET not in role_names(request.user):
-        raise NotFound("Tidak ditemukan.", code="not_found")
-    if not payload.consent_statement.strip():
-        raise ValidationFailed("Catat pernyataan persetujuan warga.", code="consent_required")
-    citizen = accounts.citizen_for_nik(actor=request.user, nik=payload.nik, full_name=payload.full_name)
-    application, created = services.submit_application(
+    application, created = services.submit_at_counter(
         actor=request.user,
         service=service_get(slug=payload.service),
-        applicant=citizen,
+        nik=payload.nik,
+        full_name=payload.full_name,
         form=payload.form,
         statement=payload.statement,
-        channel=Application.Channel.COUNTER,
+        consent_method=payload.consent_method,
+        consent_statement=payload.consent_statement,
         idempotency_key=idempotency_key.strip(),
-        consent={
-            "given": True,
-            "method": payload.consent_method,
-            "statement": payload.consent_statement.strip(),
-            "recorded_by": request.user.pk,
-            "recorded_at": dt.datetime.now(dt.UTC).isoformat(),
-        },
     )
     return Status(201 if created else 200, application_out(application))

@@ -27,6 +27,13 @@ class Application(models.Model):
         COUNTER = "counter", _("counter (assisted)")
         API = "api", _("API")
 
+    class ConsentMethod(models.TextChoices):
+        """How a citizen gave consent to an application filed for them at a counter (kept in `consent`)."""
+
+        SIGNATURE = "tanda_tangan", _("Signature on the printed statement")
+        SPOKEN_WITNESSED = "lisan_disaksikan", _("Spoken, with a witness")
+        FINGERPRINT = "sidik_jari", _("Fingerprint")
+
     id = models.UUIDField(primary_key=True, default=uuid.uuid4, editable=False)
     reference = models.CharField(max_length=24, unique=True)
     service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="applications")

@@ -1,5 +1,6 @@
 """Which rule-set version decides an application: the one in force on the filing date, from the service's pack
-plus the versions published through the oversight sandbox (stored in the database, four-eyes approved).
+plus the versions published through the oversight sandbox (four-eyes approved), which oversight supplies
+through the safeguards port.
 
 Rule sets are immutable once published: pack files are loaded once per process, published drafts are parsed once
 per content hash (one small query per call tells which are published).
@@ -15,6 +16,8 @@ from django.conf import settings
 
 from pamong.rules import RuleSet, load_rule_set_text, load_rule_sets, select_version
 
+from . import safeguards
+
 
 @cache
 def pack_rule_sets(service_slug: str) -> tuple[RuleSet, ...]:
@@ -28,9 +31,7 @@ def _published(draft_id: int, content_hash: str, yaml_text: str) -> RuleSet:
 
 
 def rule_sets_for(service_slug: str) -> tuple[RuleSet, ...]:
-    from pamong.oversight.selectors import published_drafts
-
-    published = tuple(_published(*row) for row in published_drafts(service_slug))
+    published = tuple(_published(*row) for row in safeguards.current().published_rule_versions(service_slug))
     return pack_rule_sets(service_slug) + published
 
 

@@ -12,10 +12,24 @@ from pamong.audit.models import AuditEntry
 from pamong.core.formatting import format_date
 from pamong.core.workdays import working_days_between
 
+from .deadlines import appeal_deadline, local_today, objection_deadline
 from .models import Application, Decision, Objection
-from .services import final_decision, local_today, objection_deadline, subject_of
 
 S = Application.Status
+
+
+def subject_of(application: Application) -> str:
+    """The audit subject of an application: its timeline is read from the audit entries under it."""
+    return f"cases.application:{application.pk}"
+
+
+def final_decision(application: Application) -> Decision | None:
+    return application.decisions.filter(final=True).order_by("-decided_at", "-pk").first()
+
+
+def latest_proposal(application: Application) -> Decision | None:
+    return application.decisions.filter(kind=Decision.Kind.PROPOSAL).order_by("-decided_at", "-pk").first()
+
 
 TIMELINE_TEXT = {
     "cases.application_submitted": "Permohonan diterima",
@@ -168,8 +182,6 @@ def _after_denial(application: Application, today: dt.date) -> list[str]:
 
 def citizen_actions(application: Application, today: dt.date | None = None) -> dict[str, Any]:
     """Which citizen forms the status page shows: the open information request, objection, appeal."""
-    from .services import appeal_deadline
-
     today = today or local_today()
     open_request = application.information_requests.filter(answered_at__isnull=True).last()
     last = application.objections.order_by("-filed_at").first()
@@ -188,8 +200,6 @@ def citizen_actions(application: Application, today: dt.date | None = None) -> d
 
 def case_actions(application: Application, user) -> dict[str, Any]:
     """Which staff forms the case page shows, and the rules' proposal the officer confirms or departs from."""
-    from .services import latest_proposal
-
     open_status = application.status in (S.UNDER_REVIEW, S.INFO_REQUESTED)
     mine = application.assigned_to_id == user.pk
     pending = (

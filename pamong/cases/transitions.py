@@ -18,21 +18,11 @@ ALLOWED: dict[str, set[str]] = {
     S.APPEAL: {S.DENIED},
 }
 
-STATUS_TEXT = {
-    S.UNDER_REVIEW: "sedang diperiksa petugas",
-    S.INFO_REQUESTED: "menunggu informasi tambahan dari Anda",
-    S.GRANTED: "sudah dikabulkan",
-    S.DENIED: "sudah ditolak",
-    S.DEEMED_GRANTED: "dianggap dikabulkan",
-    S.OBJECTION: "sedang dalam proses keberatan",
-    S.APPEAL: "sedang dalam proses banding",
-}
-
 
 def require(application: Application, *statuses: str) -> None:
     """Raise InvalidTransition unless the application is in one of `statuses`."""
     if application.status not in statuses:
-        current = STATUS_TEXT.get(application.status, application.status)
+        current = S(application.status).label
         raise InvalidTransition(
             f"Permohonan {application.reference} {current}; tindakan ini tidak dapat dilakukan sekarang.",
             details={"status": application.status, "required": list(statuses)},

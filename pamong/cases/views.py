@@ -46,7 +46,6 @@ ERROR_FIELDS = {
     "answer_required": "answer",
     "statement_required": "statement",
 }
-CONSENT_METHODS = {"tanda_tangan", "lisan_disaksikan", "sidik_jari"}
 
 
 def _has_role(user, *wanted: str) -> bool:
@@ -505,21 +504,6 @@ def _counter_context(request, service, key, post=None, errors=None, **extra) -> 
     }
 
 
-def _counter_errors(service, post: QueryDict, data: dict[str, Any]) -> dict[str, str]:
-    """Everything that can be checked before a citizen account is made, so an invalid form changes nothing."""
-    errors = {**webforms.check(service.form_fields, data), **webforms.unanswered(service.form_fields, data)}
-    nik = post.get("nik", "").replace(" ", "")
-    if not (len(nik) == 16 and nik.isdigit()):
-        errors["nik"] = _("The NIK must be 16 digits.")
-    if not post.get("full_name", "").strip():
-        errors["full_name"] = _("Write the citizen's full name as on the KTP.")
-    if post.get("consent_method", "") not in CONSENT_METHODS:
-        errors["consent_method"] = _("Choose how the citizen gave consent.")
-    if not post.get("consent_statement", "").strip():
-        errors["consent_statement"] = _("Record the consent statement read to the citizen.")
-    return errors
-
-
 @login_required
 def counter_apply(request: HttpRequest, slug: str) -> HttpResponse:
     service = _service_or_none(slug)
@@ -533,11 +517,15 @@ def counter_apply(request: HttpRequest, slug: str) -> HttpResponse:
         )
     post, key = request.POST, webforms.idempotency_key(request.POST)
     data, _raw = webforms.submitted(service.form_fields, post)
-    errors = _counter_errors(service, post, data)
-    if errors:
-        return _counter_invalid(request, service, key, errors)
+    answers = _counter_answers(post)
+    unanswered = webforms.unanswered(service.form_fields, data)
+    if unanswered:  # stop before the service, which would read a skipped yes/no question as "no"
+        problems = services.counter_problems(service=service, form=data, **_without_statement(answers))
+        return _counter_invalid(request, service, key, {**problems, **unanswered})
     try:
-        application, _created = _submit_at_counter(request, service, post, data, key)
+        application, _created = services.submit_at_counter(
+            actor=request.user, service=service, form=data, idempotency_key=key, **answers
+        )
     except ApplicationError as exc:
         return _counter_invalid(
             request, service, key, webforms.field_errors(exc.details), exc.message, exc.status
@@ -555,26 +543,19 @@ def _counter_invalid(request, service, key, errors, message: str = "", status: i
     return render(request, "cases/counter_apply.html", context, status=status)
 
 
-def _submit_at_counter(request, service, post: QueryDict, data: dict[str, Any], key: str):
-    citizen = accounts.citizen_for_nik(
-        actor=request.user, nik=post["nik"].replace(" ", ""), full_name=post["full_name"].strip()[:200]
-    )
-    return services.submit_application(
-        actor=request.user,
-        service=service,
-        applicant=citizen,
-        form=data,
-        statement=post.get("statement", "")[:4000],
-        channel=Application.Channel.COUNTER,
-        idempotency_key=key,
-        consent={
-            "given": True,
-            "method": post["consent_method"],
-            "statement": post["consent_statement"].strip()[:1000],
-            "recorded_by": request.user.pk,
-            "recorded_at": timezone.now().isoformat(),
-        },
-    )
+def _counter_answers(post: QueryDict) -> dict[str, str]:
+    """The counter page's own inputs as the counter service takes them (it validates them all)."""
+    return {
+        "nik": post.get("nik", ""),
+        "full_name": post.get("full_name", ""),
+        "consent_method": post.get("consent_method", ""),
+        "consent_statement": post.get("consent_statement", ""),
+        "statement": post.get("statement", ""),
+    }
+
+
+def _without_statement(answers: dict[str, str]) -> dict[str, str]:
+    return {name: value for name, value in answers.items() if name != "statement"}
 
 
 @login_required

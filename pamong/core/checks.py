@@ -5,7 +5,7 @@ from __future__ import annotations
 from django.conf import settings
 from django.core.checks import Error, register
 
-from pamong.settings.base import DEFAULT_SECRET_KEY
+from pamong.core.defaults import DEFAULT_SECRET_KEY
 
 
 def production_problems() -> list[str]:

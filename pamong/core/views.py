@@ -1,14 +1,6 @@
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 
-from pamong.catalog import selectors as catalog
-
-
-def home(request: HttpRequest) -> HttpResponse:
-    return render(
-        request, "core/home.html", {"services": catalog.service_list()[:6], "agencies": catalog.agency_list()}
-    )
-
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):

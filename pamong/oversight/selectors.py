@@ -5,7 +5,6 @@ Aggregation happens in SQL (values/annotate); Python only shapes the few rows th
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Mapping
 from dataclasses import dataclass
 from typing import Any
 
@@ -18,22 +17,7 @@ from pamong.registry.nik import NikError, parse_nik
 from . import stats
 from .models import CircuitBreaker, DecisionObservation, Job, RuleSetDraft, RuleTally
 
-# The facts that say where an application belongs, most specific first (registry facts before the form).
-REGION_FACTS = ("kk_village_code", "kk_district_code", "kk_regency_code", "declared_regency_code")
 REGION_LEVEL = 4  # spike detection and the charts group by regency/city (4 digits); 6 = district (kecamatan)
-
-
-def region_code_of(facts: Mapping[str, Any] | None, form: Mapping[str, Any] | None = None) -> str:
-    """The most specific region code known for an application: from the registry facts, else the form; digits only
-    and at most the district level (6). Empty when nothing says where the applicant lives."""
-    for source in (facts or {}, form or {}):
-        for name in REGION_FACTS:
-            value = source.get(name)
-            if value:
-                code = str(value).replace(".", "").strip()
-                if code.isdigit():
-                    return code[:6]
-    return ""
 
 
 def open_breaker_rule_ids(*, service_slug: str, region_code: str | None) -> frozenset[str]:

@@ -20,14 +20,20 @@ from django.db.models.functions import Substr
 from django.utils import timezone
 
 from pamong.accounts import roles
+from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.cases import rulebook
+from pamong.cases import services as cases
+from pamong.cases.models import Application, Decision
+from pamong.catalog.models import Service
 from pamong.core.errors import Conflict, ValidationFailed
 from pamong.notify import services as notify
+from pamong.registry.regions import region_code_of
 
 from . import access, stats
 from .models import CircuitBreaker, DecisionObservation, MonitorState, RuleTally
-from .selectors import REGION_LEVEL, region_code_of
+from .selectors import REGION_LEVEL
 
 logger = logging.getLogger(__name__)
 MIN_JUSTIFICATION = 20  # characters: a written reason, not "ok"
@@ -65,7 +71,7 @@ def hour_of(moment: dt.datetime) -> dt.datetime:
 def observe_decision(decision, *, rerun: bool = False, check: bool = True) -> DecisionObservation | None:
     """Count a rules evaluation (an automatic decision or a proposal): its outcome and region, and every rule's
     result in the hourly tallies. Every `check_every`-th observation (by id) runs its service's spike check.
-    Called in the decision's transaction by pamong.cases.services.decide_automatically."""
+    Called in the decision's transaction through the safeguards port (pamong.cases.safeguards)."""
     evaluation = decision.evaluation or {}
     if not evaluation.get("rules"):
         return None
@@ -139,8 +145,6 @@ class SpikeCheck:
 def check_spikes(service, *, now: dt.datetime | None = None) -> SpikeCheck:
     """Test each deny rule × region for a rise in failures (stats.detect_spikes); on a spike, open that rule's
     breaker for the region and alert the agency's analysts. Checks of one service are serialised."""
-    from pamong.cases import rulebook
-
     config = MonitorSettings.current()
     now = now or timezone.now()
     result = SpikeCheck(service=service.slug, checked_at=now)
@@ -301,8 +305,6 @@ def _open(
 
 def _analysts_of(service):
     """The on-duty analysts: for now every analyst of the agency (staffing/rota routing comes in wave 2)."""
-    from pamong.accounts.models import User
-
     return User.objects.filter(
         agency_id=service.agency_id, groups__name=roles.ANALIS, is_active=True
     ).distinct()
@@ -346,8 +348,6 @@ def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> Circ
 
 def check_all_services() -> int:
     """The periodic job: one spike check per automated service. Returns the number of breakers opened."""
-    from pamong.catalog.models import Service
-
     opened = 0
     for service in Service.objects.filter(automated=True):
         try:
@@ -379,8 +379,6 @@ def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
     The rules run exactly as on a new application (facts gathered again for the filing date, open breakers
     applied). One transaction per application, so a long re-run never holds the database.
     """
-    from pamong.cases.models import Application, Decision
-
     access.require_act(actor, service.agency_id)
     region = (region_code or "").replace(".", "").strip()
     if not region.isdigit():
@@ -427,80 +425,6 @@ def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
 
 
 def reevaluate_application(pk, *, actor, repair: bool) -> tuple[str, str] | None:
-    """Run the rules again on one application, in its own transaction. Returns ("reopened" | "updated" |
-    "unchanged", reference), or None when the application is not one to re-run.
-
-    repair=True (after a data fix): only denials; a refused application whose rules no longer deny is re-opened.
-    repair=False (after a publication): a pending application gets a new proposal when the outcome differs.
-    """
-    from pamong.cases import services as cases
-    from pamong.cases import transitions
-    from pamong.cases.models import Application, Decision
-    from pamong.core.formatting import format_date
-    from pamong.core.workdays import add_working_days
-
-    S = Application.Status
-    with transaction.atomic():
-        application = (
-            Application.objects.select_for_update(of=("self",))
-            .select_related("service__agency", "applicant")
-            .get(pk=pk)
-        )
-        latest = application.decisions.order_by("-decided_at", "-pk").first()
-        allowed = (S.DENIED, S.UNDER_REVIEW) if repair else (S.UNDER_REVIEW,)
-        if latest is None or application.status not in allowed:
-            return None
-        if repair and latest.outcome != Decision.Outcome.DENY:
-            return None  # only denials are repaired: referred cases are already with a person
-        run = cases.run_rules(application)
-        if run is None:
-            return None
-        if run.outcome == latest.outcome or (repair and run.outcome == Decision.Outcome.DENY):
-            return ("unchanged", application.reference)
-        reopening = application.status == S.DENIED
-        decision = cases._record_decision(  # the cases module's one way to write a decision record
-            application,
-            kind=Decision.Kind.PROPOSAL,
-            outcome=run.outcome,
-            final=False,
-            actor=None,
-            evaluation=run.evaluation,
-            facts=run.facts,
-            extra={
-                "problems": run.problems,
-                "proposed": run.proposed,
-                "rerun": "data_fix" if repair else "publication",
-                "replaces": latest.pk,
-            },
-        )
-        if reopening:
-            transitions.move(application, S.UNDER_REVIEW)
-            application.assigned_to = None
-            application.decision_due = add_working_days(
-                cases.local_today(), application.service.decision_days
-            )
-            audit.record_event(
-                actor=actor,
-                action=Action.DECISION_REOPENED,
-                subject=cases.subject_of(application),
-                data={
-                    "previous_decision": latest.pk,
-                    "proposal": decision.pk,
-                    "new_outcome": run.outcome,
-                    "decision_due": application.decision_due.isoformat(),
-                    "reason": "rerun_after_data_fix",
-                },
-            )
-            notify.notify_user(
-                user=application.applicant,
-                template="decision_reopened",
-                context={
-                    "reference": application.reference,
-                    "service": application.service.name,
-                    "decision_due": format_date(application.decision_due),
-                    "url": f"/permohonan/{application.pk}/",
-                },
-            )
-        application.save()
-        observe_decision(decision, rerun=True, check=False)
-    return ("reopened" if reopening else "updated", application.reference)
+    """Run the rules again on one application: the cases module's re-run service (facts gathered first, then
+    one short transaction). See `pamong.cases.services.rerun_application`."""
+    return cases.rerun_application(pk, actor=actor, repair=repair)

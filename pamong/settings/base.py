@@ -10,6 +10,8 @@ import dj_database_url
 from django.utils.translation import gettext_lazy as _
 from dotenv import load_dotenv
 
+from pamong.core.defaults import DEFAULT_SECRET_KEY
+
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
 load_dotenv(BASE_DIR / ".env")
 
@@ -27,7 +29,6 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 
 # A placeholder that production refuses (see production.py); local and test override nothing else.
-DEFAULT_SECRET_KEY = "insecure-development-key-change-me"  # noqa: S105
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEFAULT_SECRET_KEY)
 DEBUG = env_bool("DJANGO_DEBUG", False)
 PAMONG_ENVIRONMENT = (
@@ -54,6 +55,7 @@ INSTALLED_APPS = [
     "pamong.notify",
     "pamong.cases",
     "pamong.oversight",
+    "pamong.site",
 ]
 
 MIDDLEWARE = [

@@ -10,8 +10,8 @@ import pytest
 from django.db import connection
 
 from pamong.accounts.models import TOTPDevice, User
-from pamong.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from pamong.registry.models import Person
+from pamong.site.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
 @pytest.mark.django_db(transaction=True)

@@ -107,32 +107,24 @@ def cast(world, packs_root) -> Cast:
     # Siti's application, filed for her at the counter by the counter officer, waiting for an officer (REFER:
     # the declared regency differs from her KK), with one document.
     form = {**world.forms[world.niks.WARGA_NIK], "declared_regency_code": "3204"}
-    application, _ = cases.submit_application(
+    application, _ = cases.submit_at_counter(
         actor=world.loket,
         service=world.bansos,
-        applicant=world.warga,
+        nik=world.warga.nik,
+        full_name="Siti Nurhaliza",
         form=form,
-        channel=Application.Channel.COUNTER,
-        consent={
-            "given": True,
-            "method": "tanda_tangan",
-            "statement": "Setuju.",
-            "recorded_by": world.loket.pk,
-        },
+        consent_method="tanda_tangan",
+        consent_statement="Setuju.",
     )
     assert application.status == "under_review", application.status
-    granted, _ = cases.submit_application(
+    granted, _ = cases.submit_at_counter(
         actor=world.loket,
         service=world.bansos,
-        applicant=world.warga,
+        nik=world.warga.nik,
+        full_name="Siti Nurhaliza",
         form=dict(world.forms[world.niks.WARGA_NIK]),
-        channel=Application.Channel.COUNTER,
-        consent={
-            "given": True,
-            "method": "tanda_tangan",
-            "statement": "Setuju.",
-            "recorded_by": world.loket.pk,
-        },
+        consent_method="tanda_tangan",
+        consent_statement="Setuju.",
     )
     assert granted.status == "granted", granted.status
     attachment = cases.attach_document(

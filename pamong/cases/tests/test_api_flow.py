@@ -9,8 +9,9 @@ import pytest
 
 from pamong.audit.models import AuditEntry
 from pamong.audit.receipt import verify_receipt
-from pamong.cases import services
+from pamong.cases import deadlines, services
 from pamong.cases.models import Application, Decision, Discretion
+from pamong.cases.services import submission
 from pamong.core.testing.openapi import assert_matches_schema
 from pamong.notify.models import Notification
 
@@ -195,21 +196,21 @@ def test_information_request_pauses_the_clock_by_exactly_the_paused_working_days
     world, client_for, monkeypatch
 ):
     # Filed Monday 9 March 2026: due 5 working days later, Monday 16 March.
-    monkeypatch.setattr(services, "local_today", lambda: dt.date(2026, 3, 9))
+    monkeypatch.setattr(deadlines, "local_today", lambda: dt.date(2026, 3, 9))
     body = apply(client_for(world.refer), "bansos-pkh", world.forms[world.niks.REFER_NIK]).json()
     assert body["decision_due"] == "2026-03-16"
     officer = client_for(world.petugas)
     post(officer, f"/api/v1/staff/applications/{body['id']}/claim", {})
     # Asked on Friday 13 March; answered Thursday 26 March. Paused working days in (13 Mar, 26 Mar]:
     # 16, 17, 25, 26 March (18–24 March are Nyepi, Idul Fitri and cuti bersama) = 4.
-    monkeypatch.setattr(services, "local_today", lambda: dt.date(2026, 3, 13))
+    monkeypatch.setattr(deadlines, "local_today", lambda: dt.date(2026, 3, 13))
     asked = post(
         officer,
         f"/api/v1/staff/applications/{body['id']}/request-information",
         {"message": "Unggah surat keterangan domisili dari RT/RW."},
     )
     assert asked.json()["status"] == "info_requested"
-    monkeypatch.setattr(services, "local_today", lambda: dt.date(2026, 3, 26))
+    monkeypatch.setattr(deadlines, "local_today", lambda: dt.date(2026, 3, 26))
     answered = post(
         client_for(world.refer),
         f"{APPLY}/{body['id']}/information",
@@ -294,7 +295,7 @@ def test_unauthenticated_requests_are_401(client, world):
 
 def test_a_taken_reference_is_drawn_again(world, monkeypatch):
     draws = iter("AAAAAAAA" + "AAAAAAAA" + "BBBBBBBB")
-    monkeypatch.setattr(services.secrets, "choice", lambda alphabet: next(draws))
+    monkeypatch.setattr(submission.secrets, "choice", lambda alphabet: next(draws))
     first = services.new_reference(dt.date(2026, 3, 9))
     Application.objects.create(
         reference=first,

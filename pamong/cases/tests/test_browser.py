@@ -5,9 +5,9 @@ from __future__ import annotations
 
 import pytest
 
-from pamong.core.demo import DEMO_PASSWORD, load_demo
 from pamong.core.testing.browser import axe_violations, chromium, screenshot
 from pamong.registry.demo import DEMO_BANSOS_FORMS, WARGA_NIK
+from pamong.site.demo import DEMO_PASSWORD, load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 

@@ -15,7 +15,7 @@ from django.conf import settings as django_settings
 from django.test import Client
 from django.urls import path
 
-from pamong.settings.base import DEFAULT_SECRET_KEY
+from pamong.core.defaults import DEFAULT_SECRET_KEY
 
 ROOT = Path(django_settings.BASE_DIR)
 # Inline script (a <script> without src, or an on* handler) or an inline style: what the CSP refuses.

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from pamong.accounts.models import User
-from pamong.cases import services as cases_services
+from pamong.cases.services import documents as cases_documents
 from pamong.core.crypto import blind_index
 from pamong.registry import services as registry_services
 from pamong.registry.adapters import AdapterResult, FactValue, now_iso
@@ -107,7 +107,7 @@ class Population:
         # of them collide (birthday bound; reported to pamong.cases). Unique serials keep this scenario about
         # oversight.
         serials = itertools.count(1)
-        monkeypatch.setattr(cases_services.secrets, "token_hex", lambda n: f"{next(serials):0{2 * n}x}")
+        monkeypatch.setattr(cases_documents.secrets, "token_hex", lambda n: f"{next(serials):0{2 * n}x}")
 
         class MemoryRegistry:
             def __init__(self, name: str):

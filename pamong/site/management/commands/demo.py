@@ -5,7 +5,7 @@ from django.core.management.base import BaseCommand, CommandError
 from pamong.accounts import twofactor
 from pamong.audit import services as audit
 from pamong.catalog.packs import PackInvalid
-from pamong.core.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
+from pamong.site.demo import DEMO_ACCOUNTS, DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 
 class Command(BaseCommand):

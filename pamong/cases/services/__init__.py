@@ -1,0 +1,59 @@
+"""The decision path (DESIGN §3), split by sub-domain. Every public function is one transaction that writes its
+audit entry inside it (CONVENTIONS §2, §5); notifications go out after commit; rows two people could act on at
+once are locked with select_for_update. The legal clocks are in `pamong.cases.deadlines`.
+
+- submission: file an application (citizen, API) or at a counter for a citizen;
+- automation: gather facts and run the rules before the write; record the result; re-run after a data fix;
+- review: claim, decide (diskresi when against the rules), ask for information;
+- documents: attach a document to an open case;
+- objections: objection (keberatan) and appeal (banding);
+- deemed: deemed approval (fiktif positif) when the state is late.
+"""
+
+from ..selectors import final_decision, latest_proposal, subject_of
+from .automation import RuleRun, evaluate_rules, record_rule_run, rerun_application, run_rules, system_facts
+from .common import locked, notify_applicant, record_decision, status_text
+from .deemed import deem_overdue
+from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
+from .objections import decide_objection, file_appeal, file_objection
+from .review import (
+    DiscretionInput,
+    claim_application,
+    decide_application,
+    provide_information,
+    request_information,
+)
+from .submission import counter_problems, new_reference, request_digest, submit_application, submit_at_counter
+
+__all__ = [
+    "MAX_ATTACHMENTS",
+    "OPEN_FOR_DOCUMENTS",
+    "DiscretionInput",
+    "RuleRun",
+    "attach_document",
+    "claim_application",
+    "counter_problems",
+    "decide_application",
+    "decide_objection",
+    "deem_overdue",
+    "evaluate_rules",
+    "file_appeal",
+    "file_objection",
+    "final_decision",
+    "latest_proposal",
+    "locked",
+    "new_reference",
+    "notify_applicant",
+    "provide_information",
+    "record_decision",
+    "record_rule_run",
+    "request_digest",
+    "request_information",
+    "rerun_application",
+    "run_rules",
+    "status_text",
+    "subject_of",
+    "submit_application",
+    "submit_at_counter",
+    "system_facts",
+]

@@ -1,0 +1,142 @@
+"""Objection (*keberatan*) to a refusal, decided by another officer; appeal (*banding*), decided by a supervisor."""
+
+from __future__ import annotations
+
+from django.db import transaction
+from django.utils import timezone
+
+from pamong.accounts import roles
+from pamong.audit import services as audit
+from pamong.audit.actions import Action
+from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.core.formatting import format_date
+
+from .. import deadlines, transitions
+from ..access import role_names
+from ..models import Application, Decision, Objection
+from ..selectors import final_decision
+from .common import S, locked, notify_applicant, record_decision, subject_of
+
+
+def file_objection(application: Application, *, actor, statement: str) -> Objection:
+    if not statement.strip():
+        raise ValidationFailed("Jelaskan alasan keberatan Anda.", code="statement_required")
+    with transaction.atomic():
+        application = locked(application)
+        if application.applicant_id != actor.pk:
+            raise PermissionDenied("Hanya pemohon yang dapat mengajukan keberatan.", code="not_the_applicant")
+        contested = final_decision(application)
+        if application.status != S.DENIED or contested is None or application.objections.exists():
+            raise ValidationFailed(
+                "Keberatan dapat diajukan sekali atas keputusan penolakan.", code="objection_not_possible"
+            )
+        deadline = deadlines.objection_deadline(contested)
+        if deadlines.local_today() > deadline:
+            raise ValidationFailed(
+                f"Batas waktu keberatan sudah lewat: berakhir pada {format_date(deadline)} "
+                f"({application.service.objection_days} hari kerja setelah keputusan). "
+                "Anda masih dapat menyampaikan pengaduan.",
+                code="objection_too_late",
+                details={"deadline": deadline.isoformat()},
+            )
+        transitions.move(application, S.OBJECTION)
+        application.save()
+        objection = Objection.objects.create(
+            application=application,
+            stage=Objection.Stage.OBJECTION,
+            contested=contested,
+            statement=statement.strip(),
+            filed_at=timezone.now(),
+            due=deadlines.objection_due(filed_on=deadlines.local_today()),
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.OBJECTION_FILED,
+            subject=subject_of(application),
+            data={"objection": objection.pk, "due": objection.due.isoformat()},
+        )
+        notify_applicant(application, "objection_received", due=format_date(objection.due))
+    return objection
+
+
+def file_appeal(application: Application, *, actor, statement: str) -> Objection:
+    if not statement.strip():
+        raise ValidationFailed("Jelaskan alasan banding Anda.", code="statement_required")
+    with transaction.atomic():
+        application = locked(application)
+        if application.applicant_id != actor.pk:
+            raise PermissionDenied("Hanya pemohon yang dapat mengajukan banding.", code="not_the_applicant")
+        last = application.objections.order_by("-filed_at").first()
+        if application.status != S.DENIED or last is None or last.stage != Objection.Stage.OBJECTION:
+            raise ValidationFailed(
+                "Banding dapat diajukan setelah keberatan Anda diputus dan ditolak.",
+                code="appeal_not_possible",
+            )
+        deadline = deadlines.appeal_deadline(last)
+        if deadlines.local_today() > deadline:
+            raise ValidationFailed(
+                f"Batas waktu banding sudah lewat: berakhir pada {format_date(deadline)}.",
+                code="appeal_too_late",
+                details={"deadline": deadline.isoformat()},
+            )
+        transitions.move(application, S.APPEAL)
+        application.save()
+        appeal = Objection.objects.create(
+            application=application,
+            stage=Objection.Stage.APPEAL,
+            contested=final_decision(application),
+            statement=statement.strip(),
+            filed_at=timezone.now(),
+            due=deadlines.appeal_due(application.service, filed_on=deadlines.local_today()),
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.APPEAL_FILED,
+            subject=subject_of(application),
+            data={"appeal": appeal.pk, "due": appeal.due.isoformat()},
+        )
+        notify_applicant(application, "appeal_received", due=format_date(appeal.due))
+    return appeal
+
+
+def decide_objection(objection: Objection, *, actor, overturn: bool, reasons: str) -> Decision:
+    """Objection: a different officer (or the supervisor) decides. Appeal: the supervisor's level decides."""
+    if not reasons.strip():
+        raise ValidationFailed(
+            "Putusan keberatan atau banding wajib disertai alasan.", code="reasons_required"
+        )
+    with transaction.atomic():
+        objection = Objection.objects.select_for_update().select_related("contested").get(pk=objection.pk)
+        application = locked(objection.application)
+        if objection.status != Objection.Status.PENDING:
+            raise Conflict("Keberatan ini sudah diputus.", code="already_decided")
+        _check_objection_decider(objection, actor)
+        appeal = objection.stage == Objection.Stage.APPEAL
+        decision = record_decision(
+            application,
+            kind=Decision.Kind.APPEAL if appeal else Decision.Kind.OBJECTION,
+            outcome=Decision.Outcome.GRANT if overturn else Decision.Outcome.DENY,
+            final=True,
+            actor=actor,
+            reasons=reasons.strip(),
+            extra={"objection": objection.pk, "overturned": overturn},
+        )
+        objection.status = Objection.Status.OVERTURNED if overturn else Objection.Status.UPHELD
+        objection.decided_by, objection.decided_at, objection.reasons = actor, timezone.now(), reasons.strip()
+        objection.save()
+        transitions.move(application, S.GRANTED if overturn else S.DENIED)
+        application.save()
+        notify_applicant(application, "objection_decided", stage=Objection.Stage(objection.stage).label)
+    return decision
+
+
+def _check_objection_decider(objection: Objection, actor) -> None:
+    if objection.stage == Objection.Stage.APPEAL:
+        if roles.SUPERVISOR not in role_names(actor):
+            raise PermissionDenied("Banding diputus oleh atasan (supervisor).", code="supervisor_required")
+        return
+    if objection.contested.decided_by_id == actor.pk:
+        raise PermissionDenied(
+            "Keberatan harus diputus oleh petugas lain atau atasan, bukan yang membuat keputusan.",
+            code="same_officer",
+        )

@@ -1,0 +1,185 @@
+"""Human review: an officer claims a case, decides it (against the rules' result only with a *diskresi*
+record), or asks the citizen for information (the clock pauses; the deadline moves by the paused days)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db import transaction
+from django.utils import timezone
+
+from pamong.accounts import roles
+from pamong.accounts.models import User
+from pamong.audit import services as audit
+from pamong.audit.actions import Action
+from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.notify import services as notify
+
+from .. import deadlines, transitions
+from ..models import Application, Decision, Discretion, InformationRequest
+from ..selectors import latest_proposal
+from .common import S, locked, notify_applicant, record_decision, subject_of
+
+
+def claim_application(application: Application, *, actor) -> Application:
+    with transaction.atomic():
+        application = locked(application)
+        transitions.require(application, S.UNDER_REVIEW, S.INFO_REQUESTED)
+        if application.assigned_to_id not in (None, actor.pk):
+            raise Conflict("Permohonan ini sudah ditangani petugas lain.", code="already_claimed")
+        application.assigned_to = actor
+        application.save(update_fields=["assigned_to", "updated_at"])
+    return application
+
+
+@dataclass(frozen=True)
+class DiscretionInput:
+    purpose: str
+    objective_reasons: str
+    legal_basis: str
+    conflict_of_interest: bool
+    conflict_note: str = ""
+
+
+def decide_application(
+    application: Application,
+    *,
+    actor,
+    outcome: str,
+    reasons: str,
+    legal_basis: str = "",
+    discretion: DiscretionInput | None = None,
+) -> Decision:
+    """An officer's decision. Deciding against the rules' GRANT or DENY is *diskresi*: it needs the record."""
+    if outcome not in (Decision.Outcome.GRANT, Decision.Outcome.DENY):
+        raise ValidationFailed("Keputusan harus GRANT atau DENY.", code="invalid_outcome")
+    with transaction.atomic():
+        application = locked(application)
+        transitions.require(application, S.UNDER_REVIEW)
+        if application.assigned_to_id != actor.pk:
+            raise Conflict("Ambil (klaim) permohonan ini dulu sebelum memutus.", code="not_claimed")
+        proposal = latest_proposal(application)
+        machine = proposal.outcome if proposal else None
+        overriding = machine in (Decision.Outcome.GRANT, Decision.Outcome.DENY) and outcome != machine
+        _check_reasons(outcome, reasons, overriding, discretion)
+        decision = record_decision(
+            application,
+            kind=Decision.Kind.OVERRIDE if overriding else Decision.Kind.HUMAN,
+            outcome=outcome,
+            final=True,
+            actor=actor,
+            reasons=reasons.strip(),
+            legal_basis=legal_basis.strip(),
+            evaluation=proposal.evaluation if proposal else None,
+            facts=proposal.facts if proposal else None,
+            extra={"machine_outcome": machine, **({"discretion": discretion.__dict__} if overriding else {})},
+        )
+        if overriding:
+            _record_discretion(decision, discretion, application)
+        transitions.move(application, S.GRANTED if outcome == Decision.Outcome.GRANT else S.DENIED)
+        application.save()
+        notify_applicant(application, "decision_made")
+    return decision
+
+
+def _check_reasons(outcome: str, reasons: str, overriding: bool, discretion: DiscretionInput | None) -> None:
+    if outcome == Decision.Outcome.DENY and not reasons.strip():
+        raise ValidationFailed(
+            "Penolakan wajib disertai alasan yang dapat dibaca warga.", code="reasons_required"
+        )
+    if not overriding:
+        return
+    missing = []
+    if discretion is None:
+        missing = ["purpose", "objective_reasons", "legal_basis", "conflict_of_interest"]
+    else:
+        if discretion.purpose not in Discretion.Purpose.values:
+            missing.append("purpose")
+        if not discretion.objective_reasons.strip():
+            missing.append("objective_reasons")
+        if not discretion.legal_basis.strip():
+            missing.append("legal_basis")
+        if discretion.conflict_of_interest and not discretion.conflict_note.strip():
+            missing.append("conflict_note")
+    if missing:
+        raise ValidationFailed(
+            "Keputusan yang berbeda dari hasil aturan adalah diskresi: lengkapi tujuan, alasan objektif, "
+            "dasar hukum, dan pernyataan konflik kepentingan.",
+            code="discretion_record_required",
+            details={"missing": missing},
+        )
+
+
+def _record_discretion(decision: Decision, discretion: DiscretionInput, application: Application) -> None:
+    Discretion.objects.create(decision=decision, **discretion.__dict__)
+    for supervisor in _supervisors_of(application):
+        notify.notify_user(
+            user=supervisor,
+            template="discretion_recorded",
+            context={"reference": application.reference, "service": application.service.name},
+        )
+
+
+def _supervisors_of(application: Application):
+    return User.objects.filter(agency_id=application.service.agency_id, groups__name=roles.SUPERVISOR)
+
+
+def request_information(application: Application, *, actor, message: str) -> InformationRequest:
+    if not message.strip():
+        raise ValidationFailed("Tulis informasi apa yang diperlukan dari warga.", code="message_required")
+    with transaction.atomic():
+        application = locked(application)
+        if application.assigned_to_id != actor.pk:
+            raise Conflict("Ambil (klaim) permohonan ini dulu.", code="not_claimed")
+        transitions.move(application, S.INFO_REQUESTED)
+        application.paused_since = deadlines.local_today()
+        application.save()
+        request = InformationRequest.objects.create(
+            application=application, requested_by=actor, message=message.strip(), requested_at=timezone.now()
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.INFORMATION_REQUESTED,
+            subject=subject_of(application),
+            data={"request": request.pk, "clock_paused_on": application.paused_since.isoformat()},
+        )
+        notify_applicant(application, "information_requested", message=request.message)
+    return request
+
+
+def provide_information(application: Application, *, actor, answer: str) -> InformationRequest:
+    """The citizen answers; the clock resumes and the deadline moves by exactly the paused working days."""
+    if not answer.strip():
+        raise ValidationFailed("Tuliskan jawaban atau informasi yang diminta.", code="answer_required")
+    with transaction.atomic():
+        application = locked(application)
+        if application.applicant_id != actor.pk:
+            raise PermissionDenied(
+                "Hanya pemohon yang dapat menjawab permintaan ini.", code="not_the_applicant"
+            )
+        transitions.move(application, S.UNDER_REVIEW)
+        request = application.information_requests.filter(answered_at__isnull=True).last()
+        application.decision_due, paused = deadlines.resumed_due(
+            application.decision_due,
+            paused_since=application.paused_since,
+            resumed_on=deadlines.local_today(),
+        )
+        request.answer, request.answered_at, request.paused_working_days = (
+            answer.strip(),
+            timezone.now(),
+            paused,
+        )
+        request.save()
+        application.paused_since = None
+        application.save()
+        audit.record_event(
+            actor=actor,
+            action=Action.INFORMATION_PROVIDED,
+            subject=subject_of(application),
+            data={
+                "request": request.pk,
+                "paused_working_days": paused,
+                "decision_due": str(application.decision_due),
+            },
+        )
+    return request

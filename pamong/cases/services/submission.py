@@ -1,0 +1,305 @@
+"""Filing an application: by the citizen (web, API) or by a counter officer on the citizen's behalf.
+
+Gather, then write: everything is validated and the rules are run (registry calls included) *before* the write
+transaction, so the transaction only records the application, its decision, their audit entries, the status
+and the outbox row, and never holds the database's write lock (SQLite) or the audit lock while a registry
+answers. A retried submission with the same Idempotency-Key returns the first application.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import secrets
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from django.db import IntegrityError, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from pamong.accounts import roles
+from pamong.accounts import services as accounts
+from pamong.accounts.selectors import account_by_nik
+from pamong.audit import services as audit
+from pamong.audit.actions import Action
+from pamong.core.errors import Conflict, NotFound, ValidationFailed
+from pamong.registry.nik import NikError
+from pamong.registry.selectors import validate_nik
+
+from .. import deadlines
+from ..access import role_names
+from ..forms import FormInvalid, clean_form
+from ..models import Application
+from .automation import RuleRun, evaluate_rules, record_rule_run
+from .common import S, subject_of
+
+CONSENT_STATEMENT_MAX = 1000
+NIK_LENGTH = 16
+FULL_NAME_MAX = 200
+STATEMENT_MAX = 4000
+
+
+@dataclass(frozen=True)
+class Prepared:
+    """A submission that passed every check, with its rules already run: what the write transaction records."""
+
+    service: Any
+    form: dict[str, Any]
+    statement: str
+    filed_at: dt.datetime
+    today: dt.date  # the agency's date of filing: the decision clock starts here
+    digest: str
+    run: RuleRun | None
+
+
+def request_digest(*, service_slug: str, form: Any, statement: str) -> str:
+    body = {"service": service_slug, "form": form, "statement": statement}
+    return hashlib.sha256(json.dumps(body, sort_keys=True, default=str).encode()).hexdigest()
+
+
+def submit_application(
+    *,
+    actor,
+    service,
+    applicant,
+    form: dict[str, Any],
+    statement: str = "",
+    channel: str = Application.Channel.WEB,
+    idempotency_key: str = "",
+) -> tuple[Application, bool]:
+    """A citizen files an application (web or API) and it is decided at once where the rules allow.
+    Returns (application, created). Counter officers use `submit_at_counter`."""
+    digest = request_digest(service_slug=service.slug, form=form, statement=statement)
+    replay = _replay(applicant, idempotency_key, digest)
+    if replay:
+        return replay, False
+    prepared = _prepare(
+        service=service, form=form, statement=statement, nik=applicant.nik or "", digest=digest
+    )
+    return _write(
+        prepared,
+        actor=actor,
+        applicant=lambda: applicant,
+        replay=lambda: _replay(applicant, idempotency_key, digest),
+        channel=channel,
+        idempotency_key=idempotency_key,
+        consent=None,
+    )
+
+
+def counter_problems(
+    *, service, nik: str, full_name: str, form: dict[str, Any], consent_method: str, consent_statement: str
+) -> dict[str, str]:
+    """Every problem of a counter submission, by field ({} when there is none); nothing is written."""
+    problems: dict[str, str] = {}
+    nik_problem = _nik_problem(nik)
+    if not (len(nik) == NIK_LENGTH and nik.isdigit()):
+        problems["nik"] = _("The NIK must be 16 digits.")
+    elif nik_problem:
+        problems["nik"] = nik_problem.message  # a district that does not exist, an impossible birth date
+    if not full_name.strip():
+        problems["full_name"] = _("Write the citizen's full name as on the KTP.")
+    if consent_method not in Application.ConsentMethod.values:
+        problems["consent_method"] = _("Choose how the citizen gave consent.")
+    if not consent_statement.strip():
+        problems["consent_statement"] = _("Record the consent statement read to the citizen.")
+    try:
+        clean_form(service.form_fields, form, today=deadlines.local_today(), check_nik=_check_nik)
+    except FormInvalid as exc:
+        problems = {**exc.errors, **problems}
+    return problems
+
+
+def submit_at_counter(
+    *,
+    actor,
+    service,
+    nik: str,
+    full_name: str,
+    form: dict[str, Any],
+    consent_method: str,
+    consent_statement: str,
+    statement: str = "",
+    idempotency_key: str = "",
+) -> tuple[Application, bool]:
+    """A counter officer (Mal Pelayanan Publik) files for a citizen with the citizen's recorded consent: the
+    citizen's account is found by NIK, or made (unable to sign in until activated). Everything is validated
+    before anything is created, so an invalid request leaves no account and no audit entry behind."""
+    if roles.PETUGAS_LOKET not in role_names(actor):
+        raise NotFound("Tidak ditemukan.", code="not_found")
+    nik = "".join(nik.split())
+    problems = counter_problems(
+        service=service,
+        nik=nik,
+        full_name=full_name,
+        form=form,
+        consent_method=consent_method,
+        consent_statement=consent_statement,
+    )
+    if problems:
+        nik_problem = _nik_problem(nik)
+        # One problem with the NIK keeps its own code (nik_region_unknown, ...); several are a form problem.
+        code = nik_problem.code if nik_problem and len(problems) == 1 else "form_invalid"
+        raise ValidationFailed(
+            nik_problem.message
+            if code != "form_invalid"
+            else _("The form is not complete yet. Check the answers named below."),
+            code=code,
+            details=problems,
+        )
+    digest = request_digest(service_slug=service.slug, form=form, statement=statement)
+    existing = account_by_nik(nik)
+    replay = _replay(existing, idempotency_key, digest) if existing else None
+    if replay:
+        return replay, False
+    prepared = _prepare(service=service, form=form, statement=statement, nik=nik, digest=digest)
+    consent = {
+        "given": True,
+        "method": consent_method,
+        "statement": consent_statement.strip()[:CONSENT_STATEMENT_MAX],
+        "recorded_by": actor.pk,
+        "recorded_at": timezone.now().isoformat(),
+    }
+    return _write(
+        prepared,
+        actor=actor,
+        applicant=lambda: accounts.citizen_for_nik(
+            actor=actor, nik=nik, full_name=full_name.strip()[:FULL_NAME_MAX]
+        ),
+        replay=lambda: _replay(account_by_nik(nik), idempotency_key, digest),
+        channel=Application.Channel.COUNTER,
+        idempotency_key=idempotency_key,
+        consent=consent,
+    )
+
+
+def _replay(applicant, idempotency_key: str, digest: str) -> Application | None:
+    if not idempotency_key or applicant is None:
+        return None  # no key, or a counter citizen without an account yet: nothing to replay
+    existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+    if existing is None:
+        return None
+    if existing.request_digest != digest:
+        raise Conflict(
+            "Idempotency-Key ini sudah dipakai untuk permohonan lain dengan isi berbeda. "
+            "Gunakan kunci baru untuk permohonan baru.",
+            code="idempotency_key_reused",
+            details={"application": str(existing.pk)},
+        )
+    return existing
+
+
+def _prepare(*, service, form: dict[str, Any], statement: str, nik: str, digest: str) -> Prepared:
+    """Validate the form, then run the rules (registry calls included), all outside any transaction."""
+    filed_at, today = timezone.now(), deadlines.local_today()
+    filing_date = timezone.localtime(filed_at).date()
+    try:
+        cleaned = clean_form(service.form_fields, form, today=today, check_nik=_check_nik)
+    except FormInvalid as exc:
+        raise ValidationFailed(
+            "Formulir belum benar. Periksa isian yang disebut.", code="form_invalid", details=exc.errors
+        ) from exc
+    run = (
+        evaluate_rules(service=service, form_data=cleaned, nik=nik, filing_date=filing_date)
+        if service.automated
+        else None
+    )
+    return Prepared(service, cleaned, statement.strip()[:STATEMENT_MAX], filed_at, today, digest, run)
+
+
+def _write(
+    prepared: Prepared,
+    *,
+    actor,
+    applicant: Callable[[], Any],
+    replay: Callable[[], Application | None],
+    channel: str,
+    idempotency_key: str,
+    consent: dict[str, Any] | None,
+) -> tuple[Application, bool]:
+    """The write transaction: the applicant (made at the counter if new), the application, its decision."""
+    try:
+        with transaction.atomic():
+            application = _file(
+                prepared,
+                actor=actor,
+                applicant=applicant(),
+                channel=channel,
+                idempotency_key=idempotency_key,
+                consent=consent,
+            )
+            record_rule_run(application, prepared.run)
+    except IntegrityError:
+        # A concurrent retry with the same key won the race: answer as if we had been second.
+        first = replay()
+        if first is None:
+            raise
+        return first, False
+    return application, True
+
+
+def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, consent) -> Application:
+    service = prepared.service
+    application = Application.objects.create(
+        reference=new_reference(prepared.today),
+        service=service,
+        applicant=applicant,
+        channel=channel,
+        assisted_by=actor if channel == Application.Channel.COUNTER else None,
+        consent=consent or {},
+        form_data=prepared.form,
+        statement=prepared.statement,
+        status=S.UNDER_REVIEW,
+        filed_at=prepared.filed_at,
+        completed_at=prepared.filed_at,  # every required field was validated, so the application is complete
+        decision_due=deadlines.decision_due(service, complete_on=prepared.today),
+        idempotency_key=idempotency_key,
+        request_digest=prepared.digest,
+    )
+    audit.record_event(
+        actor=actor,
+        action=Action.APPLICATION_SUBMITTED,
+        subject=subject_of(application),
+        data={
+            "reference": application.reference,
+            "service": service.slug,
+            "channel": channel,
+            "assisted_by": application.assisted_by_id,
+            "decision_due": application.decision_due.isoformat(),
+        },
+    )
+    return application
+
+
+# Crockford's base32 without look-alikes (no I, L, O, U): easy to read out at a counter or over the phone.
+REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
+
+
+def new_reference(today: dt.date) -> str:
+    """PMG-YYYYMMDD-XXXXXXXX: 40 random bits a day. Collisions are rare but possible at national scale, so a
+    taken reference is drawn again (the unique constraint is the final guard)."""
+    for _attempt in range(10):
+        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _letter in range(8))
+        reference = f"PMG-{today:%Y%m%d}-{code}"
+        if not Application.objects.filter(reference=reference).exists():
+            return reference
+    raise Conflict("Nomor permohonan tidak dapat dibuat; coba lagi.", code="reference_exhausted")
+
+
+def _nik_problem(nik: str) -> NikError | None:
+    try:
+        validate_nik(nik)
+    except NikError as exc:
+        return exc
+    return None
+
+
+def _check_nik(nik: str) -> None:
+    """A NIK in a form must be one that can exist: a known district and a possible birth date."""
+    try:
+        validate_nik(nik)
+    except NikError as exc:
+        raise ValueError(exc.message) from exc

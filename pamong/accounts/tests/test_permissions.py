@@ -21,7 +21,6 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
 from pamong.cases import services as cases
-from pamong.cases.models import Application
 from pamong.catalog.models import Agency
 
 TABLE = permission_table()

@@ -20,6 +20,7 @@ from pamong.core.ratelimit import RateThrottle
 from pamong.core.schemas import ErrorOut
 from pamong.oversight.api import public_router as algorithms_router
 from pamong.oversight.api import router as oversight_router
+from pamong.privacy.api import router as privacy_router
 
 
 class PamongAPI(NinjaAPI):
@@ -111,5 +112,6 @@ api.add_router(
 )
 api.add_router("/v1/staff", staff_router)
 api.add_router("/v1/me", me_router)
+api.add_router("/v1/me", privacy_router)
 api.add_router("/v1/oversight", oversight_router)
 api.add_router("/v1/algorithms", algorithms_router, throttle=RateThrottle("public", per="ip"))

@@ -1,11 +1,10 @@
-"""The citizen's own data: GET /api/v1/me/data (download everything), GET /api/v1/me/access-log."""
+"""The citizen's access log: GET /api/v1/me/access-log (the data download is pamong.privacy.api)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import json
 
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
@@ -20,14 +19,6 @@ class AccessOut(Schema):
     by: str
     what: str
     why: str
-
-
-@router.get("/data", response={200: dict}, summary="Download all my personal data (JSON)")
-def export_my_data(request: HttpRequest) -> HttpResponse:
-    body = json.dumps(selectors.personal_data_export(request.user), ensure_ascii=False, indent=2)
-    response = HttpResponse(body, content_type="application/json; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="data-pamong-saya.json"'
-    return response
 
 
 @router.get("/access-log", response=list[AccessOut], summary="Which staff opened my personal data, and why")

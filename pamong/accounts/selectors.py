@@ -1,4 +1,5 @@
-"""Reads about a person: the data-subject export (UU 27/2022 Art. 7–8) and the access log they may see."""
+"""Reads about a person: their account by NIK, the access log they may see, staff of an agency. The data-subject
+export over every module is pamong.privacy."""
 
 from __future__ import annotations
 
@@ -21,72 +22,6 @@ def account_by_nik(nik: str) -> User | None:
 
 def access_log_of(citizen: User) -> QuerySet[AccessLog]:
     return AccessLog.objects.filter(citizen=citizen).select_related("actor__agency").order_by("-at")
-
-
-def personal_data_export(user: User) -> dict[str, Any]:
-    """Everything Pamong holds about `user`, as JSON-ready data, for download."""
-    from pamong.cases.selectors import applications_of
-    from pamong.notify.models import Notification, Preference
-
-    preference = Preference.objects.filter(user=user).first()
-    return {
-        "format": "pamong-data-export/1",
-        "account": {
-            "username": user.username,
-            "full_name": user.get_full_name(),
-            "email": user.email,
-            "nik": user.nik,
-            "roles": user.role_names,
-            "date_joined": user.date_joined.isoformat(),
-            "last_login": user.last_login.isoformat() if user.last_login else None,
-        },
-        "notification_preference": {"channels": preference.channels, "phone": preference.phone}
-        if preference
-        else None,
-        "applications": [_application(application) for application in applications_of(user)],
-        "notifications": [
-            {
-                "created_at": n.created_at.isoformat(),
-                "channel": n.channel,
-                "subject": n.subject,
-                "status": n.status,
-            }
-            for n in Notification.objects.filter(recipient=user).order_by("created_at")
-        ],
-        "access_log": [
-            {"at": e.at.isoformat(), "by": staff_label(e.actor), "what": e.what, "why": e.why}
-            for e in access_log_of(user)
-        ],
-    }
-
-
-def _application(application) -> dict[str, Any]:
-    return {
-        "reference": application.reference,
-        "service": application.service.slug,
-        "channel": application.channel,
-        "status": application.status,
-        "filed_at": application.filed_at.isoformat(),
-        "form": application.form_data,
-        "statement": application.statement,
-        "consent": application.consent,
-        "decisions": [
-            {
-                "kind": d.kind,
-                "outcome": d.outcome,
-                "final": d.final,
-                "decided_at": d.decided_at.isoformat(),
-                "reasons": d.reasons,
-                "rules": d.evaluation.get("rules", []),
-                "audit_index": d.audit_index,
-            }
-            for d in application.decisions.all()
-        ],
-        "documents": [
-            {"name": a.original_name, "type": a.content_type, "sha256": a.sha256}
-            for a in application.attachments.all()
-        ],
-    }
 
 
 def staff_label(actor: User) -> str:

@@ -33,6 +33,7 @@ class Action(StrEnum):
     LOGIN_CODE_CHANGED = "accounts.login_code_setting_changed"
     NOTIFICATION_CHANNELS_CHANGED = "accounts.notification_channels_changed"
     RETENTION_APPLIED = "accounts.retention_applied"
+    PERSONAL_DATA_ERASED = "accounts.personal_data_erased"
     BREAKER_OPENED = "oversight.breaker_opened"
     BREAKER_CLOSED = "oversight.breaker_closed"
     RERUN_STARTED = "oversight.rerun_started"

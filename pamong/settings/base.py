@@ -56,6 +56,7 @@ INSTALLED_APPS = [
     "pamong.cases",
     "pamong.oversight",
     "pamong.site",
+    "pamong.privacy",
 ]
 
 MIDDLEWARE = [

@@ -15,12 +15,12 @@ from django.utils import timezone
 
 from pamong.accounts import services as accounts
 from pamong.accounts.models import AccessLog
-from pamong.accounts.retention import apply_retention
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.cases.models import Application, Attachment, Decision
 from pamong.cli import translate
 from pamong.notify.models import Notification
+from pamong.privacy.services import apply_retention
 
 pytestmark = pytest.mark.django_db
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400

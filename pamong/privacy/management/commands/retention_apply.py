@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.core.management.base import BaseCommand
 
-from pamong.accounts.retention import apply_retention
+from pamong.privacy.services import apply_retention
 
 
 class Command(BaseCommand):

@@ -1,0 +1,58 @@
+"""Personal data held by notify: the outbox (what was sent to whom) and each person's channels and phone."""
+
+from __future__ import annotations
+
+import datetime as dt
+from typing import Any
+
+from django.conf import settings
+
+from pamong.core.personal_data import PersonalData, declare
+
+from .models import Notification, Preference
+
+
+def export(user) -> dict[str, Any]:
+    preference = Preference.objects.filter(user=user).first()
+    return {
+        "notification_preference": {"channels": preference.channels, "phone": preference.phone}
+        if preference
+        else None,
+        "notifications": [
+            {
+                "created_at": n.created_at.isoformat(),
+                "channel": n.channel,
+                "subject": n.subject,
+                "status": n.status,
+            }
+            for n in Notification.objects.filter(recipient=user).order_by("created_at")
+        ],
+    }
+
+
+def erase(user) -> dict[str, int]:
+    notifications, _ = Notification.objects.filter(recipient=user).delete()
+    preferences, _ = Preference.objects.filter(user=user).delete()
+    return {"notifications_deleted": notifications, "preferences_deleted": preferences}
+
+
+def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
+    old = Notification.objects.filter(
+        created_at__lt=now - dt.timedelta(days=settings.PAMONG_NOTIFICATION_RETENTION_DAYS)
+    )
+    count = old.count()
+    if not dry_run:
+        old.delete()
+    return {"notifications_deleted": count}
+
+
+declare(
+    PersonalData(
+        module="notify",
+        models=("notify.Notification", "notify.Preference"),
+        retention="notifications: PAMONG_NOTIFICATION_RETENTION_DAYS; channel preferences while the account exists",
+        export=export,
+        erase=erase,
+        expire=expire,
+    )
+)

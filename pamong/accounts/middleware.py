@@ -16,6 +16,7 @@ from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.utils.translation import gettext as _
 
 from . import roles, twofactor
+from .models import TOTPDevice
 
 VERIFY_URL = "/masuk/verifikasi/"
 ENROL_URL = "/masuk/autentikator/"
@@ -67,6 +68,4 @@ class SecondFactorMiddleware:
 
 
 def _has_confirmed_device(user) -> bool:
-    from .models import TOTPDevice
-
     return TOTPDevice.objects.filter(user=user, confirmed_at__isnull=False).exists()

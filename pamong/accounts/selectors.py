@@ -8,15 +8,18 @@ from typing import Any
 from django.db.models import QuerySet
 from django.utils.translation import gettext_lazy
 
+from pamong.audit.models import AuditEntry
+from pamong.core.crypto import blind_index
+from pamong.core.errors import NotFound
+from pamong.registry.nik import normalize_nik
+
 from .models import AccessLog, User
+from .roles import AGENCY_ROLES, ROLE_LABELS
 
 
 def account_by_nik(nik: str) -> User | None:
     """The account of a NIK, as typed or copied (spaces, dots, dashes dropped), found by its keyed blind index
     (the NIK itself is encrypted and cannot be searched); None when there is none. Only citizens carry a NIK."""
-    from pamong.core.crypto import blind_index
-    from pamong.registry.nik import normalize_nik
-
     return User.objects.filter(nik_index=blind_index(normalize_nik(nik))).first()
 
 
@@ -42,16 +45,12 @@ def agency_staff(admin: User) -> QuerySet[User]:
 
 def agency_role_names(member: User) -> list[str]:
     """The member's agency roles, in the order of roles.AGENCY_ROLES, read from prefetched groups."""
-    from .roles import AGENCY_ROLES
-
     held = {group.name for group in member.groups.all()}
     return [role for role in AGENCY_ROLES if role in held]
 
 
 def managed_staff_member(admin: User, user_id: int) -> User:
     """One staff member of the administrator's agency; NotFound for anyone else (same answer as missing)."""
-    from pamong.core.errors import NotFound
-
     member = agency_staff(admin).filter(pk=user_id).first()
     if member is None:
         raise NotFound("No such staff member in your agency.")
@@ -71,8 +70,6 @@ STAFF_EVENTS = {
 
 def staff_history(member: User, limit: int = 20) -> list[dict[str, Any]]:
     """The latest account events of a staff member, read from the audit log (the one record of what happened)."""
-    from pamong.audit.models import AuditEntry
-
     entries = AuditEntry.objects.filter(
         subject=f"accounts.user:{member.pk}", action__in=list(STAFF_EVENTS)
     ).order_by("-index")[:limit]
@@ -92,8 +89,6 @@ def staff_history(member: User, limit: int = 20) -> list[dict[str, Any]]:
 
 
 def _event_detail(data: dict[str, Any]) -> str:
-    from .roles import ROLE_LABELS
-
     if "added" in data:
         return f"+ {ROLE_LABELS.get(data['added'], data['added'])}"
     if "removed" in data:

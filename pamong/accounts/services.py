@@ -2,20 +2,28 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import hmac
 from typing import Any
 
+from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
+from django.db.models import F
+from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.catalog.models import Agency
 from pamong.core.crypto import blind_index
 from pamong.core.errors import Conflict, NotFound, ValidationFailed
+from pamong.notify import services as notify
+from pamong.notify.models import Notification, Preference
+from pamong.registry.selectors import validate_nik
 
-from . import roles
+from . import roles, twofactor
 from .models import AccessLog, LoginCode, TOTPDevice, User
 from .selectors import account_by_nik
 
@@ -77,8 +85,6 @@ def assign_role(*, actor: Any, user: User, role: str) -> None:
 def citizen_for_nik(*, actor: Any, nik: str, full_name: str) -> User:
     """The citizen account for a NIK, created (unable to sign in until claimed) if the citizen has none yet.
     The NIK must be well formed (16 digits, a known district, a possible birth date): NikError (422) otherwise."""
-    from pamong.registry.selectors import validate_nik
-
     nik = validate_nik(nik).nik
     existing = account_by_nik(nik)
     if existing:
@@ -96,8 +102,6 @@ def citizen_for_nik(*, actor: Any, nik: str, full_name: str) -> User:
 def record_personal_data_access(*, actor: User, citizen: User, what: str, why: str) -> AccessLog | None:
     """Log that staff opened a citizen's personal data (and audit it). A citizen reading their own data is not
     logged. Runs in the caller's transaction."""
-    from django.utils import timezone
-
     if actor.pk == citizen.pk:
         return None
     with transaction.atomic():
@@ -118,9 +122,6 @@ def record_personal_data_access(*, actor: User, citizen: User, what: str, why: s
 
 def start_totp_enrolment(*, user: User) -> TOTPDevice:
     """The unconfirmed device whose secret the enrolment page shows; a confirmed device is never replaced here."""
-    from django.utils import timezone
-
-    from . import twofactor
 
     device, _ = TOTPDevice.objects.get_or_create(
         user=user, defaults={"secret": twofactor.new_secret(), "created_at": timezone.now()}
@@ -130,9 +131,6 @@ def start_totp_enrolment(*, user: User) -> TOTPDevice:
 
 def install_totp_device(*, actor: Any, user: User, secret: str) -> TOTPDevice:
     """A confirmed device with a known secret, for demo accounts only (pamong demo; refused in production)."""
-    from django.conf import settings
-    from django.utils import timezone
-
     if settings.PAMONG_ENVIRONMENT == "production":
         raise ValueError("fixed TOTP secrets are for the demo only")
     with transaction.atomic():
@@ -151,9 +149,6 @@ def install_totp_device(*, actor: Any, user: User, secret: str) -> TOTPDevice:
 
 def confirm_totp_device(*, user: User, code: str) -> bool:
     """Confirm the device with its first code; audited. False (nothing changed) if the code does not match."""
-    from django.utils import timezone
-
-    from . import twofactor
 
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user).first()
@@ -175,8 +170,6 @@ def confirm_totp_device(*, user: User, code: str) -> bool:
 
 def verify_totp(*, user: User, code: str) -> bool:
     """A code from the confirmed device, each time step accepted once (a code seen twice is refused)."""
-    from . import twofactor
-
     with transaction.atomic():
         device = TOTPDevice.objects.select_for_update().filter(user=user, confirmed_at__isnull=False).first()
         if device is None:
@@ -192,13 +185,6 @@ def verify_totp(*, user: User, code: str) -> bool:
 def send_login_code(*, user: User) -> LoginCode:
     """A new 6-digit code for the citizen's chosen channel, valid 5 minutes; earlier unused codes stop working.
     Only the keyed hash is stored; the message goes through pamong.notify."""
-    import datetime as dt
-
-    from django.conf import settings
-
-    from pamong.notify import services as notify
-
-    from . import twofactor
 
     code = twofactor.new_code()
     channel = user.login_code_channel or "email"
@@ -218,9 +204,6 @@ def send_login_code(*, user: User) -> LoginCode:
 def _replace_code(user: User, code: str, channel: str, valid_for) -> LoginCode:
     """Store the keyed hash of a new one-time code; the user's unused codes of the same kind (sign-in codes or
     activation codes, kept apart) stop working."""
-    from django.utils import timezone
-
-    from . import twofactor
 
     now = timezone.now()
     _codes_of_kind(user, activation=channel == ACTIVATION_CHANNEL).update(used_at=now)
@@ -235,8 +218,6 @@ def _replace_code(user: User, code: str, channel: str, valid_for) -> LoginCode:
 
 def verify_login_code(*, user: User, code: str) -> bool:
     """True once for the latest unexpired, unused code; the message that carried it is then wiped."""
-    from pamong.notify.models import Notification
-
     with transaction.atomic():
         if not _use_code(user, code, activation=False):
             return False
@@ -259,11 +240,6 @@ def _codes_of_kind(user: User, *, activation: bool):
 def _use_code(user: User, typed: str, *, activation: bool) -> bool:
     """In the caller's transaction: True once, when ``typed`` matches the user's latest live code of that kind.
     A wrong code counts an attempt; five spend the code (guessing), and a new one must be asked for."""
-    import hmac
-
-    from django.utils import timezone
-
-    from . import twofactor
 
     now = timezone.now()
     live = (
@@ -293,8 +269,6 @@ def set_login_code_channel(*, user: User, channel: str) -> None:
     if roles.is_staff_member(user):
         raise ValueError("staff always sign in with an authenticator app")
     if channel == User.LoginCodeChannel.SMS:
-        from pamong.notify.models import Preference
-
         preference = Preference.objects.filter(user=user).first()
         if preference is None or not preference.phone:
             raise ValueError("an SMS code needs a phone number in the notification settings")
@@ -312,8 +286,6 @@ def set_login_code_channel(*, user: User, channel: str) -> None:
 def set_notification_channels(*, user: User, channels: list[str], phone: str = "") -> None:
     """The citizen's notification channels and phone (encrypted at rest), through pamong.notify; audited without
     the number itself."""
-    from pamong.notify import services as notify
-
     with transaction.atomic():
         notify.set_preference(user=user, channels=channels, phone=phone)
         audit.record_event(
@@ -504,8 +476,6 @@ def _checked_change(admin: User, member: User, reason: str, own_message: str, ow
 def _end_sessions(user: User) -> None:
     """End every session of ``user`` at its next request: a new epoch changes the session hash Django checks
     (User.get_session_auth_hash), O(1) instead of decoding every stored session."""
-    from django.db.models import F
-
     User.objects.filter(pk=user.pk).update(session_epoch=F("session_epoch") + 1)
 
 
@@ -517,13 +487,6 @@ def issue_activation_code(*, officer: User, citizen: User) -> str:
     a counter, or for a forgotten password. The officer has checked the KTP, so the code is handed over in
     person; only its keyed hash is stored and earlier unused codes stop working. When the account already had a
     password, the citizen is told on their channels, so a code they did not ask for does not go unnoticed."""
-    import datetime as dt
-
-    from django.conf import settings
-
-    from pamong.notify import services as notify
-
-    from . import twofactor
 
     if roles.WARGA not in citizen.role_names:
         raise NotFound(_("Activation codes are for citizens' accounts."))
@@ -553,8 +516,6 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
     """Set the password of an account with its activation code (a counter-made account, or a forgotten
     password; the old password and its sessions end). Every mismatch (unknown NIK, no code, wrong or expired
     code) gets the same answer, and five wrong codes spend the code."""
-    from . import twofactor
-
     refused = ValidationFailed(
         _(
             "The NIK and activation code do not match, or the code has expired. Ask the counter for a new code."

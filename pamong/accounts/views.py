@@ -3,17 +3,20 @@ page, and the citizen's account page (/akun/). Bahasa Indonesia first; every pag
 
 from __future__ import annotations
 
+from axes.handlers.proxy import AxesProxyHandler
+from axes.helpers import get_lockout_response
 from django import forms
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import login as auth_login
 from django.contrib.auth import logout as auth_logout
-from django.contrib.auth import user_login_failed
+from django.contrib.auth import update_session_auth_hash, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -26,7 +29,7 @@ from pamong.notify.models import Channel, Preference
 
 from . import roles, selectors, services, twofactor
 from .middleware import ENROL_URL, VERIFY_URL, _has_confirmed_device
-from .models import User
+from .models import LoginCode, User
 
 
 class SignInForm(AuthenticationForm):
@@ -124,9 +127,6 @@ class CodeForm(forms.Form):
 
 def _second_step_failed(request: HttpRequest, user: User) -> HttpResponse | None:
     """Count a wrong code as a failed sign-in (django-axes); once locked, sign out and show the lockout page."""
-    from axes.handlers.proxy import AxesProxyHandler
-    from axes.helpers import get_lockout_response
-
     credentials = {"username": user.username}
     user_login_failed.send(sender=__name__, credentials=credentials, request=request)
     if AxesProxyHandler.is_locked(request, credentials):
@@ -182,9 +182,6 @@ def verify(request: HttpRequest) -> HttpResponse:
 
 
 def _has_live_code(user: User) -> bool:
-    from django.utils import timezone
-
-    from .models import LoginCode
 
     return LoginCode.objects.filter(user=user, used_at__isnull=True, expires_at__gt=timezone.now()).exists()
 
@@ -392,9 +389,6 @@ def activate(request: HttpRequest) -> HttpResponse:
 def password_change(request: HttpRequest) -> HttpResponse:
     """Anyone signed in changes their password (Django's form checks the old one and the validators); their
     other sessions end, this one stays."""
-    from django.contrib.auth import update_session_auth_hash
-    from django.contrib.auth.forms import PasswordChangeForm
-
     form = PasswordChangeForm(request.user, request.POST or None)
     if request.method == "POST" and form.is_valid():
         services.change_own_password(user=request.user, password=form.cleaned_data["new_password1"])

@@ -14,6 +14,7 @@ from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 from ninja.security import django_auth
 
+from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.audit import services as audit
 from pamong.catalog.selectors import service_get
@@ -149,8 +150,6 @@ def create_application(
     response: HttpResponse,
     idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
 ):
-    from pamong.accounts import roles
-
     if roles.WARGA not in role_names(request.user):  # staff apply for a citizen at the counter endpoint
         raise NotFound("Tidak ditemukan.", code="not_found")
     service = service_get(slug=payload.service)

@@ -10,6 +10,7 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pamong.core.fields import EncryptedJSONField
+from pamong.rules.model import Outcome as RuleOutcome
 
 
 class Application(models.Model):
@@ -99,9 +100,10 @@ class Decision(models.Model):
         APPEAL = "appeal", _("on appeal")
 
     class Outcome(models.TextChoices):
-        GRANT = "GRANT", _("granted")
-        DENY = "DENY", _("refused")
-        REFER = "REFER", _("referred to an officer")
+        # The rules engine's outcomes (pamong.rules.Outcome) are the one source of these codes.
+        GRANT = RuleOutcome.GRANT.value, _("granted")
+        DENY = RuleOutcome.DENY.value, _("refused")
+        REFER = RuleOutcome.REFER.value, _("referred to an officer")
 
     application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="decisions")
     kind = models.CharField(max_length=16, choices=Kind.choices)

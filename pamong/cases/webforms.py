@@ -4,13 +4,19 @@ channel); this module only reads a POST into the shape the services take and bac
 
 from __future__ import annotations
 
+import datetime as dt
 import uuid
 from dataclasses import dataclass, field
 from typing import Any
 
 from django.http import QueryDict
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+
+from pamong.core.formatting import format_date, format_rupiah
+
+from .forms import FormInvalid, clean_form
 
 PREFIX = "f-"  # service field names ("statement", "nik") must not clash with the page's own inputs
 MAX_RADIOS = 8
@@ -145,9 +151,6 @@ def field_errors(details: Any) -> dict[str, str]:
 def check(fields: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, str]:
     """Every message clean_form has for `data` (nothing is written): lets the page show all problems at once
     when it must stop before the service, e.g. for an unanswered yes/no question."""
-    from django.utils import timezone
-
-    from .forms import FormInvalid, clean_form
 
     try:
         clean_form(fields, data, today=timezone.localdate())
@@ -158,9 +161,6 @@ def check(fields: list[dict[str, Any]], data: dict[str, Any]) -> dict[str, str]:
 
 def answers(fields: list[dict[str, Any]], form_data: dict[str, Any]) -> list[dict[str, str]]:
     """The citizen's answers as a person reads them: labels, Ya/Tidak, Rp1.250.000, 5 Januari 2026."""
-    import datetime as dt
-
-    from pamong.core.formatting import format_date, format_rupiah
 
     rows = []
     for spec in fields:

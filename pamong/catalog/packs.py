@@ -18,6 +18,8 @@ from typing import Any, Literal
 import yaml
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
+from pamong.rules import RuleError, check_versions, load_rule_set
+
 AGENCIES_FILE = "agencies.yaml"
 SERVICE_FILE = "service.yaml"
 SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
@@ -280,8 +282,6 @@ def _form_problems(spec: ServiceSpec, display: str, lines: dict[Path_, int]) -> 
 
 def _rule_problems(directory: Path, root: Path, spec: ServiceSpec) -> list[PackProblem]:
     """Every rule-set version must load; versions must not overlap or leave gaps; form facts must be form fields."""
-    from pamong.rules import RuleError, check_versions, load_rule_set
-
     rules_dir = directory / "rules"
     if not rules_dir.is_dir():
         return []

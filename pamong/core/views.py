@@ -1,11 +1,9 @@
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 
 
 def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
     if request.path.startswith("/api/"):
-        from django.http import JsonResponse
-
         return JsonResponse({"code": "not_found", "message": "Tidak ditemukan."}, status=404)
     return render(request, "core/404.html", status=404)
 

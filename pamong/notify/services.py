@@ -14,6 +14,7 @@ from django.utils import timezone, translation
 
 from .channels import DeliveryError, Message, backend_for
 from .models import Channel, Notification, Preference
+from .tasks import deliver_notification
 
 
 def chosen_channels(user) -> list[str]:
@@ -57,8 +58,6 @@ def notify_user(
 
 
 def _enqueue(ids: list[int]) -> None:
-    from .tasks import deliver_notification
-
     for notification_id in ids:
         deliver_notification(notification_id)
 

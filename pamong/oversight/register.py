@@ -12,6 +12,8 @@ from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
 
+from pamong.cases import rulebook
+from pamong.cases.models import Decision
 from pamong.catalog.models import Service
 
 from . import charts, selectors
@@ -77,8 +79,6 @@ def status_text(breaking: bool) -> str:
 
 
 def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any] | None:
-    from pamong.cases import rulebook
-
     service = automated_services().filter(slug=slug).first()
     if service is None:
         return None
@@ -181,9 +181,9 @@ def monthly_statistics(service, today: dt.date, months: int = 6) -> list[dict[st
         .values("month")
         .annotate(
             n=Count("pk"),
-            granted=Count("pk", filter=Q(outcome="GRANT")),
-            referred=Count("pk", filter=Q(outcome="REFER")),
-            denied=Count("pk", filter=Q(outcome="DENY")),
+            granted=Count("pk", filter=Q(outcome=Decision.Outcome.GRANT)),
+            referred=Count("pk", filter=Q(outcome=Decision.Outcome.REFER)),
+            denied=Count("pk", filter=Q(outcome=Decision.Outcome.DENY)),
         )
         .order_by("month")
     )

@@ -18,15 +18,21 @@ from django.db.models import F
 from django.utils import timezone
 
 from pamong.accounts import roles
+from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.cases import rulebook
+from pamong.cases.models import Application, Decision
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.notify import services as notify
+from pamong.registry.services import reference_tables
 from pamong.rules import RuleError, RuleSet, check_versions, compare_versions, load_rule_set_text
 from pamong.rules.types import DATE, POLARS_DTYPES
 
 from . import access, selectors
 from .models import DecisionObservation, Job, RuleSetDraft
+from .services import reevaluate_application
+from .tasks import reevaluate_pending
 
 KEEP = ("application", "reference", "region", "sex", "age_band", "disability")
 GROUP_FEATURES = ("region", "sex", "age_band", "disability")
@@ -51,8 +57,6 @@ def parse(yaml_text: str, *, name: str = "<draft>") -> RuleSet:
 # --- drafts -------------------------------------------------------------------------------------------------------
 def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
     """An analyst or supervisor proposes a new version (uploaded YAML, or a file copied from the pack)."""
-    from pamong.cases import rulebook
-
     access.require_act(actor, service.agency_id)
     rule_set = parse(yaml_text)
     if rule_set.service != service.slug:
@@ -100,8 +104,6 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
 
 
 def _supervisors(service, *, exclude):
-    from pamong.accounts.models import User
-
     return User.objects.filter(agency_id=service.agency_id, groups__name=roles.SUPERVISOR).exclude(
         pk=exclude.pk
     )
@@ -217,8 +219,6 @@ class SandboxResult:
 
 def simulate_draft(draft: RuleSetDraft, *, period: selectors.Period | None = None) -> SandboxResult:
     """The draft against the version in force today, on the stored facts of the service's past applications."""
-    from pamong.cases import rulebook
-
     service = draft.service
     new = parse(draft.yaml_text)
     today = timezone.localdate()
@@ -248,8 +248,6 @@ def simulate_draft(draft: RuleSetDraft, *, period: selectors.Period | None = Non
 def history_frame(service, rule_sets: list[RuleSet], *, period: selectors.Period) -> pl.DataFrame:
     """One row per past application of the service (its first rules evaluation in the period): the stored fact
     values typed as the rule sets declare them, and the groups (region, claimed sex and age band, disability)."""
-    from pamong.cases.models import Decision
-
     start, end = period.bounds()
     observed = DecisionObservation.objects.filter(
         service=service, rerun=False, decided_at__gte=start, decided_at__lt=end
@@ -280,8 +278,6 @@ def history_frame(service, rule_sets: list[RuleSet], *, period: selectors.Period
 
 
 def _tables(names: set[str], on_date: dt.date) -> dict[str, dict[str, object]]:
-    from pamong.registry.services import reference_tables
-
     return reference_tables(names, on_date).tables
 
 
@@ -342,17 +338,12 @@ def start_reevaluation(draft: RuleSetDraft, *, actor) -> Job:
 
 
 def _enqueue(job_id: int) -> None:
-    from .tasks import reevaluate_pending
-
     reevaluate_pending(job_id)
 
 
 def run_reevaluation(*, job_id: int) -> int:
     """The job: idempotent per application (a case whose outcome is unchanged gets no new decision). Progress is
     counted with F() after each batch so the page and the JSON endpoint show it while it runs."""
-    from pamong.cases.models import Application
-
-    from .services import reevaluate_application
 
     with transaction.atomic():
         job = Job.objects.select_for_update(of=("self",)).select_related("draft", "service").get(pk=job_id)

@@ -12,6 +12,8 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
+from pamong.cases.models import Application, Decision
+from pamong.registry.models import Person
 from pamong.registry.nik import NikError, parse_nik
 
 from . import stats
@@ -104,9 +106,9 @@ def outcomes_by_day(service, period: Period) -> dict[dt.date, dict[str, int]]:
         .values("day", "outcome")
         .annotate(n=Count("pk"))
     )
-    result = {day: {"GRANT": 0, "DENY": 0, "REFER": 0} for day in period.days}
+    result = {day: dict.fromkeys(Decision.Outcome.values, 0) for day in period.days}
     for row in rows:
-        result.setdefault(row["day"], {"GRANT": 0, "DENY": 0, "REFER": 0})[row["outcome"]] = row["n"]
+        result.setdefault(row["day"], dict.fromkeys(Decision.Outcome.values, 0))[row["outcome"]] = row["n"]
     return result
 
 
@@ -118,9 +120,9 @@ def outcomes_by_region(service, period: Period, level: int = REGION_LEVEL) -> li
         .values("region")
         .annotate(
             n=Count("pk"),
-            granted=Count("pk", filter=Q(outcome="GRANT")),
-            denied=Count("pk", filter=Q(outcome="DENY")),
-            referred=Count("pk", filter=Q(outcome="REFER")),
+            granted=Count("pk", filter=Q(outcome=Decision.Outcome.GRANT)),
+            denied=Count("pk", filter=Q(outcome=Decision.Outcome.DENY)),
+            referred=Count("pk", filter=Q(outcome=Decision.Outcome.REFER)),
         )
         .order_by("region")
     )
@@ -153,8 +155,6 @@ def rule_failures_by_region(service, period: Period, level: int = REGION_LEVEL) 
 
 def decision_kinds_by_day(service, period: Period) -> dict[dt.date, dict[str, int]]:
     """Decisions per day and kind (automatic, proposal, human, override, deemed...): referral and override rates."""
-    from pamong.cases.models import Decision
-
     start, end = period.bounds()
     rows = (
         Decision.objects.filter(application__service=service, decided_at__gte=start, decided_at__lt=end)
@@ -170,8 +170,6 @@ def decision_kinds_by_day(service, period: Period) -> dict[dt.date, dict[str, in
 
 def sla_summary(service, period: Period, today: dt.date | None = None) -> dict[str, int]:
     """Final decisions in the period made by their due date, late or deemed granted; the open backlog."""
-    from pamong.cases.models import Application, Decision
-
     today = today or timezone.localdate()
     start, end = period.bounds()
     first_final = Decision.objects.filter(
@@ -204,7 +202,7 @@ def dashboard(service, period: Period, today: dt.date | None = None) -> dict[str
     """Everything the dashboard shows for one service, as plain numbers (the JSON endpoint returns this)."""
     by_day = outcomes_by_day(service, period)
     kinds = decision_kinds_by_day(service, period)
-    totals = {k: sum(day[k] for day in by_day.values()) for k in ("GRANT", "DENY", "REFER")}
+    totals = {k: sum(day[k] for day in by_day.values()) for k in Decision.Outcome.values}
     evaluated = sum(totals.values())
     human = sum(day.get("human", 0) + day.get("override", 0) for day in kinds.values())
     overrides = sum(day.get("override", 0) for day in kinds.values())
@@ -213,7 +211,9 @@ def dashboard(service, period: Period, today: dt.date | None = None) -> dict[str
         "service": service.slug,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "totals": {**totals, "evaluated": evaluated},
-        "referral_rate": stats.rate(totals["REFER"] + _proposed_denials(service, period), evaluated),
+        "referral_rate": stats.rate(
+            totals[Decision.Outcome.REFER] + _proposed_denials(service, period), evaluated
+        ),
         "override_rate": stats.rate(overrides, human),
         "sla": {**sla, "compliance": stats.rate(sla["on_time"], sla["total"])},
         "by_day": [{"day": day.isoformat(), **counts} for day, counts in sorted(by_day.items())],
@@ -227,7 +227,11 @@ def dashboard(service, period: Period, today: dt.date | None = None) -> dict[str
 def _proposed_denials(service, period: Period) -> int:
     start, end = period.bounds()
     return DecisionObservation.objects.filter(
-        service=service, decided_at__gte=start, decided_at__lt=end, outcome="DENY", proposed=True
+        service=service,
+        decided_at__gte=start,
+        decided_at__lt=end,
+        outcome=Decision.Outcome.DENY,
+        proposed=True,
     ).count()
 
 
@@ -259,9 +263,6 @@ def fairness_records(service, period: Period, *, basis: str = "final") -> list[d
     Sex and age band are *claimed* values read from the NIK (pamong.registry.nik), not registry facts; disability
     comes from the registry (Person.disability). NIKs are decrypted here and never leave this function.
     """
-    from pamong.cases.models import Application
-    from pamong.registry.models import Person
-
     start, end = period.bounds()
     applications = Application.objects.filter(service=service, filed_at__gte=start, filed_at__lt=end)
     if basis == "final":
@@ -302,7 +303,7 @@ def fairness_records(service, period: Period, *, basis: str = "final") -> list[d
                 else ("penyandang disabilitas" if nik_index in disabled else "tanpa disabilitas"),
                 "selected": (status in ("granted", "deemed_granted"))
                 if basis == "final"
-                else outcome == "GRANT",
+                else outcome == Decision.Outcome.GRANT,
             }
         )
     return records

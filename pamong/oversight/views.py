@@ -13,7 +13,9 @@ from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_POST
 
+from pamong.accounts import roles
 from pamong.core.errors import ApplicationError, NotFound
+from pamong.registry.selectors import region_names
 
 from . import access, charts, register, sandbox, selectors, services
 from .models import RuleSetDraft
@@ -121,8 +123,6 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
 
 
 def selectors_region_names(codes: list[str]) -> dict[str, str]:
-    from pamong.registry.selectors import region_names
-
     return region_names([c for c in codes if c])
 
 
@@ -267,7 +267,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
             "draft": draft,
             "result": result,
             "error": error,
-            "can_approve": "supervisor" in user_roles
+            "can_approve": roles.SUPERVISOR in user_roles
             and request.user.agency_id == draft.service.agency_id
             and draft.created_by_id != request.user.pk
             and draft.status == RuleSetDraft.Status.DRAFT,

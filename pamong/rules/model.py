@@ -13,6 +13,7 @@ import polars as pl
 from pamong.rules.errors import RuleError
 from pamong.rules.explain import Template, render
 from pamong.rules.expr import Node
+from pamong.rules.frame import evaluate_lazy
 from pamong.rules.scalar import ScalarFn
 from pamong.rules.types import DATE, INTEGRAL, NUMBER, python_value_ok
 
@@ -268,8 +269,6 @@ class RuleSet:
     ) -> pl.DataFrame:
         """One row per application: ``keep`` columns, ``rule.<id>`` (true/false/null = passed/failed/unknown),
         ``score.<id>``, optionally ``value.<name>``, then ``outcome`` and ``proposed``."""
-        from pamong.rules.frame import evaluate_lazy
-
         lazy = evaluate_lazy(self, df, tables or {}, impact_level, keep, open_breakers, include_values)
         return lazy.collect()
 

@@ -7,6 +7,8 @@ from typing import Any
 from django import template
 from django.utils.translation import get_language
 
+from pamong.core.formatting import format_date, format_rupiah
+
 register = template.Library()
 
 
@@ -22,14 +24,10 @@ def loc(obj: Any, field: str) -> str:
 
 @register.filter
 def rupiah(amount: int | None) -> str:
-    from pamong.core.formatting import format_rupiah
-
     return format_rupiah(amount)
 
 
 @register.filter
 def tanggal(day) -> str:
     """`{{ application.decision_due|tanggal }}` → 5 Januari 2026."""
-    from pamong.core.formatting import format_date
-
     return format_date(day)

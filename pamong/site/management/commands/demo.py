@@ -1,3 +1,4 @@
+import pyotp
 from django.conf import settings
 from django.core.management import call_command
 from django.core.management.base import BaseCommand, CommandError
@@ -27,8 +28,6 @@ class Command(BaseCommand):
         for account in DEMO_ACCOUNTS:
             where = f" @ {account.agency}" if account.agency else ""
             self.stdout.write(f"  {account.username:<18} {account.role}{where}")
-        import pyotp
-
         self.stdout.write(
             "Staff also give a code from an authenticator app (TOTP). Demo secret for every staff account: "
             f"{DEMO_TOTP_SECRET}\n  otpauth URI: {twofactor.provisioning_uri(DEMO_TOTP_SECRET, 'demo-staff')}\n"

@@ -20,15 +20,27 @@ import holidays
 import yaml
 
 OVERRIDES_FILE = Path(__file__).parent / "data" / "holiday_overrides.yaml"
-SUPPORTED_YEARS = range(2024, 2029)
+# Years whose holidays the calendar knows. Cuti bersama are decreed a year ahead (data/holiday_overrides.yaml);
+# a deadline beyond these years is refused rather than counted as if the year had no holidays.
+SUPPORTED_YEARS = range(2024, 2031)
+
+
+class OutsideCalendar(ValueError):
+    """A day in a year whose holidays the calendar does not know: extend SUPPORTED_YEARS and the overrides."""
 
 
 @dataclass(frozen=True)
 class WorkingCalendar:
     non_working: frozenset[dt.date]
     names: dict[dt.date, str] = field(default_factory=dict, compare=False, hash=False)
+    years: range | None = None  # None: every year (tests that build a calendar by hand)
 
     def is_working_day(self, day: dt.date) -> bool:
+        if self.years is not None and day.year not in self.years:
+            raise OutsideCalendar(
+                f"the working-day calendar knows the holidays of {self.years.start}–{self.years.stop - 1}, "
+                f"not of {day.year}: extend SUPPORTED_YEARS in pamong/core/workdays.py and the overrides file"
+            )
         return day.weekday() < 5 and day not in self.non_working
 
     def holiday_name(self, day: dt.date) -> str | None:
@@ -66,7 +78,7 @@ def build_calendar(years: range = SUPPORTED_YEARS, overrides_file: Path = OVERRI
         names[_as_date(entry["date"])] = entry["name"]
     for entry in overrides.get("remove") or []:
         names.pop(_as_date(entry["date"]), None)
-    return WorkingCalendar(non_working=frozenset(names), names=names)
+    return WorkingCalendar(non_working=frozenset(names), names=names, years=years)
 
 
 def _as_date(value: dt.date | str) -> dt.date:

@@ -327,7 +327,7 @@ def fairness(service, period: Period, *, basis: str = "final") -> dict[str, Any]
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
         "basis": basis,
         "applications": len(records),
-        "threshold": stats.FOUR_FIFTHS,
+        "threshold": float(stats.FOUR_FIFTHS),
         "small_sample": stats.SMALL_SAMPLE,
         "claimed_note": (
             "Jenis kelamin dan kelompok umur dibaca dari NIK (nilai yang diklaim, bukan data catatan sipil); "

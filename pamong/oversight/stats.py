@@ -22,6 +22,7 @@ import datetime as dt
 import math
 from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
+from fractions import Fraction
 
 from scipy.stats import binomtest, norm
 
@@ -31,7 +32,7 @@ MIN_RECENT = 30  # evaluations in the recent window before a group is tested
 MIN_BASELINE = 100  # evaluations in the baseline window (else the rule's pooled baseline over all regions)
 MIN_EXCESS = 0.05  # the recent rate must exceed the baseline by at least 5 percentage points
 SMALL_EXPECTED = 5  # an expected count below this: exact binomial test instead of the z-test
-FOUR_FIFTHS = 0.8
+FOUR_FIFTHS = Fraction(4, 5)
 SMALL_SAMPLE = 30
 
 
@@ -213,7 +214,7 @@ def selection_rates(
     return {label: (n, s) for label, (n, s) in sorted(counts.items())}
 
 
-def ratio_of(rates: Sequence[float]) -> float | None:
+def ratio_of(rates: Sequence[float] | Sequence[Fraction]) -> float | Fraction | None:
     if not rates:
         return None
     highest = max(rates)
@@ -226,13 +227,14 @@ def feature_fairness(
     counts: Mapping[str, tuple[int, int]],
     feature: str,
     *,
-    threshold: float = FOUR_FIFTHS,
+    threshold: Fraction | float = FOUR_FIFTHS,
     small_sample: int = SMALL_SAMPLE,
 ) -> FeatureFairness:
     groups = [
         GroupRate(label, n, s, s / n if n else 0.0, n < small_sample) for label, (n, s) in counts.items() if n
     ]
     ratio = ratio_of([g.rate for g in groups])
+    exact = ratio_of([Fraction(g.selected, g.n) for g in groups])  # the flag is decided without rounding
     ratio_large = ratio_of([g.rate for g in groups if not g.small])
     lowest = min(groups, key=lambda g: g.rate).label if groups else ""
     highest = max(groups, key=lambda g: g.rate).label if groups else ""
@@ -247,7 +249,7 @@ def feature_fairness(
         groups=groups,
         ratio=ratio,
         ratio_large=ratio_large,
-        flagged=ratio is not None and ratio < threshold,
+        flagged=exact is not None and exact < threshold,
         lowest=lowest,
         highest=highest,
         notes=notes,

@@ -69,3 +69,16 @@ def test_override_file_can_remove_a_holiday(tmp_path):
 @given(st.dates(min_value=D(2025, 1, 1), max_value=D(2027, 10, 1)), st.integers(min_value=0, max_value=60))
 def test_between_inverts_add(start, n):
     assert working_days_between(start, add_working_days(start, n)) == n
+
+
+def test_new_years_day_2031_beyond_the_table_is_refused_not_counted_as_a_working_day():
+    last_known = D(workdays.SUPPORTED_YEARS.stop - 1, 12, 31)
+    with pytest.raises(workdays.OutsideCalendar, match=f"not of {last_known.year + 1}"):
+        add_working_days(last_known, 1)
+    with pytest.raises(workdays.OutsideCalendar):
+        is_working_day(D(2023, 12, 29))
+
+
+def test_the_calendar_knows_new_years_day_2029():
+    # 29 December 2028 is a Friday; the next working day is Tuesday 2 January 2029, not New Year's Day.
+    assert add_working_days(D(2028, 12, 29), 1) == D(2029, 1, 2)

@@ -99,3 +99,12 @@ def test_four_fifths_rule_on_a_table_a_lawyer_can_check():
     assert feature.ratio == pytest.approx(0.625)  # 0.5 / 0.8
     assert feature.ratio_large == pytest.approx(0.75)  # 0.6 / 0.8, the small group left out
     assert feature.flagged and (feature.lowest, feature.highest) == ("C", "A")
+
+
+def test_the_four_fifths_flag_is_decided_exactly_at_the_boundary():
+    # 100/300 against 125/300 is exactly 0.8 (in floating point 0.8000000000000002 or 0.7999999999999999
+    # depending on the order of operations): exactly four-fifths is not below four-fifths.
+    at = stats.feature_fairness({"a": (300, 100), "b": (300, 125)}, "sex")
+    assert at.flagged is False and at.ratio == pytest.approx(0.8)
+    below = stats.feature_fairness({"a": (300, 99), "b": (300, 125)}, "sex")
+    assert below.flagged is True

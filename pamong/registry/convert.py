@@ -9,6 +9,8 @@ import math
 import re
 from decimal import Decimal
 
+from pamong.rules.types import python_value_ok
+
 _TRUE = {"true", "1", "ya", "y", "yes", "on", "benar"}
 _FALSE = {"false", "0", "tidak", "t", "no", "off", "salah"}
 # "1500000", "1.500.000" (Indonesian thousands), "Rp 1.500.000", "-3"; never "1.5" or "1,5" (ambiguous).
@@ -16,13 +18,17 @@ _WHOLE = re.compile(r"^-?(\d+|\d{1,3}(\.\d{3})+)$")
 
 
 def to_type(value: object, type_name: str) -> object:
-    """`value` as `type_name` (bool, int, money, number, str, date); None and "" stay None (unknown)."""
+    """`value` as `type_name` (bool, int, money, number, str, date); None and "" stay None (unknown). A number the
+    rules engine cannot compute exactly (|x| >= 2^53) is refused: it becomes unknown, and a person decides."""
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     converter = _CONVERTERS.get(type_name)
     if converter is None:
         raise ValueError(f"unknown fact type {type_name!r}")
-    return converter(value)
+    converted = converter(value)
+    if not python_value_ok(converted, type_name):
+        raise ValueError(f"too large to compute exactly: {value!r:.40}")
+    return converted
 
 
 def _bool(value: object) -> bool:

@@ -12,6 +12,9 @@ TYPES = (BOOL, DATE, INT, MONEY, NUMBER, STR)
 NUMERIC = frozenset({INT, MONEY, NUMBER})
 INTEGRAL = frozenset({INT, MONEY})
 TABLE_KEY_TYPES = (INT, STR)
+# The largest magnitude both evaluators compute exactly: Python's int is unbounded but the vectorised evaluator
+# mixes Int64 with Float64, whose 53-bit mantissa rounds beyond 2^53. Larger facts are refused, not rounded.
+EXACT_LIMIT = 2**53
 
 POLARS_DTYPES: dict[str, pl.DataType] = {
     BOOL: pl.Boolean(),
@@ -40,11 +43,11 @@ def python_value_ok(value: object, type_name: str) -> bool:
     if type_name == BOOL:
         return isinstance(value, bool)
     if type_name in INTEGRAL:
-        return isinstance(value, int) and not isinstance(value, bool)
+        return isinstance(value, int) and not isinstance(value, bool) and abs(value) < EXACT_LIMIT
     if type_name == NUMBER:
         if isinstance(value, bool) or not isinstance(value, int | float):
             return False
-        return math.isfinite(value)
+        return math.isfinite(value) and abs(value) < EXACT_LIMIT
     if type_name == STR:
         return isinstance(value, str)
     if type_name == DATE:

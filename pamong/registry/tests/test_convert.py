@@ -58,3 +58,13 @@ def test_values_are_converted_to_the_declared_type(raw, type_name, expected):
 def test_unreadable_values_raise(raw, type_name):
     with pytest.raises(ValueError):
         to_type(raw, type_name)
+
+
+@pytest.mark.parametrize(
+    ("raw", "type_name"),
+    [(2**53, "money"), (-(2**53), "int"), ("9007199254740993", "money"), (1e20, "number")],
+)
+def test_numbers_the_engine_cannot_compute_exactly_are_refused(raw, type_name):
+    with pytest.raises(ValueError, match="too large to compute exactly"):
+        to_type(raw, type_name)
+    assert to_type(2**53 - 1, type_name) == 2**53 - 1  # the largest exact value still passes

@@ -336,3 +336,22 @@ def test_a_string_literal_never_becomes_code() -> None:
     rule_set = load_rule_set_text(one_rule(f"region == {nasty!r}"), "<test>")
     assert rule_set.scalar_function({"region": nasty}, {})[1] == (True,)
     assert "import os" not in rule_set.scalar_source.replace(repr(nasty), "")
+
+
+def test_the_engine_refuses_a_fact_beyond_exact_arithmetic():
+    """2^53 + 1 is not representable in the vectorised evaluator's floats: both evaluators would disagree."""
+    from pamong.rules import RuleError as Refused
+
+    rule_set = next(iter(_bansos_rule_sets()))
+    money_fact = next(name for name, fact in rule_set.facts.items() if fact.type == "money")
+    with pytest.raises(Refused, match=money_fact):
+        rule_set.prepare_facts({money_fact: 2**53 + 1})
+    assert rule_set.prepare_facts({money_fact: 2**53 - 1})[money_fact] == 2**53 - 1
+
+
+def _bansos_rule_sets():
+    from pathlib import Path
+
+    from pamong.rules import load_rule_sets
+
+    return load_rule_sets(Path(__file__).resolve().parents[3] / "packs" / "bansos-pkh" / "rules")

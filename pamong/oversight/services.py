@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import logging
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from django.conf import settings
@@ -30,6 +30,7 @@ from pamong.catalog.models import Service
 from pamong.core.errors import Conflict, ValidationFailed
 from pamong.notify import services as notify
 from pamong.registry.regions import region_code_of
+from pamong.registry.selectors import region_exists
 
 from . import access, stats
 from .models import CircuitBreaker, DecisionObservation, MonitorState, RuleTally
@@ -223,7 +224,39 @@ def _groups(service, deny_rules, now: dt.datetime, config: MonitorSettings) -> l
         .order_by("rule_id", "region")
     )
     groups = [stats.SpikeGroup((r["rule_id"], r["region"]), r["rn"], r["rk"], r["bn"], r["bk"]) for r in rows]
-    return stats.with_pooled_baselines(groups, rule_of=lambda key: key[0], min_baseline=config.min_baseline)
+    groups = stats.with_pooled_baselines(groups, rule_of=lambda key: key[0], min_baseline=config.min_baseline)
+    return _since_closed(service, groups, recent_start)
+
+
+def _since_closed(
+    service, groups: list[stats.SpikeGroup], recent_start: dt.datetime
+) -> list[stats.SpikeGroup]:
+    """A breaker closed inside the recent window was closed over the failures in it: for its rule and region the
+    recent window starts at the first full hour after the close, so the next check does not reopen it at once
+    for the very decisions the analyst has already judged (tallies are hourly, hence the full hour)."""
+    closed = list(
+        CircuitBreaker.objects.filter(service=service, closed_at__gte=recent_start).values_list(
+            "rule_id", "region_code", "closed_at"
+        )
+    )
+    if not closed:
+        return groups
+    result = []
+    for group in groups:
+        rule_id, region = group.key
+        since = [
+            hour_of(closed_at) + dt.timedelta(hours=1)
+            for rule, prefix, closed_at in closed
+            if rule == rule_id and (not prefix or region.startswith(prefix) or prefix.startswith(region))
+        ]
+        if not since:
+            result.append(group)
+            continue
+        after = RuleTally.objects.filter(
+            service=service, rule_id=rule_id, region_code__startswith=region, hour__gte=max(since)
+        ).aggregate(n=Sum("evaluated"), k=Sum("failed"))
+        result.append(replace(group, recent_n=after["n"] or 0, recent_failed=after["k"] or 0))
+    return result
 
 
 def _covered(key: tuple[str, str], open_rows: list[tuple[str, str | None]]) -> bool:
@@ -248,11 +281,19 @@ def open_breaker(
     access.require_act(actor, service.agency_id)
     if not reason.strip():
         raise ValidationFailed("Tuliskan alasan membuka pemutus.", code="reason_required")
+    region_code = (region_code or "").replace(".", "").strip() or None
+    if region_code is not None and not (region_code.isdigit() and region_exists(region_code)):
+        raise ValidationFailed(
+            "Kode wilayah tidak dikenal. Tulis kode Kemendagri yang ada (misalnya 3204 untuk Kabupaten Bandung) "
+            "atau kosongkan untuk semua wilayah.",
+            code="region_unknown",
+            details={"region_code": region_code},
+        )
     with transaction.atomic():
         return _open(
             service=service,
             rule_id=rule_id,
-            region_code=region_code or None,
+            region_code=region_code,
             actor=actor,
             reason=reason.strip(),
             statistics=statistics or {},

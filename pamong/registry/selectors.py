@@ -40,6 +40,11 @@ def validate_nik(nik: str, *, today: dt.date | None = None) -> NikInfo:
     return parse_nik(nik, region_exists=district_exists, today=today or timezone.localdate())
 
 
+def region_exists(code: str) -> bool:
+    """Whether a Kemendagri area of this code (any level, dots allowed) is in the loaded reference data."""
+    return Region.objects.filter(code=code.replace(".", "").strip()).exists()
+
+
 def region_names(codes: list[str]) -> dict[str, str]:
     return dict(Region.objects.filter(code__in=[c for c in codes if c]).values_list("code", "name"))
 

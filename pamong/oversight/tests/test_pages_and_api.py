@@ -12,6 +12,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
+from pamong.core.errors import ValidationFailed
 from pamong.oversight import services
 from pamong.oversight.models import CircuitBreaker
 
@@ -150,3 +151,26 @@ def test_the_algorithm_register_is_public(client, world, decided, breaker):
     assert listing_json["bansos-pkh"]["status"] == "breaker_open" and "sktm" in listing_json
     assert "kartu-keluarga" not in listing_json  # not automated: not in the register
     assert client.get("/api/v1/algorithms/tidak-ada").status_code == 404
+
+
+@pytest.mark.parametrize("region", ["abc", "9999", "32.99"])
+def test_a_breaker_for_a_region_that_does_not_exist_is_refused(world, people, region):
+    before = CircuitBreaker.objects.count()
+    with pytest.raises(ValidationFailed) as refused:
+        services.open_breaker(
+            world.bansos,
+            rule_id="income_below_poverty_line",
+            region_code=region,
+            actor=people["analis"],
+            reason="Uji wilayah.",
+        )
+    assert refused.value.code == "region_unknown"
+    assert CircuitBreaker.objects.count() == before
+    dotted = services.open_breaker(
+        world.bansos,
+        rule_id="income_below_poverty_line",
+        region_code="32.04",
+        actor=people["analis"],
+        reason="Uji.",
+    )
+    assert dotted.region_code == "3204"

@@ -155,6 +155,9 @@ def test_stale_poverty_map_opens_the_breaker_and_the_repair_reopens_the_wrong_re
         actor=analis,
         justification="Peta kemiskinan Kabupaten Bandung diganti dengan publikasi BPS Maret 2025 yang benar.",
     )
+    # then: the next spike check keeps it closed (the refusals it was closed over are not counted again)
+    assert services.check_spikes(world.bansos).opened == []
+    assert not CircuitBreaker.objects.filter(rule_id=RULE, closed_at__isnull=True).exists()
     rerun_started = time.perf_counter()
     report = services.rerun_decisions(world.bansos, region_code="3204", actor=analis)
     rerun_seconds = time.perf_counter() - rerun_started

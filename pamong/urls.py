@@ -3,11 +3,13 @@ from django.contrib import admin
 from django.urls import include, path
 
 from pamong.api import api
+from pamong.audit import views as audit_views
 from pamong.catalog import views as catalog_views
 from pamong.site import views as site_views
 
 urlpatterns = [
     path("", site_views.home, name="home"),
+    path(".well-known/pamong-audit-key.json", audit_views.well_known_key, name="audit-key"),
     path("layanan/", catalog_views.service_list, name="service-list"),
     path("layanan/<slug:slug>/", catalog_views.service_detail, name="service-detail"),
     path("", include("pamong.accounts.urls")),

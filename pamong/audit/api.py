@@ -47,6 +47,17 @@ class ConsistencyOut(Schema):
     proof: list[str]
 
 
+class PublicKeyOut(Schema):
+    algorithm: str
+    public_key: str = Field(description="Ed25519 public key, base64 (raw 32 bytes)")
+    key_id: str
+
+
+@router.get("/public-key", response=PublicKeyOut, summary="The key that signs the log's tree heads (pin it)")
+def public_key(request: HttpRequest) -> dict:
+    return selectors.published_key()
+
+
 @router.get("/tree-head", response=TreeHeadOut, summary="The latest signed tree head (signed on demand)")
 def get_tree_head(request: HttpRequest) -> dict:
     return selectors.tree_head_dict(services.current_tree_head())

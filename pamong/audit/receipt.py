@@ -25,8 +25,10 @@ def tree_head_message(tree_size: int, root_hash: bytes, timestamp_ms: int) -> by
     return json.dumps(body, sort_keys=True, separators=(",", ":")).encode("utf-8")
 
 
-def verify_receipt(receipt: dict[str, Any], *, trusted_public_key: str | None = None) -> list[str]:
-    """Problems found (empty: the receipt is valid). `trusted_public_key` (base64) pins the log's key."""
+def verify_receipt(receipt: dict[str, Any], *, trusted_public_key: str) -> list[str]:
+    """Problems found (empty: the receipt is valid). `trusted_public_key` (base64) is the log's key as the agency
+    publishes it (`/.well-known/pamong-audit-key.json`, docs/audit.md): required, because a receipt's own key
+    proves nothing — anyone can sign a tree head with a key of their own."""
     try:
         entry = receipt["entry"].encode("utf-8")
         index = int(receipt["leaf_index"])
@@ -45,7 +47,7 @@ def verify_receipt(receipt: dict[str, Any], *, trusted_public_key: str | None = 
         problems.append("the leaf hash does not match the entry")
     if entry_index != index:
         problems.append("the entry's index does not match the receipt's leaf index")
-    if trusted_public_key is not None and base64.b64decode(trusted_public_key) != public_key:
+    if base64.b64decode(trusted_public_key) != public_key:
         problems.append("the tree head is signed by a key other than the trusted one")
     try:
         Ed25519PublicKey.from_public_bytes(public_key).verify(

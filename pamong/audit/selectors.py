@@ -82,3 +82,12 @@ def receipt_dict(found: EntryWithProof) -> dict:
         "tree_head": tree_head_dict(found.tree_head),
         "inclusion_proof": [node.hex() for node in found.proof],
     }
+
+
+def published_key() -> dict[str, str]:
+    """The tree-head signing key as the agency publishes it, for verifiers to pin."""
+    return {
+        "algorithm": "Ed25519",
+        "public_key": base64.b64encode(signing.public_key_bytes()).decode(),
+        "key_id": signing.key_id(),
+    }

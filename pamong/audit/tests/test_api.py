@@ -8,6 +8,7 @@ import pytest
 
 from pamong.audit import merkle, signing
 from pamong.audit.receipt import verify_receipt
+from pamong.audit.selectors import published_key
 from pamong.audit.tests.factories import append_events
 from pamong.core.testing.openapi import assert_matches_schema
 
@@ -27,7 +28,7 @@ def test_entry_with_inclusion_proof_verifies_offline(client):
     append_events(11)
     body = client.get("/api/v1/audit/entries/6").json()
     assert_matches_schema("/api/v1/audit/entries/{index}", "get", 200, body)
-    assert verify_receipt(body) == []
+    assert verify_receipt(body, trusted_public_key=published_key()["public_key"]) == []
     leaf = merkle.leaf_hash(body["entry"].encode())
     assert leaf.hex() == body["leaf_hash"]
     proof = [bytes.fromhex(node) for node in body["inclusion_proof"]]

@@ -9,6 +9,7 @@ import pytest
 
 from pamong.audit.models import AuditEntry
 from pamong.audit.receipt import verify_receipt
+from pamong.audit.selectors import published_key
 from pamong.cases import deadlines, services
 from pamong.cases.models import Application, Decision, Discretion
 from pamong.cases.services import submission
@@ -60,7 +61,7 @@ def test_automatic_grant_with_explanation_and_a_receipt(world, client_for):
         "cases.decision_recorded",
     ]
     receipt = client.get(f"{APPLY}/{body['id']}/receipt").json()
-    assert verify_receipt(receipt) == []
+    assert verify_receipt(receipt, trusted_public_key=published_key()["public_key"]) == []
     assert receipt["leaf_index"] == decision["audit_index"]
     stored = Decision.objects.get(pk=decision["id"])
     assert stored.evaluation["content_hash"].startswith("sha256:")
@@ -102,7 +103,7 @@ def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client
     assert decided.json()["status"] == "granted"
     assert decided.json()["decision"]["kind"] == "objection"
     receipt = client_for(world.denied).get(f"{APPLY}/{body['id']}/receipt").json()
-    assert verify_receipt(receipt) == []
+    assert verify_receipt(receipt, trusted_public_key=published_key()["public_key"]) == []
     assert json.loads(receipt["entry"])["action"] == "cases.objection_decided"
 
 

@@ -59,7 +59,7 @@ class RegistryDataInvalid(ApplicationError):
 # --- loading --------------------------------------------------------------------------------------------------
 @dataclass(frozen=True)
 class LoadReport:
-    outcomes: dict[str, str]  # dataset name -> "created" | "unchanged"
+    outcomes: dict[str, str]  # dataset name -> "created" | "reactivated" | "unchanged"
 
     @property
     def changed(self) -> bool:
@@ -71,7 +71,8 @@ def load_reference_data(
 ) -> LoadReport:
     """Load regions, poverty lines and KBLI risk levels from `data_dir` (default: the files shipped in
     pamong/registry/data) and, with `population=True`, the synthetic population (never in production).
-    A dataset whose SHA-256 was loaded before is skipped, so running twice changes nothing."""
+    A dataset whose SHA-256 is the one in force is skipped, so running twice changes nothing; a file that was
+    in force before and has been replaced since is brought back ("reactivated")."""
     data_dir = data_dir or DATA_DIR
     loaded_by = actor_label(actor)
     outcomes: dict[str, str] = {}
@@ -93,9 +94,17 @@ def load_reference_data(
 def _load_file(path: Path, name: str, writer, loaded_by: str) -> str:
     content = path.read_bytes()
     digest = hashlib.sha256(content).hexdigest()
-    if ReferenceDataset.objects.filter(name=name, sha256=digest).exists():
+    earlier = ReferenceDataset.objects.filter(name=name, sha256=digest).first()
+    if earlier is not None and earlier == selectors.latest_dataset(name):
         return "unchanged"
     rows = _read_csv(path, content)
+    if earlier is not None:
+        # A file loaded before and since replaced (a wrong file, then the right one again): bring it back into
+        # force, as the same dataset, so provenance keeps pointing at one record of that file.
+        earlier.loaded_at, earlier.loaded_by, earlier.source = timezone.now(), loaded_by, _relative(path)
+        earlier.save(update_fields=["loaded_at", "loaded_by", "source"])
+        writer(rows, earlier, path)
+        return "reactivated"
     dataset = ReferenceDataset.objects.create(
         name=name,
         source=_relative(path),

@@ -80,6 +80,37 @@ def test_a_changed_file_is_loaded_as_a_new_dataset(reference_data, tmp_path: Pat
     assert KbliRisk.objects.get(kbli_code="47721").risk_level == "menengah_rendah"
 
 
+def test_reloading_the_right_file_after_a_wrong_one_brings_it_back_into_force(reference_data, tmp_path: Path):
+    right = services.DATA_DIR
+    wrong = tmp_path / "wrong"
+    wrong.mkdir()
+    for name in ("regions.csv", "kbli_risk.csv"):
+        (wrong / name).write_bytes((right / name).read_bytes())
+    lines = (right / "poverty_lines.csv").read_text(encoding="utf-8").splitlines()
+    row = next(i for i, line in enumerate(lines) if line.startswith("32.04,") or line.startswith("3204,"))
+    code, amount, *rest = lines[row].split(",")
+    lines[row] = ",".join([code, "295000", *rest])
+    (wrong / "poverty_lines.csv").write_text("\n".join(lines) + "\n", encoding="utf-8")
+    regency, period = code.replace(".", ""), rest[0]
+
+    def line_in_force() -> int:
+        return PovertyLine.objects.get(regency_code=regency, period=period).amount
+
+    assert services.load_reference_data(data_dir=wrong).outcomes["poverty_lines"] == "created"
+    assert line_in_force() == 295_000
+    again = services.load_reference_data(data_dir=right)
+    assert again.outcomes == {
+        "regions": "unchanged",
+        "poverty_lines": "reactivated",
+        "kbli_risk": "unchanged",
+    }
+    assert line_in_force() == int(amount)
+    assert (
+        ReferenceDataset.objects.filter(name="poverty_lines").count() == 2
+    )  # no duplicate record of the file
+    assert services.load_reference_data(data_dir=right).outcomes["poverty_lines"] == "unchanged"
+
+
 def test_a_bad_file_loads_nothing_and_names_the_line(reference_data, tmp_path: Path):
     for name in ("regions.csv", "poverty_lines.csv", "kbli_risk.csv"):
         (tmp_path / name).write_bytes((services.DATA_DIR / name).read_bytes())

@@ -29,7 +29,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="chromium is not installed"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def packs_root() -> Path:
     return PACKS
 

@@ -9,8 +9,8 @@ import pytest
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
-from pamong.catalog import services as catalog
 from pamong.accounts.models import User
+from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency, Service
 from pamong.core.testing import snapshot
 from pamong.registry import demo as registry_demo

@@ -53,7 +53,10 @@ def test_the_compiled_catalogue_holds_every_entry_of_the_po(po):
     assert missing == [], "run `make messages` after editing the .po"
     stale = [e["msgid"] for e in po if e["msgid"] in singular and catalog[e["msgid"]] != e["msgstr"]]
     stale += [
-        e["msgid"] for e in po for index, text in e["forms"].items() if catalog.get((e["msgid"], index)) != text
+        e["msgid"]
+        for e in po
+        for index, text in e["forms"].items()
+        if catalog.get((e["msgid"], index)) != text
     ]
     assert stale == [], "run `make messages` after editing the .po"
 

@@ -59,12 +59,8 @@ def world_snapshot(django_db_setup, django_db_blocker, packs_root):
         return snapshot.capture("world", lambda: build_world(packs_root))
 
 
-@pytest.fixture
-def world(db, world_snapshot):
-    """A small world for the decision path: the demo packs and registry, a citizen for each demo outcome, and the
-    staff of Dinas Sosial (plus one officer of another agency). Restored from the session's snapshot into this
-    test's transaction (or, in a transactional test, committed and flushed at its end like any other row)."""
-    snapshot.restore(world_snapshot)
+def world_namespace() -> SimpleNamespace:
+    """The world's objects, read from the database."""
     users = User.objects.in_bulk([username for username, *_ in PEOPLE.values()], field_name="username")
     services = Service.objects.in_bulk(list(SERVICES.values()), field_name="slug")
     return SimpleNamespace(
@@ -73,6 +69,31 @@ def world(db, world_snapshot):
         forms=registry_demo.DEMO_BANSOS_FORMS,
         niks=registry_demo,
     )
+
+
+@pytest.fixture
+def world(db, world_snapshot):
+    """A small world for the decision path: the demo packs and registry, a citizen for each demo outcome, and the
+    staff of Dinas Sosial (plus one officer of another agency). Restored from the session's snapshot into this
+    test's transaction (or, in a transactional test, committed and flushed at its end like any other row)."""
+    snapshot.restore(world_snapshot)
+    return world_namespace()
+
+
+@pytest.fixture(scope="session")
+def snapshot_on_world(world_snapshot, django_db_blocker):
+    """`snapshot_on_world(name, build)`: a snapshot of the rows `build(world)` adds to the world, built once per
+    session for an expensive module fixture; restore it after the world (`snapshot.restore`) in each test."""
+
+    def capture(name: str, build) -> snapshot.Snapshot:
+        with django_db_blocker.unblock():
+            snapshot.restore(world_snapshot)
+            try:
+                return snapshot.capture(name, lambda: build(world_namespace()))
+            finally:
+                snapshot.remove(world_snapshot)
+
+    return capture
 
 
 @pytest.fixture(autouse=True)

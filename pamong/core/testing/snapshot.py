@@ -112,3 +112,13 @@ def restore(snapshot: Snapshot) -> None:
             cursor.execute(f"INSERT INTO {qn(table.model._meta.db_table)} SELECT * FROM {qn(table.copy)}")  # noqa: S608
         for statement in connection.ops.sequence_reset_sql(no_style(), [t.model for t in snapshot.tables]):
             cursor.execute(statement)
+
+
+def remove(snapshot: Snapshot) -> None:
+    """Delete the snapshot's rows from the tables (after a committed `restore`, to build another snapshot on top)."""
+    connection = connections[snapshot.using]
+    qn = connection.ops.quote_name
+    with transaction.atomic(using=snapshot.using), connection.cursor() as cursor:
+        for table in snapshot.tables:
+            name, pk = qn(table.model._meta.db_table), qn(table.model._meta.pk.column)
+            cursor.execute(f"DELETE FROM {name} WHERE {pk} IN (SELECT {pk} FROM {qn(table.copy)})")  # noqa: S608

@@ -9,7 +9,8 @@ back at its end) and in transactional tests (committed, then flushed at their en
 PostgreSQL, the zulip "template database" idea at table level.
 
 Foreign keys are checked at commit (Django creates them DEFERRABLE INITIALLY DEFERRED on both backends), so the
-tables are copied in any order. On PostgreSQL the id sequences are moved past the restored rows.
+tables are copied in any order. On PostgreSQL the id sequences are moved past the restored rows. Only the
+database is kept: a file the build stores (the tests' in-memory file storage) is the fixture's own business.
 """
 
 from __future__ import annotations

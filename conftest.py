@@ -1,4 +1,5 @@
-"""Shared fixtures. Tests marked `postgres` run only on PostgreSQL (the CI run); `browser` only with chromium."""
+"""Shared fixtures. Tests marked `postgres` run only on PostgreSQL (the CI run); `browser` only with chromium;
+`slow` ones run first (and in every run: `-m "not slow"` leaves them out of a quick local loop)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,11 @@ REPO = Path(__file__).resolve().parent
 PACKS = REPO / "packs"
 
 
+@pytest.hookimpl(trylast=True)  # after pytest-django's own reordering
 def pytest_collection_modifyitems(config, items):
+    # Slow tests first: pytest-xdist hands tests out in collection order, so a long test that starts last
+    # would leave one worker idle while the other finishes it. (Tests are independent of their order.)
+    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
     from django.conf import settings
     from django.core.exceptions import ImproperlyConfigured
 
@@ -29,7 +34,7 @@ def pytest_collection_modifyitems(config, items):
             item.add_marker(pytest.mark.skip(reason="chromium is not installed"))
 
 
-@pytest.fixture
+@pytest.fixture(scope="session")
 def packs_root() -> Path:
     return PACKS
 

@@ -15,13 +15,17 @@ import os
 from dataclasses import dataclass
 
 import pytest
+from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
+from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
 from pamong.cases import services as cases
+from pamong.cases.models import Attachment
 from pamong.catalog.models import Agency
+from pamong.core.testing import snapshot
 
 TABLE = permission_table()
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
@@ -81,8 +85,7 @@ def _oversight_objects(world, analis, packs_root) -> dict[str, str]:
     return {"breaker_id": str(breaker.pk), "draft_id": str(draft.pk), "job_id": str(job.pk)}
 
 
-@pytest.fixture
-def cast(world, packs_root) -> Cast:
+def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
     people = {
@@ -153,6 +156,41 @@ def cast(world, packs_root) -> Cast:
         **_oversight_objects(world, people["analis"], packs_root),
     }
     return Cast(people=people, others=others, values=values)
+
+
+@pytest.fixture(scope="session")
+def cast_snapshot(snapshot_on_world, packs_root):
+    """The cast built once per session on top of the world (it goes through the decision path and the sandbox):
+    the snapshot, the usernames of its people, its path values and the document's stored file."""
+    made = {}
+
+    def build(world):
+        cast = build_cast(world, packs_root)
+        attachment = Attachment.objects.get(pk=cast.values["attachment_id"])
+        with attachment.file.open("rb") as stored:
+            made["file"] = (attachment.file.name, stored.read())
+        made["people"] = {role: user and user.username for role, user in cast.people.items()}
+        made["others"] = {role: user.username for role, user in cast.others.items()}
+        made["values"] = cast.values
+
+    return snapshot_on_world("cast", build), made
+
+
+@pytest.fixture
+def cast(world, cast_snapshot) -> Cast:
+    taken, made = cast_snapshot
+    snapshot.restore(taken)
+    name, content = made["file"]
+    storage = Attachment._meta.get_field("file").storage
+    if not storage.exists(name):  # the file store is not rolled back with the database
+        assert storage.save(name, ContentFile(content)) == name
+    names = [*made["people"].values(), *made["others"].values()]
+    users = User.objects.in_bulk([name for name in names if name], field_name="username")
+    return Cast(
+        people={role: users.get(username) for role, username in made["people"].items()},
+        others={role: users[username] for role, username in made["others"].items()},
+        values=dict(made["values"]),
+    )
 
 
 def _bodies(world) -> dict[tuple[str, str], object]:

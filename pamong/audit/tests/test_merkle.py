@@ -605,29 +605,72 @@ def test_compact_range_rejects_wrong_hash_count():
 
 # --- Properties ----------------------------------------------------------------------------------------
 
-sizes = st.integers(min_value=1, max_value=300)
+# Hypothesis checks the code under test, not the reference: the leaves of the property tests are prefixes of one
+# fixed sequence, so their reference roots and node table are computed once (quadratic work, about 45,000 hashes)
+# and every example costs what the code under test costs. Recomputing the root of every prefix inside each example
+# made one example take up to 80 ms on an idle machine and trip Hypothesis' 200 ms deadline under load.
+MAX_SIZE = 300
+sizes = st.integers(min_value=1, max_value=MAX_SIZE)
+
+
+@cache
+def _prefix_roots() -> tuple[bytes, ...]:
+    """root_from_leaves(_leaves(MAX_SIZE)[:i]) for every i, each computed from scratch by the reference."""
+    leaves = _leaves(MAX_SIZE)
+    return tuple(root_from_leaves(leaves[:i]) for i in range(MAX_SIZE + 1))
+
+
+@cache
+def _prefix_table() -> dict[tuple[int, int], bytes]:
+    return {(level, index): h for level, index, h in perfect_subtrees(_leaves(MAX_SIZE))}
+
+
+@pytest.fixture(scope="module", autouse=True)
+def _prefix_references():
+    """Computed before the first example, so that no example pays for them."""
+    _prefix_roots()
+    _prefix_table()
+
+
+def _prefix_getter(size: int):
+    """get_node for the tree of the first `size` leaves of _leaves(MAX_SIZE); refuses nodes outside it."""
+    table = _prefix_table()
+
+    def get_node(level: int, index: int) -> bytes:
+        assert (index + 1) << level <= size, f"({level}, {index}) is not a perfect subtree of size {size}"
+        return table[level, index]
+
+    return get_node
+
+
+def test_the_prefix_references_agree_with_the_rfc_definition():
+    """The shared references themselves: spot checks against the recursive MTH and a rebuilt table."""
+    leaves, roots = _leaves(MAX_SIZE), _prefix_roots()
+    for size in (0, 1, 2, 3, 7, 8, 9, 128, 255, 256, 257, MAX_SIZE):
+        assert roots[size] == _mth_reference(leaves[:size])
+        assert all(
+            _prefix_getter(size)(level, index) == h for level, index, h in perfect_subtrees(leaves[:size])
+        )
 
 
 @given(st.data(), sizes)
 def test_inclusion_get_node_equals_list_and_verifies(data, n):
     leaves = _leaves(n)
     index = data.draw(st.integers(0, n - 1))
-    proof = inclusion_proof(index, n, _getter(leaves))
+    proof = inclusion_proof(index, n, _prefix_getter(n))
     assert proof == inclusion_proof_from_leaves(index, leaves)
-    assert verify_inclusion(leaves[index], index, n, proof, root_from_leaves(leaves))
+    assert verify_inclusion(leaves[index], index, n, proof, _prefix_roots()[n])
 
 
 @given(st.data(), sizes)
 def test_consistency_get_node_equals_list_and_verifies(data, n):
-    leaves = _leaves(n)
+    leaves, roots = _leaves(n), _prefix_roots()
     m = data.draw(st.integers(0, n))
-    proof = consistency_proof(m, n, _getter(leaves))
+    proof = consistency_proof(m, n, _prefix_getter(n))
     assert proof == consistency_proof_from_leaves(m, leaves)
-    assert verify_consistency(m, n, root_from_leaves(leaves[:m]), root_from_leaves(leaves), proof)
+    assert verify_consistency(m, n, roots[m], roots[n], proof)
     if 0 < m < n:
-        assert not verify_consistency(
-            m, n, root_from_leaves(leaves[: m - 1]), root_from_leaves(leaves), proof
-        )
+        assert not verify_consistency(m, n, roots[m - 1], roots[n], proof)
 
 
 @settings(max_examples=50)
@@ -640,18 +683,18 @@ def test_root_from_leaves_equals_rfc_definition(entries):
 @settings(max_examples=30)
 @given(st.data(), sizes)
 def test_compact_range_matches_every_prefix_and_resumes_from_storage(data, n):
-    leaves = _leaves(n)
+    leaves, roots = _leaves(n), _prefix_roots()
     cr = CompactRange()
     emitted = {}
     for i, leaf in enumerate(leaves):
         for level, index, h in cr.append(leaf):
             emitted[level, index] = h
-        assert cr.root() == root_from_leaves(leaves[: i + 1])
+        assert cr.root() == roots[i + 1]
     # What it asked the storage to persist is exactly the perfect-subtree table.
     assert emitted == {(level, index): h for level, index, h in perfect_subtrees(leaves)}
     # Reopened from the stored right edge at any size, it carries on to the same tree.
     m = data.draw(st.integers(0, n))
-    resumed = CompactRange.from_storage(m, _getter(leaves[:m]))
+    resumed = CompactRange.from_storage(m, _prefix_getter(m))
     for leaf in leaves[m:]:
         resumed.append(leaf)
     assert resumed.hashes == cr.hashes and resumed.root() == cr.root()

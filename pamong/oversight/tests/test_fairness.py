@@ -8,6 +8,7 @@ from django.db import transaction
 from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_rate
 
 from pamong.cases import services as cases
+from pamong.core.testing import snapshot
 from pamong.oversight import selectors, stats
 from pamong.oversight.stats import UNKNOWN
 
@@ -16,24 +17,39 @@ from .factories import Population
 pytestmark = pytest.mark.django_db
 
 
-@pytest.fixture
-def decided(world, monkeypatch):
+@pytest.fixture(scope="session")
+def decided_snapshot(snapshot_on_world):
     """About 400 bansos applications: two regencies, both sexes, all ages, and a group of people with a
-    disability who are less often in DTSEN (so the rules grant them less often)."""
-    population = Population()
-    population.install(monkeypatch)
-    citizens = (
-        population.make(220, regency="3273", per_capita=(150_000, 700_000))
-        + population.make(140, regency="3204", per_capita=(150_000, 600_000), female=0.3)
-        + population.make(24, regency="3204", disability=1.0, in_dtsen=0.4)
-    )
-    population.register_people(citizens[:-4])  # four applicants are not in the registry: disability unknown
-    with transaction.atomic():
-        for citizen in citizens:
-            cases.submit_application(
-                actor=citizen.user, service=world.bansos, applicant=citizen.user, form=citizen.form
+    disability who are less often in DTSEN (so the rules grant them less often). Decided once per session through
+    the real decision path (with the in-memory registries) and restored in each test."""
+    citizens = []
+
+    def build(world):
+        with pytest.MonkeyPatch.context() as monkeypatch:
+            population = Population()
+            population.install(monkeypatch)
+            citizens.extend(
+                population.make(220, regency="3273", per_capita=(150_000, 700_000))
+                + population.make(140, regency="3204", per_capita=(150_000, 600_000), female=0.3)
+                + population.make(24, regency="3204", disability=1.0, in_dtsen=0.4)
             )
-    return citizens
+            population.register_people(
+                citizens[:-4]
+            )  # four applicants are not in the registry: disability unknown
+            with transaction.atomic():
+                for citizen in citizens:
+                    cases.submit_application(
+                        actor=citizen.user, service=world.bansos, applicant=citizen.user, form=citizen.form
+                    )
+
+    return snapshot_on_world("fairness", build), tuple(citizens)
+
+
+@pytest.fixture
+def decided(world, decided_snapshot):
+    taken, citizens = decided_snapshot
+    snapshot.restore(taken)
+    return list(citizens)
 
 
 def fairlearn_view(records, feature):

@@ -31,7 +31,9 @@ from pamong.registry import services as registry
 
 from .factories import LINE_2025, Population, poverty_map
 
-pytestmark = pytest.mark.django_db
+# slow: about 45 s alone (5,400 applications through the real decision path). It runs in every `make test`;
+# `-m "not slow"` leaves it out of a quick local loop.
+pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 RULE = "income_below_poverty_line"
 STALE_LINE = 295_000  # the regency's line from an old survey period: about 60% of the current one

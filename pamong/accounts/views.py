@@ -27,7 +27,7 @@ from pamong.core.errors import ApplicationError
 from pamong.core.views import not_found
 from pamong.notify.models import Channel, Preference
 
-from . import roles, selectors, services, twofactor
+from . import navigation, roles, selectors, services, twofactor
 from .middleware import ENROL_URL, VERIFY_URL, _has_confirmed_device
 from .models import LoginCode, User
 
@@ -70,6 +70,10 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "oidc_enabled": settings.PAMONG_OIDC_ENABLED}
+
+    def get_default_redirect_url(self) -> str:
+        """Without a ?next=, each role lands on the first page of its work (pamong.accounts.navigation)."""
+        return navigation.landing_url(self.request.user)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()

@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "axes",
+    "ninja",  # its bundled Swagger UI: the API docs page loads nothing from outside
     "pamong.core",
     "pamong.accounts",
     "pamong.catalog",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pamong.core.middleware.FriendlyErrorPagesMiddleware",  # own 404/500 pages under DEBUG too
     "pamong.accounts.middleware.SecondFactorMiddleware",
     "pamong.core.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pamong.accounts.context_processors.navigation",
             ],
         },
     },

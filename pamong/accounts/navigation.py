@@ -33,7 +33,9 @@ OVERSIGHT = frozenset({roles.SUPERVISOR, roles.ANALIS, roles.AUDITOR})
 
 MENU = (
     MenuItem("counter", _("Counter"), "cases:counter", frozenset({roles.PETUGAS_LOKET}), "/loket/"),
-    MenuItem("queue", _("Review queue"), "cases:queue", frozenset({roles.PETUGAS, roles.SUPERVISOR}), "/petugas/"),
+    MenuItem(
+        "queue", _("Review queue"), "cases:queue", frozenset({roles.PETUGAS, roles.SUPERVISOR}), "/petugas/"
+    ),
     MenuItem("audit", _("Audit log"), "audit:log", frozenset({roles.AUDITOR}), "/audit/"),
     MenuItem("oversight", _("Oversight"), "oversight:dashboard", OVERSIGHT, "/pengawasan/"),
     MenuItem("staff", _("Agency staff"), "accounts:staff", frozenset({roles.ADMIN_INSTANSI}), "/instansi/"),

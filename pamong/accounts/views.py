@@ -350,7 +350,7 @@ class ActivationForm(forms.Form):
         label=gettext_lazy("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("At least 8 characters; not only digits, and not a common password."),
+        help_text=gettext_lazy("At least 10 characters; not only digits, and not a common password."),
     )
     password_again = forms.CharField(
         label=gettext_lazy("New password again"),

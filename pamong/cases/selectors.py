@@ -157,8 +157,7 @@ def explanation(application: Application) -> Explanation:
 def _role_text(user) -> str:
     if user is None:
         return ""
-    label = roles.SUPERVISOR if roles.SUPERVISOR in roles.roles_of(user) else roles.PETUGAS
-    return str(roles.ROLE_LABELS[label]).lower()
+    return str(_("supervisor") if roles.SUPERVISOR in roles.roles_of(user) else _("officer"))
 
 
 def _last_evaluated(application: Application) -> Decision | None:

@@ -195,7 +195,9 @@ def test_a_yaml_error_is_told_in_indonesian_with_its_line_and_saves_nothing(clie
         "beri tanda kutip pada teks yang memuat titik dua." in html
     )
     assert "Rincian teknis (dalam bahasa Inggris)" in html
-    assert '<p lang="en" class="mono">invalid YAML: mapping values are not allowed in this context</p>' in html
+    assert (
+        '<p lang="en" class="mono">invalid YAML: mapping values are not allowed in this context</p>' in html
+    )
     assert RuleSetDraft.objects.count() == 0
 
 

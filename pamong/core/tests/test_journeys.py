@@ -247,6 +247,8 @@ def pages_of(world, people, lived):
         (None, "/kontak/"),
         (None, "/masuk/"),
         (None, "/masuk/aktivasi/"),
+        (None, "/masuk/lupa-kata-sandi/"),
+        (None, "/daftar/"),
         (None, "/algoritma/"),
         (None, "/algoritma/bansos-pkh/"),
         (None, "/tidak-ada/"),

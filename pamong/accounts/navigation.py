@@ -36,7 +36,7 @@ MENU = (
     MenuItem(
         "queue", _("Review queue"), "cases:queue", frozenset({roles.PETUGAS, roles.SUPERVISOR}), "/petugas/"
     ),
-    MenuItem("audit", _("Audit log"), "audit:log", frozenset({roles.AUDITOR}), "/audit/"),
+    MenuItem("audit", _("Audit log"), "audit-log", frozenset({roles.AUDITOR}), "/audit/"),
     MenuItem("oversight", _("Oversight"), "oversight:dashboard", OVERSIGHT, "/pengawasan/"),
     MenuItem("staff", _("Agency staff"), "accounts:staff", frozenset({roles.ADMIN_INSTANSI}), "/instansi/"),
     MenuItem("services", _("Services"), "service-list", None, "/layanan/"),
@@ -52,7 +52,7 @@ LANDING = (
     (roles.PETUGAS, "cases:queue"),
     (roles.SUPERVISOR, "cases:queue"),
     (roles.ANALIS, "oversight:dashboard"),
-    (roles.AUDITOR, "audit:log"),
+    (roles.AUDITOR, "audit-log"),
     (roles.ADMIN_INSTANSI, "accounts:staff"),
     (roles.WARGA, "cases:my-applications"),
 )

@@ -18,9 +18,9 @@ from pamong.accounts import roles
 from pamong.accounts.models import User
 from pamong.cases import services as cases
 from pamong.catalog.models import Service
-from pamong.core.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 from pamong.core.testing.browser import chromium, screenshot
 from pamong.registry.demo import DEMO_BANSOS_FORMS, REFER_NIK, WARGA_NIK
+from pamong.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
 from .test_journeys import LANDING, MENUS
 

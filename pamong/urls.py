@@ -6,7 +6,7 @@ from django.views.generic import TemplateView
 from pamong.api import api
 from pamong.audit import views as audit_views
 from pamong.catalog import views as catalog_views
-from pamong.oversight import audit_views
+from pamong.oversight import audit_views as auditor_views
 from pamong.site import views as site_views
 
 urlpatterns = [
@@ -20,7 +20,7 @@ urlpatterns = [
     path("", include("pamong.accounts.urls")),
     path("", include("pamong.cases.urls")),
     path("", include("pamong.oversight.urls")),
-    path("audit/", audit_views.audit_log, name="audit-log"),
+    path("audit/", auditor_views.audit_log, name="audit-log"),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("admin/", admin.site.urls),

@@ -228,6 +228,13 @@ def verify_login_code(*, user: User, code: str) -> bool:
     return True
 
 
+def _wipe_sent_codes(user: User, template: str) -> None:
+    """The sent message held the code; once used, keep the record of sending but not the code."""
+    Notification.objects.filter(recipient=user, template=template).update(
+        body="(kode sekali pakai dihapus)", context={}
+    )
+
+
 def _codes_of_kind(user: User, *, activation: bool):
     """The user's unused one-time codes of one kind: activation codes and sign-in codes never stand in for
     each other."""
@@ -537,6 +544,7 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
             audit.record_event(
                 actor=user, action=audit.Action.ACCOUNT_CLAIMED, subject=f"accounts.user:{user.pk}"
             )
+            _wipe_sent_codes(user, "activation_code_sent")  # a code sent online (pamong.accounts.selfservice)
     if not matched:
         raise refused  # outside the block, so the counted attempt is kept
     return user

@@ -14,6 +14,7 @@ from django.contrib.auth import update_session_auth_hash, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
@@ -27,7 +28,7 @@ from pamong.core.errors import ApplicationError
 from pamong.core.views import not_found
 from pamong.notify.models import Channel, Preference
 
-from . import roles, selectors, services, twofactor
+from . import navigation, roles, selectors, selfservice, services, twofactor
 from .middleware import ENROL_URL, VERIFY_URL, _has_confirmed_device
 from .models import LoginCode, User
 
@@ -70,6 +71,10 @@ class SignInView(auth_views.LoginView):
 
     def get_context_data(self, **kwargs):
         return {**super().get_context_data(**kwargs), "oidc_enabled": settings.PAMONG_OIDC_ENABLED}
+
+    def get_default_redirect_url(self) -> str:
+        """Without a ?next=, each role lands on the first page of its work (pamong.accounts.navigation)."""
+        return navigation.landing_url(self.request.user)
 
     def form_valid(self, form: AuthenticationForm) -> HttpResponse:
         user = form.get_user()
@@ -346,7 +351,7 @@ class ActivationForm(forms.Form):
         label=gettext_lazy("New password"),
         strip=False,
         widget=forms.PasswordInput(attrs={"autocomplete": "new-password"}),
-        help_text=gettext_lazy("At least 8 characters; not only digits, and not a common password."),
+        help_text=gettext_lazy("At least 10 characters; not only digits, and not a common password."),
     )
     password_again = forms.CharField(
         label=gettext_lazy("New password again"),
@@ -396,3 +401,103 @@ def password_change(request: HttpRequest) -> HttpResponse:
         messages.success(request, _("Your password was changed. Your other sessions have ended."))
         return redirect("accounts:password")
     return render(request, "accounts/password.html", {"form": form}, status=422 if form.errors else 200)
+
+
+# --- on one's own: self-registration and a forgotten password (pamong.accounts.selfservice) ------------------------
+
+DIGITS_16 = RegexValidator(r"^\s*(\d\s*){16}$", gettext_lazy("Write the 16 digits."))
+SELF_SERVICE_SENT = gettext_lazy(
+    "If the data match the population registry, an activation code is on its way to the e-mail address or phone "
+    "you gave. Enter it here with your NIK and a new password. No code within a few minutes? Check what you typed "
+    "and try again later, or ask any service counter."
+)
+RESET_SENT = gettext_lazy(
+    "If an account with a contact channel belongs to this NIK, an activation code is on its way to it. Enter it "
+    "here with your NIK and a new password. No code? Any service counter can print one after checking your KTP."
+)
+
+
+class RegistrationForm(forms.Form):
+    nik = forms.CharField(
+        label=gettext_lazy("NIK"),
+        max_length=24,
+        validators=[DIGITS_16],
+        help_text=gettext_lazy("The 16 digits on your KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )
+    kk_number = forms.CharField(
+        label=gettext_lazy("Family card (KK) number"),
+        max_length=24,
+        validators=[DIGITS_16],
+        help_text=gettext_lazy("The 16 digits at the top of your Kartu Keluarga."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
+    )
+    full_name = forms.CharField(
+        label=gettext_lazy("Full name"),
+        max_length=200,
+        help_text=gettext_lazy("As written on your KTP."),
+        widget=forms.TextInput(attrs={"autocomplete": "name"}),
+    )
+    birth_date = forms.DateField(
+        label=gettext_lazy("Date of birth"),
+        widget=forms.DateInput(attrs={"type": "date", "autocomplete": "bday"}),
+        error_messages={"invalid": gettext_lazy("Write the date as on your KTP, e.g. 1987-08-01.")},
+    )
+    email = forms.EmailField(
+        label=gettext_lazy("E-mail address"),
+        required=False,
+        help_text=gettext_lazy("The code is sent here. Give an e-mail address or a mobile number."),
+        widget=forms.EmailInput(attrs={"autocomplete": "email"}),
+    )
+    phone = forms.RegexField(
+        label=gettext_lazy("Mobile number"),
+        required=False,
+        regex=r"^\+?[0-9 ]{9,16}$",
+        error_messages={"invalid": gettext_lazy("Write a mobile number, e.g. 0812 3456 7890.")},
+        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
+    )
+
+    def clean(self):
+        data = super().clean()
+        if not data.get("email") and not data.get("phone") and "email" not in self.errors:
+            self.add_error("email", _("Give an e-mail address or a mobile number for the code."))
+        return data
+
+
+def register(request: HttpRequest) -> HttpResponse:
+    """A citizen opens their account online: NIK, KK number, name and birth date as the registry has them."""
+    form = RegistrationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        selfservice.register_citizen(
+            nik=data["nik"],
+            kk_number=data["kk_number"],
+            full_name=data["full_name"],
+            birth_date=data["birth_date"],
+            email=data["email"],
+            phone=data["phone"].replace(" ", ""),
+        )
+        messages.info(request, SELF_SERVICE_SENT)  # the same answer whether anything matched or not
+        return redirect("accounts:activate")
+    status = 422 if form.errors else 200
+    return render(request, "accounts/register.html", {"form": form}, status=status)
+
+
+class ForgotPasswordForm(forms.Form):
+    nik = forms.CharField(
+        label=gettext_lazy("NIK"),
+        max_length=24,
+        validators=[DIGITS_16],
+        help_text=gettext_lazy("The 16 digits on your KTP."),
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "username"}),
+    )
+
+
+def forgot_password(request: HttpRequest) -> HttpResponse:
+    form = ForgotPasswordForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        selfservice.request_password_reset(nik=form.cleaned_data["nik"])
+        messages.info(request, RESET_SENT)  # the same answer whether the NIK has an account or not
+        return redirect("accounts:activate")
+    status = 422 if form.errors else 200
+    return render(request, "accounts/forgot_password.html", {"form": form}, status=status)

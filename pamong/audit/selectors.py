@@ -91,3 +91,21 @@ def published_key() -> dict[str, str]:
         "public_key": base64.b64encode(signing.public_key_bytes()).decode(),
         "key_id": signing.key_id(),
     }
+
+
+def recent_tree_heads(*, limit: int = 20) -> list[dict]:
+    """The newest signed tree heads as published, each with whether its signature checks out now."""
+    public_key = signing.public_key_bytes()
+    heads = []
+    for head in SignedTreeHead.objects.order_by("-tree_size", "-timestamp")[:limit]:
+        published = tree_head_dict(head)
+        message = signing.tree_head_message(head.tree_size, bytes(head.root_hash), published["timestamp"])
+        heads.append(
+            {
+                **published,
+                "signed_at": head.timestamp,
+                "signature_ok": head.key_id == signing.key_id()
+                and signing.verify(public_key, bytes(head.signature), message),
+            }
+        )
+    return heads

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import uuid
 
+from django.utils.translation import gettext as _
+
 from pamong.accounts import roles
 from pamong.core.errors import NotFound, PermissionDenied
 
@@ -64,3 +66,21 @@ def access_objection_by_id(user, objection_id: int) -> Objection:
     if not can_decide(user, objection.application):
         raise PermissionDenied("Anda tidak berwenang memutus keberatan ini.", code="not_a_deciding_officer")
     return objection
+
+
+def objection_decision_refusal(user, objection: Objection) -> PermissionDenied | None:
+    """Why `user` may not decide this objection or appeal, or None when they may. The case page shows the form
+    only when this is None and the reason otherwise; the service raises the same error, so both agree."""
+    if objection.stage == Objection.Stage.APPEAL:
+        if roles.SUPERVISOR not in role_names(user):
+            return PermissionDenied(
+                _("An appeal is decided at the supervisor's level; your supervisor will decide it."),
+                code="supervisor_required",
+            )
+        return None
+    if objection.contested.decided_by_id == user.pk:
+        return PermissionDenied(
+            _("Decided by another officer or the supervisor, because you decided this application."),
+            code="same_officer",
+        )
+    return None

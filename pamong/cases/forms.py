@@ -112,6 +112,8 @@ def _number(raw: Any, spec: dict[str, Any], label: str, *, money: bool) -> int:
         text = re.sub(r"^rp\.?\s*", "", text, flags=re.IGNORECASE).replace(".", "")
     if isinstance(raw, float) and raw.is_integer():
         text = str(int(raw))
+    if re.fullmatch(r"-?[0-9]{16,}", text):
+        raise ValueError(f"{label} terlalu besar; periksa kembali angkanya.")
     if not re.fullmatch(r"-?[0-9]{1,15}", text):
         raise ValueError(f"{label} harus berupa angka bulat{', tanpa sen' if money else ''}.")
     value = int(text)

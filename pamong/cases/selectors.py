@@ -7,11 +7,15 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
+from pamong.accounts import roles
 from pamong.audit.models import AuditEntry
 from pamong.core.formatting import format_date
 from pamong.core.workdays import working_days_between
 
+from . import access
 from .deadlines import appeal_deadline, local_today, objection_deadline
 from .models import Application, Decision, Objection
 
@@ -31,28 +35,31 @@ def latest_proposal(application: Application) -> Decision | None:
     return application.decisions.filter(kind=Decision.Kind.PROPOSAL).order_by("-decided_at", "-pk").first()
 
 
+# Every text a person reads goes through the catalogue (Indonesian first); an unknown code never reaches a page.
 TIMELINE_TEXT = {
-    "cases.application_submitted": "Permohonan diterima",
-    "cases.decision_recorded": "Keputusan dicatat",
-    "cases.decision_overridden": "Diputus petugas dengan diskresi",
-    "cases.information_requested": "Petugas meminta informasi tambahan (batas waktu dihentikan sementara)",
-    "cases.information_provided": "Informasi tambahan diterima (batas waktu berjalan lagi)",
-    "cases.objection_filed": "Keberatan diajukan",
-    "cases.objection_decided": "Keberatan diputus",
-    "cases.appeal_filed": "Banding diajukan",
-    "cases.appeal_decided": "Banding diputus",
-    "cases.deemed_approved": "Dianggap dikabulkan karena tidak diputus tepat waktu",
+    "cases.application_submitted": _("Application received"),
+    "cases.decision_recorded": _("Decision recorded"),
+    "cases.decision_overridden": _("Decided by an officer with discretion"),
+    "cases.information_requested": _("The officer asked for more information (the deadline is paused)"),
+    "cases.information_provided": _("More information received (the deadline runs again)"),
+    "cases.objection_filed": _("Objection filed"),
+    "cases.objection_decided": _("Objection decided"),
+    "cases.appeal_filed": _("Appeal filed"),
+    "cases.appeal_decided": _("Appeal decided"),
+    "cases.deemed_approved": _("Deemed granted because it was not decided in time"),
 }
+PROPOSAL_TEXT = _("The rules proposed an outcome; an officer checks it")
 KIND_TEXT = {
-    Decision.Kind.AUTOMATIC: "otomatis, berdasarkan aturan yang dipublikasikan",
-    Decision.Kind.PROPOSAL: "usulan aturan; diperiksa petugas",
-    Decision.Kind.HUMAN: "oleh petugas",
-    Decision.Kind.OVERRIDE: "oleh petugas dengan diskresi",
-    Decision.Kind.DEEMED: "dianggap dikabulkan menurut hukum",
-    Decision.Kind.OBJECTION: "atas keberatan",
-    Decision.Kind.APPEAL: "atas banding",
+    Decision.Kind.AUTOMATIC: _("automatic, by the published rules"),
+    Decision.Kind.PROPOSAL: _("the rules' proposal; an officer checks it"),
+    Decision.Kind.HUMAN: _("by an officer"),
+    Decision.Kind.OVERRIDE: _("by an officer with discretion"),
+    Decision.Kind.DEEMED: _("deemed granted by law"),
+    Decision.Kind.OBJECTION: _("on objection"),
+    Decision.Kind.APPEAL: _("on appeal"),
 }
-OUTCOME_TEXT = {"GRANT": "dikabulkan", "DENY": "ditolak", "REFER": "diteruskan ke petugas"}
+OUTCOME_TEXT = {"GRANT": _("granted"), "DENY": _("refused"), "REFER": _("passed to an officer")}
+OTHER_EVENT = _("Recorded in the audit log")
 
 
 def applications_of(user) -> QuerySet[Application]:
@@ -97,11 +104,14 @@ def timeline(application: Application) -> list[dict[str, Any]]:
 
 
 def _timeline_text(entry: AuditEntry) -> str:
-    text = TIMELINE_TEXT.get(entry.action, entry.action)
     outcome = entry.data.get("outcome")
     kind = entry.data.get("kind")
-    if outcome and kind:
-        text = f"{text}: {OUTCOME_TEXT.get(outcome, outcome)} ({KIND_TEXT.get(kind, kind)})"
+    if kind == Decision.Kind.PROPOSAL:
+        # A proposal is not a decision: the citizen must not read "refused" where an officer has yet to decide.
+        return str(PROPOSAL_TEXT)
+    text = str(TIMELINE_TEXT.get(entry.action, OTHER_EVENT))
+    if outcome in OUTCOME_TEXT and kind in KIND_TEXT:
+        text = f"{text}: {OUTCOME_TEXT[outcome]} ({KIND_TEXT[kind]})"
     return text
 
 
@@ -114,13 +124,15 @@ class Explanation:
     reasons: str
     legal_basis: str
     rule_set: str
+    by_role: str = ""  # the decider's role as the citizen reads it: officer or supervisor
+    overrides_rules: bool = False  # a person's decision that differs from what the rules below found
 
 
 def explanation(application: Application) -> Explanation:
     """What was decided, by whom or what, each rule's result in plain Bahasa Indonesia, and the legal basis."""
     decision = final_decision(application) or application.decisions.order_by("-decided_at", "-pk").first()
     if decision is None:
-        return Explanation(None, "belum diputus", "", [], "", "", "")
+        return Explanation(None, gettext("not decided yet"), "", [], "", "", "")
     source = decision if decision.evaluation else _last_evaluated(application)
     evaluation = source.evaluation if source else {}
     version = (
@@ -130,13 +142,22 @@ def explanation(application: Application) -> Explanation:
     )
     return Explanation(
         decision=decision,
-        outcome_text=OUTCOME_TEXT.get(decision.outcome, decision.outcome),
-        kind_text=KIND_TEXT.get(decision.kind, decision.kind),
+        outcome_text=str(OUTCOME_TEXT.get(decision.outcome, "")),
+        kind_text=str(KIND_TEXT.get(decision.kind, "")),
         rules=list(evaluation.get("rules", [])),
         reasons=decision.reasons,
         legal_basis=decision.legal_basis,
         rule_set=version,
+        by_role=_role_text(decision.decided_by),
+        overrides_rules=bool(decision.decided_by_id)
+        and decision.outcome != evaluation.get("outcome", decision.outcome),
     )
+
+
+def _role_text(user) -> str:
+    if user is None:
+        return ""
+    return str(_("supervisor") if roles.SUPERVISOR in roles.roles_of(user) else _("officer"))
 
 
 def _last_evaluated(application: Application) -> Decision | None:
@@ -149,20 +170,23 @@ def next_steps(application: Application, today: dt.date | None = None) -> list[s
     status = application.status
     if status == S.UNDER_REVIEW:
         return [
-            f"Petugas akan memutus paling lambat {format_date(application.decision_due)}.",
-            "Bila sampai tanggal itu belum ada keputusan, permohonan Anda dianggap dikabulkan (fiktif positif).",
+            gettext("An officer will decide by %(date)s.") % {"date": format_date(application.decision_due)},
+            gettext(
+                "If there is no decision by that date, your application is deemed granted (fiktif positif)."
+            ),
         ]
     if status == S.INFO_REQUESTED:
-        return [
-            "Jawab permintaan informasi dari petugas; batas waktu keputusan berhenti sampai Anda menjawab."
-        ]
+        return [gettext("Answer the officer's request for information; the deadline stops until you answer.")]
     if status == S.DENIED:
         return _after_denial(application, today)
     if status in (S.OBJECTION, S.APPEAL):
         pending = application.objections.filter(status=Objection.Status.PENDING).first()
         due = format_date(pending.due) if pending else "-"
-        return [f"Putusan paling lambat {due}; bila tidak diputus sampai tanggal itu, dianggap dikabulkan."]
-    return ["Tidak ada yang perlu Anda lakukan. Unduh tanda terima keputusan untuk bukti."]
+        return [
+            gettext("Decided by %(date)s at the latest; if not decided by then, it is deemed granted.")
+            % {"date": due}
+        ]
+    return [gettext("There is nothing you need to do. Download the decision receipt as proof.")]
 
 
 def _after_denial(application: Application, today: dt.date) -> list[str]:
@@ -170,11 +194,22 @@ def _after_denial(application: Application, today: dt.date) -> list[str]:
     if last is None:
         deadline = objection_deadline(final_decision(application))
         if today <= deadline:
-            return [f"Anda dapat mengajukan keberatan sampai {format_date(deadline)}."]
-        return [f"Batas waktu keberatan berakhir pada {format_date(deadline)}. Anda masih dapat mengadu."]
+            return [gettext("You may file an objection until %(date)s.") % {"date": format_date(deadline)}]
+        return [
+            gettext("The period for an objection ended on %(date)s. You can still file a complaint.")
+            % {"date": format_date(deadline)}
+        ]
     if last.stage == Objection.Stage.OBJECTION:
-        return ["Keberatan Anda ditolak. Anda dapat mengajukan banding kepada atasan dalam 10 hari kerja."]
-    return ["Banding Anda ditolak. Anda dapat menggugat ke Pengadilan Tata Usaha Negara."]
+        return [
+            gettext(
+                "Your objection was refused. You may appeal to the supervisor's level within 10 working days."
+            )
+        ]
+    return [
+        gettext(
+            "Your appeal was refused. You may bring a claim before the State Administrative Court (PTUN)."
+        )
+    ]
 
 
 # --- what the pages may offer (added for pamong.cases.views; the services still check every guard) ----------
@@ -212,6 +247,8 @@ def case_actions(application: Application, user) -> dict[str, Any]:
         "can_decide": application.status == S.UNDER_REVIEW and mine,
         "can_request_information": application.status == S.UNDER_REVIEW and mine,
         "pending_objection": pending,
+        # The same check the service makes: the form is shown only to whom may submit it, the reason to others.
+        "objection_refusal": access.objection_decision_refusal(user, pending) if pending else None,
         "information_requests": list(application.information_requests.order_by("requested_at")),
         "objections": list(application.objections.order_by("filed_at")),
     }

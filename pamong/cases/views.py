@@ -527,10 +527,16 @@ def counter_apply(request: HttpRequest, slug: str) -> HttpResponse:
             actor=request.user, service=service, form=data, idempotency_key=key, **answers
         )
     except ApplicationError as exc:
-        return _counter_invalid(
-            request, service, key, webforms.field_errors(exc.details), exc.message, exc.status
-        )
+        return _counter_invalid(request, service, key, _counter_failure_fields(exc), exc.message, exc.status)
     return redirect("cases:counter-receipt", application_id=application.pk)
+
+
+def _counter_failure_fields(exc: ApplicationError) -> dict[str, str]:
+    """The input each failure belongs to: a NIK problem (nik_* codes, details such as the region code) to the
+    NIK input; form errors to their fields; anything else to the summary alone, never a bare detail value."""
+    if exc.code.startswith("nik_"):
+        return {"nik": exc.message}
+    return webforms.field_errors(exc.details) if exc.code == "form_invalid" else {}
 
 
 def _counter_invalid(request, service, key, errors, message: str = "", status: int = 422) -> HttpResponse:

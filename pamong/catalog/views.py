@@ -21,3 +21,8 @@ def service_detail(request: HttpRequest, slug: str) -> HttpResponse:
     except NotFound:
         return not_found(request)
     return render(request, "catalog/service_detail.html", {"service": service})
+
+
+def contact(request: HttpRequest) -> HttpResponse:
+    """Where to reach each agency: address, phone, e-mail, website (from packs/agencies.yaml)."""
+    return render(request, "catalog/contact.html", {"agencies": selectors.agency_list()})

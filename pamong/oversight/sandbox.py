@@ -10,12 +10,15 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import polars as pl
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -43,15 +46,70 @@ def draft_subject(draft: RuleSetDraft) -> str:
     return f"oversight.draft:{draft.pk}"
 
 
+# The YAML reader's problems (pamong.rules.yamlsrc, PyYAML) in the author's language; the engine's own messages
+# about rules are technical English and are shown as a labelled detail beside the Indonesian summary.
+YAML_PROBLEMS = (
+    (
+        "mapping values are not allowed",
+        _("a colon (:) stands where none may; put text with a colon in quotes"),
+    ),
+    ("could not find expected ':'", _("a colon (:) is missing after a key")),
+    ("found character '\\t'", _("a tab character is used; indent with spaces")),
+    ("expected <block end>", _("the indentation does not line up")),
+    ("did not find expected key", _("the indentation does not line up")),
+    ("found unexpected end of stream", _("a quote or bracket is not closed")),
+    ("while scanning a quoted scalar", _("a quote is not closed")),
+    ("nested too deeply", _("the text is nested too deeply")),
+    ("anchors and aliases", _("YAML anchors and aliases (&, *) are not allowed")),
+    ("duplicate key", _("a key appears twice")),
+    ("file is empty", _("the text is empty")),
+    ("mapping keys must be plain names", _("keys must be plain names")),
+    ("invalid YAML", _("the text is not valid YAML")),
+)
+
+
+def rule_error_text(exc: RuleError) -> str:
+    """An Indonesian (or English, under the switch) sentence naming the line and the field of the problem."""
+    found = next((text for marker, text in YAML_PROBLEMS if marker in exc.message), None)
+    where = []
+    if exc.line is not None:
+        where.append(gettext("line %(line)s") % {"line": exc.line})
+    if exc.rule_id:
+        where.append(gettext("rule “%(rule)s”") % {"rule": exc.rule_id})
+    if exc.field:
+        where.append(gettext("field “%(field)s”") % {"field": exc.field})
+    place = ", ".join(where) or gettext("somewhere in the file")
+    what = str(found) if found else gettext("the rules cannot be read there; see the technical detail")
+    return gettext("The rule file is not right yet (%(place)s): %(what)s.") % {"place": place, "what": what}
+
+
 def parse(yaml_text: str, *, name: str = "<draft>") -> RuleSet:
     try:
         return load_rule_set_text(yaml_text, filename=name)
     except RuleError as exc:
         raise ValidationFailed(
-            f"Berkas aturan belum benar: {exc}",
+            rule_error_text(exc),
             code="rules_invalid",
-            details={"line": exc.line, "field": exc.field},
+            details={"line": exc.line, "field": exc.field, "technical": exc.message},
         ) from exc
+
+
+def text_in_force(service, on_date: dt.date | None = None) -> str:
+    """The YAML of the version in force, for a new draft to start from: a published draft's text, or the pack's
+    file of that version. Empty when the service has no version in force."""
+    rule_set = rulebook.rule_set_in_force(service.slug, on_date or timezone.localdate())
+    if rule_set is None:
+        return ""
+    published = (
+        RuleSetDraft.objects.filter(
+            service=service, version_id=rule_set.version_id, status=RuleSetDraft.Status.PUBLISHED
+        )
+        .values_list("yaml_text", flat=True)
+        .first()
+    )
+    if published is not None:
+        return published
+    return Path(rule_set.source_file).read_text(encoding="utf-8") if rule_set.source_file else ""
 
 
 # --- drafts -------------------------------------------------------------------------------------------------------

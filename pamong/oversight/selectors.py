@@ -12,11 +12,12 @@ from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
+from pamong.accounts import roles
 from pamong.cases.models import Application, Decision
 from pamong.registry.models import Person
 from pamong.registry.nik import NikError, parse_nik
 
-from . import stats
+from . import access, stats
 from .models import CircuitBreaker, DecisionObservation, Job, RuleSetDraft, RuleTally
 
 REGION_LEVEL = 4  # spike detection and the charts group by regency/city (4 digits); 6 = district (kecamatan)
@@ -48,6 +49,18 @@ def breaker_list(*, service=None, agency_id: int | None = None, limit: int = 50)
     if agency_id is not None:
         breakers = breakers.filter(service__agency_id=agency_id)
     return list(breakers.order_by("-opened_at")[:limit])
+
+
+def drafts_awaiting(user) -> list[RuleSetDraft]:
+    """Drafts of the supervisor's agency waiting for a second approver who did not write them (empty for others)."""
+    if roles.SUPERVISOR not in access.role_names(user) or user.agency_id is None:
+        return []
+    return list(
+        RuleSetDraft.objects.filter(service__agency_id=user.agency_id, status=RuleSetDraft.Status.DRAFT)
+        .exclude(created_by=user)
+        .select_related("service", "created_by")
+        .order_by("created_at")
+    )
 
 
 def draft_list(*, service=None, agency_id: int | None = None) -> QuerySet[RuleSetDraft]:

@@ -201,7 +201,15 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
             service = access.access_service_by_slug(request.user, service.slug, for_write=True)
             draft = sandbox.create_draft(service, actor=request.user, yaml_text=_uploaded_yaml(request))
         except ApplicationError as exc:
-            context.update({"error": exc.message, "yaml_text": request.POST.get("yaml_text", "")})
+            technical = exc.details.get("technical") if isinstance(exc.details, dict) else None
+            context.update(
+                {
+                    "error": exc.message,
+                    "error_line": exc.details.get("line") if isinstance(exc.details, dict) else None,
+                    "error_technical": technical,
+                    "yaml_text": request.POST.get("yaml_text", ""),
+                }
+            )
             return render(
                 request, "oversight/sandbox_list.html", {**context, **_drafts(service)}, status=exc.status
             )
@@ -210,6 +218,10 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
     if service is not None:
         context.update(_drafts(service))
         context["can_act"] = access.can_act(request.user, service.agency_id)
+        if context["can_act"] and request.GET.get("dari") == "berlaku":
+            context["yaml_text"] = sandbox.text_in_force(service)
+            context["started_from_force"] = True
+    context["awaiting"] = selectors.drafts_awaiting(request.user)
     return render(request, "oversight/sandbox_list.html", context)
 
 

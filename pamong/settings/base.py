@@ -47,6 +47,7 @@ INSTALLED_APPS = [
     "django.contrib.humanize",
     "huey.contrib.djhuey",
     "axes",
+    "ninja",  # its bundled Swagger UI: the API docs page loads nothing from outside
     "pamong.core",
     "pamong.accounts",
     "pamong.catalog",
@@ -68,6 +69,7 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
+    "pamong.core.middleware.FriendlyErrorPagesMiddleware",  # own 404/500 pages under DEBUG too
     "pamong.accounts.middleware.SecondFactorMiddleware",
     "pamong.core.ratelimit.RateLimitMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -90,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.i18n",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "pamong.accounts.context_processors.navigation",
             ],
         },
     },
@@ -228,17 +231,21 @@ else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "pamong"}}
 # Rate limits, "count/period" (s, m, h, d); sign-in is limited by axes. apply: per account, the web form and
 # POST /api/v1/applications; public: per IP address, catalog, audit, algorithm register; login_code: per account;
-# activation: per IP address, attempts to activate a counter-made account.
+# activation: per IP address, attempts to activate a counter-made account; self_service: per IP address,
+# self-registration and forgotten-password requests.
 PAMONG_RATE_LIMITS = {
     "apply": os.environ.get("PAMONG_RATE_APPLY", "20/h"),
     "public": os.environ.get("PAMONG_RATE_PUBLIC", "300/m"),
     "login_code": os.environ.get("PAMONG_RATE_LOGIN_CODE", "5/h"),
     "activation": os.environ.get("PAMONG_RATE_ACTIVATION", "10/h"),
+    "self_service": os.environ.get("PAMONG_RATE_SELF_SERVICE", "10/h"),
 }
 # Web pages under a limit (pamong.core.ratelimit.RateLimitMiddleware): view name → (bucket, methods, per).
 PAMONG_RATE_LIMITED_VIEWS = {
     "cases:apply": ("apply", ("POST",), "user"),
     "accounts:activate": ("activation", ("POST",), "ip"),
+    "accounts:register": ("self_service", ("POST",), "ip"),
+    "accounts:forgot-password": ("self_service", ("POST",), "ip"),
     "service-list": ("public", ("GET",), "ip"),
     "service-detail": ("public", ("GET",), "ip"),
     "oversight:register": ("public", ("GET",), "ip"),
@@ -247,6 +254,8 @@ PAMONG_RATE_LIMITED_VIEWS = {
 
 # An activation code printed at a counter lets the citizen choose a password for this many days.
 PAMONG_ACTIVATION_CODE_DAYS = int(os.environ.get("PAMONG_ACTIVATION_CODE_DAYS", 14))
+# A code sent online (self-registration, forgotten password) is valid this many minutes.
+PAMONG_SELF_SERVICE_CODE_MINUTES = int(os.environ.get("PAMONG_SELF_SERVICE_CODE_MINUTES", 30))
 
 # Retention (pamong retention apply): what the service standard no longer needs is removed.
 PAMONG_RETENTION_DAYS = int(os.environ.get("PAMONG_RETENTION_DAYS", 5 * 365))  # finished applications

@@ -41,10 +41,9 @@ def test_demo_staff_sign_in_with_the_published_totp_secret(packs_root, client):
     response = client.post("/masuk/", {"username": "petugas", "password": DEMO_PASSWORD})
     assert response["Location"] == "/masuk/verifikasi/"
     response = client.post("/masuk/verifikasi/", {"code": pyotp.TOTP(DEMO_TOTP_SECRET).now()})
-    assert response.status_code == 302
+    assert (response.status_code, response["Location"]) == (302, "/petugas/antrean/")  # an officer's landing
     assert client.get("/petugas/antrean/").status_code == 200
-    # Demo citizens sign in with the password alone, by username or NIK.
+    # Demo citizens sign in with the password alone, by username or NIK, and land on their applications.
     client.logout()
-    assert (
-        client.post("/masuk/", {"username": "3273094108870002", "password": DEMO_PASSWORD})["Location"] == "/"
-    )
+    signed_in = client.post("/masuk/", {"username": "3273094108870002", "password": DEMO_PASSWORD})
+    assert signed_in["Location"] == "/permohonan/"

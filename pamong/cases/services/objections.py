@@ -5,14 +5,12 @@ from __future__ import annotations
 from django.db import transaction
 from django.utils import timezone
 
-from pamong.accounts import roles
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
 
-from .. import deadlines, transitions
-from ..access import role_names
+from .. import access, deadlines, transitions
 from ..models import Application, Decision, Objection
 from ..selectors import final_decision
 from .common import S, locked, notify_applicant, record_decision, subject_of
@@ -131,12 +129,6 @@ def decide_objection(objection: Objection, *, actor, overturn: bool, reasons: st
 
 
 def _check_objection_decider(objection: Objection, actor) -> None:
-    if objection.stage == Objection.Stage.APPEAL:
-        if roles.SUPERVISOR not in role_names(actor):
-            raise PermissionDenied("Banding diputus oleh atasan (supervisor).", code="supervisor_required")
-        return
-    if objection.contested.decided_by_id == actor.pk:
-        raise PermissionDenied(
-            "Keberatan harus diputus oleh petugas lain atau atasan, bukan yang membuat keputusan.",
-            code="same_officer",
-        )
+    refusal = access.objection_decision_refusal(actor, objection)  # the case page asks the same question
+    if refusal is not None:
+        raise refusal

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -52,7 +53,7 @@ def decide_application(
 ) -> Decision:
     """An officer's decision. Deciding against the rules' GRANT or DENY is *diskresi*: it needs the record."""
     if outcome not in (Decision.Outcome.GRANT, Decision.Outcome.DENY):
-        raise ValidationFailed("Keputusan harus GRANT atau DENY.", code="invalid_outcome")
+        raise ValidationFailed(gettext("Choose the decision: grant or refuse."), code="invalid_outcome")
     with transaction.atomic():
         application = locked(application)
         transitions.require(application, S.UNDER_REVIEW)

@@ -354,8 +354,8 @@ def test_case_page_shows_answers_rules_and_facts_with_provenance(world, client_f
     html = text(client_for(world.petugas).get(f"/petugas/permohonan/{application.pk}/"))
     assert "Jumlah anggota keluarga" in html and "Rp4.500.000" in html
     assert "✗ Tidak terpenuhi" in html
-    assert "<code>owns_car</code></td><td>registry:korlantas</td>" in html
-    assert "<code>household_income</code></td><td>form</td>" in html
+    assert '<code>owns_car</code></td><td data-label="Sumber">registry:korlantas</td>' in html
+    assert '<code>household_income</code></td><td data-label="Sumber">form</td>' in html
     assert "Ambil permohonan ini" in html
     assert "Catat keputusan" not in html  # deciding needs the claim first
 
@@ -461,8 +461,8 @@ def test_a_different_officer_decides_the_objection_on_the_case_page(world, clien
     client = client_for(world.petugas2)
     queue = text(client.get("/petugas/antrean/")).split("Keberatan dan banding yang menunggu")[1]
     assert (
-        f'href="/petugas/permohonan/{application.pk}/">{application.reference}</a></td> <td>keberatan</td>'
-        in queue
+        f'href="/petugas/permohonan/{application.pk}/">{application.reference}</a></td> '
+        '<td data-label="Jenis">keberatan</td>' in queue
     )
     html = text(client.get(f"/petugas/permohonan/{application.pk}/"))
     assert "Putuskan: keberatan" in html and "Mobil sudah dijual." in html
@@ -476,16 +476,40 @@ def test_a_different_officer_decides_the_objection_on_the_case_page(world, clien
     assert (objection.status, application.status) == ("overturned", "granted")
 
 
+REASON_SAME_OFFICER = "Diputus oleh petugas lain atau atasan, karena Anda yang memutus permohonan ini."
+
+
 def test_the_officer_who_decided_cannot_decide_the_objection(world, client_for):
     application = denied(world)
     objection = services.file_objection(application, actor=world.denied, statement="Mobil sudah dijual.")
-    response = client_for(world.petugas).post(
-        f"/petugas/keberatan/{objection.pk}/putuskan/", {"overturn": "ya", "reasons": "x"}
-    )
+    client = client_for(world.petugas)
+    # The page shows her the reason instead of a form she may not submit
+    page = text(client.get(f"/petugas/permohonan/{application.pk}/"))
+    assert "Putuskan: keberatan" in page and REASON_SAME_OFFICER in page
+    assert f'action="/petugas/keberatan/{objection.pk}/putuskan/"' not in page
+    # and the service refuses the same, with the same words
+    response = client.post(f"/petugas/keberatan/{objection.pk}/putuskan/", {"overturn": "ya", "reasons": "x"})
     assert response.status_code == 403
-    assert "bukan yang membuat keputusan" in text(response)
+    assert REASON_SAME_OFFICER in text(response)
     objection.refresh_from_db()
     assert objection.status == "pending"
+
+
+def test_only_the_supervisor_is_offered_the_appeal_form(world, client_for):
+    application = denied(world)
+    objection = services.file_objection(application, actor=world.denied, statement="Mobil sudah dijual.")
+    services.decide_objection(
+        objection, actor=world.petugas2, overturn=False, reasons="Mobil masih terdaftar."
+    )
+    application.refresh_from_db()
+    appeal = services.file_appeal(application, actor=world.denied, statement="Mohon diperiksa atasan.")
+    form = f'action="/petugas/keberatan/{appeal.pk}/putuskan/"'
+    officer_page = text(client_for(world.petugas2).get(f"/petugas/permohonan/{application.pk}/"))
+    assert form not in officer_page
+    assert "Banding diputus oleh atasan (supervisor); atasan Anda yang akan memutusnya." in officer_page
+    supervisor_page = text(client_for(world.supervisor).get(f"/petugas/permohonan/{application.pk}/"))
+    assert form in supervisor_page
+    assert "Banding diputus oleh atasan" not in supervisor_page
 
 
 # --- counter --------------------------------------------------------------------------------------------------
@@ -577,3 +601,81 @@ def test_citizen_pages_weigh_at_most_100_kb_with_their_css(world, client_for):
         assert stylesheet_bytes(html) > 0
         assert "<script" not in html
         assert len(response.content) + stylesheet_bytes(html) <= 100 * 1024, path
+
+
+# --- words that must not leak or mislead (issue 20) ---------------------------------------------------------
+
+
+def test_a_proposal_is_not_shown_to_the_citizen_as_a_refusal(world, client_for):
+    application = submitted(world, world.denied, world.niks.DENIED_NIK)  # impact 3: DENY is only a proposal
+    html = text(client_for(world.denied).get(f"/permohonan/{application.pk}/"))
+    assert "Aturan memberi usulan; petugas memeriksanya (belum keputusan)" in html
+    assert "Keputusan dicatat: ditolak" not in html
+
+
+def test_a_supervisor_granting_an_appeal_is_named_so_and_the_failed_rules_are_explained(world, client_for):
+    application = denied(world)
+    objection = services.file_objection(application, actor=world.denied, statement="Mobil sudah dijual.")
+    services.decide_objection(
+        objection, actor=world.petugas2, overturn=False, reasons="Mobil masih terdaftar."
+    )
+    application.refresh_from_db()
+    appeal = services.file_appeal(application, actor=world.denied, statement="Mohon diperiksa atasan.")
+    services.decide_objection(appeal, actor=world.supervisor, overturn=True, reasons="Bukti jual beli sah.")
+    html = text(client_for(world.denied).get(f"/permohonan/{application.pk}/"))
+    assert "Keputusan: <strong>dikabulkan</strong>" in html
+    assert "(atasan)" in html and "(petugas)" not in html
+    assert "✗ Tidak terpenuhi" in html
+    assert (
+        'id="decision-over-rules">Keputusan ini diambil oleh orang (atasan) dan berbeda dari hasil aturan'
+        in html
+    )
+
+
+def test_the_officer_reads_that_the_citizen_is_to_answer_and_what_the_score_is(world, client_for):
+    application = submitted(world, world.refer, world.niks.REFER_NIK)
+    services.claim_application(application, actor=world.petugas)
+    services.request_information(application, actor=world.petugas, message="Kirim foto KK terbaru.")
+    client = client_for(world.petugas)
+    case = text(client.get(f"/petugas/permohonan/{application.pk}/"))
+    queue = text(client.get("/petugas/antrean/"))
+    for html in (case, queue):
+        assert "menunggu informasi tambahan dari warga" in html
+        assert "dari Anda" not in html
+    assert '<th scope="col">Skor kerentanan</th>' in queue
+    assert "hanya mengurutkan antrean; skor tidak pernah memutus" in queue
+
+
+def test_deciding_without_an_outcome_names_the_choice_in_words(world, client_for):
+    application = submitted(world, world.refer, world.niks.REFER_NIK)
+    services.claim_application(application, actor=world.petugas)
+    response = client_for(world.petugas).post(
+        f"/petugas/permohonan/{application.pk}/putuskan/", {"reasons": "x"}
+    )
+    assert response.status_code == 422
+    assert "Pilih keputusan: kabulkan atau tolak." in text(response)
+    assert "GRANT" not in main(response).replace('value="GRANT"', "")
+
+
+def test_an_absurd_income_is_called_too_large(world, client_for):
+    form = form_post({**world.forms[world.niks.WARGA_NIK], "household_income": "100000000000000000000"})
+    response = client_for(world.warga).post("/layanan/bansos-pkh/ajukan/", form)
+    assert response.status_code == 422
+    assert "Penghasilan keluarga per bulan (rupiah) terlalu besar; periksa kembali angkanya." in text(
+        response
+    )
+    assert "tanpa sen" not in text(response)
+    assert Application.objects.count() == 0
+
+
+def test_a_nik_with_an_unknown_region_is_named_at_the_nik_input(world, client_for):
+    response = client_for(world.loket).post(
+        "/loket/ajukan/bansos-pkh/", counter_post(world, nik="0000004101900001")
+    )
+    html = text(response)
+    assert response.status_code == 422
+    assert 'aria-invalid="true" aria-describedby="nik-error"' in html
+    summary = html.split('class="error-summary"')[1].split("</div>")[0]
+    assert '<a href="#nik">Enam angka pertama NIK (000000) bukan kode kecamatan yang terdaftar.' in summary
+    assert ">000000<" not in summary
+    assert Application.objects.count() == 0

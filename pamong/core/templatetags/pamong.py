@@ -6,6 +6,7 @@ from typing import Any
 
 from django import template
 from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
 
 from pamong.core.formatting import format_date, format_rupiah
 
@@ -31,3 +32,13 @@ def rupiah(amount: int | None) -> str:
 def tanggal(day) -> str:
     """`{{ application.decision_due|tanggal }}` → 5 Januari 2026."""
     return format_date(day)
+
+
+OUTCOME_WORDS = {"GRANT": _("granted"), "REFER": _("passed to an officer"), "DENY": _("refused")}
+
+
+@register.filter
+def outcome(code: str) -> str:
+    """`{{ "GRANT"|outcome }}` → dikabulkan; `"GRANT→DENY"` → dikabulkan → ditolak. Codes never reach a page."""
+    parts = str(code).split("→")
+    return " → ".join(str(OUTCOME_WORDS.get(part.strip(), part)) for part in parts)

@@ -165,3 +165,54 @@ def test_the_author_cannot_approve_their_own_draft(world, staff, packs_root):
     assert refused.value.code == "second_approver_required"
     assert RuleSetDraft.objects.get(pk=draft.pk).status == "draft"
     assert not Job.objects.exists()
+
+
+# --- pages: start from the version in force, errors in words with their line, drafts awaiting (issue 20) ------
+
+
+def test_a_new_draft_starts_from_the_text_of_the_version_in_force(client, world, staff, packs_root):
+    analis, _supervisor = staff
+    client.force_login(analis)
+    page = client.get("/pengawasan/sandbox/", {"layanan": "bansos-pkh", "dari": "berlaku"})
+    in_force = rulebook.rule_set_in_force("bansos-pkh", timezone.localdate())
+    text = (packs_root / "bansos-pkh" / "rules" / f"{in_force.version_id}.yaml").read_text(encoding="utf-8")
+    assert page.status_code == 200
+    assert page.context["yaml_text"] == text
+    assert f"version: {in_force.version_id}" in page.content.decode()
+
+
+def test_a_yaml_error_is_told_in_indonesian_with_its_line_and_saves_nothing(client, world, staff):
+    analis, _supervisor = staff
+    client.force_login(analis)
+    broken = "service: bansos-pkh\nversion: 2027-01\nrules:\n  - id: a\n    title: x: y\n"
+    response = client.post(
+        "/pengawasan/sandbox/?layanan=bansos-pkh", {"layanan": "bansos-pkh", "yaml_text": broken}
+    )
+    html = response.content.decode()
+    assert response.status_code == 422
+    assert (
+        "Berkas aturan belum benar (baris 5): ada titik dua (:) di tempat yang tidak boleh; "
+        "beri tanda kutip pada teks yang memuat titik dua." in html
+    )
+    assert "Rincian teknis (dalam bahasa Inggris)" in html
+    assert (
+        '<p lang="en" class="mono">invalid YAML: mapping values are not allowed in this context</p>' in html
+    )
+    assert RuleSetDraft.objects.count() == 0
+
+
+def test_a_supervisor_sees_the_drafts_awaiting_a_second_approver(client, world, staff, packs_root):
+    analis, supervisor = staff
+    tomorrow = timezone.localdate() + timezone.timedelta(days=1)
+    draft = sandbox.create_draft(
+        world.bansos, actor=analis, yaml_text=stricter_draft(packs_root, "2099-01", tomorrow)
+    )
+    client.force_login(supervisor)
+    page = client.get("/pengawasan/sandbox/").content.decode()
+    assert "Draf yang menunggu persetujuan Anda" in page
+    assert (
+        f'<a href="/pengawasan/sandbox/{draft.pk}/">Bantuan Sosial Program Keluarga Harapan (PKH): 2099-01</a>'
+        in page
+    )
+    client.force_login(analis)  # the author is not a second approver, and an analyst approves nothing
+    assert "Draf yang menunggu persetujuan Anda" not in client.get("/pengawasan/sandbox/").content.decode()

@@ -32,5 +32,7 @@ class Command(BaseCommand):
             "Staff also give a code from an authenticator app (TOTP). Demo secret for every staff account: "
             f"{DEMO_TOTP_SECRET}\n  otpauth URI: {twofactor.provisioning_uri(DEMO_TOTP_SECRET, 'demo-staff')}\n"
             f"  code right now: {pyotp.TOTP(DEMO_TOTP_SECRET).now()} (changes every 30 seconds; "
-            "or run: pamong shell -c \"import pyotp; print(pyotp.TOTP('" + DEMO_TOTP_SECRET + "').now())\")"
+            "or run: .venv/bin/python -c \"import pyotp; print(pyotp.TOTP('"
+            + DEMO_TOTP_SECRET
+            + "').now())\")"
         )

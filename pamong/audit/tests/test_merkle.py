@@ -680,7 +680,7 @@ def test_root_from_leaves_equals_rfc_definition(entries):
     assert root_from_leaves(leaves) == _mth_reference(leaves)
 
 
-@settings(max_examples=30, deadline=None)  # up to hundreds of leaves: wall time varies with load
+@settings(max_examples=30)
 @given(st.data(), sizes)
 def test_compact_range_matches_every_prefix_and_resumes_from_storage(data, n):
     leaves, roots = _leaves(n), _prefix_roots()

@@ -12,6 +12,7 @@ urlpatterns = [
     path("masuk/verifikasi/", views.verify, name="verify"),
     path("masuk/autentikator/", views.enrol, name="enrol"),
     path("masuk/aktivasi/", views.activate, name="activate"),
+    path("masuk/atur-sandi/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     path("keluar/", views.SignOutView.as_view(), name="logout"),
     path("akun/", views.account, name="account"),
     path("akun/notifikasi/", views.account_channels, name="account-channels"),

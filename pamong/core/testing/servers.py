@@ -68,7 +68,7 @@ def production_secrets() -> dict[str, str]:
 
 
 def pamong(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:
-    return subprocess.run(
+    return subprocess.run(  # noqa: S603 (our own command)
         [*PAMONG, *args], env=env, cwd=REPO, capture_output=True, text=True, timeout=timeout, check=False
     )
 
@@ -86,7 +86,7 @@ class Server:
 
     def start(self, wait: float = 60.0) -> Server:
         with self.log.open("ab") as log:
-            self.process = subprocess.Popen(
+            self.process = subprocess.Popen(  # noqa: S603 (our own command)
                 self.process_argv(),
                 env=self.env,
                 cwd=REPO,

@@ -127,6 +127,8 @@ def database_config(url: str | None, *, pool_size: int = PAMONG_DB_POOL_SIZE) ->
         }
         config.setdefault("OPTIONS", {})["pool"] = pool
         config["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("PAMONG_DB_CONNECT_TIMEOUT", 5)))
+        # Which process holds a connection, in pg_stat_activity (docs/operations.md, "What to watch").
+        config["OPTIONS"].setdefault("application_name", f"pamong pid {os.getpid()}")
     return config
 
 

@@ -234,3 +234,11 @@ def connections_to(database: str) -> int:
             "SELECT count(*) FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()", [database]
         ).fetchone()
     return int(row[0])
+
+
+def connection_holders(database: str) -> list[tuple[str, str]]:
+    with psycopg.connect(postgres_url_for("postgres"), autocommit=True) as connection:
+        return connection.execute(
+            "SELECT application_name, state FROM pg_stat_activity WHERE datname = %s AND pid <> pg_backend_pid()",
+            [database],
+        ).fetchall()

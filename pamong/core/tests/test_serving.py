@@ -17,6 +17,7 @@ from django.test import Client as DjangoClient
 
 from pamong.core.testing.servers import (
     DEMO_PASSWORD,
+    REPO,
     Client,
     Server,
     alive,
@@ -158,3 +159,17 @@ def test_other_errors_stay_500_without_a_retry_after(db, monkeypatch):
     monkeypatch.setattr("pamong.catalog.selectors.service_list", broken)
     page = DjangoClient(raise_request_exception=False).get("/layanan/")
     assert page.status_code == 500 and "Retry-After" not in page
+
+
+# The commands test_production_postgres.py runs, as docs/operations.md ("First installation") gives them.
+DOCUMENTED = [
+    "pamong keys generate",
+    "pamong setup --packs ./packs --admin admin-dinsos --admin-agency dinsos-kota-bandung --site-url",
+    "pamong serve --host",
+]
+
+
+def test_the_operations_guide_gives_the_commands_the_postgres_test_runs():
+    guide = (REPO / "docs" / "operations.md").read_text()
+    for command in DOCUMENTED:
+        assert command in guide

@@ -7,6 +7,7 @@ one scheduler is enough (docs/operations.md).
 """
 
 from django.core.management import call_command
+from django.db import connections
 from django.core.management.base import BaseCommand
 
 
@@ -18,6 +19,10 @@ class Command(BaseCommand):
         parser.add_argument("--no-periodic", action="store_true", help="do not schedule the periodic jobs")
 
     def handle(self, *args, threads: int, no_periodic: bool, **options):
+        # One database connection per job thread at most (PostgreSQL pool; set before the first connection).
+        pool = connections["default"].settings_dict.get("OPTIONS", {}).get("pool")
+        if isinstance(pool, dict):
+            pool["max_size"] = threads
         call_command(
             "run_huey",
             workers=threads,

@@ -31,7 +31,7 @@ pytestmark = [pytest.mark.postgres, pytest.mark.slow]
 
 REDIS_DB = 13  # the suite's own Redis database; every key also carries the queue name of the test
 WORKERS, THREADS = 2, 4
-ADMIN_PASSWORD = "kata-sandi-admin-yang-panjang-2026"  # noqa: S105 (a test account)
+ADMIN_PASSWORD = "kata-sandi-admin-yang-panjang-2026"
 
 # The commands of docs/operations.md ("First installation"), run below as written there (checked by
 # pamong/core/tests/test_serving.py::test_the_operations_guide_gives_the_commands_the_postgres_test_runs).
@@ -96,11 +96,12 @@ def test_documented_commands_bring_up_a_production_site_that_bounds_its_connecti
             actions = [
                 row[0]
                 for row in connection.execute(
-                    f"SELECT action FROM {AuditEntry._meta.db_table} WHERE subject LIKE 'accounts.user:%%' "
+                    f"SELECT action FROM {AuditEntry._meta.db_table} WHERE subject LIKE 'accounts.user:%%' "  # noqa: S608
                     "ORDER BY index"
                 )
             ]
-            services = connection.execute(f"SELECT count(*) FROM {Service._meta.db_table}").fetchone()[0]
+            count = f"SELECT count(*) FROM {Service._meta.db_table}"  # noqa: S608 (a model's table)
+            services = connection.execute(count).fetchone()[0]
         assert actions[0] == "accounts.account_created" and actions[-1] == "accounts.account_claimed"
         assert services == len([p for p in (REPO / "packs").iterdir() if (p / "service.yaml").exists()])
 

@@ -7,8 +7,8 @@ one scheduler is enough (docs/operations.md).
 """
 
 from django.core.management import call_command
-from django.db import connections
 from django.core.management.base import BaseCommand
+from django.db import connections
 
 
 class Command(BaseCommand):

@@ -30,6 +30,8 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # A placeholder that production refuses (see production.py); local and test override nothing else.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEFAULT_SECRET_KEY)
+# Rotation: the previous key(s), comma-separated, still accepted for sessions and signed values for a while.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 PAMONG_ENVIRONMENT = (
     "base"  # local | test | production: production refuses unsafe values (pamong.core.checks)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import socket
 import subprocess
 
@@ -173,3 +174,13 @@ def test_the_operations_guide_gives_the_commands_the_postgres_test_runs():
     guide = (REPO / "docs" / "operations.md").read_text()
     for command in DOCUMENTED:
         assert command in guide
+
+
+def test_every_setting_read_from_the_environment_is_listed_in_env_example():
+    sources = [*(REPO / "pamong" / "settings").glob("*.py"), REPO / "pamong" / "gunicorn_conf.py"]
+    read = set()
+    for source in sources:
+        read |= set(re.findall(r'(?:environ\.get|env_bool|env_list)\("([A-Z0-9_]+)"', source.read_text()))
+    listed = set(re.findall(r"^# ([A-Z0-9_]+)=", (REPO / ".env.example").read_text(), re.MULTILINE))
+    assert len(read) > 60
+    assert read - listed == set()

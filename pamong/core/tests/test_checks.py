@@ -8,7 +8,6 @@ from django.core.management.base import SystemCheckError
 
 from pamong.core.checks import production_problems
 
-
 POSTGRES = "django.db.backends.postgresql"
 SQLITE = "django.db.backends.sqlite3"
 

@@ -238,7 +238,7 @@ NOTIFY_RETRY_BASE_SECONDS = 60
 PAMONG_ENCRYPTION_KEYS = os.environ.get("PAMONG_ENCRYPTION_KEYS", "")
 PAMONG_BLIND_INDEX_KEY = os.environ.get("PAMONG_BLIND_INDEX_KEY", "")
 # Other agencies' HTTP APIs (pamong.registry.adapters.HttpJsonAdapter), JSON: {"name": {"base_url": ...,
-# "timeout": 3, "max_attempts": 3}}. An entry named like a local adapter (e.g. "dtsen") replaces it.
+# "timeout": 2, "max_attempts": 3}}. An entry named like a local adapter (e.g. "dtsen") replaces it.
 PAMONG_REGISTRY_HTTP_ADAPTERS = json.loads(os.environ.get("PAMONG_REGISTRY_HTTP_ADAPTERS", "{}"))
 
 # Uploads (pamong.core.uploads): size limit; types are detected from content. Django's own limit on request

@@ -127,6 +127,7 @@ def test_without_its_database_the_server_answers_503_with_retry_after(tmp_path):
         client = Client(server.port)
         status, headers, body = client.get("/api/v1/services")
         assert (status, headers["Retry-After"], headers["Content-Type"]) == (503, "5", "application/json")
+        assert headers["Server"] == "gunicorn"  # under the local settings too
         assert json.loads(body)["code"] == "service_unavailable"
         status, headers, body = client.get("/layanan/")
         assert (status, headers["Retry-After"]) == (503, "5")

@@ -14,6 +14,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 import uuid
 from collections.abc import Iterator
@@ -28,6 +29,14 @@ from pamong.core.crypto import generate_key_text
 REPO = Path(__file__).resolve().parents[3]
 PAMONG = [sys.executable, "-m", "pamong.cli"]
 DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105 (the published demo password, pamong.core.demo)
+
+
+@contextlib.contextmanager
+def var_directory() -> Iterator[Path]:
+    """A throw-away PAMONG_VAR_DIR outside pytest's basetemp: another pytest session on the same machine prunes
+    old basetemp directories, which would pull the database from under a running server."""
+    with tempfile.TemporaryDirectory(prefix="pamong-serve-") as path:
+        yield Path(path)
 
 
 def free_port() -> int:

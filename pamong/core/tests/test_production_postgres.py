@@ -25,6 +25,7 @@ from pamong.core.testing.servers import (
     free_port,
     fresh_postgres_database,
     pamong,
+    var_directory,
 )
 
 pytestmark = [pytest.mark.postgres, pytest.mark.slow]
@@ -38,6 +39,12 @@ ADMIN_PASSWORD = "kata-sandi-admin-yang-panjang-2026"
 
 
 @pytest.fixture
+def var_dir():
+    with var_directory() as path:
+        yield path
+
+
+@pytest.fixture
 def redis_queue(request):
     name = f"pamong-test-{request.node.name[:20]}-{threading.get_ident()}"
     yield f"redis://127.0.0.1:6379/{REDIS_DB}", name
@@ -46,12 +53,12 @@ def redis_queue(request):
         client.delete(key)
 
 
-def test_documented_commands_bring_up_a_production_site_that_bounds_its_connections(tmp_path, redis_queue):
+def test_documented_commands_bring_up_a_production_site_that_bounds_its_connections(var_dir, redis_queue):
     redis_url, queue = redis_queue
     port = free_port()
     with fresh_postgres_database("site") as (database, url):
         env = base_env(
-            tmp_path,
+            var_dir,
             "pamong.settings.production",
             DATABASE_URL=url,
             PAMONG_REDIS_URL=redis_url,

@@ -41,6 +41,7 @@ from pamong.core.testing.servers import (
     free_port,
     fresh_postgres_database,
     pamong,
+    var_directory,
 )
 from pamong.registry import demo as registry_demo
 
@@ -49,6 +50,12 @@ APPLICATIONS = Application._meta.db_table
 DECISIONS = Decision._meta.db_table
 AUDIT = AuditEntry._meta.db_table
 FORMS = registry_demo.DEMO_BANSOS_FORMS
+
+
+@pytest.fixture
+def var_dir():
+    with var_directory() as path:
+        yield path
 
 
 def on_postgres() -> bool:
@@ -159,10 +166,10 @@ def dense_audit(rows: list[int]) -> bool:
 
 @pytest.mark.postgres
 @pytest.mark.slow
-def test_two_web_processes_and_two_workers_on_one_postgres_and_redis(tmp_path, redis_queue):
+def test_two_web_processes_and_two_workers_on_one_postgres_and_redis(var_dir, redis_queue):
     redis_url, queue = redis_queue
     with fresh_postgres_database("scale") as (_, url), ExitStack() as stack:
-        env = demo_env(tmp_path, DATABASE_URL=url, PAMONG_REDIS_URL=redis_url, PAMONG_HUEY_NAME=queue)
+        env = demo_env(var_dir, DATABASE_URL=url, PAMONG_REDIS_URL=redis_url, PAMONG_HUEY_NAME=queue)
         loaded = pamong(env, "demo")
         assert loaded.returncode == 0, loaded.stderr
         webs = [Server(env, free_port(), "--no-worker", "--workers", "1").start() for _ in range(2)]
@@ -240,7 +247,7 @@ SUBMISSIONS = int(os.environ.get("PAMONG_FAULT_SUBMISSIONS", 2000))
 
 @pytest.mark.slow
 @pytest.mark.parametrize("backend", ["sqlite", pytest.param("postgres", marks=pytest.mark.postgres)])
-def test_kill_9_twice_under_load_loses_and_duplicates_nothing(backend, tmp_path):
+def test_kill_9_twice_under_load_loses_and_duplicates_nothing(backend, var_dir):
     if backend == "sqlite" and on_postgres():
         pytest.skip("the SQLite case runs in the SQLite pass")
     with ExitStack() as stack:
@@ -248,7 +255,7 @@ def test_kill_9_twice_under_load_loses_and_duplicates_nothing(backend, tmp_path)
         if backend == "postgres":
             _, url = stack.enter_context(fresh_postgres_database("fault"))
             extra = {"DATABASE_URL": url}
-        env = demo_env(tmp_path, **extra)
+        env = demo_env(var_dir, **extra)
         loaded = pamong(env, "demo")
         assert loaded.returncode == 0, loaded.stderr
         port = free_port()

@@ -25,18 +25,25 @@ from pamong.core.testing.servers import (
     base_env,
     free_port,
     pamong,
+    var_directory,
     wait_gone,
 )
 
 
+@pytest.fixture
+def var_dir():
+    with var_directory() as path:
+        yield path
+
+
 @pytest.fixture(scope="module")
-def demo_site(tmp_path_factory):
+def demo_site():
     """`pamong demo` under the demo settings (`make run`): SQLite in a throw-away var directory."""
-    var = tmp_path_factory.mktemp("demo-site")
-    env = base_env(var, "pamong.settings.demo")
-    loaded = pamong(env, "demo")
-    assert loaded.returncode == 0, loaded.stderr
-    return env
+    with var_directory() as var:
+        env = base_env(var, "pamong.settings.demo")
+        loaded = pamong(env, "demo")
+        assert loaded.returncode == 0, loaded.stderr
+        yield env
 
 
 @pytest.mark.slow
@@ -80,8 +87,8 @@ def test_make_run_serves_the_demo_with_gunicorn_over_plain_http(demo_site):
 
 
 @pytest.mark.slow
-def test_a_taken_port_stops_serve_before_it_starts_a_worker(tmp_path):
-    env = base_env(tmp_path, "pamong.settings.local")
+def test_a_taken_port_stops_serve_before_it_starts_a_worker(var_dir):
+    env = base_env(var_dir, "pamong.settings.local")
     with socket.socket() as taken:
         taken.bind(("127.0.0.1", 0))
         taken.listen()
@@ -99,7 +106,7 @@ def test_a_taken_port_stops_serve_before_it_starts_a_worker(tmp_path):
             assert f"127.0.0.1:{port} is already in use" in result.stderr
             assert "worker pid" not in result.stdout
     # Nothing that carries this test's var directory in its environment is left running.
-    assert leftover_processes(str(tmp_path)) == []
+    assert leftover_processes(str(var_dir)) == []
 
 
 def leftover_processes(marker: str) -> list[int]:
@@ -118,9 +125,9 @@ def leftover_processes(marker: str) -> list[int]:
 
 
 @pytest.mark.slow
-def test_without_its_database_the_server_answers_503_with_retry_after(tmp_path):
+def test_without_its_database_the_server_answers_503_with_retry_after(var_dir):
     nothing = free_port()  # nothing listens there: every connection attempt is refused
-    env = base_env(tmp_path, "pamong.settings.local", DATABASE_URL=f"postgres://pamong@127.0.0.1:{nothing}/x")
+    env = base_env(var_dir, "pamong.settings.local", DATABASE_URL=f"postgres://pamong@127.0.0.1:{nothing}/x")
     env["DJANGO_DEBUG"] = "false"
     server = Server(env, free_port(), "--no-worker").start()
     try:

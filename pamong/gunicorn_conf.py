@@ -33,3 +33,11 @@ limit_request_fields = 100
 # servers on one machine would share.
 control_socket = os.environ.get("PAMONG_CONTROL_SOCKET", "") or None
 control_socket_disable = not control_socket
+
+
+def post_worker_init(worker) -> None:
+    """Load the URL configuration (every view and the API) before the first request, so no citizen's request
+    pays the import (seconds on a busy machine) after each start, restart or recycling of a worker process."""
+    from django.urls import reverse
+
+    reverse("home")

@@ -282,7 +282,7 @@ def test_kill_9_twice_under_load_loses_and_duplicates_nothing(backend, var_dir):
         server.stop()
 
         assert len(kills) == 2
-        assert not [s for s in load.statuses if s >= 500], load.statuses
+        assert not [s for s in load.statuses if s >= 500], (load.statuses, server_errors(server))
         finals = Counter(status for status, _ in load.final.values())
         assert set(finals) <= {200, 201} and sum(finals.values()) == SUBMISSIONS, finals
         stored = stored_keys(backend, env, extra.get("DATABASE_URL", ""))
@@ -292,6 +292,13 @@ def test_kill_9_twice_under_load_loses_and_duplicates_nothing(backend, var_dir):
         }
         verify = pamong(env, "audit", "verify")
         assert verify.returncode == 0, verify.stdout + verify.stderr
+
+
+def server_errors(server: Server) -> str:
+    """The server's log around each error it logged (tracebacks of the requests that failed)."""
+    lines = server.output().splitlines()
+    found = [n for n, line in enumerate(lines) if "Error" in line or "Traceback" in line]
+    return "\n".join("\n".join(lines[max(0, n - 2) : n + 3]) for n in found[:10])
 
 
 def _rows(backend: str, env: dict[str, str], url: str, sql: str) -> list[tuple]:

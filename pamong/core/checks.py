@@ -10,7 +10,7 @@ from pamong.core.defaults import DEFAULT_SECRET_KEY
 # Secrets published in this repository (development defaults, test settings, the demo): never in production.
 PUBLISHED_SECRETS = {
     "dGVzdC1vbmx5LWVkMjU1MTktc2VlZC0zMi1ieXRlcyE=",  # pamong.settings.test AUDIT_SIGNING_KEY
-    "pamong-demo-2026",  # the demo accounts' password (pamong.core.demo)
+    "pamong-demo-2026",  # the demo accounts' password (pamong.site.demo)
     "PAMONGDEMOTOTPJAWABARATBANDUNG23",  # the demo staff TOTP secret
 }
 

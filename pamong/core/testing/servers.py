@@ -28,7 +28,7 @@ from pamong.core.crypto import generate_key_text
 
 REPO = Path(__file__).resolve().parents[3]
 PAMONG = [sys.executable, "-m", "pamong.cli"]
-DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105 (the published demo password, pamong.core.demo)
+DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105 (the published demo password, pamong.site.demo)
 
 
 @contextlib.contextmanager

@@ -8,8 +8,11 @@ from __future__ import annotations
 import gzip
 import json
 import re
+import signal
 import socket
 import subprocess
+import time
+from pathlib import Path
 
 import brotli
 import pytest
@@ -74,6 +77,19 @@ def test_make_run_serves_the_demo_with_gunicorn_over_plain_http(demo_site):
         status, _, body = client.get("/akun/")
         assert status == 200 and b"Siti Nurhaliza" in body
 
+        # SIGHUP: a graceful restart (gunicorn replaces its worker processes); the site keeps answering.
+        master = server.child_pids()["server"]
+        before = gunicorn_workers(master)
+        assert len(before) == 2
+        server.process.send_signal(signal.SIGHUP)
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline and (
+            gunicorn_workers(master) & before or len(gunicorn_workers(master)) < 2
+        ):
+            time.sleep(0.2)
+        assert len(gunicorn_workers(master)) == 2 and not gunicorn_workers(master) & before
+        assert client.get("/akun/")[0] == 200  # the session outlives the restart
+
         # kill -9 of `pamong serve` itself: its gunicorn and its job worker go with it, and the port is free.
         children = server.child_pids()
         assert set(children) == {"worker", "server"} and all(alive(pid) for pid in children.values())
@@ -109,9 +125,12 @@ def test_a_taken_port_stops_serve_before_it_starts_a_worker(var_dir):
     assert leftover_processes(str(var_dir)) == []
 
 
-def leftover_processes(marker: str) -> list[int]:
-    from pathlib import Path
+def gunicorn_workers(master: int) -> set[int]:
+    children = Path(f"/proc/{master}/task/{master}/children").read_text().split()
+    return {int(pid) for pid in children}
 
+
+def leftover_processes(marker: str) -> list[int]:
     found = []
     for proc in Path("/proc").iterdir():
         if proc.name.isdigit():
@@ -140,7 +159,7 @@ def test_without_its_database_the_server_answers_503_with_retry_after(var_dir):
         assert (status, headers["Retry-After"]) == (503, "5")
         assert "Layanan sedang tidak tersedia" in body.decode()
     finally:
-        server.stop()
+        assert server.stop() == 0  # SIGTERM: a graceful stop
 
 
 def test_a_lost_database_is_503_in_the_json_error_shape_and_an_indonesian_page(db, monkeypatch):

@@ -34,14 +34,9 @@ def die_with_parent() -> None:
         ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, signal.SIGTERM)
 
 
-def child_setup() -> None:  # runs in the child between fork and exec
-    signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
-    die_with_parent()
-
-
 def spawn(argv: list[str]) -> subprocess.Popen:
     env = {**os.environ, "PAMONG_DIE_WITH_PARENT": "1"}
-    return subprocess.Popen(argv, env=env, preexec_fn=child_setup)  # noqa: S603 (argv is ours)
+    return subprocess.Popen(argv, env=env, preexec_fn=die_with_parent)  # noqa: S603 (argv is ours)
 
 
 def port_taken(host: str, port: int) -> bool:
@@ -99,9 +94,12 @@ class Command(BaseCommand):
                 str(workers),
             ]
         self.stdout.flush()
-        children = {}
-        # Signals are held until the children are running, then handled by the loop below.
-        signal.pthread_sigmask(signal.SIG_BLOCK, STOP_SIGNALS)
+        children: dict[str, subprocess.Popen] = {}
+        received: list[int] = []
+        # Recorded here, acted on by the loop below (Python runs handlers in the main thread, whichever thread
+        # the kernel delivered the signal to); exec gives each child the default handlers back.
+        for stop_signal in STOP_SIGNALS:
+            signal.signal(stop_signal, lambda signum, _frame: received.append(signum))
         try:
             if (
                 not no_worker
@@ -114,14 +112,13 @@ class Command(BaseCommand):
                 + f" (this supervisor: pid {os.getpid()})\n"
             )
             self.stdout.flush()
-            code = self.supervise(children)
+            code = self.supervise(children, received)
         finally:
             self.stop(children)
-            signal.pthread_sigmask(signal.SIG_UNBLOCK, STOP_SIGNALS)
         if code:
             sys.exit(code)
 
-    def supervise(self, children: dict[str, subprocess.Popen]) -> int:
+    def supervise(self, children: dict[str, subprocess.Popen], received: list[int]) -> int:
         """Until a child ends (its exit code) or a stop signal arrives (0); SIGHUP goes to the server."""
         while True:
             for name, child in children.items():
@@ -130,13 +127,11 @@ class Command(BaseCommand):
                     if name == "server" or code != 0:
                         self.stderr.write(f"pamong serve: the {name} ended with exit code {code}; stopping.")
                     return code if code > 0 else 1
-            received = signal.sigtimedwait(STOP_SIGNALS, 0.5)
-            if received is None:
-                continue
-            if received.si_signo == signal.SIGHUP:
+            while received:
+                if received.pop(0) != signal.SIGHUP:
+                    return 0
                 children["server"].send_signal(signal.SIGHUP)
-                continue
-            return 0
+            time.sleep(0.2)
 
     @staticmethod
     def stop(children: dict[str, subprocess.Popen], grace: float = 35.0) -> None:

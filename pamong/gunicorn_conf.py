@@ -7,6 +7,8 @@ Each worker process runs PAMONG_WEB_THREADS threads, and each thread holds at mo
 
 import os
 
+from django.urls import reverse
+
 wsgi_app = "pamong.wsgi:application"
 worker_class = "gthread"
 threads = int(os.environ.get("PAMONG_WEB_THREADS", 4))
@@ -38,6 +40,4 @@ control_socket_disable = not control_socket
 def post_worker_init(worker) -> None:
     """Load the URL configuration (every view and the API) before the first request, so no citizen's request
     pays the import (seconds on a busy machine) after each start, restart or recycling of a worker process."""
-    from django.urls import reverse
-
     reverse("home")

@@ -114,7 +114,7 @@ def database_config(url: str | None, *, pool_size: int = PAMONG_DB_POOL_SIZE) ->
     PostgreSQL connections come from a bounded pool per process (at most `pool_size`, handed back after each
     request); waiting longer than PAMONG_DB_POOL_TIMEOUT seconds for one answers 503, never a new connection."""
     if url:
-        config = dj_database_url.parse(url, conn_max_age=0)
+        config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "pamong.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":

@@ -17,9 +17,10 @@ $(STAMP): requirements.lock pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
 	touch $(STAMP)
 
+# The demo on the production server (gunicorn, DEBUG off) over plain HTTP on 127.0.0.1 (pamong.settings.demo).
 run: $(STAMP)
-	$(BIN)/pamong demo
-	$(BIN)/pamong serve --port $(PORT)
+	DJANGO_SETTINGS_MODULE=pamong.settings.demo $(BIN)/pamong demo
+	DJANGO_SETTINGS_MODULE=pamong.settings.demo $(BIN)/pamong serve --port $(PORT)
 
 demo: $(STAMP)
 	$(BIN)/pamong demo

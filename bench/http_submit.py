@@ -6,7 +6,8 @@ baseline in the same run is GET /api/v1/services (a public read) at the same rat
 
 Open loop: request i is due at start + i/rate and its latency counts from that moment, so a server that falls
 behind shows it (no coordinated omission). The load generator runs on the same 2 cores as the server, as the
-budget's machine would. The server is `pamong serve --no-worker` (Django's threaded WSGI server).
+budget's machine would. The server is `pamong serve --no-worker` (gunicorn; `--server dev` for Django's threaded
+development server, `--workers N` for gunicorn's process count).
 """
 
 from __future__ import annotations
@@ -110,6 +111,8 @@ def main() -> None:
     )
     parser.add_argument("--seconds", type=float, default=30.0)
     parser.add_argument("--port", type=int, default=8131)
+    parser.add_argument("--server", choices=["gunicorn", "dev"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: sized to cores)")
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="pamong-http-bench-")
@@ -131,15 +134,19 @@ def main() -> None:
     )
     sys.stderr.write(seeded.stderr)
     form = json.loads(seeded.stdout.strip().splitlines()[-1])
+    command = [str(BIN / "pamong"), "serve", "--no-worker", "--port", str(args.port)]
+    command += (
+        ["--dev"] if args.server == "dev" else (["--workers", str(args.workers)] if args.workers else [])
+    )
     server = subprocess.Popen(
-        [str(BIN / "pamong"), "serve", "--no-worker", "--port", str(args.port)],
+        command,
         env=env,
         stdout=subprocess.DEVNULL,
         stderr=subprocess.DEVNULL,
     )
     try:
         client = Client(args.port)
-        for _ in range(100):
+        for _ in range(600):  # gunicorn collects static files first
             try:
                 client.request("GET", "/")
                 break

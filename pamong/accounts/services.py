@@ -9,10 +9,14 @@ from typing import Any
 from django.conf import settings
 from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
+from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.encoding import force_bytes
+from django.utils.http import urlsafe_base64_encode
 from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
@@ -548,3 +552,38 @@ def claim_account(*, nik: str, code: str, password: str) -> User:
     if not matched:
         raise refused  # outside the block, so the counted attempt is kept
     return user
+
+
+# --- the first agency administrator (pamong setup) ------------------------------------------------------------
+
+
+def create_first_administrator(*, actor: Any, username: str, agency: Agency, full_name: str = "") -> User:
+    """An agency administrator with no password yet: they choose it with the one-time link from
+    ``password_setup_path`` (printed once by `pamong setup`), then enrol their authenticator at first sign-in."""
+    return create_account(
+        actor=actor,
+        username=username,
+        password=None,
+        role=roles.ADMIN_INSTANSI,
+        agency=agency,
+        full_name=full_name,
+    )
+
+
+def password_setup_path(user: User) -> str:
+    """A one-time path (Django's password-reset token: it stops working once the password is set, and after
+    PASSWORD_RESET_TIMEOUT) at which ``user`` chooses a password. Never stored; show it once."""
+    uidb64 = urlsafe_base64_encode(force_bytes(user.pk))
+    return reverse(
+        "accounts:set-password",
+        kwargs={"uidb64": uidb64, "token": default_token_generator.make_token(user)},
+    )
+
+
+def record_password_set_with_link(*, user: User) -> None:
+    audit.record_event(
+        actor=user,
+        action=audit.Action.ACCOUNT_CLAIMED,
+        subject=f"accounts.user:{user.pk}",
+        data={"with": "one-time link"},
+    )

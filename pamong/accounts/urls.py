@@ -14,6 +14,7 @@ urlpatterns = [
     path("masuk/aktivasi/", views.activate, name="activate"),
     path("masuk/lupa-kata-sandi/", views.forgot_password, name="forgot-password"),
     path("daftar/", views.register, name="register"),
+    path("masuk/atur-sandi/<uidb64>/<token>/", views.SetPasswordView.as_view(), name="set-password"),
     path("keluar/", views.SignOutView.as_view(), name="logout"),
     path("akun/", views.account, name="account"),
     path("akun/notifikasi/", views.account_channels, name="account-channels"),

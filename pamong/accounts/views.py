@@ -387,6 +387,25 @@ def activate(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/activate.html", {"form": form}, status=status)
 
 
+class SetPasswordView(auth_views.PasswordResetConfirmView):
+    """The first agency administrator (made by `pamong setup`) chooses a password with the one-time link that
+    was printed once; the link stops working when the password is set. Then sign-in and authenticator."""
+
+    template_name = "accounts/set_password.html"
+    post_reset_login = False
+
+    def get_success_url(self) -> str:
+        return str(settings.LOGIN_URL)
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        services.record_password_set_with_link(user=form.user)
+        messages.success(
+            self.request, _("Your password is set. Sign in, then set up your authenticator app.")
+        )
+        return response
+
+
 # --- changing one's own password ---------------------------------------------------------------------------------
 
 

@@ -7,6 +7,13 @@ from django.core.checks import Error, register
 
 from pamong.core.defaults import DEFAULT_SECRET_KEY
 
+# Secrets published in this repository (development defaults, test settings, the demo): never in production.
+PUBLISHED_SECRETS = {
+    "dGVzdC1vbmx5LWVkMjU1MTktc2VlZC0zMi1ieXRlcyE=",  # pamong.settings.test AUDIT_SIGNING_KEY
+    "pamong-demo-2026",  # the demo accounts' password (pamong.site.demo)
+    "PAMONGDEMOTOTPJAWABARATBANDUNG23",  # the demo staff TOTP secret
+}
+
 
 def production_problems() -> list[str]:
     problems = []
@@ -23,6 +30,21 @@ def production_problems() -> list[str]:
     if not settings.PAMONG_ENCRYPTION_KEYS or not settings.PAMONG_BLIND_INDEX_KEY:
         problems.append(
             "PAMONG_ENCRYPTION_KEYS or PAMONG_BLIND_INDEX_KEY is missing: personal data must not use the development keys"
+        )
+    secrets = {
+        "DJANGO_SECRET_KEY": settings.SECRET_KEY,
+        "PAMONG_AUDIT_SIGNING_KEY": settings.AUDIT_SIGNING_KEY,
+        "PAMONG_BLIND_INDEX_KEY": settings.PAMONG_BLIND_INDEX_KEY,
+        "PAMONG_ENCRYPTION_KEYS": settings.PAMONG_ENCRYPTION_KEYS,
+    }
+    published = [name for name, value in secrets.items() if value and value in PUBLISHED_SECRETS]
+    if published:
+        problems.append(f"{', '.join(published)}: a secret published with Pamong (demo or test) is in use")
+    if settings.DATABASES["default"]["ENGINE"] != "django.db.backends.postgresql":
+        problems.append("DATABASE_URL is missing or not PostgreSQL: production needs its PostgreSQL database")
+    if not settings.REDIS_URL:
+        problems.append(
+            "PAMONG_REDIS_URL is missing: the job queue and rate limits need Redis shared by every process"
         )
     return problems
 

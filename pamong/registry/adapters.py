@@ -242,7 +242,7 @@ class HttpJsonAdapter:
         name: str,
         base_url: str,
         path: str = "/facts",
-        timeout: float = 3.0,
+        timeout: float = 2.0,
         max_attempts: int = 3,
         backoff_seconds: float = 0.2,
         token: str = "",

@@ -30,11 +30,15 @@ def env_list(name: str, default: str = "") -> list[str]:
 
 # A placeholder that production refuses (see production.py); local and test override nothing else.
 SECRET_KEY = os.environ.get("DJANGO_SECRET_KEY", DEFAULT_SECRET_KEY)
+# Rotation: the previous key(s), comma-separated, still accepted for sessions and signed values for a while.
+SECRET_KEY_FALLBACKS = env_list("DJANGO_SECRET_KEY_FALLBACKS", "")
 DEBUG = env_bool("DJANGO_DEBUG", False)
 PAMONG_ENVIRONMENT = (
     "base"  # local | test | production: production refuses unsafe values (pamong.core.checks)
 )
 ALLOWED_HOSTS = env_list("DJANGO_ALLOWED_HOSTS", "127.0.0.1,localhost")
+# Origins trusted for form posts when the site is reached through another name (e.g. https://layanan.go.id).
+CSRF_TRUSTED_ORIGINS = env_list("DJANGO_CSRF_TRUSTED_ORIGINS", "")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -99,15 +103,37 @@ TEMPLATES = [
 ]
 
 
-def database_config(url: str | None) -> dict:
-    """SQLite (WAL, see pamong.core.apps) under var/ by default; DATABASE_URL switches, e.g. to PostgreSQL."""
+# Web server (pamong serve: gunicorn, pamong.gunicorn_conf): processes and threads per process. Each thread holds
+# at most one database connection, so one web server holds at most WEB_WORKERS x WEB_THREADS connections.
+PAMONG_WEB_WORKERS = int(os.environ.get("PAMONG_WEB_WORKERS", 0)) or min(2 * (os.cpu_count() or 1) + 1, 8)
+PAMONG_WEB_THREADS = int(os.environ.get("PAMONG_WEB_THREADS", 4))
+# PostgreSQL connection pool per process (Django's psycopg pool): at most this many connections per process.
+PAMONG_DB_POOL_SIZE = int(os.environ.get("PAMONG_DB_POOL_SIZE", 0)) or PAMONG_WEB_THREADS
+
+
+def database_config(url: str | None, *, pool_size: int = PAMONG_DB_POOL_SIZE) -> dict:
+    """SQLite (WAL, see pamong.core.apps) under var/ by default; DATABASE_URL switches, e.g. to PostgreSQL.
+
+    PostgreSQL connections come from a bounded pool per process (at most `pool_size`, handed back after each
+    request); waiting longer than PAMONG_DB_POOL_TIMEOUT seconds for one answers 503, never a new connection."""
     if url:
-        config = dj_database_url.parse(url, conn_max_age=60, conn_health_checks=True)
+        config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     else:
         config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "pamong.sqlite3")}
     if config["ENGINE"] == "django.db.backends.sqlite3":
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
         config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
+    elif config["ENGINE"] == "django.db.backends.postgresql":
+        pool = {
+            "min_size": 1,
+            "max_size": pool_size,
+            "timeout": float(os.environ.get("PAMONG_DB_POOL_TIMEOUT", 10)),
+            "max_idle": 300,
+        }
+        config.setdefault("OPTIONS", {})["pool"] = pool
+        config["OPTIONS"].setdefault("connect_timeout", int(os.environ.get("PAMONG_DB_CONNECT_TIMEOUT", 5)))
+        # Which process holds a connection, in pg_stat_activity (docs/operations.md, "What to watch").
+        config["OPTIONS"].setdefault("application_name", f"pamong pid {os.getpid()}")
     return config
 
 
@@ -142,7 +168,10 @@ USE_I18N = True
 USE_TZ = True
 
 STATIC_URL = "/static/"
-STATIC_ROOT = VAR_DIR / "static"
+STATIC_ROOT = Path(os.environ.get("PAMONG_STATIC_ROOT", VAR_DIR / "static"))
+# WhiteNoise serves what `collectstatic` put in STATIC_ROOT (pamong serve and pamong setup run it), with the
+# gzip and brotli files it wrote beside each; long cache lifetimes are safe only for hashed names, so one hour.
+WHITENOISE_MAX_AGE = 3600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
     "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
@@ -158,12 +187,14 @@ SECURE_REFERRER_POLICY = "same-origin"
 
 # Background jobs (DESIGN §6): Huey on SQLite by default, Redis in production via PAMONG_REDIS_URL.
 REDIS_URL = os.environ.get("PAMONG_REDIS_URL", "")
+# The queue's name is its Redis key prefix: two sites sharing one Redis need two names.
+HUEY_NAME = os.environ.get("PAMONG_HUEY_NAME", "pamong")
 if REDIS_URL:
-    HUEY = {"huey_class": "huey.RedisHuey", "name": "pamong", "url": REDIS_URL, "immediate": False}
+    HUEY = {"huey_class": "huey.RedisHuey", "name": HUEY_NAME, "url": REDIS_URL, "immediate": False}
 else:
     HUEY = {
         "huey_class": "huey.SqliteHuey",
-        "name": "pamong",
+        "name": HUEY_NAME,
         "filename": str(VAR_DIR / "huey.sqlite3"),
         "immediate": False,
     }
@@ -182,6 +213,15 @@ AUDIT_DEV_KEY_FILE = VAR_DIR / "audit-signing-dev.key"
 
 # Notifications (pamong.notify): channel backends, gateway endpoints, retries with exponential backoff.
 DEFAULT_FROM_EMAIL = os.environ.get("PAMONG_FROM_EMAIL", "Pamong <noreply@pamong.go.id>")
+SERVER_EMAIL = DEFAULT_FROM_EMAIL
+# The mail server (SMTP under production settings; local prints mail, test keeps it in memory).
+EMAIL_HOST = os.environ.get("EMAIL_HOST", "localhost")
+EMAIL_PORT = int(os.environ.get("EMAIL_PORT", 25))
+EMAIL_HOST_USER = os.environ.get("EMAIL_HOST_USER", "")
+EMAIL_HOST_PASSWORD = os.environ.get("EMAIL_HOST_PASSWORD", "")
+EMAIL_USE_TLS = env_bool("EMAIL_USE_TLS", False)
+EMAIL_USE_SSL = env_bool("EMAIL_USE_SSL", False)
+EMAIL_TIMEOUT = int(os.environ.get("EMAIL_TIMEOUT", 10))
 NOTIFY_CHANNELS = {
     "email": "pamong.notify.channels.EmailChannel",
     "sms": "pamong.notify.channels.SmsChannel",
@@ -201,7 +241,7 @@ NOTIFY_RETRY_BASE_SECONDS = 60
 PAMONG_ENCRYPTION_KEYS = os.environ.get("PAMONG_ENCRYPTION_KEYS", "")
 PAMONG_BLIND_INDEX_KEY = os.environ.get("PAMONG_BLIND_INDEX_KEY", "")
 # Other agencies' HTTP APIs (pamong.registry.adapters.HttpJsonAdapter), JSON: {"name": {"base_url": ...,
-# "timeout": 3, "max_attempts": 3}}. An entry named like a local adapter (e.g. "dtsen") replaces it.
+# "timeout": 2, "max_attempts": 3}}. An entry named like a local adapter (e.g. "dtsen") replaces it.
 PAMONG_REGISTRY_HTTP_ADAPTERS = json.loads(os.environ.get("PAMONG_REGISTRY_HTTP_ADAPTERS", "{}"))
 
 # Uploads (pamong.core.uploads): size limit; types are detected from content. Django's own limit on request

@@ -7,6 +7,9 @@ from .base import database_config
 
 DEBUG = False
 DATABASES = {"default": database_config(os.environ.get("PAMONG_TEST_DATABASE_URL"))}
+# The suite runs in one thread per process and creates its own databases: no pool (servers started by tests
+# get theirs from base settings).
+DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # A file (not :memory:) so that threads and WAL behave as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
@@ -17,7 +20,7 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "pamong-test", "immediate": True}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},  # as every setting
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 PAMONG_ENVIRONMENT = "test"

@@ -153,6 +153,8 @@ def build_cast(world, packs_root) -> Cast:
         "slug": "bansos-pkh",
         "index": "0",
         "user_id": str(world.petugas.pk),  # a staff member of Dinas Sosial, managed by its administrator
+        "uidb64": "MQ",  # the one-time password link of `pamong setup`: the token guards it, not a role
+        "token": "no-such-token",
         **_oversight_objects(world, people["analis"], packs_root),
     }
     return Cast(people=people, others=others, values=values)

@@ -68,6 +68,8 @@ def test_production_starts_with_safe_settings(tmp_path):
         PAMONG_AUDIT_SIGNING_KEY=base64.b64encode(bytes(range(32))).decode(),
         PAMONG_ENCRYPTION_KEYS="k1:" + base64.b64encode(bytes(range(32))).decode(),
         PAMONG_BLIND_INDEX_KEY="ab" * 32,
+        DATABASE_URL="postgres://pamong@127.0.0.1:5432/pamong",  # the check does not connect
+        PAMONG_REDIS_URL="redis://127.0.0.1:6379/0",
     )
     assert result.returncode == 0, result.stdout + result.stderr
     assert "pamong.E001" not in result.stderr

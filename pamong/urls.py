@@ -5,6 +5,7 @@ from django.urls import include, path
 from pamong.api import api
 from pamong.audit import views as audit_views
 from pamong.catalog import views as catalog_views
+from pamong.clients import views as clients_views
 from pamong.site import views as site_views
 
 urlpatterns = [
@@ -17,6 +18,7 @@ urlpatterns = [
     path("", include("pamong.oversight.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),
     path("admin/", admin.site.urls),
 ]
 

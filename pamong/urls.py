@@ -16,6 +16,7 @@ urlpatterns = [
     path("", include("pamong.accounts.urls")),
     path("", include("pamong.cases.urls")),
     path("", include("pamong.oversight.urls")),
+    path("", include("pamong.clients.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),

@@ -206,6 +206,10 @@ def _bodies(world) -> dict[tuple[str, str], object]:
         # Web forms: filled in, so that the permission check, not an empty-field message, decides the answer.
         ("POST", "/permohonan/<application_id>/informasi/"): {"answer": "Sudah saya lengkapi."},
         ("POST", "/oauth/token/"): {"grant_type": "client_credentials"},  # a session is no client: 401
+        ("POST", "/instansi/webhook/"): {
+            "url": "https://sistem.contoh.go.id/pamong",
+            "events": ["application.decided"],
+        },
         ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
         ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
         ("POST", "/instansi/petugas/"): {

@@ -3,13 +3,16 @@ deactivated client; every token issued is an audit entry."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+from django.utils import timezone
 from oauth2_provider.models import AccessToken
 
 from pamong.audit.models import AuditEntry
 from pamong.clients.models import ApiClient
+from pamong.clients.tasks import clear_expired_client_tokens
 
 from .conftest import request_token
 
@@ -83,3 +86,15 @@ def test_the_client_secret_is_stored_hashed(machines):
     stored = machines.full.client.application.client_secret
     assert stored != machines.full.secret
     assert stored.startswith(("pbkdf2_", "argon2", "md5$"))
+
+
+def test_expired_tokens_are_cleared_by_the_hourly_job(machines, token_for):
+    token_for(machines.full)
+    live = token_for(machines.reader)
+    AccessToken.objects.exclude(token=live).update(expires=timezone.now() - dt.timedelta(seconds=1))
+    issued = AuditEntry.objects.filter(action="clients.token_issued").count()
+
+    clear_expired_client_tokens.call_local()
+
+    assert list(AccessToken.objects.values_list("token", flat=True)) == [live]
+    assert AuditEntry.objects.filter(action="clients.token_issued").count() == issued == 2

@@ -17,7 +17,7 @@ from ninja import Field, Header, Router, Schema, Status
 from ninja.security import django_auth
 
 from pamong.accounts import roles
-from pamong.cases.transitions import STATUS_TEXT
+from pamong.cases.models import Application
 from pamong.core.errors import NotFound
 from pamong.core.schemas import ErrorOut
 
@@ -37,7 +37,7 @@ class OnBehalfIn(Schema):
     full_name: str = Field(max_length=200)
     form: dict[str, Any] = Field(description="values for the service's form fields")
     statement: str = Field("", max_length=4000)
-    consent_method: Literal["tanda_tangan", "lisan_disaksikan", "sidik_jari", "persetujuan_elektronik"]
+    consent_method: Literal["tanda_tangan", "lisan_disaksikan", "sidik_jari"]
     consent_statement: str = Field(max_length=1000, description="what the citizen agreed to, in their words")
 
 
@@ -68,7 +68,7 @@ def status_out(application) -> dict[str, Any]:
         "reference": application.reference,
         "service": application.service.slug,
         "status": application.status,
-        "status_text": str(STATUS_TEXT[application.status]),
+        "status_text": str(Application.Status(application.status).label),
         "channel": application.channel,
         "filed_at": application.filed_at,
         "decision_due": application.decision_due,

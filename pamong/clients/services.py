@@ -5,7 +5,6 @@ A client acts under its own audit label, "client:<client_id>" (ApiClient.actor),
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 from typing import Any
@@ -16,7 +15,6 @@ from django.utils.translation import gettext as _
 from oauth2_provider.generators import generate_client_secret
 from oauth2_provider.models import AccessToken, get_application_model
 
-from pamong.accounts import services as accounts
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.cases import events
@@ -30,9 +28,6 @@ from pamong.notify import services as notify
 from pamong.notify import webhooks
 
 from .models import ApiClient, Event, Scope, WebhookSubscription
-
-CONSENT_METHODS = ("tanda_tangan", "lisan_disaksikan", "sidik_jari", "persetujuan_elektronik")
-
 
 # --- clients --------------------------------------------------------------------------------------------------
 
@@ -115,38 +110,27 @@ def submit_on_behalf(
     consent_statement: str,
     idempotency_key: str = "",
 ) -> tuple[Application, bool]:
-    """A client files an application for a citizen of its agency's service, with the citizen's consent recorded
-    (method, statement, which client, when). One transaction: an application that fails validation leaves no
-    new account behind. The audit entries name the client as the actor."""
+    """A client files an application for a citizen, for a service of its own agency, with the citizen's consent
+    recorded (method, statement, which client, when): the counter's path (`cases.submit_for_citizen`, which
+    validates everything before it creates anything), on the API channel, with the client as the actor."""
     if "\x00" in f"{full_name}{statement}{consent_statement}":
         raise ValidationFailed(_("Remove the control characters from the text."), code="invalid_text")
     service = service_get(slug=service_slug)
     if service.agency_id != client.agency_id:  # another agency's service: the same 404 as a missing one
         raise NotFound(_("Service '%(slug)s' not found.") % {"slug": service_slug}, code="service_not_found")
-    if consent_method not in CONSENT_METHODS or not consent_statement.strip():
-        raise ValidationFailed(
-            _("Record the citizen's consent: how it was given and what they agreed to."),
-            code="consent_required",
-        )
-    consent = {
-        "given": True,
-        "method": consent_method,
-        "statement": consent_statement.strip()[:1000],
-        "recorded_by_client": client.client_id,
-        "recorded_at": dt.datetime.now(dt.UTC).isoformat(),
-    }
-    with transaction.atomic():
-        citizen = accounts.citizen_for_nik(actor=client.actor, nik=nik, full_name=full_name)
-        return cases.submit_application(
-            actor=client.actor,
-            service=service,
-            applicant=citizen,
-            form=form,
-            statement=statement,
-            channel=Application.Channel.API,
-            idempotency_key=idempotency_key,
-            consent=consent,
-        )
+    return cases.submit_for_citizen(
+        actor=client.actor,
+        service=service,
+        nik=nik,
+        full_name=full_name,
+        form=form,
+        consent_method=consent_method,
+        consent_statement=consent_statement,
+        recorded_by={"recorded_by_client": client.client_id},
+        channel=Application.Channel.API,
+        statement=statement,
+        idempotency_key=idempotency_key,
+    )
 
 
 # --- webhooks -------------------------------------------------------------------------------------------------

@@ -82,7 +82,10 @@ def test_without_a_consent_statement_nothing_is_filed(world, machines, token_for
     response = post(client, SUBMIT, on_behalf(world, consent_statement="   "), token)
 
     assert response.status_code == 422
-    assert response.json()["code"] == "consent_required"
+    assert (response.json()["code"], list(response.json()["details"])) == (
+        "form_invalid",
+        ["consent_statement"],
+    )
     assert (Application.objects.count(), User.objects.count(), AuditEntry.objects.count()) == (
         0,
         users,

@@ -15,6 +15,7 @@ from pamong.audit.api import router as audit_router
 from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
+from pamong.clients.api import integrations_router, webhooks_router
 from pamong.core.errors import ApplicationError
 from pamong.core.ratelimit import RateThrottle
 from pamong.core.schemas import ErrorOut
@@ -92,9 +93,12 @@ def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpRe
 
 @api.exception_handler(Throttled)
 def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
-    return _error(
+    response = _error(
         request, 429, "too_many_requests", "Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi."
     )
+    if exc.wait:
+        response["Retry-After"] = str(int(exc.wait))
+    return response
 
 
 @api.exception_handler(HttpError)
@@ -115,3 +119,6 @@ api.add_router("/v1/me", me_router)
 api.add_router("/v1/me", privacy_router)
 api.add_router("/v1/oversight", oversight_router)
 api.add_router("/v1/algorithms", algorithms_router, throttle=RateThrottle("public", per="ip"))
+# Other systems (pamong.clients): bearer tokens of machine clients, each limited per client; webhook subscribers.
+api.add_router("/v1/integrations", integrations_router)
+api.add_router("/v1/webhooks", webhooks_router)

@@ -9,6 +9,7 @@ pamong packs check [PATH ...]  validate service packs; every problem with file, 
 pamong packs load [PATH ...]   validate, then load agencies and service packs (nothing loaded if any problem)
 pamong audit verify            recompute the audit log and its signed tree heads
 pamong retention apply [--dry-run]  remove personal data past its retention period
+pamong clients create --agency SLUG --name NAME --scope S ...  a machine client (prints its secret once)
 pamong <django command> ...    anything manage.py knows (migrate, createsuperuser, shell, ...)
 """
 
@@ -18,7 +19,7 @@ import os
 import sys
 
 # Two-word commands map to management commands named word1_word2 (e.g. "packs check" -> packs_check).
-TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry", "retention"}
+TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry", "retention", "clients"}
 
 
 def translate(argv: list[str]) -> list[str]:

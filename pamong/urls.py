@@ -6,6 +6,7 @@ from django.views.generic import TemplateView
 from pamong.api import api
 from pamong.audit import views as audit_views
 from pamong.catalog import views as catalog_views
+from pamong.clients import views as clients_views
 from pamong.oversight import audit_views as auditor_views
 from pamong.site import views as site_views
 
@@ -21,8 +22,10 @@ urlpatterns = [
     path("", include("pamong.cases.urls")),
     path("", include("pamong.oversight.urls")),
     path("audit/", auditor_views.audit_log, name="audit-log"),
+    path("", include("pamong.clients.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
+    path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),
     path("admin/", admin.site.urls),
 ]
 

@@ -39,6 +39,13 @@ MENU = (
     MenuItem("audit", _("Audit log"), "audit-log", frozenset({roles.AUDITOR}), "/audit/"),
     MenuItem("oversight", _("Oversight"), "oversight:dashboard", OVERSIGHT, "/pengawasan/"),
     MenuItem("staff", _("Agency staff"), "accounts:staff", frozenset({roles.ADMIN_INSTANSI}), "/instansi/"),
+    MenuItem(
+        "webhooks",
+        _("Webhook subscribers"),
+        "clients:webhooks",
+        frozenset({roles.ADMIN_INSTANSI}),
+        "/instansi/webhook/",
+    ),
     MenuItem("services", _("Services"), "service-list", None, "/layanan/"),
     MenuItem("mine", _("My applications"), "cases:my-applications", frozenset({roles.WARGA}), "/permohonan/"),
     MenuItem("account", _("My account"), "accounts:account", frozenset({roles.WARGA}), "/akun/"),

@@ -43,3 +43,7 @@ class Action(StrEnum):
     RULES_DRAFT_APPROVED = "rules.draft_approved"
     REEVALUATION_STARTED = "oversight.reevaluation_started"
     REEVALUATION_FINISHED = "oversight.reevaluation_finished"
+    CLIENT_REGISTERED = "clients.client_registered"
+    CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
+    WEBHOOK_REGISTERED = "clients.webhook_registered"
+    WEBHOOK_DISABLED = "clients.webhook_disabled"

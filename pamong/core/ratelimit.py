@@ -23,9 +23,10 @@ def parse_rate(rate: str) -> tuple[int, int]:
     return int(count), PERIODS[period.strip()[0]]
 
 
-def hit(bucket: str, ident: str) -> bool:
-    """Count one request of `ident` in `bucket`; False once the limit of the current window is passed."""
-    limit, seconds = parse_rate(settings.PAMONG_RATE_LIMITS[bucket])
+def hit(bucket: str, ident: str, *, rate: str | None = None) -> bool:
+    """Count one request of `ident` in `bucket`; False once the limit of the current window is passed. `rate`
+    replaces the bucket's rate for this ident (e.g. a machine client's own limit)."""
+    limit, seconds = parse_rate(rate or settings.PAMONG_RATE_LIMITS[bucket])
     window = int(time.time() // seconds)
     key = f"rl:{bucket}:{ident}:{window}"
     cache.add(key, 0, timeout=seconds + 1)

@@ -9,7 +9,7 @@ from django.conf import settings
 
 from pamong.core.personal_data import PersonalData, declare
 
-from .models import Notification, Preference
+from .models import Notification, Preference, WebhookDelivery
 
 
 def export(user) -> dict[str, Any]:
@@ -41,16 +41,24 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
         created_at__lt=now - dt.timedelta(days=settings.PAMONG_NOTIFICATION_RETENTION_DAYS)
     )
     count = old.count()
+    # The webhook delivery log holds no personal data (identifiers and outcomes; the encrypted field is the
+    # subscriber's signing secret), but it is kept no longer than the notifications it stands beside.
+    old_hooks = WebhookDelivery.objects.filter(
+        created_at__lt=now - dt.timedelta(days=settings.PAMONG_NOTIFICATION_RETENTION_DAYS)
+    ).exclude(status=WebhookDelivery.Status.PENDING)
+    hooks = old_hooks.count()
     if not dry_run:
         old.delete()
-    return {"notifications_deleted": count}
+        old_hooks.delete()
+    return {"notifications_deleted": count, "webhook_deliveries_deleted": hooks}
 
 
 declare(
     PersonalData(
         module="notify",
-        models=("notify.Notification", "notify.Preference"),
-        retention="notifications: PAMONG_NOTIFICATION_RETENTION_DAYS; channel preferences while the account exists",
+        models=("notify.Notification", "notify.Preference", "notify.WebhookDelivery"),
+        retention="notifications and the webhook delivery log: PAMONG_NOTIFICATION_RETENTION_DAYS; channel "
+        "preferences while the account exists",
         export=export,
         erase=erase,
         expire=expire,

@@ -12,9 +12,10 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from . import webhooks
 from .channels import DeliveryError, Message, backend_for
-from .models import Channel, Notification, Preference
-from .tasks import deliver_notification
+from .models import Channel, Notification, Preference, WebhookAttempt, WebhookDelivery
+from .tasks import deliver_notification, deliver_webhook_task
 
 
 def chosen_channels(user) -> list[str]:
@@ -106,9 +107,97 @@ def _schedule_retry(notification: Notification, error: str) -> None:
 
 
 def deliver_due() -> int:
-    """Attempt every pending notification whose time has come (the periodic job); returns how many."""
+    """Attempt every pending notification and webhook whose time has come (the periodic job); returns how many."""
     due = Notification.objects.filter(status=Notification.Status.PENDING, next_attempt_at__lte=timezone.now())
     ids = list(due.order_by("next_attempt_at").values_list("pk", flat=True)[:500])
     for notification_id in ids:
         deliver(notification_id=notification_id)
-    return len(ids)
+    hooks = WebhookDelivery.objects.filter(
+        status=WebhookDelivery.Status.PENDING, next_attempt_at__lte=timezone.now()
+    )
+    hook_ids = list(hooks.order_by("next_attempt_at").values_list("pk", flat=True)[:500])
+    for delivery_id in hook_ids:
+        deliver_webhook(delivery_id=delivery_id)
+    return len(ids) + len(hook_ids)
+
+
+# --- webhooks ---------------------------------------------------------------------------------------------------
+
+
+def queue_webhook(*, source: str, url: str, secret: str, event_type: str, body: str) -> WebhookDelivery:
+    """Write a signed-webhook outbox row in the caller's transaction; the first attempt starts after commit."""
+    delivery = WebhookDelivery.objects.create(
+        source=source,
+        url=url,
+        secret=secret,
+        message_id=webhooks.new_message_id(),
+        event_type=event_type,
+        body=body,
+        next_attempt_at=timezone.now(),
+    )
+    transaction.on_commit(lambda: _enqueue_webhook(delivery.pk))
+    return delivery
+
+
+def _enqueue_webhook(delivery_id: int) -> None:
+    deliver_webhook_task(delivery_id)
+
+
+def deliver_webhook(*, delivery_id: int) -> str:
+    """One attempt if the row is due; returns its status afterwards. Safe to call twice and concurrently.
+
+    The HTTP call is made outside any transaction (on SQLite a transaction holds the one write lock): a short
+    transaction claims the attempt (its number, and a lease past the timeout so no other worker takes it), the
+    POST follows, and a second short transaction records the answer in the delivery log."""
+    now = timezone.now()
+    lease = timedelta(seconds=settings.PAMONG_WEBHOOK_TIMEOUT + 30)
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().filter(pk=delivery_id).first()
+        if delivery is None:
+            return "missing"
+        if delivery.status != WebhookDelivery.Status.PENDING or delivery.next_attempt_at > now:
+            return delivery.status
+        delivery.attempts += 1
+        delivery.next_attempt_at = now + lease
+        delivery.save(update_fields=["attempts", "next_attempt_at"])
+    number = delivery.attempts
+    headers = webhooks.signed_headers(
+        secret=delivery.secret, message_id=delivery.message_id, body=delivery.body, at=timezone.now()
+    )
+    answer = webhooks.post(url=delivery.url, headers=headers, body=delivery.body)
+    with transaction.atomic():
+        delivery = WebhookDelivery.objects.select_for_update().get(pk=delivery_id)
+        WebhookAttempt.objects.create(
+            delivery=delivery,
+            number=number,
+            at=now,
+            status_code=answer.status_code,
+            error=answer.error,
+            duration_ms=answer.duration_ms,
+        )
+        if delivery.status != WebhookDelivery.Status.PENDING:  # cancelled while we were sending
+            return delivery.status
+        if answer.ok:
+            delivery.status = WebhookDelivery.Status.DELIVERED
+            delivery.delivered_at = timezone.now()
+            delivery.last_error = ""
+        else:
+            delivery.last_error = answer.error
+            if delivery.attempts >= settings.PAMONG_WEBHOOK_MAX_ATTEMPTS:
+                delivery.status = WebhookDelivery.Status.FAILED
+            else:
+                delivery.next_attempt_at = timezone.now() + retry_delay(delivery.attempts)
+        delivery.save(update_fields=["status", "delivered_at", "last_error", "next_attempt_at"])
+    return delivery.status
+
+
+def retry_delay(attempts: int) -> timedelta:
+    """Exponential backoff after the n-th failed attempt: base, 2×base, 4×base, ..."""
+    return timedelta(seconds=settings.PAMONG_WEBHOOK_RETRY_BASE_SECONDS * 2 ** (attempts - 1))
+
+
+def cancel_webhooks(*, source: str) -> int:
+    """Stop the pending deliveries of a source (a subscription switched off); returns how many."""
+    return WebhookDelivery.objects.filter(source=source, status=WebhookDelivery.Status.PENDING).update(
+        status=WebhookDelivery.Status.CANCELLED, last_error="cancelled"
+    )

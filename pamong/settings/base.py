@@ -52,6 +52,7 @@ INSTALLED_APPS = [
     "huey.contrib.djhuey",
     "axes",
     "ninja",  # its bundled Swagger UI: the API docs page loads nothing from outside
+    "oauth2_provider",
     "pamong.core",
     "pamong.accounts",
     "pamong.catalog",
@@ -62,6 +63,7 @@ INSTALLED_APPS = [
     "pamong.oversight",
     "pamong.site",
     "pamong.privacy",
+    "pamong.clients",
 ]
 
 MIDDLEWARE = [
@@ -279,6 +281,10 @@ PAMONG_RATE_LIMITS = {
     "login_code": os.environ.get("PAMONG_RATE_LOGIN_CODE", "5/h"),
     "activation": os.environ.get("PAMONG_RATE_ACTIVATION", "10/h"),
     "self_service": os.environ.get("PAMONG_RATE_SELF_SERVICE", "10/h"),
+    # Machine clients (pamong.clients): every request of one client (a client may have its own rate), and token
+    # requests per IP address (guessing a client secret).
+    "client": os.environ.get("PAMONG_RATE_CLIENT", "600/m"),
+    "client_token": os.environ.get("PAMONG_RATE_CLIENT_TOKEN", "30/m"),
 }
 # Web pages under a limit (pamong.core.ratelimit.RateLimitMiddleware): view name → (bucket, methods, per).
 PAMONG_RATE_LIMITED_VIEWS = {
@@ -319,3 +325,27 @@ if PAMONG_OIDC_ENABLED:
     OIDC_CREATE_USER = False  # only people who already have an account (matched by NIK) sign in
     PAMONG_OIDC_NIK_CLAIM = os.environ.get("PAMONG_OIDC_NIK_CLAIM", "nik")
     LOGIN_REDIRECT_URL_FAILURE = "/masuk/"
+
+# Signed webhooks (pamong.notify.webhooks, docs/webhooks.md): timeout of one POST, attempts before a delivery is
+# given up, first retry delay (doubling each time: 30 s, 1 min, 2 min, ... about 4 hours in all with 10 attempts).
+# Plain http subscriber URLs only where allowed (development and tests; production requires https).
+PAMONG_WEBHOOK_TIMEOUT = int(os.environ.get("PAMONG_WEBHOOK_TIMEOUT", 5))
+PAMONG_WEBHOOK_MAX_ATTEMPTS = int(os.environ.get("PAMONG_WEBHOOK_MAX_ATTEMPTS", 10))
+PAMONG_WEBHOOK_RETRY_BASE_SECONDS = int(os.environ.get("PAMONG_WEBHOOK_RETRY_BASE_SECONDS", 30))
+PAMONG_WEBHOOK_ALLOW_HTTP = env_bool("PAMONG_WEBHOOK_ALLOW_HTTP", False)
+
+# Machine clients (pamong.clients, docs/api.md): OAuth 2.0 client credentials with django-oauth-toolkit. Tokens
+# live PAMONG_CLIENT_TOKEN_SECONDS (1 hour); each client may ask only for the scopes it was given.
+OAUTH2_PROVIDER_APPLICATION_MODEL = "oauth2_provider.Application"
+OAUTH2_PROVIDER = {
+    "SCOPES": {
+        "applications:submit": "Submit applications on behalf of citizens, with their recorded consent",
+        "applications:read": "Read the status and decision of the agency's applications",
+        "registers:read": "Read reference registers",
+    },
+    "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("PAMONG_CLIENT_TOKEN_SECONDS", 3600)),
+    "SCOPES_BACKEND_CLASS": "pamong.clients.oauth.ClientScopes",
+    "OAUTH2_VALIDATOR_CLASS": "pamong.clients.oauth.ClientValidator",
+    "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
+    "PKCE_REQUIRED": True,
+}

@@ -12,3 +12,4 @@ NOTIFY_CHANNELS = {
     "whatsapp": "pamong.notify.channels.ConsoleChannel",
 }
 PAMONG_ENVIRONMENT = "local"
+PAMONG_WEBHOOK_ALLOW_HTTP = True  # subscribers on loopback in development

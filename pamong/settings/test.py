@@ -26,3 +26,4 @@ LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "W
 PAMONG_ENVIRONMENT = "test"
 # A small limit keeps the lockout tests short (production: PAMONG_LOGIN_FAILURE_LIMIT, default 5).
 AXES_FAILURE_LIMIT = 3
+PAMONG_WEBHOOK_ALLOW_HTTP = True  # webhook tests post to a loopback server

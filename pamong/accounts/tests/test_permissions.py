@@ -25,6 +25,7 @@ from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, we
 from pamong.cases import services as cases
 from pamong.cases.models import Attachment
 from pamong.catalog.models import Agency
+from pamong.clients import services as clients
 from pamong.core.testing import snapshot
 
 TABLE = permission_table()
@@ -145,6 +146,12 @@ def build_cast(world, packs_root) -> Cast:
     )
     refused.refresh_from_db()
     objection = cases.file_objection(refused, actor=world.denied, statement="Mobil sudah dijual.")
+    webhook, _secret = clients.register_webhook(
+        actor="system:test",
+        agency=dinsos,
+        url="https://sistem.contoh.go.id/hook",
+        events=["application.decided"],
+    )
     values = {
         "application_id": str(application.pk),
         "decided_application_id": str(granted.pk),
@@ -155,6 +162,9 @@ def build_cast(world, packs_root) -> Cast:
         "user_id": str(world.petugas.pk),  # a staff member of Dinas Sosial, managed by its administrator
         "uidb64": "MQ",  # the one-time password link of `pamong setup`: the token guards it, not a role
         "token": "no-such-token",
+        "webhook_id": str(webhook.pk),  # a webhook subscriber of Dinas Sosial
+        "code": "3273",
+        "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),
     }
     return Cast(people=people, others=others, values=values)
@@ -229,8 +239,17 @@ def _bodies(world) -> dict[tuple[str, str], object]:
             "consent_method": "tanda_tangan",
             "consent_statement": "Warga setuju.",
         },
+        ("POST", "/api/v1/webhooks"): {
+            "url": "https://sistem.contoh.go.id/pamong",
+            "events": ["application.status_changed"],
+        },
         # Web forms: filled in, so that the permission check, not an empty-field message, decides the answer.
         ("POST", "/permohonan/<application_id>/informasi/"): {"answer": "Sudah saya lengkapi."},
+        ("POST", "/oauth/token/"): {"grant_type": "client_credentials"},  # a session is no client: 401
+        ("POST", "/instansi/webhook/"): {
+            "url": "https://sistem.contoh.go.id/pamong",
+            "events": ["application.decided"],
+        },
         ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
         ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
         ("POST", "/instansi/petugas/"): {

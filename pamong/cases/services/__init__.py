@@ -23,7 +23,14 @@ from .review import (
     provide_information,
     request_information,
 )
-from .submission import counter_problems, new_reference, request_digest, submit_application, submit_at_counter
+from .submission import (
+    counter_problems,
+    new_reference,
+    request_digest,
+    submit_application,
+    submit_at_counter,
+    submit_for_citizen,
+)
 
 __all__ = [
     "MAX_ATTACHMENTS",
@@ -55,5 +62,6 @@ __all__ = [
     "subject_of",
     "submit_application",
     "submit_at_counter",
+    "submit_for_citizen",
     "system_facts",
 ]

@@ -13,6 +13,7 @@ from pamong.audit.actions import Action
 from pamong.core.formatting import format_date
 from pamong.notify import services as notify
 
+from .. import events
 from ..models import Application, Decision
 from ..selectors import subject_of
 
@@ -101,3 +102,4 @@ def notify_applicant(application: Application, template: str, **extra: Any) -> N
             **{key: str(value) if isinstance(value, Promise) else value for key, value in extra.items()},
         }
     notify.notify_user(user=application.applicant, template=template, context=context)
+    events.publish(application, change=template)  # e.g. signed webhooks to other systems (pamong.clients)

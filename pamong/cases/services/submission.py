@@ -130,6 +130,38 @@ def submit_at_counter(
     before anything is created, so an invalid request leaves no account and no audit entry behind."""
     if roles.PETUGAS_LOKET not in role_names(actor):
         raise NotFound("Tidak ditemukan.", code="not_found")
+    return submit_for_citizen(
+        actor=actor,
+        service=service,
+        nik=nik,
+        full_name=full_name,
+        form=form,
+        consent_method=consent_method,
+        consent_statement=consent_statement,
+        recorded_by={"recorded_by": actor.pk},
+        channel=Application.Channel.COUNTER,
+        statement=statement,
+        idempotency_key=idempotency_key,
+    )
+
+
+def submit_for_citizen(
+    *,
+    actor,
+    service,
+    nik: str,
+    full_name: str,
+    form: dict[str, Any],
+    consent_method: str,
+    consent_statement: str,
+    recorded_by: dict[str, Any],
+    channel: str,
+    statement: str = "",
+    idempotency_key: str = "",
+) -> tuple[Application, bool]:
+    """Filing for a citizen with their recorded consent, at a counter (`submit_at_counter`) or by another
+    system (a machine client of pamong.clients, channel api; `actor` is its audit label). `recorded_by` says who
+    recorded the consent and is kept in it. Validates everything before it creates anything."""
     nik = "".join(nik.split())
     problems = counter_problems(
         service=service,
@@ -160,7 +192,7 @@ def submit_at_counter(
         "given": True,
         "method": consent_method,
         "statement": consent_statement.strip()[:CONSENT_STATEMENT_MAX],
-        "recorded_by": actor.pk,
+        **recorded_by,
         "recorded_at": timezone.now().isoformat(),
     }
     return _write(
@@ -170,7 +202,7 @@ def submit_at_counter(
             actor=actor, nik=nik, full_name=full_name.strip()[:FULL_NAME_MAX]
         ),
         replay=lambda: _replay(account_by_nik(nik), idempotency_key, digest),
-        channel=Application.Channel.COUNTER,
+        channel=channel,
         idempotency_key=idempotency_key,
         consent=consent,
     )

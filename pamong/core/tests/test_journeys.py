@@ -29,7 +29,7 @@ MENUS = {  # the main menu each role sees, in order (labels in Indonesian)
     roles.SUPERVISOR: ["Antrean pemeriksaan", "Pengawasan", "Layanan", "Register algoritma"],
     roles.ANALIS: ["Pengawasan", "Layanan", "Register algoritma"],
     roles.AUDITOR: ["Log audit", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ADMIN_INSTANSI: ["Petugas instansi", "Layanan", "Register algoritma"],
+    roles.ADMIN_INSTANSI: ["Petugas instansi", "Pelanggan webhook", "Layanan", "Register algoritma"],
 }
 LANDING = {
     roles.WARGA: "/permohonan/",

@@ -67,7 +67,7 @@ class Application(models.Model):
         related_name="assigned_applications",
     )
     priority_score = models.IntegerField(default=0)  # orders the queue after the deadline; never decides
-    idempotency_key = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 

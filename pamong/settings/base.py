@@ -61,6 +61,7 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pamong.core.apiedge.ApiBodyLimitMiddleware",  # 413 before an API body is read
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pamong.core.middleware.IndonesianFirstLocaleMiddleware",

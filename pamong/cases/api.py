@@ -9,7 +9,7 @@ import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -259,7 +259,7 @@ def download_document(request: HttpRequest, application_id: str, attachment_id: 
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("Dokumen tidak ditemukan.", code="attachment_not_found")
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response = HttpResponse(attachment.read_content(), content_type=attachment.content_type)
     response["Content-Disposition"] = f'attachment; filename="{attachment.original_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response

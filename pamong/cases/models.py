@@ -222,3 +222,10 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def read_content(self) -> bytes:
+        """The file's bytes: stored encrypted at rest (pamong.core.crypto.encrypt_bytes), decrypted here."""
+        from pamong.core.crypto import decrypt_bytes
+
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())

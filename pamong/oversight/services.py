@@ -278,6 +278,8 @@ def open_breaker(
     service, *, rule_id: str, region_code: str | None, actor, reason: str, statistics: dict | None = None
 ) -> CircuitBreaker:
     """An analyst opens a breaker by hand (the spike check opens them automatically)."""
+    from pamong.cases import rulebook
+
     access.require_act(actor, service.agency_id)
     if not reason.strip():
         raise ValidationFailed("Tuliskan alasan membuka pemutus.", code="reason_required")
@@ -288,6 +290,13 @@ def open_breaker(
             "atau kosongkan untuk semua wilayah.",
             code="region_unknown",
             details={"region_code": region_code},
+        )
+    known = sorted({rule.id for rule_set in rulebook.rule_sets_for(service.slug) for rule in rule_set.rules})
+    if rule_id not in known:  # a breaker for a rule that does not exist would guard nothing (issue 21)
+        raise ValidationFailed(
+            f"Aturan '{rule_id[:80]}' tidak ada dalam aturan layanan ini; pilih salah satu aturan yang ada.",
+            code="unknown_rule",
+            details={"field": "rule_id", "known": known},
         )
     with transaction.atomic():
         return _open(

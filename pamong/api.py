@@ -9,6 +9,7 @@ import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
@@ -115,6 +116,16 @@ def on_form_body_at_json_operation(request: HttpRequest, exc: RawPostDataExcepti
     # A form body was parsed (for the CSRF check) before a JSON operation asked for the raw body.
     error = unsupported(request.content_type or "", "application/json")
     return on_application_error(request, error)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_form_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        "malformed_body",
+        "Isi permintaan multipart tidak dapat dibaca; periksa boundary dan bagian-bagiannya.",
+    )
 
 
 @api.exception_handler(SuspiciousOperation)

@@ -68,6 +68,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pamong.core.middleware.PlainFormTextMiddleware",  # no NUL or control characters in a page's form
     "django.contrib.messages.middleware.MessageMiddleware",
     "pamong.accounts.middleware.SecondFactorMiddleware",
     "pamong.core.ratelimit.RateLimitMiddleware",

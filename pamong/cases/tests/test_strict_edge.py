@@ -222,3 +222,13 @@ def test_a_signed_in_browser_without_the_csrf_token_is_still_refused(world, clie
     response = browser.post(APPLY, body, content_type="application/json")
     assert response.status_code == 403
     assert nothing_written() == (0, 0)
+
+
+@pytest.mark.parametrize("field", ["statement", "f-household_income", "f-declared_regency_code"])
+def test_a_nul_in_a_page_form_is_a_400_and_nothing_is_stored(world, client_for, field):
+    form = form_post(world.forms[world.niks.WARGA_NIK])
+    form[field] = "3273\x00" if field != "statement" else "Mohon\x00 dibantu"
+    response = client_for(world.warga).post("/layanan/bansos-pkh/ajukan/", form)
+    assert response.status_code == 400
+    assert "karakter kendali" in response.content.decode()
+    assert nothing_written() == (0, 0)

@@ -301,10 +301,10 @@ def _range_problems(form_field: FormFieldSpec) -> list[tuple[str, str]]:
     problems = []
     for key in NEEDS.get(form_field.type, ()):
         if getattr(form_field, key) is None:
-            problems.append((key, f"a {form_field.type} field needs '{key}' (see docs/packs.md)"))
+            problems.append((key, f"'{key}' is required on {form_field.type} fields (see docs/packs.md)"))
     for key, types in ALLOWED_ON.items():
         if getattr(form_field, key) is not None and form_field.type not in types:
-            problems.append((key, f"'{key}' does not apply to a {form_field.type} field"))
+            problems.append((key, f"'{key}' does not apply to {form_field.type} fields"))
     low, high = form_field.min, form_field.max
     if low is not None and high is not None and low > high:
         problems.append(("max", f"max ({high}) is below min ({low})"))

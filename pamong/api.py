@@ -31,7 +31,8 @@ from pamong.privacy.api import router as privacy_router
 
 class PamongAPI(NinjaAPI):
     """Declares the error answers every operation can give, so the published schema tells the whole truth:
-    422 for input that does not validate, 401 where a login is needed (both in the one error shape)."""
+    422 for input that does not validate, 401 where a login is needed, 413 and 415 where a body is taken (all in
+    the one error shape)."""
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -46,6 +47,9 @@ class PamongAPI(NinjaAPI):
                     responses[401] = {"description": "Unauthorized", **error}
                 if "429" not in declared:  # rate limits (pamong.core.ratelimit, docs/security.md)
                     responses[429] = {"description": "Too Many Requests", **error}
+                if operation.get("requestBody"):  # the strict edge (pamong.core.apiedge)
+                    responses.setdefault(413, {"description": "Content Too Large", **error})
+                    responses.setdefault(415, {"description": "Unsupported Media Type", **error})
         schema["components"].setdefault("schemas", {})["ErrorOut"] = ErrorOut.model_json_schema()
         return schema
 

@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
-from pamong.core.errors import PermissionDenied, ValidationFailed
 from pamong.core.crypto import encrypt_bytes
+from pamong.core.errors import PermissionDenied, ValidationFailed
 from pamong.core.uploads import check_upload
 
 from .. import transitions

@@ -3,6 +3,7 @@ export over every module is pamong.privacy."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from pamong.audit.models import AuditEntry
 from pamong.core.crypto import blind_index
 from pamong.core.errors import NotFound
+from pamong.notify.models import Preference
+from pamong.notify.services import normalize_phone, phone_key
 from pamong.registry.nik import normalize_nik
 
 from .models import AccessLog, User
@@ -27,11 +30,6 @@ def account_for_identifier(typed: str) -> User | None:
     """The account a sign-in identifier reaches, whichever way it is written: a NIK (any spacing), an e-mail
     address (any case), a phone number (08…, +62…, any spacing) or a username. All roads to one account lead
     here, so the lockout counts the account, not the spelling (issue 21). None when no single account fits."""
-    import re
-
-    from pamong.notify.models import Preference
-    from pamong.notify.services import normalize_phone, phone_key
-
     text = (typed or "").strip()
     if not text:
         return None

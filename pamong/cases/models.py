@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pamong.core.crypto import decrypt_bytes
 from pamong.core.fields import EncryptedJSONField
 from pamong.rules.model import Outcome as RuleOutcome
 
@@ -225,7 +226,5 @@ class Attachment(models.Model):
 
     def read_content(self) -> bytes:
         """The file's bytes: stored encrypted at rest (pamong.core.crypto.encrypt_bytes), decrypted here."""
-        from pamong.core.crypto import decrypt_bytes
-
         with self.file.open("rb") as stored:
             return decrypt_bytes(stored.read())

@@ -13,6 +13,8 @@ from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
 
+from pamong.core.crypto import blind_index
+
 from .channels import DeliveryError, Message, backend_for
 from .models import Channel, Notification, Preference
 from .tasks import deliver_notification
@@ -35,8 +37,6 @@ def normalize_phone(phone: str) -> str:
 
 def phone_key(phone: str) -> str:
     """The keyed blind index of a phone number ("" for none): equality lookups without the number in clear."""
-    from pamong.core.crypto import blind_index
-
     normalized = normalize_phone(phone)
     return blind_index(normalized, purpose="phone") if normalized else ""
 

@@ -278,8 +278,6 @@ def open_breaker(
     service, *, rule_id: str, region_code: str | None, actor, reason: str, statistics: dict | None = None
 ) -> CircuitBreaker:
     """An analyst opens a breaker by hand (the spike check opens them automatically)."""
-    from pamong.cases import rulebook
-
     access.require_act(actor, service.agency_id)
     if not reason.strip():
         raise ValidationFailed("Tuliskan alasan membuka pemutus.", code="reason_required")

@@ -5,7 +5,12 @@ One error shape for every failure (CONVENTIONS §9): {"code": "...", "message": 
 
 from __future__ import annotations
 
+import logging
+
+from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
 from django.http import Http404, HttpRequest, HttpResponse
+from django.http.multipartparser import MultiPartParserError
+from django.http.request import RawPostDataException
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -16,6 +21,7 @@ from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
 from pamong.clients.api import integrations_router, webhooks_router
+from pamong.core.apiedge import StrictParser, body_limit, unsupported
 from pamong.core.errors import ApplicationError
 from pamong.core.ratelimit import RateThrottle
 from pamong.core.schemas import ErrorOut
@@ -26,7 +32,8 @@ from pamong.privacy.api import router as privacy_router
 
 class PamongAPI(NinjaAPI):
     """Declares the error answers every operation can give, so the published schema tells the whole truth:
-    422 for input that does not validate, 401 where a login is needed (both in the one error shape)."""
+    422 for input that does not validate, 401 where a login is needed, 413 and 415 where a body is taken (all in
+    the one error shape)."""
 
     def get_openapi_schema(self, *args, **kwargs):
         schema = super().get_openapi_schema(*args, **kwargs)
@@ -41,6 +48,9 @@ class PamongAPI(NinjaAPI):
                     responses[401] = {"description": "Unauthorized", **error}
                 if "429" not in declared:  # rate limits (pamong.core.ratelimit, docs/security.md)
                     responses[429] = {"description": "Too Many Requests", **error}
+                if operation.get("requestBody"):  # the strict edge (pamong.core.apiedge)
+                    responses.setdefault(413, {"description": "Content Too Large", **error})
+                    responses.setdefault(415, {"description": "Unsupported Media Type", **error})
         schema["components"].setdefault("schemas", {})["ErrorOut"] = ErrorOut.model_json_schema()
         return schema
 
@@ -54,6 +64,7 @@ api = PamongAPI(
         'Every error has the shape {"code", "message", "details"}.'
     ),
     urls_namespace="api",
+    parser=StrictParser(),
     docs_url="/docs",
     openapi_url="/openapi.json",
 )
@@ -103,7 +114,53 @@ def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
 
 @api.exception_handler(HttpError)
 def on_http_error(request: HttpRequest, exc: HttpError) -> HttpResponse:
+    if isinstance(exc.__cause__, ApplicationError):  # the strict body parser's answer, wrapped by ninja
+        return on_application_error(request, exc.__cause__)
     return _error(request, exc.status_code, "http_error", str(exc))
+
+
+@api.exception_handler(RawPostDataException)
+def on_form_body_at_json_operation(request: HttpRequest, exc: RawPostDataException) -> HttpResponse:
+    # A form body was parsed (for the CSRF check) before a JSON operation asked for the raw body.
+    error = unsupported(request.content_type or "", "application/json")
+    return on_application_error(request, error)
+
+
+@api.exception_handler(MultiPartParserError)
+def on_malformed_form_body(request: HttpRequest, exc: MultiPartParserError) -> HttpResponse:
+    return _error(
+        request,
+        400,
+        "malformed_body",
+        "Isi permintaan multipart tidak dapat dibaca; periksa boundary dan bagian-bagiannya.",
+    )
+
+
+@api.exception_handler(SuspiciousOperation)
+def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpResponse:
+    if isinstance(exc, RequestDataTooBig):
+        limit = body_limit(request)
+        return _error(
+            request, 413, "body_too_large", f"Isi permintaan terlalu besar; paling besar {limit // 1024} KB."
+        )
+    return _error(
+        request, 400, "bad_request", "Permintaan tidak dapat dibaca. Periksa isinya, lalu coba lagi."
+    )
+
+
+logger = logging.getLogger("pamong.api")
+
+
+@api.exception_handler(Exception)
+def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
+    """Never a traceback to the client, whatever the settings (DEBUG included): the log has it."""
+    logger.exception("unexpected error in %s %s", request.method, request.path)
+    return _error(
+        request,
+        500,
+        "internal_error",
+        "Terjadi kesalahan di server. Coba lagi nanti; kami sudah mencatatnya.",
+    )
 
 
 # Rate limits: public reads per IP address; applying (POST /api/v1/applications) per account.

@@ -7,11 +7,12 @@ import datetime as dt
 from django.http import HttpRequest
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import django_auth
+
+from pamong.core.apiedge import session_auth
 
 from . import selectors
 
-router = Router(tags=["me"], auth=django_auth)
+router = Router(tags=["me"], auth=session_auth)
 
 
 class AccessOut(Schema):

@@ -1,12 +1,13 @@
-"""Sign-in by NIK or username. A 16-digit NIK is found by its keyed blind index (the NIK itself is encrypted and
-cannot be searched); anything else is a username. Lockout is django-axes' job (the backend before this one)."""
+"""Sign-in by NIK (any spacing), e-mail, phone or username: `selectors.account_for_identifier` finds the account
+(a NIK by its keyed blind index, a phone by its own). Lockout is django-axes' job (the backend before this one),
+counted per account through the same resolution (pamong.accounts.lockout)."""
 
 from __future__ import annotations
 
 from django.contrib.auth.backends import ModelBackend
 
 from .models import User
-from .selectors import account_by_nik
+from .selectors import account_for_identifier
 
 
 def looks_like_nik(text: str) -> bool:
@@ -17,8 +18,7 @@ class NikOrUsernameBackend(ModelBackend):
     def authenticate(self, request, username: str | None = None, password: str | None = None, **kwargs):
         if username is None or password is None:
             return None
-        typed = username.replace(" ", "") if looks_like_nik(username.replace(" ", "")) else username.strip()
-        user = account_by_nik(typed) if looks_like_nik(typed) else User.objects.filter(username=typed).first()
+        user = account_for_identifier(username)
         if user is None:
             User().set_password(password)  # the same work as a real check, so timing does not tell who exists
             return None

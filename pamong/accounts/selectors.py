@@ -3,6 +3,7 @@ export over every module is pamong.privacy."""
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from django.db.models import QuerySet
@@ -11,6 +12,8 @@ from django.utils.translation import gettext_lazy
 from pamong.audit.models import AuditEntry
 from pamong.core.crypto import blind_index
 from pamong.core.errors import NotFound
+from pamong.notify.models import Preference
+from pamong.notify.services import normalize_phone, phone_key
 from pamong.registry.nik import normalize_nik
 
 from .models import AccessLog, User
@@ -21,6 +24,31 @@ def account_by_nik(nik: str) -> User | None:
     """The account of a NIK, as typed or copied (spaces, dots, dashes dropped), found by its keyed blind index
     (the NIK itself is encrypted and cannot be searched); None when there is none. Only citizens carry a NIK."""
     return User.objects.filter(nik_index=blind_index(normalize_nik(nik))).first()
+
+
+def account_for_identifier(typed: str) -> User | None:
+    """The account a sign-in identifier reaches, whichever way it is written: a NIK (any spacing), an e-mail
+    address (any case), a phone number (08…, +62…, any spacing) or a username. All roads to one account lead
+    here, so the lockout counts the account, not the spelling (issue 21). None when no single account fits."""
+    text = (typed or "").strip()
+    if not text:
+        return None
+    compact = re.sub(r"[\s.-]", "", text)
+    if len(compact) == 16 and compact.isascii() and compact.isdigit():
+        return account_by_nik(compact)
+    if "@" in text:
+        matches = list(User.objects.filter(email__iexact=text)[:2])
+        return matches[0] if len(matches) == 1 else None
+    by_name = User.objects.filter(username=text).first()
+    if by_name is not None:
+        return by_name
+    phone = normalize_phone(text)
+    if re.fullmatch(r"0[0-9]{7,14}", phone):
+        owners = list(
+            Preference.objects.filter(phone_index=phone_key(phone)).values_list("user_id", flat=True)[:2]
+        )
+        return User.objects.filter(pk=owners[0]).first() if len(owners) == 1 else None
+    return None
 
 
 def access_log_of(citizen: User) -> QuerySet[AccessLog]:

@@ -9,15 +9,15 @@ import datetime as dt
 from typing import Any, Literal
 from uuid import UUID
 
-from django.http import FileResponse, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
-from ninja.security import django_auth
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.audit import services as audit
 from pamong.catalog.selectors import service_get
+from pamong.core.apiedge import session_auth
 from pamong.core.errors import NotFound
 from pamong.core.schemas import ErrorOut
 
@@ -25,9 +25,16 @@ from . import selectors, services
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
 from .models import Application
 
-citizen_router = Router(tags=["applications"], auth=django_auth)
-staff_router = Router(tags=["staff"], auth=django_auth)
+citizen_router = Router(tags=["applications"], auth=session_auth)
+staff_router = Router(tags=["staff"], auth=session_auth)
 
+# Visible ASCII, 8 to 128 characters (a UUID is 36): a key of spaces or a one-letter key protects nothing.
+IDEMPOTENCY_KEY = Header(
+    None,
+    alias="Idempotency-Key",
+    pattern=r"^[\x21-\x7e]{8,128}$",
+    description="8–128 visible ASCII characters, e.g. a UUID; the same key replays the first answer",
+)
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 
 
@@ -148,7 +155,7 @@ def create_application(
     request: HttpRequest,
     payload: ApplicationIn,
     response: HttpResponse,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
     if roles.WARGA not in role_names(request.user):  # staff apply for a citizen at the counter endpoint
         raise NotFound("Tidak ditemukan.", code="not_found")
@@ -160,7 +167,8 @@ def create_application(
         form=payload.form,
         statement=payload.statement,
         channel=Application.Channel.API,
-        idempotency_key=idempotency_key.strip(),
+        form_source="json",
+        idempotency_key=idempotency_key or "",
     )
     return Status(201 if created else 200, application_out(application))
 
@@ -251,7 +259,7 @@ def download_document(request: HttpRequest, application_id: str, attachment_id: 
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
         raise NotFound("Dokumen tidak ditemukan.", code="attachment_not_found")
-    response = FileResponse(attachment.file.open("rb"), content_type=attachment.content_type)
+    response = HttpResponse(attachment.read_content(), content_type=attachment.content_type)
     response["Content-Disposition"] = f'attachment; filename="{attachment.original_name}"'
     response["X-Content-Type-Options"] = "nosniff"
     return response
@@ -370,7 +378,7 @@ class CounterApplicationIn(ApplicationIn):
 def counter_apply(
     request: HttpRequest,
     payload: CounterApplicationIn,
-    idempotency_key: str = Header("", alias="Idempotency-Key", max_length=100),
+    idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
     """A counter officer (Mal Pelayanan Publik) applies on a citizen's behalf, with the citizen's consent."""
     application, created = services.submit_at_counter(
@@ -382,6 +390,7 @@ def counter_apply(
         statement=payload.statement,
         consent_method=payload.consent_method,
         consent_statement=payload.consent_statement,
-        idempotency_key=idempotency_key.strip(),
+        idempotency_key=idempotency_key or "",
+        form_source="json",
     )
     return Status(201 if created else 200, application_out(application))

@@ -9,6 +9,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pamong.core.crypto import decrypt_bytes
 from pamong.core.fields import EncryptedJSONField
 from pamong.rules.model import Outcome as RuleOutcome
 
@@ -67,7 +68,7 @@ class Application(models.Model):
         related_name="assigned_applications",
     )
     priority_score = models.IntegerField(default=0)  # orders the queue after the deadline; never decides
-    idempotency_key = models.CharField(max_length=100, blank=True)
+    idempotency_key = models.CharField(max_length=128, blank=True)
     request_digest = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
@@ -222,3 +223,8 @@ class Attachment(models.Model):
 
     def __str__(self) -> str:
         return self.original_name
+
+    def read_content(self) -> bytes:
+        """The file's bytes: stored encrypted at rest (pamong.core.crypto.encrypt_bytes), decrypted here."""
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())

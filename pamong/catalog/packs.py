@@ -9,6 +9,7 @@ YAML is read with PyYAML's composer so that every key keeps its line; the schema
 
 from __future__ import annotations
 
+import datetime as dt
 import hashlib
 import json
 from dataclasses import dataclass, field
@@ -26,6 +27,8 @@ SLUG = r"^[a-z0-9]+(?:-[a-z0-9]+)*$"
 # Kemendagri area codes: province (32), regency/city (32.73), district (32.73.01), village (32.73.01.1001).
 REGION_CODE = r"^\d{2}(?:\.\d{2}(?:\.\d{2}(?:\.\d{4})?)?)?$"
 FIELD_NAME = r"^[a-z][a-z0-9_]*$"
+NUMERIC = {"money", "integer"}
+TEXTUAL = {"text", "textarea"}
 
 Path_ = tuple[str | int, ...]
 
@@ -89,8 +92,13 @@ class FormFieldSpec(_Strict):
     help: str = ""
     help_en: str = ""
     choices: list[ChoiceSpec] = []
-    min: int | None = None
-    max: int | None = None
+    # Ranges (pamong.cases.forms): money and integer fields declare min and max, date fields earliest and
+    # latest (an ISO date, or "today"); text fields may shorten their length limit.
+    min: int | None = Field(default=None, ge=-(10**15 - 1), le=10**15 - 1)
+    max: int | None = Field(default=None, ge=-(10**15 - 1), le=10**15 - 1)
+    earliest: dt.date | None = None
+    latest: dt.date | Literal["today"] | None = None
+    max_length: int | None = Field(default=None, ge=1, le=4000)
 
 
 class ServiceSpec(_Strict):
@@ -277,6 +285,34 @@ def _form_problems(spec: ServiceSpec, display: str, lines: dict[Path_, int]) -> 
             problems.append(
                 PackProblem(display, line, f"form.{index}.choices", "a choice field needs choices")
             )
+        for key, message in _range_problems(form_field):
+            line = _line_for(lines, (*where, key))
+            problems.append(PackProblem(display, line, f"form.{index}.{key}", message))
+    return problems
+
+
+NEEDS = {"money": ("min", "max"), "integer": ("min", "max"), "date": ("earliest", "latest")}
+ALLOWED_ON = {"min": NUMERIC, "max": NUMERIC, "earliest": {"date"}, "latest": {"date"}, "max_length": TEXTUAL}
+
+
+def _range_problems(form_field: FormFieldSpec) -> list[tuple[str, str]]:
+    """Money, counts and dates must say which values make sense (a number means what the citizen meant);
+    a range key on a field of another type is a mistake."""
+    problems = []
+    for key in NEEDS.get(form_field.type, ()):
+        if getattr(form_field, key) is None:
+            problems.append((key, f"'{key}' is required on {form_field.type} fields (see docs/packs.md)"))
+    for key, types in ALLOWED_ON.items():
+        if getattr(form_field, key) is not None and form_field.type not in types:
+            problems.append((key, f"'{key}' does not apply to {form_field.type} fields"))
+    low, high = form_field.min, form_field.max
+    if low is not None and high is not None and low > high:
+        problems.append(("max", f"max ({high}) is below min ({low})"))
+    if form_field.type == "money" and low is not None and low < 0:
+        problems.append(("min", "money cannot be negative"))
+    earliest, latest = form_field.earliest, form_field.latest
+    if earliest is not None and isinstance(latest, dt.date) and earliest > latest:
+        problems.append(("latest", f"latest ({latest}) is before earliest ({earliest})"))
     return problems
 
 

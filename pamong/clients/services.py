@@ -130,6 +130,7 @@ def submit_on_behalf(
         channel=Application.Channel.API,
         statement=statement,
         idempotency_key=idempotency_key,
+        form_source="json",  # a machine client sends JSON: money is an integer, not Indonesian grouping
     )
 
 

@@ -172,6 +172,41 @@ def decrypt(token: str) -> str:
     return plain.decode("utf-8")
 
 
+# --- files ---------------------------------------------------------------------------------------------------
+# A file encrypted at rest: MAGIC, the "v1:<key_id>" header, a newline, the nonce, the ciphertext and tag. The
+# header (with MAGIC) is the associated data. Files stored before encryption have no MAGIC and are read as they are.
+FILE_MAGIC = b"PAMONG-ENC\x00"
+
+
+def encrypt_bytes(data: bytes) -> bytes:
+    ring = keyring()
+    header = FILE_MAGIC + _header(ring.current_id).encode("ascii") + b"\n"
+    nonce = os.urandom(NONCE_BYTES)
+    return header + nonce + AESGCM(ring.current).encrypt(nonce, data, header)
+
+
+def is_encrypted_bytes(blob: bytes) -> bool:
+    return blob.startswith(FILE_MAGIC)
+
+
+def decrypt_bytes(blob: bytes) -> bytes:
+    if not is_encrypted_bytes(blob):
+        return blob  # written before files were encrypted
+    end = blob.find(b"\n", len(FILE_MAGIC))
+    if end < 0:
+        raise DecryptionFailed("encrypted file has no header")
+    header = blob[: end + 1]
+    version, _, key_id = header[len(FILE_MAGIC) : -1].decode("ascii", "replace").partition(":")
+    key = keyring().keys.get(key_id)
+    if version != VERSION or key is None:
+        raise UnknownKey(f"file was encrypted with key '{key_id}', which is not in PAMONG_ENCRYPTION_KEYS")
+    body = blob[end + 1 :]
+    try:
+        return AESGCM(key).decrypt(body[:NONCE_BYTES], body[NONCE_BYTES:], header)
+    except InvalidTag as exc:
+        raise DecryptionFailed(f"file under key '{key_id}' failed authentication") from exc
+
+
 def key_id_of(token: str) -> str:
     return split(token)[1]
 

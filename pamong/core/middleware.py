@@ -5,8 +5,9 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
+from django.utils.translation import gettext as _
 
 from . import views
 
@@ -72,3 +73,37 @@ class FriendlyErrorPagesMiddleware:
         if response.status_code == 500:
             return views.server_error(request)
         return response
+
+
+CONTROL_CHARACTERS = {chr(code) for code in range(32)} - {"\t", "\n", "\r"} | {"\x7f"}
+
+
+class PlainFormTextMiddleware:
+    """A page's form fields are text: a NUL or another control character (which no keyboard types) is refused
+    with a 400 before any view stores it (issue 21; PostgreSQL cannot even store a NUL). The API has its own,
+    stricter check in its JSON parser (pamong.core.apiedge)."""
+
+    def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
+        self.get_response = get_response
+
+    def __call__(self, request: HttpRequest) -> HttpResponse:
+        if request.method == "POST" and not request.path_info.startswith("/api/") and _has_control(request):
+            return HttpResponseBadRequest(
+                _(
+                    "The form contains control characters (such as NUL) that cannot be accepted. Type plain text."
+                ),
+                content_type="text/plain; charset=utf-8",
+            )
+        return self.get_response(request)
+
+
+def _has_control(request: HttpRequest) -> bool:
+    try:
+        items = list(request.POST.lists())
+    except Exception:  # an unreadable body is left to the view and to Django's own handling
+        return False
+    return any(
+        CONTROL_CHARACTERS.intersection(key)
+        or any(CONTROL_CHARACTERS.intersection(value) for value in values)
+        for key, values in items
+    )

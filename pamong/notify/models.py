@@ -6,7 +6,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
-from pamong.core.fields import EncryptedTextField
+from pamong.core.fields import EncryptedJSONField, EncryptedTextField
 
 
 class Channel(models.TextChoices):
@@ -26,9 +26,10 @@ class Notification(models.Model):
     )
     channel = models.CharField(max_length=16, choices=Channel.choices)
     template = models.CharField(max_length=80)
-    context = models.JSONField(default=dict)
-    subject = models.CharField(max_length=200)
-    body = models.TextField()
+    # What a message says is personal data (a name, a reference, a decision): encrypted at rest like the rest.
+    context = EncryptedJSONField(default=dict)
+    subject = EncryptedTextField()
+    body = EncryptedTextField()
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.PENDING, db_index=True)
     attempts = models.PositiveSmallIntegerField(default=0)
     next_attempt_at = models.DateTimeField(db_index=True)
@@ -53,6 +54,9 @@ class Preference(models.Model):
     phone = EncryptedTextField(
         blank=True, default=""
     )  # personal data: encrypted at rest (pamong.core.fields)
+    # Keyed blind index of the normalised number (pamong.notify.services.phone_key): sign-in by phone finds the
+    # account, and its failures count against that account (issue 21), without the number in clear.
+    phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
 
     def __str__(self) -> str:
         return f"{self.user_id}: {', '.join(self.channels)}"

@@ -4,6 +4,7 @@ after its channel accepted it, and a failed attempt is retried with exponential 
 
 from __future__ import annotations
 
+import re
 from datetime import timedelta
 from typing import Any
 
@@ -11,6 +12,8 @@ from django.conf import settings
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.utils import timezone, translation
+
+from pamong.core.crypto import blind_index
 
 from . import webhooks
 from .channels import DeliveryError, Message, backend_for
@@ -23,12 +26,28 @@ def chosen_channels(user) -> list[str]:
     return list(preference.channels) if preference and preference.channels else [Channel.EMAIL]
 
 
+def normalize_phone(phone: str) -> str:
+    """One spelling of an Indonesian mobile number: digits only, +62/62 written as a leading 0."""
+    digits = re.sub(r"[\s().-]", "", phone or "")
+    if digits.startswith("+62"):
+        digits = "0" + digits[3:]
+    elif digits.startswith("62"):
+        digits = "0" + digits[2:]
+    return digits
+
+
+def phone_key(phone: str) -> str:
+    """The keyed blind index of a phone number ("" for none): equality lookups without the number in clear."""
+    normalized = normalize_phone(phone)
+    return blind_index(normalized, purpose="phone") if normalized else ""
+
+
 def set_preference(*, user, channels: list[str], phone: str = "") -> Preference:
     unknown = sorted(set(channels) - set(Channel.values))
     if unknown or not channels:
         raise ValueError(f"unknown or no channels: {unknown}")
     preference, _ = Preference.objects.update_or_create(
-        user=user, defaults={"channels": channels, "phone": phone}
+        user=user, defaults={"channels": channels, "phone": phone, "phone_index": phone_key(phone)}
     )
     return preference
 

@@ -10,14 +10,14 @@ from typing import Any
 
 from django.http import HttpRequest
 from ninja import Field, Router, Schema, Status
-from ninja.security import django_auth
 
+from pamong.core.apiedge import session_auth
 from pamong.core.errors import NotFound, PermissionDenied
 from pamong.core.schemas import ErrorOut
 
 from . import access, register, sandbox, selectors, services
 
-router = Router(tags=["oversight"], auth=django_auth)
+router = Router(tags=["oversight"], auth=session_auth)
 public_router = Router(tags=["algorithm register"])
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 

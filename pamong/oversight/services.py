@@ -289,6 +289,13 @@ def open_breaker(
             code="region_unknown",
             details={"region_code": region_code},
         )
+    known = sorted({rule.id for rule_set in rulebook.rule_sets_for(service.slug) for rule in rule_set.rules})
+    if rule_id not in known:  # a breaker for a rule that does not exist would guard nothing (issue 21)
+        raise ValidationFailed(
+            f"Aturan '{rule_id[:80]}' tidak ada dalam aturan layanan ini; pilih salah satu aturan yang ada.",
+            code="unknown_rule",
+            details={"field": "rule_id", "known": known},
+        )
     with transaction.atomic():
         return _open(
             service=service,

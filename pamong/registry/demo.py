@@ -45,23 +45,23 @@ UNREGISTERED_NIK = "3273025203900009"
 # Form answers that produce the outcomes above (the citizen's own statement; money in rupiah).
 DEMO_BANSOS_FORMS: dict[str, dict[str, object]] = {
     WARGA_NIK: {
-        "household_size": "5",
-        "household_income": "2000000",
-        "assets_value": "10000000",
+        "household_size": 5,
+        "household_income": 2_000_000,
+        "assets_value": 10_000_000,
         "has_pkh_component": True,
         "declared_regency_code": "3273",
     },
     DENIED_NIK: {
-        "household_size": "3",
-        "household_income": "4500000",
-        "assets_value": "150000000",
+        "household_size": 3,
+        "household_income": 4_500_000,
+        "assets_value": 150_000_000,
         "has_pkh_component": True,
         "declared_regency_code": "3273",
     },
     REFER_NIK: {
-        "household_size": "3",
-        "household_income": "1200000",
-        "assets_value": "5000000",
+        "household_size": 3,
+        "household_income": 1_200_000,
+        "assets_value": 5_000_000,
         "has_pkh_component": True,
         "declared_regency_code": "3273",
     },

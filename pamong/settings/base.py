@@ -68,12 +68,14 @@ INSTALLED_APPS = [
 
 MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
+    "pamong.core.apiedge.ApiBodyLimitMiddleware",  # 413 before an API body is read
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "pamong.core.middleware.IndonesianFirstLocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "pamong.core.middleware.PlainFormTextMiddleware",  # no NUL or control characters in a page's form
     "django.contrib.messages.middleware.MessageMiddleware",
     "pamong.core.middleware.FriendlyErrorPagesMiddleware",  # own 404/500 pages under DEBUG too
     "pamong.accounts.middleware.SecondFactorMiddleware",
@@ -256,11 +258,19 @@ DATA_UPLOAD_MAX_MEMORY_SIZE = 2 * 1024 * 1024
 PAMONG_STAFF_IDLE_SECONDS = int(os.environ.get("PAMONG_STAFF_IDLE_SECONDS", 30 * 60))
 PAMONG_LOGIN_CODE_SECONDS = 5 * 60
 PAMONG_TOTP_ISSUER = os.environ.get("PAMONG_TOTP_ISSUER", "Pamong")
-# Lockout (django-axes): after AXES_FAILURE_LIMIT failures for one username from one IP address, locked for
-# PAMONG_LOCKOUT_MINUTES; the lockout page is accounts/locked.html, answered with 429.
+# Lockout (django-axes, pamong.accounts.lockout): after AXES_FAILURE_LIMIT failures for one account (whichever
+# identifier was typed: username, NIK, e-mail, phone), from any address, the account is locked for
+# PAMONG_LOCKOUT_MINUTES; after PAMONG_LOGIN_FAILURE_LIMIT_PER_ADDRESS failures from one address, that address
+# is. The lockout table holds "account:<id>" or an HMAC of what was typed, never a NIK. The lockout page is
+# accounts/locked.html, answered with 429.
 AXES_FAILURE_LIMIT = int(os.environ.get("PAMONG_LOGIN_FAILURE_LIMIT", 5))
+PAMONG_LOGIN_FAILURE_LIMIT_PER_ADDRESS = int(os.environ.get("PAMONG_LOGIN_FAILURE_LIMIT_PER_ADDRESS", 50))
 AXES_COOLOFF_TIME = int(os.environ.get("PAMONG_LOCKOUT_MINUTES", 15)) / 60  # hours
-AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_LOCKOUT_PARAMETERS = ["username"]
+AXES_USERNAME_CALLABLE = "pamong.accounts.lockout.lockout_key"
+AXES_HANDLER = "pamong.accounts.lockout.AccountAndAddressHandler"
+# axes warns when ip_address is not a lockout parameter; the handler above counts each address on its own.
+SILENCED_SYSTEM_CHECKS = ["axes.W006"]
 AXES_LOCKOUT_CALLABLE = "pamong.accounts.views.locked_out"  # accounts/locked.html, 429
 AXES_RESET_ON_SUCCESS = True
 AXES_VERBOSE = False

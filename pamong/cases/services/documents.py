@@ -11,6 +11,7 @@ from django.utils import timezone
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.core.crypto import encrypt_bytes
 from pamong.core.errors import PermissionDenied, ValidationFailed
 from pamong.core.uploads import check_upload
 
@@ -47,7 +48,9 @@ def attach_document(application: Application, *, actor, uploaded) -> Attachment:
             sha256=hashlib.sha256(content).hexdigest(),
             uploaded_at=timezone.now(),
         )
-        attachment.file.save(f"{application.pk}-{secrets.token_hex(8)}", ContentFile(content), save=False)
+        # The file is personal data: stored encrypted at rest (AES-GCM, the project's keys); sha256 is of the plain.
+        sealed = ContentFile(encrypt_bytes(content))
+        attachment.file.save(f"{application.pk}-{secrets.token_hex(8)}", sealed, save=False)
         attachment.save()
         audit.record_event(
             actor=actor,

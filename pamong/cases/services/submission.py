@@ -69,15 +69,22 @@ def submit_application(
     statement: str = "",
     channel: str = Application.Channel.WEB,
     idempotency_key: str = "",
+    form_source: str = "form",
 ) -> tuple[Application, bool]:
     """A citizen files an application (web or API) and it is decided at once where the rules allow.
-    Returns (application, created). Counter officers use `submit_at_counter`."""
+    Returns (application, created). Counter officers use `submit_at_counter`. `form_source`: "json" for typed
+    JSON values (the API), "form" for a page's strings (pamong.cases.forms)."""
     digest = request_digest(service_slug=service.slug, form=form, statement=statement)
     replay = _replay(applicant, idempotency_key, digest)
     if replay:
         return replay, False
     prepared = _prepare(
-        service=service, form=form, statement=statement, nik=applicant.nik or "", digest=digest
+        service=service,
+        form=form,
+        statement=statement,
+        nik=applicant.nik or "",
+        digest=digest,
+        form_source=form_source,
     )
     return _write(
         prepared,
@@ -91,7 +98,14 @@ def submit_application(
 
 
 def counter_problems(
-    *, service, nik: str, full_name: str, form: dict[str, Any], consent_method: str, consent_statement: str
+    *,
+    service,
+    nik: str,
+    full_name: str,
+    form: dict[str, Any],
+    consent_method: str,
+    consent_statement: str,
+    form_source: str = "form",
 ) -> dict[str, str]:
     """Every problem of a counter submission, by field ({} when there is none); nothing is written."""
     problems: dict[str, str] = {}
@@ -107,7 +121,9 @@ def counter_problems(
     if not consent_statement.strip():
         problems["consent_statement"] = _("Record the consent statement read to the citizen.")
     try:
-        clean_form(service.form_fields, form, today=deadlines.local_today(), check_nik=_check_nik)
+        clean_form(
+            service.form_fields, form, today=deadlines.local_today(), check_nik=_check_nik, source=form_source
+        )
     except FormInvalid as exc:
         problems = {**exc.errors, **problems}
     return problems
@@ -124,6 +140,7 @@ def submit_at_counter(
     consent_statement: str,
     statement: str = "",
     idempotency_key: str = "",
+    form_source: str = "form",
 ) -> tuple[Application, bool]:
     """A counter officer (Mal Pelayanan Publik) files for a citizen with the citizen's recorded consent: the
     citizen's account is found by NIK, or made (unable to sign in until activated). Everything is validated
@@ -142,6 +159,7 @@ def submit_at_counter(
         channel=Application.Channel.COUNTER,
         statement=statement,
         idempotency_key=idempotency_key,
+        form_source=form_source,
     )
 
 
@@ -158,6 +176,7 @@ def submit_for_citizen(
     channel: str,
     statement: str = "",
     idempotency_key: str = "",
+    form_source: str = "form",
 ) -> tuple[Application, bool]:
     """Filing for a citizen with their recorded consent, at a counter (`submit_at_counter`) or by another
     system (a machine client of pamong.clients, channel api; `actor` is its audit label). `recorded_by` says who
@@ -170,6 +189,7 @@ def submit_for_citizen(
         form=form,
         consent_method=consent_method,
         consent_statement=consent_statement,
+        form_source=form_source,
     )
     if problems:
         nik_problem = _nik_problem(nik)
@@ -187,7 +207,9 @@ def submit_for_citizen(
     replay = _replay(existing, idempotency_key, digest) if existing else None
     if replay:
         return replay, False
-    prepared = _prepare(service=service, form=form, statement=statement, nik=nik, digest=digest)
+    prepared = _prepare(
+        service=service, form=form, statement=statement, nik=nik, digest=digest, form_source=form_source
+    )
     consent = {
         "given": True,
         "method": consent_method,
@@ -224,12 +246,14 @@ def _replay(applicant, idempotency_key: str, digest: str) -> Application | None:
     return existing
 
 
-def _prepare(*, service, form: dict[str, Any], statement: str, nik: str, digest: str) -> Prepared:
+def _prepare(
+    *, service, form: dict[str, Any], statement: str, nik: str, digest: str, form_source: str = "form"
+) -> Prepared:
     """Validate the form, then run the rules (registry calls included), all outside any transaction."""
     filed_at, today = timezone.now(), deadlines.local_today()
     filing_date = timezone.localtime(filed_at).date()
     try:
-        cleaned = clean_form(service.form_fields, form, today=today, check_nik=_check_nik)
+        cleaned = clean_form(service.form_fields, form, today=today, check_nik=_check_nik, source=form_source)
     except FormInvalid as exc:
         raise ValidationFailed(
             "Formulir belum benar. Periksa isian yang disebut.", code="form_invalid", details=exc.errors

@@ -33,8 +33,8 @@ def post(client, path: str, payload: dict):
 
 SKTM_FORM = {
     "purpose": "pendidikan",
-    "household_size": "3",
-    "household_income": "4500000",
+    "household_size": 3,
+    "household_income": 4_500_000,
     "has_rt_rw_letter": True,
 }
 
@@ -274,7 +274,10 @@ def test_invalid_form_gets_indonesian_messages_and_creates_nothing(world, client
     assert response.status_code == 422
     body = response.json()
     assert body["code"] == "form_invalid"
-    assert body["details"]["household_size"] == "Jumlah anggota keluarga harus berupa angka bulat."
+    assert (
+        body["details"]["household_size"]
+        == "Jumlah anggota keluarga harus bilangan bulat (angka JSON), bukan teks."
+    )
     assert body["details"]["household_income"] == "Penghasilan keluarga per bulan (rupiah) wajib diisi."
     assert body["details"]["form"] == "Isian tidak dikenal: zodiak."
     assert Application.objects.count() == 0

@@ -51,8 +51,25 @@ def test_the_applicant_attaches_a_pdf_and_staff_can_download_it(world, client_fo
         f"/api/v1/applications/{application}/documents/{body['id']}/file"
     )
     assert download.status_code == 200
-    assert b"".join(download.streaming_content) == PDF
+    assert download.content == PDF
     assert download["Content-Type"] == "application/pdf"
+
+
+def test_a_stored_file_is_encrypted_at_rest_and_tampering_is_detected(world, client_for, application):
+    from pamong.core.crypto import FILE_MAGIC, DecryptionFailed
+
+    body = upload(client_for(world.refer), application, "kk.pdf", PDF).json()
+    attachment = Attachment.objects.get(pk=body["id"])
+    with attachment.file.open("rb") as stored:
+        on_disk = stored.read()
+    assert on_disk.startswith(FILE_MAGIC + b"v1:dev\n")
+    assert b"%PDF" not in on_disk and b"/Catalog" not in on_disk
+    assert attachment.read_content() == PDF
+    tampered = on_disk[:-1] + bytes([on_disk[-1] ^ 1])
+    with attachment.file.open("wb") as stored:
+        stored.write(tampered)
+    with pytest.raises(DecryptionFailed):
+        attachment.read_content()
 
 
 def test_type_is_checked_by_content_not_by_name(world, client_for, application):

@@ -152,7 +152,10 @@ def test_invalid_form_shows_indonesian_messages_keeps_values_and_creates_nothing
         "<title>Kesalahan: Ajukan permohonan: Bantuan Sosial Program Keluarga Harapan (PKH) · Pamong</title>"
         in html
     )
-    assert '<a href="#f-household_size">Jumlah anggota keluarga harus berupa angka bulat.</a>' in html
+    assert (
+        '<a href="#f-household_size">Jumlah anggota keluarga harus bilangan bulat, tulis angka saja.</a>'
+        in html
+    )
     assert '<a href="#f-household_income">Penghasilan keluarga per bulan (rupiah) wajib diisi.</a>' in html
     assert (
         '<a href="#f-has_pkh_component">Ada ibu hamil, balita, anak sekolah, lansia, atau penyandang disabilitas '

@@ -194,3 +194,32 @@ def test_overlapping_rule_versions_are_reported(packs_copy):
     assert len(problems) == 1
     assert problems[0].startswith("packs/bansos-pkh/rules/")
     assert "overlap" in problems[0]
+
+
+def test_money_counts_and_dates_without_ranges_are_refused(packs_copy):
+    """Issue 21: a number or a date means what the citizen meant only within a declared range."""
+    sktm = packs_copy / "sktm" / "service.yaml"
+    edit(sktm, "    max: 1000000000  # Rp1 miliar a month: above it, a typing mistake\n", "")
+    edit(sktm, "    min: 1\n    max: 30\n", "    min: 1\n")
+    birth = packs_copy / "akta-kelahiran" / "service.yaml"
+    edit(birth, "    earliest: 1900-01-01\n    latest: today\n", "    latest: today\n")
+    income_line = line_of(sktm, "  - name: household_income")
+    size_line = line_of(sktm, "  - name: household_size")
+    birth_line = line_of(birth, "  - name: birth_date")
+    assert problems_of(packs_copy) == [
+        f"packs/akta-kelahiran/service.yaml:{birth_line}: form.1.earliest: 'earliest' is required on date "
+        "fields (see docs/packs.md)",
+        f"packs/sktm/service.yaml:{size_line}: form.1.max: 'max' is required on integer fields (see docs/packs.md)",
+        f"packs/sktm/service.yaml:{income_line}: form.2.max: 'max' is required on money fields (see docs/packs.md)",
+    ]
+
+
+def test_a_range_on_the_wrong_type_or_upside_down_is_refused(packs_copy):
+    sktm = packs_copy / "sktm" / "service.yaml"
+    edit(sktm, "    min: 1\n    max: 30\n", "    min: 31\n    max: 30\n    earliest: 2000-01-01\n")
+    line = line_of(sktm, "    max: 30")
+    earliest = line_of(sktm, "    earliest: 2000-01-01")
+    assert problems_of(packs_copy) == [
+        f"packs/sktm/service.yaml:{earliest}: form.1.earliest: 'earliest' does not apply to integer fields",
+        f"packs/sktm/service.yaml:{line}: form.1.max: max (30) is below min (31)",
+    ]

@@ -31,7 +31,10 @@ def test_applying_through_the_api_is_limited_per_account(world, client_for, smal
     body = json.dumps({"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]})
     statuses = [
         client.post(
-            "/api/v1/applications", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY=f"k{i}"
+            "/api/v1/applications",
+            body,
+            content_type="application/json",
+            HTTP_IDEMPOTENCY_KEY=f"apply-key-{i}",
         ).status_code
         for i in range(3)
     ]

@@ -152,3 +152,24 @@ def test_sms_goes_to_the_gateway_over_http(citizen, settings):
     assert authorization == "Bearer rahasia"
     assert body["to"] == "081234567890"
     assert body["text"].startswith("Keputusan atas permohonan PMG-1\nPermohonan SKTM Anda (PMG-1)")
+
+
+def test_what_a_notification_says_is_encrypted_at_rest(citizen, django_capture_on_commit_callbacks):
+    from django.db import connection
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.notify_user(user=citizen, template="decision_made", context=CONTEXT)
+    notification = Notification.objects.get()
+    assert "PMG-1" in notification.body and notification.context == CONTEXT
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT subject, body, context FROM notify_notification")
+        stored = cursor.fetchone()
+    assert all(str(value).startswith("v1:dev:") for value in stored)
+    assert not any("PMG-1" in str(value) or "SKTM" in str(value) for value in stored)
+
+
+def test_a_phone_is_found_by_its_blind_index_in_any_spelling(citizen):
+    services.set_preference(user=citizen, channels=["sms"], phone="0812 3456 7890")
+    stored = Notification._meta.apps.get_model("notify", "Preference").objects.get(user=citizen)
+    assert stored.phone_index == services.phone_key("+62 812-3456-7890") == services.phone_key("081234567890")
+    assert "81234567890" not in stored.phone_index

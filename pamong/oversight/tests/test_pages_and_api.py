@@ -174,3 +174,25 @@ def test_a_breaker_for_a_region_that_does_not_exist_is_refused(world, people, re
         reason="Uji.",
     )
     assert dotted.region_code == "3204"
+
+
+@pytest.mark.parametrize("rule_id", ["tidak_ada", "", "income_below_poverty_line "])
+def test_a_breaker_cannot_be_opened_for_a_rule_that_does_not_exist(client, people, rule_id):
+    client.force_login(people["analis"])
+    before = (CircuitBreaker.objects.count(), AuditEntry.objects.count())
+    payload = {"service": "bansos-pkh", "rule_id": rule_id, "reason": "Uji aturan yang tidak ada."}
+    response = client.post("/api/v1/oversight/breakers", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 422
+    body = response.json()
+    assert body["code"] == "unknown_rule"
+    assert body["details"]["field"] == "rule_id"
+    assert "income_below_poverty_line" in body["details"]["known"]
+    assert (CircuitBreaker.objects.count(), AuditEntry.objects.count()) == before
+
+
+def test_a_breaker_for_a_real_rule_opens_through_the_api(client, people):
+    client.force_login(people["analis"])
+    payload = {"service": "bansos-pkh", "rule_id": "registered_in_dtsen", "reason": "Data DTSEN diperiksa."}
+    response = client.post("/api/v1/oversight/breakers", json.dumps(payload), content_type="application/json")
+    assert response.status_code == 201
+    assert CircuitBreaker.objects.get().rule_id == "registered_in_dtsen"

@@ -46,7 +46,8 @@ def old_and_new(world, django_capture_on_commit_callbacks):
         idempotency_key="new",
     )
     Application.objects.filter(pk=old.pk).update(updated_at=SIX_YEARS_AGO)
-    Notification.objects.filter(context__reference=old.reference).update(created_at=SIX_YEARS_AGO)
+    about_old = [n.pk for n in Notification.objects.all() if n.context.get("reference") == old.reference]
+    Notification.objects.filter(pk__in=about_old).update(created_at=SIX_YEARS_AGO)
     AccessLog.objects.update(at=SIX_YEARS_AGO)
     return old, new, document
 

@@ -8,6 +8,7 @@ from __future__ import annotations
 import logging
 
 from django.core.exceptions import RequestDataTooBig, SuspiciousOperation
+from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
@@ -25,6 +26,7 @@ from pamong.core.apiedge import StrictParser, body_limit, unsupported
 from pamong.core.errors import ApplicationError
 from pamong.core.ratelimit import RateThrottle
 from pamong.core.schemas import ErrorOut
+from pamong.core.views import database_unavailable
 from pamong.oversight.api import public_router as algorithms_router
 from pamong.oversight.api import router as oversight_router
 from pamong.privacy.api import router as privacy_router
@@ -153,7 +155,11 @@ logger = logging.getLogger("pamong.api")
 
 @api.exception_handler(Exception)
 def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
-    """Never a traceback to the client, whatever the settings (DEBUG included): the log has it."""
+    """Never a traceback to the client, whatever the settings (DEBUG included): the log has it. A database that
+    cannot be reached is a passing condition: 503 with Retry-After (pamong.core.views.database_unavailable)."""
+    if isinstance(exc, OperationalError | InterfaceError):
+        logger.warning("database unavailable in %s %s: %s", request.method, request.path, exc)
+        return database_unavailable(request)
     logger.exception("unexpected error in %s %s", request.method, request.path)
     return _error(
         request,

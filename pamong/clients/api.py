@@ -14,10 +14,10 @@ from django.http import HttpRequest, HttpResponse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja import Field, Header, Router, Schema, Status
-from ninja.security import django_auth
 
 from pamong.accounts import roles
 from pamong.cases.models import Application
+from pamong.core.apiedge import session_auth
 from pamong.core.errors import NotFound
 from pamong.core.schemas import ErrorOut
 
@@ -26,7 +26,7 @@ from .auth import ClientThrottle, ClientToken
 from .models import Event, Scope
 
 integrations_router = Router(tags=["integrations"], throttle=ClientThrottle())
-webhooks_router = Router(tags=["webhooks"], auth=django_auth)
+webhooks_router = Router(tags=["webhooks"], auth=session_auth)
 
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 

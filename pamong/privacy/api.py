@@ -6,11 +6,12 @@ import json
 
 from django.http import HttpRequest, HttpResponse
 from ninja import Router
-from ninja.security import django_auth
+
+from pamong.core.apiedge import session_auth
 
 from .services import export_personal_data
 
-router = Router(tags=["me"], auth=django_auth)
+router = Router(tags=["me"], auth=session_auth)
 
 
 @router.get("/data", response={200: dict}, summary="Download all my personal data (JSON)")

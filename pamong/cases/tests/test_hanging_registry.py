@@ -37,7 +37,10 @@ def test_a_hanging_registry_is_cut_off_and_the_case_referred_to_a_person(world, 
     assert client.get("/api/v1/services").status_code == 200  # the first request imports the URL conf
     started = time.monotonic()
     response = client.post(
-        "/api/v1/applications", body, content_type="application/json", HTTP_IDEMPOTENCY_KEY="hang-1"
+        "/api/v1/applications",
+        body,
+        content_type="application/json",
+        HTTP_IDEMPOTENCY_KEY="hanging-registry-1",
     )
     elapsed = time.monotonic() - started
     assert response.status_code == 201

@@ -13,13 +13,16 @@ from pathlib import Path
 import polib
 import pytest
 
-LOCALE = Path(__file__).resolve().parents[2] / "locale/id/LC_MESSAGES"
-TEMPLATES = Path(__file__).resolve().parents[2]
+PACKAGE = Path(__file__).resolve().parents[2]
+TEMPLATES = PACKAGE
+# The project catalogue, and one per module that keeps its own (`pamong/<module>/locale/`), so that modules
+# built side by side do not all edit one file; Django reads every installed app's catalogue.
+CATALOGUES = [PACKAGE / "locale/id/LC_MESSAGES", *sorted(PACKAGE.glob("*/locale/id/LC_MESSAGES"))]
 TRANSLATE_TAG = re.compile(r"""{%\s*translate\s+(["'])(.*?)\1""")
 
 
-def read_po() -> list[dict]:
-    """The catalogue's live entries (obsolete `#~` ones are not compiled). `forms` holds a plural entry's
+def read_po(catalogue: Path) -> list[dict]:
+    """A catalogue's live entries (obsolete `#~` ones are not compiled). `forms` holds a plural entry's
     translations by plural index (the .mo's `(msgid, index)` keys); `msgstr` is a plural entry's first form."""
     return [
         {
@@ -28,14 +31,14 @@ def read_po() -> list[dict]:
             "forms": {int(index): text for index, text in entry.msgstr_plural.items()},
             "fuzzy": entry.fuzzy,
         }
-        for entry in polib.pofile(str(LOCALE / "django.po"), wrapwidth=0)
+        for entry in polib.pofile(str(catalogue / "django.po"), wrapwidth=0)
         if not entry.obsolete
     ]
 
 
 @pytest.fixture(scope="module")
 def po() -> list[dict]:
-    return [entry for entry in read_po() if entry["msgid"]]  # polib keeps the header apart; no msgid is ""
+    return [entry for catalogue in CATALOGUES for entry in read_po(catalogue) if entry["msgid"]]
 
 
 def test_no_entry_is_fuzzy_or_empty(po):
@@ -44,8 +47,10 @@ def test_no_entry_is_fuzzy_or_empty(po):
     assert [e["msgid"] for e in po if not e["msgstr"] or not all(e["forms"].values())] == []
 
 
-def test_the_compiled_catalogue_holds_every_entry_of_the_po(po):
-    with (LOCALE / "django.mo").open("rb") as mo:
+@pytest.mark.parametrize("catalogue", CATALOGUES, ids=lambda path: path.parents[2].name)
+def test_the_compiled_catalogue_holds_every_entry_of_the_po(catalogue):
+    po = [entry for entry in read_po(catalogue) if entry["msgid"]]  # polib keeps the header apart
+    with (catalogue / "django.mo").open("rb") as mo:
         catalog = gettext.GNUTranslations(mo)._catalog  # type: ignore[attr-defined]
     singular = {key for key in catalog if isinstance(key, str)}
     plural = {key[0] for key in catalog if isinstance(key, tuple)}
@@ -71,3 +76,14 @@ def test_every_translate_tag_in_the_templates_is_in_the_catalogue(po):
     }
     assert len(used) > 300
     assert sorted(used - known) == []
+
+
+def test_no_msgid_is_translated_two_ways():
+    """Django takes the project catalogue first, then the apps' in INSTALLED_APPS order: a msgid kept in two
+    catalogues with different texts would show whichever wins, so one text per msgid."""
+    texts: dict[str, set[str]] = {}
+    for catalogue in CATALOGUES:
+        for entry in read_po(catalogue):
+            if entry["msgid"]:
+                texts.setdefault(entry["msgid"], set()).add(entry["msgstr"])
+    assert {msgid: found for msgid, found in texts.items() if len(found) > 1} == {}

@@ -11,9 +11,9 @@ from urllib.parse import urlsplit
 
 import pyotp
 import pytest
-from playwright.sync_api import expect
 from django.conf import settings
 from django.test import Client
+from playwright.sync_api import expect
 
 from pamong.accounts import roles
 from pamong.accounts.models import User

@@ -67,10 +67,16 @@ class LoadReport:
 
 
 def load_reference_data(
-    *, actor: Any = None, population: bool = False, data_dir: Path | None = None, seed: int = DEFAULT_SEED
+    *,
+    actor: Any = None,
+    population: bool = False,
+    data_dir: Path | None = None,
+    seed: int = DEFAULT_SEED,
+    scale: int = 1,
 ) -> LoadReport:
     """Load regions, poverty lines and KBLI risk levels from `data_dir` (default: the files shipped in
-    pamong/registry/data) and, with `population=True`, the synthetic population (never in production).
+    pamong/registry/data) and, with `population=True`, the synthetic population (never in production; `scale`
+    multiplies its random households: the demo with its history loads 10×, the tests 1×).
     A dataset whose SHA-256 is the one in force is skipped, so running twice changes nothing; a file that was
     in force before and has been replaced since is brought back ("reactivated")."""
     data_dir = data_dir or DATA_DIR
@@ -87,7 +93,7 @@ def load_reference_data(
             data_dir / KBLI_FILE, ReferenceDataset.Name.KBLI_RISK, _write_kbli, loaded_by
         )
         if population:
-            outcomes["population"] = load_synthetic_population(actor=actor, seed=seed)
+            outcomes["population"] = load_synthetic_population(actor=actor, seed=seed, scale=scale)
     return LoadReport(outcomes=outcomes)
 
 
@@ -233,25 +239,26 @@ def _write_kbli(rows, dataset: ReferenceDataset, path: Path) -> None:
     KbliRisk.objects.bulk_create(risks)
 
 
-def demo_population(*, seed: int = DEFAULT_SEED) -> list[HouseholdSpec]:
-    """The demo population (fixed demo people + seeded random households) over the loaded regions."""
+def demo_population(*, seed: int = DEFAULT_SEED, scale: int = 1) -> list[HouseholdSpec]:
+    """The demo population (fixed demo people + seeded random households, `scale` times the usual number) over
+    the loaded regions."""
     return generate_population(
         regions=_region_infos(),
-        counts=demo.DEMO_POPULATION_COUNTS,
+        counts={regency: count * scale for regency, count in demo.DEMO_POPULATION_COUNTS.items()},
         fixed=demo.DEMO_HOUSEHOLDS,
         reserved=[demo.UNREGISTERED_NIK],
         seed=seed,
     )
 
 
-def load_synthetic_population(*, actor: Any = None, seed: int = DEFAULT_SEED) -> str:
+def load_synthetic_population(*, actor: Any = None, seed: int = DEFAULT_SEED, scale: int = 1) -> str:
     """Replace the registry tables with the synthetic population, unless that exact population is loaded."""
     if settings.PAMONG_ENVIRONMENT == "production":
         raise ApplicationError(
             "Data penduduk sintetis tidak boleh dimuat di lingkungan produksi.",
             code="synthetic_in_production",
         )
-    households = demo_population(seed=seed)
+    households = demo_population(seed=seed, scale=scale)
     digest = population_hash(households)
     if ReferenceDataset.objects.filter(name=ReferenceDataset.Name.POPULATION, sha256=digest).exists():
         return "unchanged"
@@ -259,7 +266,7 @@ def load_synthetic_population(*, actor: Any = None, seed: int = DEFAULT_SEED) ->
     with transaction.atomic():
         dataset = ReferenceDataset.objects.create(
             name=ReferenceDataset.Name.POPULATION,
-            source=f"pamong.registry.synthetic (seed {seed}, generator v{GENERATOR_VERSION})",
+            source=f"pamong.registry.synthetic (seed {seed}, scale {scale}, generator v{GENERATOR_VERSION})",
             sha256=digest,
             row_count=sum(len(h.members) for h in households),
             loaded_at=timezone.now(),

@@ -45,10 +45,12 @@ DEMO_ACCOUNTS = [
 ]
 
 
-def load_demo(*, packs_root: Path) -> catalog.LoadReport:
+def load_demo(*, packs_root: Path, population_scale: int = 1) -> catalog.LoadReport:
+    """Packs, reference data, the synthetic population (`population_scale` × the test size) and one account
+    per role. The 90-day history is separate (`pamong.site.history`, run by the `demo` command)."""
     with transaction.atomic():
         report = catalog.load_packs(root=packs_root, actor="system:demo")
-        registry.load_reference_data(actor="system:demo", population=True)
+        registry.load_reference_data(actor="system:demo", population=True, scale=population_scale)
         accounts.ensure_role_groups()
         for account in DEMO_ACCOUNTS:
             if User.objects.filter(username=account.username).exists():

@@ -72,3 +72,41 @@ def test_signed_tree_head_verifies_with_the_public_key():
     assert head.tree_size == 5
     assert signing.verify(signing.public_key_bytes(), bytes(head.signature), message)
     assert not signing.verify(signing.public_key_bytes(), bytes(head.signature), message.replace(b"5", b"6"))
+
+
+@pytest.mark.parametrize(("before", "bulk"), [(0, 1), (0, 64), (5, 1), (5, 200), (7, 9), (64, 37)])
+def test_bulk_appends_store_what_single_appends_would(before, bulk):
+    """record_events after `before` single appends: the same entries and stored subtrees as appending one by
+    one (the nodes read from before the batch and those hashed in memory), and the log verifies."""
+    from datetime import UTC, datetime, timedelta
+
+    from pamong.audit.verification import verify_log
+
+    append_events(before)
+    start = datetime(2026, 9, 1, 1, 0, tzinfo=UTC)
+    events = [
+        services.PendingEvent(
+            at=start + timedelta(minutes=n), actor=None, action=Action.APPLICATION_SUBMITTED, subject=f"s:{n}"
+        )
+        for n in range(bulk)
+    ]
+    assert services.record_events(events) == before
+    size = before + bulk
+    entries = list(AuditEntry.objects.order_by("index"))
+    assert [e.index for e in entries] == list(range(size))
+    assert json.loads(entries[before].entry)["time"] == "2026-09-01T01:00:00.000000Z"
+    leaves = [bytes(e.leaf_hash) for e in entries]
+    assert services.root_hash(size) == merkle.root_from_leaves(leaves)
+    expected = {(level, position): node for level, position, node in _perfect_subtrees(leaves)}
+    stored = {(n.level, n.position): bytes(n.hash) for n in AuditNode.objects.all()}
+    assert stored == expected
+    assert verify_log().ok
+
+
+def _perfect_subtrees(leaves: list[bytes]):
+    """Every perfect subtree of at least two leaves, hashed from the leaves alone."""
+    level, layer = 0, leaves
+    while len(layer) > 1:
+        layer = [merkle.node_hash(layer[i], layer[i + 1]) for i in range(0, len(layer) - 1, 2)]
+        level += 1
+        yield from ((level, position, node) for position, node in enumerate(layer))

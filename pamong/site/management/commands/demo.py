@@ -29,12 +29,15 @@ class Command(BaseCommand):
     def handle(self, *args, **options):
         settings.VAR_DIR.mkdir(parents=True, exist_ok=True)
         call_command("migrate", interactive=False, verbosity=0)
-        with_history = not options["no_history"] and not history.loaded()
+        had_history = history.loaded()
+        with_history = not options["no_history"] and not had_history
         started = time.perf_counter()
         try:
-            report = load_demo(
-                packs_root=settings.PACKS_DIR,
-                population_scale=history.POPULATION_SCALE if with_history else 1,
+            report = (
+                load_demo(  # the history's people live in the registry: keep the larger population with it
+                    packs_root=settings.PACKS_DIR,
+                    population_scale=history.POPULATION_SCALE if with_history or had_history else 1,
+                )
             )
         except PackInvalid as exc:
             raise CommandError(f"the service packs have problems; nothing was loaded:\n{exc}") from exc

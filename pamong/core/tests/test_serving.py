@@ -46,6 +46,9 @@ def demo_site():
         env = base_env(var, "pamong.settings.demo")
         loaded = pamong(env, "demo")
         assert loaded.returncode == 0, loaded.stderr
+        told = re.search(r"History of the last 90 days: ([0-9,]+) applications", loaded.stdout)
+        # Issue 20: a demo that looks lived in, with its 90-day history.
+        assert told and int(told.group(1).replace(",", "")) >= 20_000, loaded.stdout
         yield env
 
 

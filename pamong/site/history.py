@@ -190,6 +190,7 @@ class _Writer:
         ]
         self.accounts: dict[str, User] = {}
         self.sktm_locals: list | None = None
+        self.dtsen_adults: list | None = None
         self.references: set[str] = set()
         self.rule_sets: dict[tuple[str, dt.date], tuple[Any, registry.ReferenceTables | None]] = {}
         self.settings = MonitorSettings.current()
@@ -251,7 +252,14 @@ class _Writer:
             self._by_officer(application, filed_at, refer=outcome == O.REFER, proposal=decision)
 
     def _applicant(self, slug: str):
-        if slug == "sktm" and self.rng.random() < 0.6:  # most SKTM applicants live in the issuing kelurahan
+        if (
+            slug == "bansos-pkh" and self.rng.random() < 0.85
+        ):  # those who apply are mostly on the welfare register
+            if self.dtsen_adults is None:
+                self.dtsen_adults = [(p, h) for p, h in self.adults if h.in_dtsen]
+            if self.dtsen_adults:
+                return self.rng.choice(self.dtsen_adults)
+        if slug == "sktm" and self.rng.random() < 0.8:  # most SKTM applicants live in the issuing kelurahan
             if self.sktm_locals is None:
                 office = self.services[slug].agency.region_code.replace(".", "")
                 self.sktm_locals = [(p, h) for p, h in self.adults if h.village_code == office]
@@ -761,7 +769,7 @@ def _bansos(writer: _Writer, person, household, at: dt.datetime):
         "declared_regency_code": household.regency_code if rng.random() > 0.03 else "3204",
         "household_size": size,
         "household_income": _income(rng, household),
-        "assets_value": rng.choice([0, 2, 5, 10, 15, 25, 40, 80, 150]) * 1_000_000,
+        "assets_value": rng.choice([0, 0, 2, 5, 5, 10, 15, 25, 40, 80]) * 1_000_000,
         "has_pkh_component": facts["elderly_count"] > 0
         or facts["school_children_count"] > 0
         or rng.random() < 0.3,

@@ -1,7 +1,7 @@
-"""Demo budget: three years of Dinas Sosial Kota Bandung's budget and realisation (a CSV in the import's columns,
+"""Demo budget: four years (2023-2026) of Dinas Sosial Kota Bandung's budget and realisation (a CSV in the import's columns,
 seeded, so the demo goes through the real import) with a few patterns the red flags find: a wheelchair bought at
 three times its usual price, three food-parcel purchases just under the direct-procurement ceiling within ten days,
-and a December 2025 with 40 % of the year's spending. Suppliers are fictitious businesses."""
+and a December 2025 with a third of the year's spending (usually about 12 %). Suppliers are fictitious businesses."""
 
 from __future__ import annotations
 
@@ -15,7 +15,7 @@ from . import csvfile, services
 from .models import BudgetImport
 
 AGENCY = "dinsos-kota-bandung"
-FILE_NAME = "demo/dinsos-kota-bandung-2024-2026.csv"
+FILE_NAME = "demo/dinsos-kota-bandung-2023-2026.csv"
 PROGRAMS = {
     "1.06.01": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
     "1.06.04": "Program Rehabilitasi Sosial",
@@ -43,7 +43,7 @@ SUPPLIERS = (
     "PT Sinar Pasundan",
     "CV Tunas Harapan",
 )
-YEARS = (2024, 2025, 2026)
+YEARS = (2023, 2024, 2025, 2026)
 MONTH_WEIGHTS = np.array([4, 5, 6, 7, 8, 8, 8, 9, 9, 10, 11, 13], dtype=float)
 
 

@@ -184,14 +184,19 @@ def split_purchases(lines: pl.DataFrame) -> pl.DataFrame:
 def year_end_spikes(lines: pl.DataFrame) -> pl.DataFrame:
     """A year whose December share of spending is far above the agency's own history: at least `spike_ratio` ×
     the median December share of the agency's other years and `spike_min_excess` above it. Needs two other
-    years of the agency's own history."""
+    years of the agency's own history. Only complete years count, as history or as flagged: a year with no
+    spending recorded in December is still running (its December share would be a false 0)."""
     ratio, excess = value("spike_ratio"), value("spike_min_excess")
+    december = pl.col("date").dt.month() == 12
     yearly = (
         lines.group_by("agency", pl.col("date").dt.year().alias("year"))
         .agg(
             pl.col("amount").sum().alias("total"),
-            pl.col("amount").filter(pl.col("date").dt.month() == 12).sum().alias("december"),
+            pl.col("amount").filter(december).sum().alias("december"),
+            december.any().alias("complete"),
         )
+        .filter("complete")
+        .drop("complete")
         .with_columns(share=pl.col("december") / pl.col("total"))
     )
     others = yearly.select("agency", pl.col("year").alias("other_year"), pl.col("share").alias("other_share"))

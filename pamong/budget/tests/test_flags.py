@@ -123,6 +123,17 @@ def test_a_december_far_above_the_agencys_own_history_is_a_spike():
     assert found["history_years"].to_list() == [3]
 
 
+def test_a_year_still_running_is_neither_history_nor_flagged():
+    rows = []
+    for i, (year, share) in enumerate([(2023, 0.12), (2024, 0.13), (2025, 0.40)]):
+        rows += spending("a", year, share, start=i * 100)
+    rows += spending("a", 2026, 0.0, start=900)[:10]  # January to October 2026 only
+    found = flags.year_end_spikes(flags.lines_frame(rows))
+    assert found["year"].to_list() == [2025]
+    assert found["usual"].to_list() == [pytest.approx(0.125, abs=0.001)]  # 2023 and 2024; 2026 is not history
+    assert found["history_years"].to_list() == [2]
+
+
 def test_an_agency_that_always_spends_a_quarter_in_december_is_not_flagged():
     rows = []
     for i, year in enumerate([2022, 2023, 2024, 2025]):

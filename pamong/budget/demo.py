@@ -95,9 +95,11 @@ def demo_rows(seed: int = 19) -> list[dict[str, object]]:
             planned[key] = planned.get(key, 0) + quantity
     # A wheelchair at three times its usual price.
     line("realisasi", dt.date(2025, 8, 14), 4, 6, 5_400_000, "CV Cahaya Mandiri")
+    planned[(2025, 8, 4)] = planned.get((2025, 8, 4), 0) + 18
     # Food parcels bought three times in ten days from one supplier, each under Rp200 million, together over.
     for day, quantity in ((2, 720), (6, 700), (11, 760)):
         line("realisasi", dt.date(2025, 9, day), 5, quantity, 250_000, "PT Priangan Abadi")
+    planned[(2025, 9, 5)] = planned.get((2025, 9, 5), 0) + 2_180
     # The budget: per month and item, the cash plan at the usual price, a little above what was bought.
     for (year, month, index), quantity in sorted(planned.items()):
         line("anggaran", dt.date(year, month, 1), index, int(quantity * 1.15) + 1, ITEMS[index][2])

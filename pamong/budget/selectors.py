@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
@@ -42,6 +43,7 @@ class ProgramRow:
 @dataclass(frozen=True)
 class MonthRow:
     month: int
+    first_day: dt.date  # for the month's localised name
     plan: int
     realised: int
     plan_cumulative: int
@@ -85,7 +87,9 @@ def plan_versus_realisation(agency: Agency, year: int) -> PlanVersusRealisation:
         row = by_month.get(month, {"plan": 0, "realised": 0})
         plan_total += row["plan"]
         real_total += row["realised"]
-        months.append(MonthRow(month, row["plan"], row["realised"], plan_total, real_total))
+        months.append(
+            MonthRow(month, dt.date(year, month, 1), row["plan"], row["realised"], plan_total, real_total)
+        )
     return PlanVersusRealisation(agency, year, programs, months, plan_total, real_total)
 
 

@@ -3,13 +3,16 @@ never naming a person, raised once, dismissed only by an auditor with a written 
 
 from __future__ import annotations
 
+from io import StringIO
+
 import pytest
+from django.core.management import call_command
 from django.db.models import Sum
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.audit.models import AuditEntry
-from pamong.budget import demo, flags, services
+from pamong.budget import csvfile, demo, flags, services
 from pamong.budget.models import BudgetLine, Flag
 from pamong.catalog.models import Agency
 from pamong.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
@@ -74,6 +77,21 @@ def test_running_the_flags_again_raises_nothing_new(loaded):
     assert AuditEntry.objects.count() == before
 
 
+def test_the_flag_command_raises_and_then_finds_nothing_new(world, auditor):
+    agency = Agency.objects.get(slug=demo.AGENCY)
+    services.import_budget_csv(
+        csvfile.write(demo.demo_rows()).encode(), agency=agency, actor="system:test", file_name="demo.csv"
+    )
+    out = StringIO()
+    call_command("budget_flag", stdout=out)
+    call_command("budget_flag", stdout=out)
+    assert out.getvalue().splitlines() == [
+        "OK: 3 tanda baru, 0 sudah dikenal",
+        "OK: 0 tanda baru, 3 sudah dikenal",
+    ]
+    assert AuditEntry.objects.filter(action="budget.flag_raised", actor="system:cli").count() == 3
+
+
 def test_dismissing_needs_an_auditor_and_a_written_reason(loaded, auditor, analis):
     flag = loaded.get(kind=flags.PRICE)
     with pytest.raises(PermissionDenied):
@@ -111,6 +129,7 @@ def test_the_public_page_shows_plan_and_realisation_from_the_database(loaded, cl
     assert flags.rupiah(rehab) in html
     december = lines.filter(kind="realisasi", date__month=12).aggregate(s=Sum("amount"))["s"]
     assert flags.rupiah(december) in html
+    assert '<td data-label="Bulan">Desember</td>' in html
     assert "<svg" in html and "<script" not in html
     assert len(response.content) < 100_000
     assert "CV " not in html and "PT " not in html  # no supplier on the public page

@@ -202,24 +202,22 @@ def realisation_frame(agency_ids: list[int] | None = None) -> pl.DataFrame:
         "unit_price",
         "amount",
         "supplier",
-    )
-    return flags.lines_frame(
-        [
-            {
-                "id": pk,
-                "agency": slug,
-                "region": region,
-                "date": date,
-                "item": csvfile.item_key(item, unit),
-                "quantity": float(quantity),
-                "unit_price": unit_price,
-                "amount": amount,
-                "supplier": supplier,
-            }
-            for pk, slug, region, date, item, unit, quantity, unit_price, amount, supplier in rows.iterator(
-                chunk_size=5000
-            )
-        ]
+    ).iterator(chunk_size=10_000)
+    columns = list(zip(*rows, strict=True)) or [()] * 10
+    ids, agencies, regions, dates, items, units, quantities, unit_prices, amounts, suppliers = columns
+    return pl.DataFrame(
+        {
+            "id": ids,
+            "agency": agencies,
+            "region": regions,
+            "date": dates,
+            "item": [csvfile.item_key(item, unit) for item, unit in zip(items, units, strict=True)],
+            "quantity": [float(q) for q in quantities],
+            "unit_price": unit_prices,
+            "amount": amounts,
+            "supplier": suppliers,
+        },
+        schema=flags.LINE_SCHEMA,
     )
 
 

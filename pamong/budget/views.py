@@ -26,6 +26,36 @@ KIND_NAMES = {
     flags.DIRECT_ABOVE_CEILING: "Penunjukan langsung di atas batas",
 }
 
+EVIDENCE_LABELS = {
+    "line_id": "Baris",
+    "line_ids": "Baris",
+    "item": "Barang/jasa",
+    "region": "Wilayah",
+    "unit_price": "Harga satuan (Rp)",
+    "typical_price": "Harga wajar: median (Rp)",
+    "times": "Kali harga wajar",
+    "peers": "Pembelian pembanding",
+    "supplier": "Penyedia (kode)",
+    "top_supplier": "Penyedia terbesar (kode)",
+    "first": "Pembelian pertama",
+    "last": "Pembelian terakhir",
+    "total": "Jumlah bersama (Rp)",
+    "largest": "Pembelian terbesar (Rp)",
+    "ceiling": "Batas pengadaan langsung (Rp)",
+    "year": "Tahun",
+    "december": "Belanja Desember (Rp)",
+    "share": "Bagian Desember",
+    "usual_share": "Bagian Desember biasanya",
+    "history_years": "Tahun pembanding",
+    "hhi": "Indeks Herfindahl-Hirschman",
+    "top_share": "Bagian penyedia terbesar",
+    "suppliers": "Jumlah penyedia",
+    "ocid": "OCID",
+    "method": "Metode pengadaan",
+    "tenderers": "Jumlah penawar",
+    "amount": "Nilai (Rp)",
+}
+
 
 def budget(request: HttpRequest) -> HttpResponse:
     """Public: the agencies that publish their budget; with ?instansi=<slug>[&tahun=YYYY], plan versus realisation
@@ -105,6 +135,7 @@ def _detail(request: HttpRequest, raw: str) -> HttpResponse:
         {
             "flag": flag,
             "kind_name": KIND_NAMES.get(flag.kind, flag.kind),
+            "evidence": [(EVIDENCE_LABELS.get(key, key), value) for key, value in flag.evidence.items()],
             "lines": selectors.flag_lines(flag)[:50],
             "not_an_accusation": flags.NOT_AN_ACCUSATION,
             "min_reason": services.MIN_REASON,

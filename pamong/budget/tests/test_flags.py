@@ -44,6 +44,12 @@ def test_thresholds_carry_their_source_and_date():
     assert all(t.basis and t.effective_from for t in loaded.values())
 
 
+def test_no_data_no_flags():
+    found = {**flags.flag_lines(flags.lines_frame()), **flags.flag_contracts(flags.contracts_frame())}
+    assert {kind: frame.height for kind, frame in found.items()} == dict.fromkeys(flags.KINDS, 0)
+    assert flags.findings(found) == []
+
+
 def test_a_unit_price_three_times_the_median_is_flagged_and_one_and_a_half_times_is_not():
     prices = [95_000, 98_000, 100_000, 100_000, 101_000, 102_000, 99_000, 100_000, 103_000, 97_000]
     rows = [line(i, price=p) for i, p in enumerate(prices, start=1)]

@@ -77,6 +77,12 @@ def test_running_the_flags_again_raises_nothing_new(loaded):
     assert AuditEntry.objects.count() == before
 
 
+def test_nothing_imported_nothing_raised(world):
+    report = services.raise_flags(actor="system:test")
+    assert (report.raised, report.already_known) == ([], 0)
+    assert Flag.objects.count() == 0
+
+
 def test_the_flag_command_raises_and_then_finds_nothing_new(world, auditor):
     agency = Agency.objects.get(slug=demo.AGENCY)
     services.import_budget_csv(
@@ -157,6 +163,7 @@ def test_an_auditor_reads_the_evidence_and_dismisses_on_the_page(loaded, client_
     detail = client.get(f"/apip/?tanda={flag.pk}").content.decode()
     assert flag.explanation.split(":")[0] in detail
     assert f"{demo.FILE_NAME}:" in detail  # each line's source, to open the record
+    assert '<dt>Jumlah bersama (Rp)</dt><dd class="mono">545000000</dd>' in detail
     assert "PT Priangan Abadi" not in detail
     short = client.post("/apip/", {"tanda": flag.pk, "alasan": "ok"}, follow=True)
     assert "paling sedikit" in short.content.decode()

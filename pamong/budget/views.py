@@ -9,6 +9,7 @@ from django.core.paginator import Paginator
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy as _lazy
 
 from pamong.catalog.models import Agency
 from pamong.core.errors import ApplicationError, NotFound
@@ -18,42 +19,42 @@ from .models import Flag
 
 PAGE_SIZE = 25
 KIND_NAMES = {
-    flags.PRICE: "Harga satuan jauh di atas harga wajar",
-    flags.SPLIT: "Dugaan pemecahan paket di bawah batas pengadaan langsung",
-    flags.SPIKE: "Lonjakan belanja akhir tahun",
-    flags.CONCENTRATION: "Belanja terpusat pada sedikit penyedia",
-    flags.SINGLE_BIDDER: "Tender dengan satu penawar",
-    flags.DIRECT_ABOVE_CEILING: "Penunjukan langsung di atas batas",
+    flags.PRICE: _lazy("Unit price far above the usual price"),
+    flags.SPLIT: _lazy("Purchases split under the direct-procurement ceiling"),
+    flags.SPIKE: _lazy("Year-end spending spike"),
+    flags.CONCENTRATION: _lazy("Spending concentrated on few suppliers"),
+    flags.SINGLE_BIDDER: _lazy("Tender with a single bidder"),
+    flags.DIRECT_ABOVE_CEILING: _lazy("Direct award above the ceiling"),
 }
 
 EVIDENCE_LABELS = {
-    "line_id": "Baris",
-    "line_ids": "Baris",
-    "item": "Barang/jasa",
-    "region": "Wilayah",
-    "unit_price": "Harga satuan (Rp)",
-    "typical_price": "Harga wajar: median (Rp)",
-    "times": "Kali harga wajar",
-    "peers": "Pembelian pembanding",
-    "supplier": "Penyedia (kode)",
-    "top_supplier": "Penyedia terbesar (kode)",
-    "first": "Pembelian pertama",
-    "last": "Pembelian terakhir",
-    "total": "Jumlah bersama (Rp)",
-    "largest": "Pembelian terbesar (Rp)",
-    "ceiling": "Batas pengadaan langsung (Rp)",
-    "year": "Tahun",
-    "december": "Belanja Desember (Rp)",
-    "share": "Bagian Desember",
-    "usual_share": "Bagian Desember biasanya",
-    "history_years": "Tahun pembanding",
-    "hhi": "Indeks Herfindahl-Hirschman",
-    "top_share": "Bagian penyedia terbesar",
-    "suppliers": "Jumlah penyedia",
+    "line_id": _lazy("Lines"),
+    "line_ids": _lazy("Lines"),
+    "item": _lazy("Item"),
+    "region": _lazy("Region"),
+    "unit_price": _lazy("Unit price (Rp)"),
+    "typical_price": _lazy("Usual price: median (Rp)"),
+    "times": _lazy("Times the usual price"),
+    "peers": _lazy("Purchases compared"),
+    "supplier": _lazy("Supplier (code)"),
+    "top_supplier": _lazy("Largest supplier (code)"),
+    "first": _lazy("First purchase"),
+    "last": _lazy("Last purchase"),
+    "total": _lazy("Together (Rp)"),
+    "largest": _lazy("Largest purchase (Rp)"),
+    "ceiling": _lazy("Direct-procurement ceiling (Rp)"),
+    "year": _lazy("Year"),
+    "december": _lazy("December spending (Rp)"),
+    "share": _lazy("December's share"),
+    "usual_share": _lazy("December's usual share"),
+    "history_years": _lazy("Years compared"),
+    "hhi": _lazy("Herfindahl-Hirschman index"),
+    "top_share": _lazy("Largest supplier's share"),
+    "suppliers": _lazy("Suppliers"),
     "ocid": "OCID",
-    "method": "Metode pengadaan",
-    "tenderers": "Jumlah penawar",
-    "amount": "Nilai (Rp)",
+    "method": _lazy("Procurement method"),
+    "tenderers": _lazy("Tenderers"),
+    "amount": _lazy("Value (Rp)"),
 }
 
 

@@ -103,8 +103,11 @@ def price_outliers(lines: pl.DataFrame) -> pl.DataFrame:
         pl.len().alias("peers"),
     ]
     regional = lines.group_by("item", "region").agg(typical)
+    # The item's figures everywhere are needed only for items bought too rarely in some region.
+    rare = regional.filter(pl.col("peers") < min_peers).select("item").unique()
     national = (
-        lines.group_by("item")
+        lines.join(rare, on="item", how="semi")
+        .group_by("item")
         .agg(typical)
         .rename({"median": "median_all", "mad": "mad_all", "peers": "peers_all"})
     )
@@ -160,8 +163,11 @@ def split_purchases(lines: pl.DataFrame) -> pl.DataFrame:
         .select("id", *keys, "date", "amount")
         .sort([*keys, "date"])
     )
-    gap = pl.col("date").diff().over(keys).dt.total_days()
-    grouped = candidates.with_columns(group=(gap.is_null() | (gap > window)).cum_sum())
+    # Sorted by the keys, a group starts where a key changes or the gap since the previous purchase is too long
+    # (comparing with the previous row is cheaper than a window over the keys).
+    same = pl.all_horizontal(pl.col(k) == pl.col(k).shift(1) for k in keys).fill_null(False)
+    gap = pl.col("date").diff().dt.total_days()
+    grouped = candidates.with_columns(group=(~same | (gap > window)).cum_sum())
     return (
         grouped.group_by("group")
         .agg(

@@ -1,11 +1,13 @@
 """Demo budget: four years (2023-2026) of Dinas Sosial Kota Bandung's budget and realisation (a CSV in the import's columns,
 seeded, so the demo goes through the real import) with a few patterns the red flags find: a wheelchair bought at
 three times its usual price, three food-parcel purchases just under the direct-procurement ceiling within ten days,
-and a December 2025 with a third of the year's spending (usually about 12 %). Suppliers are fictitious businesses."""
+and a December 2025 with a third of the year's spending (usually about 12 %); and, from OCDS releases, a tender
+with a single bid. Suppliers are fictitious businesses."""
 
 from __future__ import annotations
 
 import datetime as dt
+import json
 
 import numpy as np
 
@@ -16,6 +18,7 @@ from .models import BudgetImport
 
 AGENCY = "dinsos-kota-bandung"
 FILE_NAME = "demo/dinsos-kota-bandung-2023-2026.csv"
+OCDS_FILE_NAME = "demo/dinsos-kota-bandung-ocds-2025.json"
 PROGRAMS = {
     "1.06.01": "Program Penunjang Urusan Pemerintahan Daerah Kabupaten/Kota",
     "1.06.04": "Program Rehabilitasi Sosial",
@@ -109,11 +112,71 @@ def demo_rows(seed: int = 19) -> list[dict[str, object]]:
     return rows
 
 
+def demo_ocds() -> bytes:
+    """An OCDS 1.1 release package of three tenders, one of which received a single bid (its releases: tender,
+    award, contract, merged on import)."""
+
+    def release(ocid: str, n: int, tag: str, when: str, **fields) -> dict:
+        return {
+            "ocid": ocid,
+            "id": f"{ocid}-{n}",
+            "date": f"{when}T09:00:00+07:00",
+            "tag": [tag],
+            "initiationType": "tender",
+            "buyer": {"id": "ID-DINSOS-3273", "name": "Dinas Sosial Kota Bandung"},
+            **fields,
+        }
+
+    def value(amount: int) -> dict:
+        return {"amount": amount, "currency": "IDR"}
+
+    releases = []
+    for ocid, title, method, tenderers, amount, month in (
+        ("ocds-demo-dinsos-2025-001", "Pengadaan kursi roda dan alat bantu", "open", 6, 1_450_000_000, 3),
+        ("ocds-demo-dinsos-2025-002", "Pengadaan tenda dan matras pengungsian", "open", 1, 2_180_000_000, 6),
+        ("ocds-demo-dinsos-2025-003", "Jasa kebersihan kantor", "direct", 1, 180_000_000, 1),
+    ):
+        tender = {"id": "t1", "title": title, "procurementMethod": method, "value": value(amount)}
+        releases.append(release(ocid, 1, "tender", f"2025-{month:02d}-03", tender=tender))
+        award = {
+            "id": "a1",
+            "date": f"2025-{month + 1:02d}-10T10:00:00+07:00",
+            "value": value(amount * 97 // 100),
+        }
+        releases.append(
+            release(
+                ocid,
+                2,
+                "award",
+                f"2025-{month + 1:02d}-10",
+                tender={"id": "t1", "numberOfTenderers": tenderers},
+                awards=[award],
+            )
+        )
+        contract = {
+            "id": "c1",
+            "awardID": "a1",
+            "dateSigned": f"2025-{month + 1:02d}-20T10:00:00+07:00",
+            "value": value(amount * 97 // 100),
+        }
+        releases.append(release(ocid, 3, "contract", f"2025-{month + 1:02d}-20", contracts=[contract]))
+    package = {
+        "uri": "https://pamong.example/ocds/demo-dinsos-2025.json",
+        "version": "1.1",
+        "publishedDate": "2025-12-31T00:00:00+07:00",
+        "publisher": {"name": "Dinas Sosial Kota Bandung (demo)"},
+        "releases": releases,
+    }
+    return json.dumps(package, ensure_ascii=False).encode("utf-8")
+
+
 def load_demo_budget(*, actor: str = "system:demo") -> int:
-    """Import the demo budget once and raise the flags. Returns the number of flags raised (0 when loaded)."""
+    """Import the demo budget and procurement once and raise the flags. Returns the number of flags raised (0 when
+    already loaded)."""
     agency = Agency.objects.filter(slug=AGENCY).first()
     if agency is None or BudgetImport.objects.filter(agency=agency).exists():
         return 0
     data = csvfile.write(demo_rows()).encode("utf-8")
     services.import_budget_csv(data, agency=agency, actor=actor, file_name=FILE_NAME)
+    services.import_ocds(demo_ocds(), agency=agency, actor=actor, file_name=OCDS_FILE_NAME)
     return len(services.raise_flags(actor=actor).raised)

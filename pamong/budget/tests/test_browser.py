@@ -20,7 +20,7 @@ pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 def budget_world(world):
     """Loaded before Playwright starts (its sync API runs an event loop, and Django refuses ORM calls beside one)."""
     auditor = accounts.create_account(actor="system:test", username="apip", password=None, role=roles.AUDITOR)
-    assert demo.load_demo_budget(actor="system:test") == 3
+    assert demo.load_demo_budget(actor="system:test") == 4
     signed_in = Client()
     signed_in.force_login(auditor)
     split = Flag.objects.get(kind="pemecahan_paket")

@@ -38,13 +38,19 @@ def analis(world):
 @pytest.fixture
 def loaded(world, auditor):
     raised = demo.load_demo_budget(actor="system:test")
-    assert raised == 3
+    assert raised == 4
     return Flag.objects.order_by("kind")
 
 
-def test_the_demo_budget_raises_its_three_flags_with_evidence_and_audit_entries(loaded, auditor):
+def test_the_demo_budget_raises_its_four_flags_with_evidence_and_audit_entries(loaded, auditor):
     by_kind = {flag.kind: flag for flag in loaded}
-    assert set(by_kind) == {flags.PRICE, flags.SPLIT, flags.SPIKE}
+    assert set(by_kind) == {flags.PRICE, flags.SPLIT, flags.SPIKE, flags.SINGLE_BIDDER}
+    assert by_kind[flags.SINGLE_BIDDER].evidence == {
+        "ocid": "ocds-demo-dinsos-2025-002",
+        "method": "open",
+        "tenderers": 1,
+        "amount": 2_180_000_000 * 97 // 100,
+    }
     price = by_kind[flags.PRICE]
     assert price.evidence["unit_price"] == 5_400_000
     assert price.lines.get().item == "Kursi roda"
@@ -73,7 +79,7 @@ def test_running_the_flags_again_raises_nothing_new(loaded):
     before = AuditEntry.objects.count()
     report = services.raise_flags(actor="system:test")
     assert report.raised == []
-    assert report.already_known == 3
+    assert report.already_known == 4
     assert AuditEntry.objects.count() == before
 
 

@@ -3,6 +3,8 @@ red flags. Thin: parse, call one selector or service, render. No JavaScript; tab
 
 from __future__ import annotations
 
+import csv
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
@@ -75,6 +77,8 @@ def budget(request: HttpRequest) -> HttpResponse:
     if year not in years:
         raise Http404
     figures = selectors.plan_versus_realisation(agency, year)
+    if request.GET.get("format") == "csv":
+        return _csv(figures)
     chart = charts.plan_realisation_columns(
         figures.months,
         title=_("Budget and realisation, cumulative by month, %(year)s") % {"year": year},
@@ -90,6 +94,22 @@ def budget(request: HttpRequest) -> HttpResponse:
         "budget/agency.html",
         {"agency": agency, "years": years, "year": year, "figures": figures, "chart": chart},
     )
+
+
+def _csv(figures: selectors.PlanVersusRealisation) -> HttpResponse:
+    """The page's two tables as one CSV (open data): per program, then per month; whole rupiah."""
+    response = HttpResponse(content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = (
+        f'attachment; filename="anggaran-{figures.agency.slug}-{figures.year}.csv"'
+    )
+    writer = csv.writer(response, delimiter=";", lineterminator="\n")
+    writer.writerow(["tahun", "bagian", "kode", "nama", "anggaran", "realisasi"])
+    for p in figures.programs:
+        writer.writerow([figures.year, "program", p.code, p.name, p.plan, p.realised])
+    for m in figures.months:
+        writer.writerow([figures.year, "bulan", m.month, "", m.plan, m.realised])
+    writer.writerow([figures.year, "total", "", "", figures.plan, figures.realised])
+    return response
 
 
 @login_required

@@ -147,6 +147,23 @@ def test_the_public_page_shows_plan_and_realisation_from_the_database(loaded, cl
     assert "CV " not in html and "PT " not in html  # no supplier on the public page
 
 
+def test_the_figures_download_as_csv(loaded, client):
+    agency = Agency.objects.get(slug=demo.AGENCY)
+    response = client.get(f"/anggaran/?instansi={agency.slug}&tahun=2025&format=csv")
+    assert response["Content-Type"] == "text/csv; charset=utf-8"
+    rows = [line.split(";") for line in response.content.decode().splitlines()]
+    assert rows[0] == ["tahun", "bagian", "kode", "nama", "anggaran", "realisasi"]
+    lines = BudgetLine.objects.filter(agency=agency, year=2025)
+    plan = lines.filter(kind="anggaran").aggregate(s=Sum("amount"))["s"]
+    realised = lines.filter(kind="realisasi").aggregate(s=Sum("amount"))["s"]
+    assert rows[-1] == ["2025", "total", "", "", str(plan), str(realised)]
+    months = [row for row in rows if row[1] == "bulan"]
+    assert len(months) == 12
+    assert sum(int(row[5]) for row in months) == realised
+    programs = [row for row in rows if row[1] == "program"]
+    assert [row[2] for row in programs] == ["1.06.01", "1.06.04", "1.06.06"]
+
+
 @pytest.mark.parametrize("query", ["?instansi=tidak-ada", "?instansi=dinsos-kota-bandung&tahun=1999"])
 def test_an_unknown_agency_or_year_is_404(loaded, client, query):
     assert client.get(f"/anggaran/{query}").status_code == 404

@@ -249,6 +249,17 @@ def raise_flags(*, actor) -> RaiseReport:
     agencies = {a.slug: a for a in Agency.objects.filter(slug__in={f.agency for f in found})}
     known = set(Flag.objects.filter(key__in=[f.key for f in found]).values_list("agency__slug", "key"))
     fresh = [f for f in found if (f.agency, f.key) not in known]
+    try:
+        raised = _record_flags(fresh, agencies, actor=actor)
+    except IntegrityError:  # another run recorded the same flags meanwhile (unique agency + key)
+        raise Conflict(
+            "Tanda anggaran sedang dimunculkan oleh proses lain; jalankan lagi sebentar lagi.",
+            code="flags_running",
+        ) from None
+    return RaiseReport(raised=raised, already_known=len(found) - len(fresh))
+
+
+def _record_flags(fresh: list[flags.Finding], agencies: dict[str, Agency], *, actor) -> list[Flag]:
     raised: list[Flag] = []
     with transaction.atomic():
         now = timezone.now()
@@ -285,7 +296,7 @@ def raise_flags(*, actor) -> RaiseReport:
                     template="budget_flags_raised",
                     context={"count": len(raised), "agencies": sorted({f.agency.name for f in raised})},
                 )
-    return RaiseReport(raised=raised, already_known=len(found) - len(fresh))
+    return raised
 
 
 def flag_subject(flag: Flag) -> str:

@@ -15,7 +15,7 @@ from pamong.audit.models import AuditEntry
 from pamong.budget import csvfile, demo, flags, services
 from pamong.budget.models import BudgetLine, Flag
 from pamong.catalog.models import Agency
-from pamong.core.errors import InvalidTransition, PermissionDenied, ValidationFailed
+from pamong.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
 from pamong.notify.models import Notification
 
 pytestmark = [pytest.mark.django_db]
@@ -81,6 +81,24 @@ def test_running_the_flags_again_raises_nothing_new(loaded):
     assert report.raised == []
     assert report.already_known == 4
     assert AuditEntry.objects.count() == before
+
+
+def test_two_runs_at_once_record_each_flag_once(loaded, monkeypatch):
+    """The second run read the data before the first one wrote: its insert meets the unique key and it stops
+    with a conflict, recording nothing."""
+    Flag.objects.all().delete()
+    known = AuditEntry.objects.count()
+    original = services._record_flags
+
+    def first_run_meanwhile(fresh, agencies, *, actor):
+        original(fresh, agencies, actor=actor)  # the other run commits first
+        return original(fresh, agencies, actor=actor)
+
+    monkeypatch.setattr(services, "_record_flags", first_run_meanwhile)
+    with pytest.raises(Conflict):
+        services.raise_flags(actor="system:test")
+    assert Flag.objects.count() == 4
+    assert AuditEntry.objects.count() == known + 4
 
 
 def test_nothing_imported_nothing_raised(world):

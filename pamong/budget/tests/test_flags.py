@@ -260,3 +260,20 @@ def test_findings_explain_in_indonesian_and_never_name_a_supplier(generated):
     split = next(f for f in found if f.kind == flags.SPLIT)
     assert "di bawah batas pengadaan langsung Rp200.000.000" in split.explanation
     assert split.line_ids and split.key.startswith("pemecahan_paket:")
+
+
+def test_the_order_of_the_lines_does_not_change_what_is_flagged(generated):
+    budget, flagged = generated
+    shuffled = budget.lines.select(*flags.LINE_SCHEMA).sample(fraction=1.0, shuffle=True, seed=11)
+    again = flags.flag_lines(shuffled)
+    assert sorted(again[flags.PRICE]["id"].to_list()) == sorted(flagged[flags.PRICE]["id"].to_list())
+    assert sorted(sorted(ids) for ids in again[flags.SPLIT]["ids"].to_list()) == sorted(
+        sorted(ids) for ids in flagged[flags.SPLIT]["ids"].to_list()
+    )
+    for kind in flags.AGENCY_YEAR_KINDS:
+        assert (
+            again[kind]
+            .select("agency", "year")
+            .sort("agency", "year")
+            .equals(flagged[kind].select("agency", "year").sort("agency", "year"))
+        )

@@ -10,6 +10,8 @@ pamong packs load [PATH ...]   validate, then load agencies and service packs (n
 pamong audit verify            recompute the audit log and its signed tree heads
 pamong retention apply [--dry-run]  remove personal data past its retention period
 pamong clients create --agency SLUG --name NAME --scope S ...  a machine client (prints its secret once)
+pamong budget import FILE --agency SLUG  import a budget/realisation CSV or OCDS JSON; problems by file, line, field
+pamong budget flag             run the budget red flags; new ones go to the inspectorate's (APIP) queue
 pamong <django command> ...    anything manage.py knows (migrate, createsuperuser, shell, ...)
 """
 
@@ -19,7 +21,7 @@ import os
 import sys
 
 # Two-word commands map to management commands named word1_word2 (e.g. "packs check" -> packs_check).
-TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry", "retention", "clients"}
+TWO_WORD_GROUPS = {"packs", "audit", "keys", "registry", "retention", "clients", "budget"}
 
 
 def translate(argv: list[str]) -> list[str]:

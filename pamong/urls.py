@@ -21,6 +21,7 @@ urlpatterns = [
     path("", include("pamong.accounts.urls")),
     path("", include("pamong.cases.urls")),
     path("", include("pamong.oversight.urls")),
+    path("", include("pamong.budget.urls")),
     path("audit/", auditor_views.audit_log, name="audit-log"),
     path("", include("pamong.clients.urls")),
     path("i18n/", include("django.conf.urls.i18n")),

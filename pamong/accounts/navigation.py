@@ -50,6 +50,8 @@ MENU = (
     MenuItem("mine", _("My applications"), "cases:my-applications", frozenset({roles.WARGA}), "/permohonan/"),
     MenuItem("account", _("My account"), "accounts:account", frozenset({roles.WARGA}), "/akun/"),
     MenuItem("register", _("Algorithm register"), "oversight:register", None, "/algoritma/"),
+    MenuItem("budget", _("Budget"), "budget:public", None, "/anggaran/"),
+    MenuItem("apip", _("Budget red flags"), "budget:apip", frozenset({roles.AUDITOR}), "/apip/"),
     MenuItem("api", _("API"), "api:openapi-view", ANONYMOUS, "/api/"),
 )
 

@@ -47,3 +47,6 @@ class Action(StrEnum):
     CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
     WEBHOOK_REGISTERED = "clients.webhook_registered"
     WEBHOOK_DISABLED = "clients.webhook_disabled"
+    BUDGET_IMPORTED = "budget.imported"
+    BUDGET_FLAG_RAISED = "budget.flag_raised"
+    BUDGET_FLAG_DISMISSED = "budget.flag_dismissed"

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "pamong.notify",
     "pamong.cases",
     "pamong.oversight",
+    "pamong.budget",
     "pamong.site",
     "pamong.privacy",
     "pamong.clients",

@@ -10,6 +10,7 @@ from django.db import transaction
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import User
+from pamong.budget import demo as budget_demo
 from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency
 from pamong.registry import demo as registry_demo
@@ -67,4 +68,5 @@ def load_demo(*, packs_root: Path, population_scale: int = 1) -> catalog.LoadRep
             )
             if account.role in roles.STAFF_ROLES:
                 accounts.install_totp_device(actor="system:demo", user=user, secret=DEMO_TOTP_SECRET)
+        budget_demo.load_demo_budget(actor="system:demo")
     return report

@@ -97,8 +97,8 @@ class LocalAdapter:
             raise SourceUnavailable(f"basis data {self.name} tidak dapat dibaca") from exc
 
     def _fetch(self, nik: str, facts: list[str], context: Mapping[str, Any]) -> AdapterResult:
-        fetched_at, dataset = now_iso(), _population_label()
-        person = selectors.person_by_nik(nik)
+        fetched_at, dataset = now_iso(), remembered(context, "population_label", _population_label)
+        person = remembered(context, ("person", nik), lambda: selectors.person_by_nik(nik))
         result = AdapterResult(facts={})
         source = f"registry:{self.name}"
         if person is None and set(facts) - self.answers_for_unknown_person:
@@ -113,6 +113,21 @@ class LocalAdapter:
 
     def value(self, name: str, person: Person | None, context: Mapping[str, Any]) -> object:
         raise NotImplementedError
+
+
+def remembered(context: Mapping[str, Any], key: object, compute: Callable[[], Any]) -> Any:
+    """A lookup made once per gathering: `gather_facts` puts a "memo" dict in the context, so the four local
+    adapters of one application read its person, household and dataset label once instead of once each."""
+    memo = context.get("memo")
+    if memo is None:
+        return compute()
+    if key not in memo:
+        memo[key] = compute()
+    return memo[key]
+
+
+def _members(context: Mapping[str, Any], household) -> list[Person]:
+    return remembered(context, ("members", household.pk), lambda: selectors.household_members(household))
 
 
 def _population_label() -> str:
@@ -160,7 +175,7 @@ class DukcapilAdapter(LocalAdapter):
             return household.district_code
         if name == "kk_village_code":
             return household.village_code or None
-        members = selectors.household_members(household)
+        members = _members(context, household)
         if name == "household_member_count":
             return len(members)
         day = _on_date(context)
@@ -201,7 +216,7 @@ class KorlantasAdapter(LocalAdapter):
 
     def value(self, name: str, person: Person | None, context: Mapping[str, Any]) -> object:
         assert person is not None
-        owners = [m.nik_index for m in selectors.household_members(person.household)]
+        owners = [m.nik_index for m in _members(context, person.household)]
         vehicles = VehicleRecord.objects.filter(owner_nik_index__in=owners)
         if name == "owns_car":
             return vehicles.filter(wheels__gte=CAR_WHEELS).exists()
@@ -216,7 +231,8 @@ class DapodikAdapter(LocalAdapter):
 
     def value(self, name: str, person: Person | None, context: Mapping[str, Any]) -> object:
         assert person is not None
-        return Person.objects.filter(household=person.household, enrollments__isnull=False).distinct().count()
+        # The members come with their enrolments (prefetched), shared with the other adapters of this gathering.
+        return sum(1 for member in _members(context, person.household) if member.enrollments.all())
 
 
 LOCAL_ADAPTERS: dict[str, LocalAdapter] = {

@@ -477,7 +477,7 @@ def gather_facts(
         else:
             facts[name] = FactValue(None, source, gathered_at, "sumber tidak dikenal")
             problems.append(f"Sumber data {source} untuk {name} tidak dikenal.")
-    context = {"on_date": on_date, "form": dict(form)}
+    context = {"on_date": on_date, "form": dict(form), "memo": {}}
     for adapter_name, names in by_adapter.items():
         adapter = (adapters or {}).get(adapter_name) or get_adapter(adapter_name)
         facts.update(_from_adapter(adapter_name, adapter, names, specs, nik, context, problems))

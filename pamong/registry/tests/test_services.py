@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 
 from pamong.registry import demo, selectors, services
-from pamong.registry.adapters import AdapterResult, FactValue, SourceUnavailable
+from pamong.registry.adapters import AdapterResult, FactValue, SourceUnavailable, get_adapter
 from pamong.registry.nik import NikError
 from pamong.rules import load_rule_sets, select_version
 
@@ -289,3 +289,20 @@ def test_validate_nik_uses_the_loaded_regions(reference_data):
     with pytest.raises(NikError) as caught:
         selectors.validate_nik("3273314108870002", today=SPRING)  # no 31st district in Kota Bandung
     assert caught.value.code == "nik_region_unknown"
+
+
+@pytest.mark.parametrize("nik", list(demo.DEMO_BANSOS_OUTCOMES))
+def test_one_gathering_reads_the_person_and_household_once(registry_data, nik, django_assert_max_num_queries):
+    """The four local adapters of one application share its person, household members and dataset label (issue
+    12: the person was read five times per submission); each adapter asked alone gives the same values."""
+    rule_set = bansos(AUTUMN)
+    form = demo.DEMO_BANSOS_FORMS.get(nik, demo.DEMO_BANSOS_FORMS[demo.WARGA_NIK])
+    with django_assert_max_num_queries(7):  # label, person, members, vehicles, two tables with their datasets
+        gathered = services.gather_facts(fact_specs=rule_set.facts, form=form, nik=nik, on_date=AUTUMN)
+    alone = {}
+    for source in {spec.source for spec in rule_set.facts.values() if spec.source.startswith("registry:")}:
+        adapter = get_adapter(source.removeprefix("registry:"))
+        names = [n for n, spec in rule_set.facts.items() if spec.source == source]
+        result = adapter.fetch(nik=nik, facts=names, context={"on_date": AUTUMN, "form": form})
+        alone.update({name: fact.value for name, fact in result.facts.items()})
+    assert alone and {name: gathered.facts[name].value for name in alone} == alone

@@ -32,7 +32,7 @@ def file_objection(application: Application, *, actor, statement: str) -> Object
         if deadlines.local_today() > deadline:
             raise ValidationFailed(
                 f"Batas waktu keberatan sudah lewat: berakhir pada {format_date(deadline)} "
-                f"({application.service.objection_days} hari kerja setelah keputusan). "
+                f"({application.service.objection_days} hari kerja setelah keputusan diberitahukan kepada Anda). "
                 "Anda masih dapat menyampaikan pengaduan.",
                 code="objection_too_late",
                 details={"deadline": deadline.isoformat()},

@@ -307,6 +307,25 @@ def set_notification_channels(*, user: User, channels: list[str], phone: str = "
         )
 
 
+def record_contact_at_counter(*, officer: User, citizen: User, phone: str = "", email: str = "") -> None:
+    """The phone and e-mail a citizen gave a counter officer for being told of their case (issue 15). In the
+    caller's transaction; audited without the values. A phone puts SMS first (it reaches any phone)."""
+    with transaction.atomic():
+        if email:
+            citizen.email = email
+            citizen.save(update_fields=["email"])
+        if phone:
+            preference = Preference.objects.filter(user=citizen).first()
+            kept = [c for c in (preference.channels if preference else []) if c not in ("sms", "whatsapp")]
+            notify.set_preference(user=citizen, channels=["sms", "whatsapp", *kept], phone=phone)
+        audit.record_event(
+            actor=officer,
+            action=audit.Action.CONTACT_RECORDED_AT_COUNTER,
+            subject=f"accounts.user:{citizen.pk}",
+            data={"phone_given": bool(phone), "email_given": bool(email)},
+        )
+
+
 def record_lockout(*, username: str, ip_address: str | None) -> None:
     """Audit that sign-in was locked for a username and address (django-axes decided it). The typed name is
     kept only as a keyed digest: it may be a NIK."""

@@ -47,3 +47,7 @@ class Action(StrEnum):
     CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
     WEBHOOK_REGISTERED = "clients.webhook_registered"
     WEBHOOK_DISABLED = "clients.webhook_disabled"
+    # issue 15 (reach): contact details, the counter through the whole case, printed letters
+    CONTACT_VERIFIED = "accounts.contact_verified"
+    CONTACT_RECORDED_AT_COUNTER = "accounts.contact_recorded_at_counter"
+    LETTER_HANDLED = "cases.letter_handled"

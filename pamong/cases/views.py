@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -500,8 +501,34 @@ def _counter_context(request, service, key, post=None, errors=None, **extra) -> 
         "full_name": post.get("full_name", ""),
         "consent_method": post.get("consent_method", ""),
         "consent_statement": post.get("consent_statement", _consent_text(service, request.user)),
+        "told_by": post.get("told_by", ""),
+        "phone": post.get("phone", ""),
+        "email": post.get("email", ""),
+        "told_by_choices": TOLD_BY_CHOICES,
+        "name_mismatch": bool(post.get("second_officer_username")),
         **extra,
     }
+
+
+TOLD_BY_CHOICES = [  # how a counter citizen wants to be told (issue 15)
+    (services.ToldBy.PHONE, gettext_lazy("SMS or WhatsApp to the mobile number below")),
+    (services.ToldBy.EMAIL, gettext_lazy("E-mail to the address below")),
+    (services.ToldBy.COUNTER, gettext_lazy("Picks the letter up at this counter")),
+    (services.ToldBy.POST, gettext_lazy("A letter by post")),
+]
+
+
+def _second_officer(request: HttpRequest):
+    """The second officer who confirms a name mismatch, signed in with their own username and password on
+    this page (failures count towards their lockout like any sign-in); None when nobody tried; False when the
+    sign-in failed."""
+    username = request.POST.get("second_officer_username", "").strip()[:150]
+    if not username:
+        return None
+    officer = authenticate(
+        request, username=username, password=request.POST.get("second_officer_password", "")[:200]
+    )
+    return officer or False
 
 
 @login_required
@@ -522,12 +549,33 @@ def counter_apply(request: HttpRequest, slug: str) -> HttpResponse:
     if unanswered:  # stop before the service, which would read a skipped yes/no question as "no"
         problems = services.counter_problems(service=service, form=data, **_without_statement(answers))
         return _counter_invalid(request, service, key, {**problems, **unanswered})
+    contact = services.CounterContact(
+        told_by=post.get("told_by", ""), phone=post.get("phone", "")[:40], email=post.get("email", "")[:200]
+    )
+    confirmed_by = _second_officer(request)
+    if confirmed_by is False:
+        errors = {"second_officer": _("The second officer's username or password is wrong.")}
+        return _counter_invalid(request, service, key, errors, name_mismatch=True)
     try:
         application, _created = services.submit_at_counter(
-            actor=request.user, service=service, form=data, idempotency_key=key, **answers
+            actor=request.user,
+            service=service,
+            form=data,
+            idempotency_key=key,
+            contact=contact,
+            name_confirmed_by=confirmed_by,
+            **answers,
         )
     except ApplicationError as exc:
-        return _counter_invalid(request, service, key, _counter_failure_fields(exc), exc.message, exc.status)
+        return _counter_invalid(
+            request,
+            service,
+            key,
+            _counter_failure_fields(exc),
+            exc.message,
+            exc.status,
+            name_mismatch=exc.code in ("name_mismatch", "second_officer_required"),
+        )
     return redirect("cases:counter-receipt", application_id=application.pk)
 
 
@@ -536,16 +584,22 @@ def _counter_failure_fields(exc: ApplicationError) -> dict[str, str]:
     NIK input; form errors to their fields; anything else to the summary alone, never a bare detail value."""
     if exc.code.startswith("nik_"):
         return {"nik": exc.message}
+    if exc.code in ("name_mismatch", "second_officer_required"):
+        return webforms.field_errors(exc.details)
     return webforms.field_errors(exc.details) if exc.code == "form_invalid" else {}
 
 
-def _counter_invalid(request, service, key, errors, message: str = "", status: int = 422) -> HttpResponse:
+def _counter_invalid(
+    request, service, key, errors, message: str = "", status: int = 422, name_mismatch: bool = False
+) -> HttpResponse:
     message = message or _("The form is not complete yet. Check the answers named below.")
-    inputs = [("nik", "nik"), ("full_name", "full_name"), *_inputs(service)]
+    inputs = [("nik", "nik"), ("full_name", "full_name"), ("told_by", "told_by"), ("phone", "phone")]
+    inputs += [("email", "email"), ("second_officer", "second_officer"), *_inputs(service)]
     inputs += [("consent_method", "consent_method"), ("consent_statement", "consent_statement")]
     context = _counter_context(
         request, service, key, request.POST, errors, summary=_summary(errors, inputs, message)
     )
+    context["name_mismatch"] = name_mismatch or context["name_mismatch"]
     return render(request, "cases/counter_apply.html", context, status=status)
 
 
@@ -584,6 +638,7 @@ def _counter_receipt(request: HttpRequest, application: Application, **extra: An
         "can_activate": not application.applicant.has_usable_password(),
         "activate_url": request.build_absolute_uri(reverse("accounts:activate")),
         "activation_days": settings.PAMONG_ACTIVATION_CODE_DAYS,
+        "told_by": dict(TOLD_BY_CHOICES).get(application.consent.get("told_by", "")),
         **extra,
     }
     return render(request, "cases/counter_receipt.html", context)

@@ -255,7 +255,19 @@ def submit_at_counter(
     if roles.PETUGAS_LOKET not in role_names(actor):
         raise NotFound("Tidak ditemukan.", code="not_found")
     problems = contact_problems(contact)
-    if problems:
+    if problems:  # name every problem at once: the contact's and the rest of the form's
+        problems = {
+            **counter_problems(
+                service=service,
+                nik="".join(nik.split()),
+                full_name=full_name,
+                form=form,
+                consent_method=consent_method,
+                consent_statement=consent_statement,
+                form_source=form_source,
+            ),
+            **problems,
+        }
         raise ValidationFailed(
             _("The form is not complete yet. Check the answers named below."),
             code="form_invalid",

@@ -106,7 +106,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if service is None or not _has_role(request.user, roles.WARGA):
         return not_found(request)
     if request.method != "POST":
-        return render(request, "cases/apply.html", _apply_context(service, webforms.idempotency_key()))
+        return render(request, "cases/apply.html", _apply_context(service, _issued_key(request, service)))
     data, raw = webforms.submitted(service.form_fields, request.POST)
     key = webforms.idempotency_key(request.POST)
     statement = request.POST.get("statement", "")[:4000]
@@ -131,6 +131,26 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("cases:application", application_id=application.pk)
 
 
+ISSUED_KEY_MINUTES = 30
+
+
+def _issued_key(request: HttpRequest, service) -> str:
+    """The idempotency key of this person's form for this service, kept in the session (issue 15): a reload
+    or the Back button shows the form with the same key, so sending it again replays the first application
+    instead of making a second. A new key once the application sent with it is older than
+    ISSUED_KEY_MINUTES (a deliberate new application, where the service allows one)."""
+    keys = request.session.get("apply_keys", {})
+    key = keys.get(service.slug, "")
+    used = Application.objects.filter(applicant=request.user, idempotency_key=key).values_list(
+        "filed_at", flat=True
+    )
+    filed = used.first() if key else None
+    if not key or (filed and timezone.now() - filed > dt.timedelta(minutes=ISSUED_KEY_MINUTES)):
+        key = webforms.idempotency_key()
+        request.session["apply_keys"] = {**keys, service.slug: key}
+    return key
+
+
 def _apply_invalid(request, service, key, raw, errors, statement, status: int = 422) -> HttpResponse:
     message = _("The form is not complete yet. Check the answers named below.")
     context = _apply_context(
@@ -146,9 +166,9 @@ def _apply_failed(request, service, key, raw, statement, exc: ApplicationError) 
     # A reused key with other content (the back button): offer the existing application and a fresh key.
     existing = (exc.details or {}).get("application") if isinstance(exc.details, dict) else None
     summary = {"message": exc.message, "links": []}
-    context = _apply_context(
-        service, webforms.idempotency_key(), raw, {}, statement, summary=summary, existing=existing
-    )
+    fresh = webforms.idempotency_key()
+    request.session["apply_keys"] = {**request.session.get("apply_keys", {}), service.slug: fresh}
+    context = _apply_context(service, fresh, raw, {}, statement, summary=summary, existing=existing)
     return render(request, "cases/apply.html", context, status=exc.status)
 
 

@@ -53,6 +53,9 @@ class Notification(models.Model):
     handed_over_at = models.DateTimeField(null=True, blank=True)  # the printed letter given at a counter
     # The first of delivery, reading and hand-over: when the person was told (UU 30/2014 Art. 77(1)).
     notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # An address given for this notice only (a one-time code to an e-mail or phone being verified), instead
+    # of the account's; encrypted like the rest. Such a notice is tried on its channel only.
+    to_address = EncryptedTextField(blank=True, default="")
     # The delivery record: every attempt with its channel, time and error ("" when accepted).
     attempt_log = models.JSONField(default=list, blank=True)
 

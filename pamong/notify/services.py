@@ -112,13 +112,14 @@ def notify_user(
     channels: list[str] | None = None,
     subject_ref: str = "",
     letter_queue: str = "",
+    to_address: str = "",
 ) -> list[Notification]:
     """Render `notify/<template>.txt` (first line = subject) in Bahasa Indonesia, as one notice that tries the
     citizen's channels in order and falls back to the others (`delivery_order`); with `channels` (e.g. the one
     a citizen chose for sign-in codes) only those are tried. `letter_queue` (an agency's slug) turns a notice
     that no channel could deliver into a printed-letter task on that agency's counter queue; `subject_ref`
     says what the notice is about (`notified_at`). Returns the notice in a list (the earlier one row per
-    channel shape)."""
+    channel shape). `to_address`: send to this address instead of the account's (a contact being verified)."""
     with translation.override("id"):
         subject, _, body = render_to_string(f"notify/{template}.txt", context).strip().partition("\n")
     order = list(channels) if channels else delivery_order(user)
@@ -133,6 +134,7 @@ def notify_user(
         next_attempt_at=timezone.now(),
         subject_ref=subject_ref,
         letter_queue=letter_queue,
+        to_address=to_address,
     )
     transaction.on_commit(lambda: _enqueue([notification.pk]))
     return [notification]
@@ -144,6 +146,8 @@ def _enqueue(ids: list[int]) -> None:
 
 
 def address_for(notification: Notification) -> str:
+    if notification.to_address:
+        return notification.to_address
     if notification.channel == Channel.EMAIL:
         return notification.recipient.email
     preference = Preference.objects.filter(user_id=notification.recipient_id).first()

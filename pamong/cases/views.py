@@ -646,6 +646,12 @@ def counter_receipt(request: HttpRequest, application_id: str) -> HttpResponse:
         application = access_application_by_id(request.user, application_id)
     except NotFound:
         return not_found(request)
+    accounts.record_personal_data_access(  # every counter action on a citizen's case is in their access log
+        actor=request.user,
+        citizen=application.applicant,
+        what=f"permohonan {application.reference}: tanda bukti",
+        why="tanda bukti permohonan dicetak di loket",
+    )
     return _counter_receipt(request, application)
 
 

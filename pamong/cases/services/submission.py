@@ -516,6 +516,8 @@ def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, con
             "channel": channel,
             "assisted_by": application.assisted_by_id,
             "decision_due": application.decision_due.isoformat(),
+            # the counter's name check, and the second officer's confirmation of a mismatch (issue 15)
+            **({"name_check": consent["name_check"]} if consent and "name_check" in consent else {}),
         },
     )
     return application

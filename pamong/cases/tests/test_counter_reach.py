@@ -309,7 +309,12 @@ def test_the_counter_page_stops_a_name_mismatch_and_takes_a_second_officers_conf
     assert confirmed.status_code == 302
     application = Application.objects.get(applicant=world.warga)
     assert application.consent["name_check"]["confirmed_by"] == world.petugas.pk
+    submitted = AuditEntry.objects.get(
+        action="cases.application_submitted", subject=f"cases.application:{application.pk}"
+    )
+    assert submitted.data["name_check"]["confirmed_by"] == world.petugas.pk  # in the tamper-evident log too
     receipt = page_text(client.get(confirmed["Location"]))
+    assert AccessLog.objects.filter(citizen=world.warga, actor=world.loket).exists()
     # The receipt shows the reasons of the decision and how the citizen is told.
     assert "Keputusan dan alasannya" in receipt and "Mengambil surat di loket ini" in receipt
 
@@ -375,3 +380,32 @@ def test_the_agency_letter_queue_lists_undelivered_notices_and_records_hand_over
     task.refresh_from_db()
     assert (task.status, task.handled_by) == ("handed_over", kelurahan)
     assert "Tidak ada surat yang perlu diserahkan." in page_text(client.get("/loket/surat/"))
+
+
+def test_a_counter_receipt_of_a_case_still_open_shows_the_date_by_which_the_citizen_is_told(
+    world, client_for
+):
+    data = {
+        f"f-{name}": ("ya" if value is True else "tidak" if value is False else value)
+        for name, value in world.forms[world.niks.REFER_NIK].items()
+    }
+    data.update(
+        idempotency_key="7f0c6f3e-1d2b-4c55-9a8e-222222222222",
+        nik=world.niks.REFER_NIK,
+        full_name="Asep Saepudin",
+        consent_method="tanda_tangan",
+        consent_statement="Saya setuju.",
+        told_by="phone",
+        phone="0812 3456 7890",
+    )
+    client = client_for(world.loket)
+    response = client.post("/loket/ajukan/bansos-pkh/", data)
+    assert response.status_code == 302
+    application = Application.objects.get(applicant=world.refer)
+    assert application.status == "under_review"
+    receipt = page_text(client.get(response["Location"]))
+    from pamong.core.formatting import format_date
+
+    assert f"Warga akan diberi tahu paling lambat</dt><dd>{format_date(application.decision_due)}" in receipt
+    assert "SMS atau WhatsApp ke nomor ponsel di bawah" in receipt
+    assert world.refer.notify_preference.phone == "+6281234567890"

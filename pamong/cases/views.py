@@ -32,6 +32,7 @@ from pamong.accounts import services as accounts
 from pamong.catalog import selectors as catalog
 from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from pamong.core.views import not_found
+from pamong.notify import services as notify
 from pamong.registry.selectors import validate_nik
 
 from . import selectors, services, webforms
@@ -39,6 +40,7 @@ from .access import DECIDING_ROLES, access_application_by_id, access_objection_b
 from .models import Application, Discretion
 
 PAGE_SIZE = 20
+DECIDED = (Application.Status.DENIED, Application.Status.GRANTED, Application.Status.DEEMED_GRANTED)
 # Which page field a service error belongs to, so its message sits beside that field.
 ERROR_FIELDS = {
     "reasons_required": "reasons",
@@ -213,6 +215,9 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
         what=f"permohonan {application.reference}: halaman status",
         why="membuka halaman status permohonan",
     )
+    if application.applicant_id == request.user.pk and application.status in DECIDED:
+        # The applicant reads the decision on the site: they are told now (UU 30/2014 Art. 77(1), issue 15).
+        notify.mark_read_about(user=request.user, subject_ref=selectors.subject_of(application))
     return render(request, "cases/application_detail.html", _status_context(request, application))
 
 

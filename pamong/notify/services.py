@@ -261,6 +261,17 @@ def mark_read(notification: Notification) -> Notification:
     return notification
 
 
+def mark_read_about(*, user, subject_ref: str) -> int:
+    """The recipient read what their notices about `subject_ref` say on the site itself (the case's status
+    page): every such notice counts as read now, once. Returns how many were marked."""
+    now = timezone.now()
+    mine = Notification.objects.filter(recipient=user, subject_ref=subject_ref, read_at__isnull=True)
+    Notification.objects.filter(
+        recipient=user, subject_ref=subject_ref, read_at__isnull=True, notified_at__isnull=True
+    ).update(notified_at=now)
+    return mine.update(read_at=now)
+
+
 def record_letter_handled(*, task: LetterTask, officer, how: str) -> LetterTask:
     """A counter officer handed the printed letter over (the citizen is told now) or posted it (the citizen is
     told when it arrives, which nobody records: the upper bound of the caller's clock applies)."""

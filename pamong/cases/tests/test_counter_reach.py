@@ -409,3 +409,18 @@ def test_a_counter_receipt_of_a_case_still_open_shows_the_date_by_which_the_citi
     assert f"Warga akan diberi tahu paling lambat</dt><dd>{format_date(application.decision_due)}" in receipt
     assert "SMS atau WhatsApp ke nomor ponsel di bawah" in receipt
     assert world.refer.notify_preference.phone == "+6281234567890"
+
+
+def test_reading_the_decision_on_the_status_page_starts_the_clock(world, client_for):
+    application = file_sktm_at_counter(world, services.CounterContact(told_by=services.ToldBy.POST))
+    decision = services.final_decision(application)
+    assert deadlines.made_known_on(application, decided_at=decision.decided_at)[1] is False
+    # A staff member opening the page does not tell the citizen.
+    client_for(world.loket).get(f"/permohonan/{application.pk}/")
+    assert deadlines.made_known_on(application, decided_at=decision.decided_at)[1] is False
+    page = page_text(client_for(application.applicant).get(f"/permohonan/{application.pk}/"))
+    start, told = deadlines.made_known_on(application, decided_at=decision.decided_at)
+    assert (start, told) == (timezone.localdate(), True)
+    from pamong.core.formatting import format_date
+
+    assert format_date(add_working_days(start, 21)) in page

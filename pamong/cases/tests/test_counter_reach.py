@@ -86,6 +86,11 @@ def test_a_counter_citizen_without_e_mail_gets_a_letter_and_the_clock_starts_at_
     today = timezone.localdate()
     assert deadlines.objection_deadline(decision) == add_working_days(today, 21)
     assert AuditEntry.objects.filter(action="cases.letter_handled").count() == 1
+    from pamong.cases.selectors import timeline as case_timeline
+
+    assert "Surat cetak sudah diserahkan di loket atau dikirim lewat pos" in [
+        step["text"] for step in case_timeline(application)
+    ]
     # Another agency's counter cannot touch this agency's letters.
     with pytest.raises(NotFound):
         services.hand_over_letter(actor=world.loket, task_id=task.pk, how="posted")

@@ -36,6 +36,9 @@ CITIZENS = 10_000  # the stored applications belong to this many synthetic citiz
 def seed_applications(total: int) -> None:
     """Copy one decided application's row until `total` are stored (raw executemany: 1M rows in seconds)."""
     warga = User.objects.get(username="warga")
+    # The benchmark files for this one citizen again and again: as a pack with `repeat_allowed` would let it
+    # (by default a second application right after a grant is refused, issue 15).
+    Service.objects.filter(slug="bansos-pkh").update(repeat_allowed=True)
     template, _ = services.submit_application(
         actor=warga,
         service=Service.objects.get(slug="bansos-pkh"),

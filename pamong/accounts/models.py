@@ -109,3 +109,28 @@ class LoginCode(models.Model):
 
     def __str__(self) -> str:
         return f"login code for {self.user_id} ({self.channel})"
+
+
+class ContactCode(models.Model):
+    """A one-time code sent to an e-mail address or phone number a citizen adds on /akun/ (issue 15): only its
+    keyed hash is kept; the address itself (encrypted) becomes the account's once the code is typed back."""
+
+    class Kind(models.TextChoices):
+        EMAIL = "email", _("e-mail address")
+        PHONE = "phone", _("mobile number")
+
+    user = models.ForeignKey(User, on_delete=models.CASCADE, related_name="contact_codes")
+    kind = models.CharField(max_length=8, choices=Kind.choices)
+    value = EncryptedTextField()  # the address being verified (phones in E.164)
+    code_hash = models.CharField(max_length=64)
+    created_at = models.DateTimeField()
+    expires_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    used_at = models.DateTimeField(null=True, blank=True)
+    verified_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self) -> str:
+        return f"{self.kind} code for {self.user_id}"

@@ -12,7 +12,7 @@ from django.db.models import Q
 
 from pamong.core.personal_data import PersonalData, declare
 
-from .models import AccessLog, LoginCode, TOTPDevice, User
+from .models import AccessLog, ContactCode, LoginCode, TOTPDevice, User
 from .selectors import access_log_of, staff_label
 
 
@@ -37,6 +37,7 @@ def export(user: User) -> dict[str, Any]:
 def erase(user: User) -> dict[str, int]:
     """The account stays as an empty shell (decisions and the audit log refer to it) that cannot sign in."""
     codes, _ = LoginCode.objects.filter(user=user).delete()
+    ContactCode.objects.filter(user=user).delete()
     devices, _ = TOTPDevice.objects.filter(user=user).delete()
     User.objects.filter(pk=user.pk).update(
         first_name="",
@@ -56,10 +57,20 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
     )
     used_or_expired = now - dt.timedelta(days=1)
     login_codes = LoginCode.objects.filter(Q(used_at__lt=used_or_expired) | Q(expires_at__lt=used_or_expired))
-    counts = {"access_log_deleted": access_log.count(), "login_codes_deleted": login_codes.count()}
+    # Contact codes never verified go like sign-in codes; a verified one is the record that the address was
+    # confirmed, kept while the account exists (erased with it).
+    contact_codes = ContactCode.objects.filter(verified_at__isnull=True).filter(
+        Q(used_at__lt=used_or_expired) | Q(expires_at__lt=used_or_expired)
+    )
+    counts = {
+        "access_log_deleted": access_log.count(),
+        "login_codes_deleted": login_codes.count(),
+        "contact_codes_deleted": contact_codes.count(),
+    }
     if not dry_run:
         access_log.delete()
         login_codes.delete()
+        contact_codes.delete()
     return counts
 
 
@@ -71,10 +82,11 @@ declare(
             "accounts.AccessLog",
             "accounts.TOTPDevice",
             "accounts.LoginCode",
+            "accounts.ContactCode",
             "admin.LogEntry",
         ),
         retention="accounts: while the person uses Pamong; access log PAMONG_ACCESS_LOG_RETENTION_DAYS; "
-        "one-time codes one day after use or expiry",
+        "one-time codes one day after use or expiry; a verified contact's code while the account exists",
         export=export,
         erase=erase,
         expire=expire,

@@ -11,6 +11,7 @@ from django.contrib.auth.models import Group
 from django.contrib.auth.password_validation import validate_password
 from django.contrib.auth.tokens import default_token_generator
 from django.core.exceptions import ValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.urls import reverse
@@ -28,7 +29,7 @@ from pamong.notify.models import Notification, Preference
 from pamong.registry.selectors import validate_nik
 
 from . import roles, twofactor
-from .models import AccessLog, LoginCode, TOTPDevice, User
+from .models import AccessLog, ContactCode, LoginCode, TOTPDevice, User
 from .selectors import account_by_nik
 
 ACTIVATION_CHANNEL = "counter"  # LoginCode.channel of an account-activation code handed over at a counter
@@ -305,6 +306,121 @@ def set_notification_channels(*, user: User, channels: list[str], phone: str = "
             subject=f"accounts.user:{user.pk}",
             data={"channels": sorted(channels), "phone_given": bool(phone)},
         )
+
+
+def record_contact_at_counter(*, officer: User, citizen: User, phone: str = "", email: str = "") -> None:
+    """The phone and e-mail a citizen gave a counter officer for being told of their case (issue 15). In the
+    caller's transaction; audited without the values. A phone puts SMS first (it reaches any phone)."""
+    with transaction.atomic():
+        if email:
+            citizen.email = email
+            citizen.save(update_fields=["email"])
+        if phone:
+            preference = Preference.objects.filter(user=citizen).first()
+            kept = [c for c in (preference.channels if preference else []) if c not in ("sms", "whatsapp")]
+            notify.set_preference(user=citizen, channels=["sms", "whatsapp", *kept], phone=phone)
+        audit.record_event(
+            actor=officer,
+            action=audit.Action.CONTACT_RECORDED_AT_COUNTER,
+            subject=f"accounts.user:{citizen.pk}",
+            data={"phone_given": bool(phone), "email_given": bool(email)},
+        )
+
+
+CONTACT_CODE_MINUTES = 30
+CONTACT_CODE_TRIES = 5
+
+
+def start_contact_verification(*, user: User, kind: str, value: str) -> ContactCode:
+    """Send a one-time code to a new e-mail address or phone number (issue 15); the account keeps its old
+    one until the code comes back. Raises ValidationFailed for an address that is not one."""
+    value = value.strip()
+    if kind == ContactCode.Kind.EMAIL:
+        try:
+            validate_email(value)
+        except ValidationError:
+            raise ValidationFailed(
+                _("Write a valid e-mail address, for example nama@contoh.id."), code="email_invalid"
+            ) from None
+        channel = "email"
+    elif kind == ContactCode.Kind.PHONE:
+        try:
+            value = notify.parse_phone(value)
+        except notify.InvalidPhone:
+            raise ValidationFailed(
+                _("Write a valid mobile number, for example 0812 3456 7890."), code="phone_invalid"
+            ) from None
+        channel = "sms"
+    else:
+        raise ValidationFailed(_("Choose an e-mail address or a mobile number."), code="contact_kind_invalid")
+    code = twofactor.new_code()
+    now = timezone.now()
+    with transaction.atomic():
+        ContactCode.objects.filter(user=user, used_at__isnull=True).update(used_at=now)
+        contact = ContactCode.objects.create(
+            user=user,
+            kind=kind,
+            value=value,
+            code_hash=twofactor.code_hash(user.pk, code),
+            created_at=now,
+            expires_at=now + dt.timedelta(minutes=CONTACT_CODE_MINUTES),
+        )
+        notify.notify_user(
+            user=user,
+            template="contact_code",
+            context={"code": code, "minutes": CONTACT_CODE_MINUTES},
+            channels=[channel],
+            to_address=value,
+        )
+    return contact
+
+
+def verify_contact(*, user: User, code: str) -> ContactCode | None:
+    """The latest live contact code, if `code` matches: the address becomes the account's (verified), audited
+    without the address. Five wrong codes spend it. None when nothing matched."""
+    now = timezone.now()
+    with transaction.atomic():
+        live = (
+            ContactCode.objects.select_for_update()
+            .filter(user=user, used_at__isnull=True, expires_at__gt=now)
+            .order_by("-created_at")
+            .first()
+        )
+        if live is None:
+            return None
+        if not hmac.compare_digest(live.code_hash, twofactor.code_hash(user.pk, code.strip())):
+            live.attempts += 1
+            if live.attempts >= CONTACT_CODE_TRIES:
+                live.used_at = now
+            live.save(update_fields=["attempts", "used_at"])
+            return None
+        live.used_at = live.verified_at = now
+        live.save(update_fields=["used_at", "verified_at"])
+        if live.kind == ContactCode.Kind.EMAIL:
+            user.email = live.value
+            user.save(update_fields=["email"])
+        else:
+            preference = Preference.objects.filter(user=user).first()
+            channels = list(preference.channels) if preference and preference.channels else ["sms", "email"]
+            notify.set_preference(user=user, channels=channels, phone=live.value, phone_verified=True)
+        _wipe_sent_codes(user, "contact_code")
+        audit.record_event(
+            actor=user,
+            action=audit.Action.CONTACT_VERIFIED,
+            subject=f"accounts.user:{user.pk}",
+            data={"kind": live.kind},
+        )
+    return live
+
+
+def verified_contacts(user: User) -> dict[str, bool]:
+    """Whether the account's e-mail address and phone are the ones the citizen confirmed with a code."""
+    emails = ContactCode.objects.filter(user=user, kind=ContactCode.Kind.EMAIL, verified_at__isnull=False)
+    preference = Preference.objects.filter(user=user).first()
+    return {
+        "email": bool(user.email) and any(c.value == user.email for c in emails.order_by("-verified_at")[:5]),
+        "phone": bool(preference and preference.phone and preference.phone_verified_at),
+    }
 
 
 def record_lockout(*, username: str, ip_address: str | None) -> None:

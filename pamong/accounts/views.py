@@ -14,9 +14,11 @@ from django.contrib.auth import update_session_auth_hash, user_login_failed
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
+from django.core.paginator import Paginator
 from django.core.validators import RegexValidator
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import url_has_allowed_host_and_scheme
 from django.utils.translation import gettext as _
@@ -26,11 +28,12 @@ from django.views.decorators.http import require_POST
 from pamong.core import ratelimit
 from pamong.core.errors import ApplicationError
 from pamong.core.views import not_found
+from pamong.notify import services as notify
 from pamong.notify.models import Channel, Preference
 
 from . import navigation, roles, selectors, selfservice, services, twofactor
 from .middleware import ENROL_URL, VERIFY_URL, _has_confirmed_device
-from .models import LoginCode, User
+from .models import ContactCode, LoginCode, User
 
 
 class SignInForm(AuthenticationForm):
@@ -226,6 +229,29 @@ def locked_out(request: HttpRequest, response=None, credentials=None) -> HttpRes
 # --- the citizen's account page ---------------------------------------------------------------------------------
 
 
+class PhoneField(forms.CharField):
+    """A mobile number in any usual spelling ("+62 812-3456-7890", "0812 3456 7890"), cleaned to E.164 by
+    `phonenumbers` (pamong.notify.services.parse_phone)."""
+
+    default_error_messages = {"invalid": gettext_lazy("Write a mobile number, e.g. 0812 3456 7890.")}
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("max_length", 40)
+        kwargs.setdefault(
+            "widget", forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"})
+        )
+        super().__init__(**kwargs)
+
+    def clean(self, value):
+        value = super().clean(value)
+        if not value:
+            return ""
+        try:
+            return notify.parse_phone(value)
+        except notify.InvalidPhone:
+            raise forms.ValidationError(self.error_messages["invalid"], code="invalid") from None
+
+
 class ChannelsForm(forms.Form):
     channels = forms.MultipleChoiceField(
         label=gettext_lazy("Send me notifications by"),
@@ -233,15 +259,13 @@ class ChannelsForm(forms.Form):
         widget=forms.CheckboxSelectMultiple,
         error_messages={"required": gettext_lazy("Choose at least one channel.")},
     )
-    phone = forms.RegexField(
+    phone = PhoneField(
         label=gettext_lazy("Mobile number (for SMS and WhatsApp)"),
-        regex=r"^\+?[0-9 ]{8,16}$",
         required=False,
         help_text=gettext_lazy("For example 0812 3456 7890."),
         error_messages={
             "invalid": gettext_lazy("Write the number with digits only, for example 0812 3456 7890.")
         },
-        widget=forms.TextInput(attrs={"autocomplete": "tel", "inputmode": "tel"}),
     )
 
     def clean(self):
@@ -278,6 +302,16 @@ def _account_context(request: HttpRequest, **extra) -> dict:
         ],
         "channels_form": ChannelsForm(initial=channels_initial),
         "code_form": LoginCodeForm(initial={"login_code_channel": user.login_code_channel}),
+        "contacts": {
+            "email": user.email,
+            "phone": preference.phone if preference else "",
+            **{f"{kind}_verified": ok for kind, ok in services.verified_contacts(user).items()},
+        },
+        "pending_contact": ContactCode.objects.filter(
+            user=user, used_at__isnull=True, expires_at__gt=timezone.now()
+        ).first(),
+        "contact_errors": {},
+        "unread": notify.inbox_of(user).filter(read_at__isnull=True).count(),
         **extra,
     }
 
@@ -329,6 +363,66 @@ def account_login_code(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Your sign-in setting was saved."))
             return redirect("accounts:account")
     return render(request, "accounts/account.html", _account_context(request, code_form=form), status=422)
+
+
+# --- contact details verified with a one-time code, and the inbox (issue 15) --------------------------------------
+
+
+@require_POST
+@login_required
+def account_contact(request: HttpRequest) -> HttpResponse:
+    """Add or change the e-mail address or mobile number: a one-time code is sent to it first."""
+    if not _citizen(request):
+        return not_found(request)
+    kind = request.POST.get("kind", "")
+    try:
+        services.start_contact_verification(
+            user=request.user, kind=kind, value=request.POST.get("value", "")[:200]
+        )
+    except ApplicationError as exc:
+        context = _account_context(request, contact_errors={kind or "email": exc.message})
+        return render(request, "accounts/account.html", context, status=exc.status)
+    messages.info(request, _("We sent a code. Type it below to confirm the address."))
+    return redirect(f"{reverse('accounts:account')}#contact")
+
+
+@require_POST
+@login_required
+def account_contact_verify(request: HttpRequest) -> HttpResponse:
+    if not _citizen(request):
+        return not_found(request)
+    verified = services.verify_contact(user=request.user, code=request.POST.get("code", "")[:12])
+    if verified is None:
+        errors = {"code": _("The code is not right or has expired. Ask for a new one.")}
+        return render(
+            request, "accounts/account.html", _account_context(request, contact_errors=errors), status=422
+        )
+    messages.success(request, _("Confirmed. Notices now reach you there."))
+    return redirect("accounts:account")
+
+
+INBOX_PAGE_SIZE = 20
+
+
+@login_required
+def inbox(request: HttpRequest) -> HttpResponse:
+    """Every notice with its date, channel and delivery status, unread first."""
+    if not _citizen(request):
+        return not_found(request)
+    page = Paginator(notify.inbox_of(request.user), INBOX_PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(request, "accounts/inbox.html", {"page": page})
+
+
+@login_required
+def notice(request: HttpRequest, notification_id: int) -> HttpResponse:
+    """One notice; opening it records that it was read (the citizen was told, UU 30/2014 Art. 77(1))."""
+    if not _citizen(request):
+        return not_found(request)
+    found = notify.inbox_of(request.user).filter(pk=notification_id).first()
+    if found is None:
+        return not_found(request)
+    notify.mark_read(found)
+    return render(request, "accounts/notice.html", {"notice": found})
 
 
 # --- activating an account made at a counter ---------------------------------------------------------------------
@@ -468,13 +562,7 @@ class RegistrationForm(forms.Form):
         help_text=gettext_lazy("The code is sent here. Give an e-mail address or a mobile number."),
         widget=forms.EmailInput(attrs={"autocomplete": "email"}),
     )
-    phone = forms.RegexField(
-        label=gettext_lazy("Mobile number"),
-        required=False,
-        regex=r"^\+?[0-9 ]{9,16}$",
-        error_messages={"invalid": gettext_lazy("Write a mobile number, e.g. 0812 3456 7890.")},
-        widget=forms.TextInput(attrs={"type": "tel", "autocomplete": "tel", "inputmode": "tel"}),
-    )
+    phone = PhoneField(label=gettext_lazy("Mobile number"), required=False)
 
     def clean(self):
         data = super().clean()

@@ -50,3 +50,7 @@ class Action(StrEnum):
     BUDGET_IMPORTED = "budget.imported"
     BUDGET_FLAG_RAISED = "budget.flag_raised"
     BUDGET_FLAG_DISMISSED = "budget.flag_dismissed"
+    # issue 15 (reach): contact details, the counter through the whole case, printed letters
+    CONTACT_VERIFIED = "accounts.contact_verified"
+    CONTACT_RECORDED_AT_COUNTER = "accounts.contact_recorded_at_counter"
+    LETTER_HANDLED = "cases.letter_handled"

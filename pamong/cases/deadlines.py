@@ -4,10 +4,19 @@ One place for the law's deadlines, so a newcomer (and a lawyer) can check them a
 - decision due: `service.decision_days` after the application is complete (UU 30/2014 Art. 53 as amended by
   UU 6/2023; past it the application is deemed granted);
 - information requested: the clock pauses and the deadline moves by the paused working days;
-- objection (keberatan): filed within `service.objection_days` of the decision (UU 30/2014 Art. 77(1)),
-  decided within 10 working days (Art. 77(4)), else deemed granted (Art. 77(5));
-- appeal (banding): filed within 10 working days of the objection decision (Art. 78(1)), decided within
-  `service.appeal_days` (Art. 78(4)), else deemed granted (Art. 78(5)).
+- objection (keberatan): filed within `service.objection_days` of the decision being *made known* to the
+  citizen (UU 30/2014 Art. 77(1): "sejak diumumkannya Keputusan tersebut"), decided within 10 working days
+  (Art. 77(4)), else deemed granted (Art. 77(5));
+- appeal (banding): filed within 10 working days of the objection decision being made known (Art. 78(1)),
+  decided within `service.appeal_days` (Art. 78(4)), else deemed granted (Art. 78(5)).
+
+When is a decision made known (issue 15)? The first of: a notice about the case delivered to one of the
+citizen's channels, read on the site, or handed over as a printed letter at a counter
+(`pamong.notify.services.notified_at`). A letter sent by post, or a notice nobody received, would keep a case
+open for ever; so the clock starts at the latest `NOTIFICATION_UPPER_BOUND_DAYS` working days after the
+decision (published here and on the status page): twice the longest delivery period the agency owes (10
+working days for mass decisions, DESIGN §3), which leaves a posted letter time to arrive. Until the citizen is
+told, the page shows the latest possible date.
 """
 
 from __future__ import annotations
@@ -17,11 +26,15 @@ import datetime as dt
 from django.utils import timezone
 
 from pamong.core.workdays import add_working_days, working_days_between
+from pamong.notify import services as notify
 
 OBJECTION_DECISION_DAYS = 10  # UU 30/2014 Art. 77(4): the agency decides an objection within 10 working days
 APPEAL_FILING_DAYS = (
     10  # UU 30/2014 Art. 78(1): an appeal is filed within 10 working days of the objection decision
 )
+# The published upper bound: a decision counts as made known at the latest this many working days after it.
+NOTIFICATION_UPPER_BOUND_DAYS = 20
+OBJECTION_CLOCK_BASIS = "UU 30/2014 Pasal 77 ayat (1)"
 DEEMED_APPLICATION_BASIS = "UU 30/2014 Pasal 53 sebagaimana diubah dengan UU 6/2023"
 DEEMED_OBJECTION_BASIS = "UU 30/2014 Pasal 77 ayat (5)"
 DEEMED_APPEAL_BASIS = "UU 30/2014 Pasal 78 ayat (5)"
@@ -42,10 +55,22 @@ def resumed_due(due: dt.date, *, paused_since: dt.date, resumed_on: dt.date) -> 
     return add_working_days(due, paused), paused
 
 
+def made_known_on(application, *, decided_at: dt.datetime) -> tuple[dt.date, bool]:
+    """(the day a decision taken at `decided_at` counts as made known, whether the citizen really was told):
+    the first delivery, reading or hand-over of a notice about the case since then, or the upper bound."""
+    bound = add_working_days(timezone.localtime(decided_at).date(), NOTIFICATION_UPPER_BOUND_DAYS)
+    told = notify.notified_at(subject_ref=f"cases.application:{application.pk}", since=decided_at)
+    if told is None:
+        return bound, False
+    return min(timezone.localtime(told).date(), bound), True
+
+
 def objection_deadline(decision) -> dt.date:
-    """The last day to object to `decision` (UU 30/2014 Art. 77(1); the service may set its own period)."""
-    decided_on = timezone.localtime(decision.decided_at).date()
-    return add_working_days(decided_on, decision.application.service.objection_days)
+    """The last day to object to `decision`: `service.objection_days` working days after it was made known
+    (UU 30/2014 Art. 77(1)); the latest possible date while the citizen has not been told."""
+    application = decision.application
+    start, _told = made_known_on(application, decided_at=decision.decided_at)
+    return add_working_days(start, application.service.objection_days)
 
 
 def objection_due(*, filed_on: dt.date) -> dt.date:
@@ -53,8 +78,10 @@ def objection_due(*, filed_on: dt.date) -> dt.date:
 
 
 def appeal_deadline(objection) -> dt.date:
-    """The last day to appeal an objection decision (UU 30/2014 Art. 78(1))."""
-    return add_working_days(timezone.localtime(objection.decided_at).date(), APPEAL_FILING_DAYS)
+    """The last day to appeal an objection decision: 10 working days after it was made known (UU 30/2014
+    Art. 78(1)), with the same upper bound."""
+    start, _told = made_known_on(objection.application, decided_at=objection.decided_at)
+    return add_working_days(start, APPEAL_FILING_DAYS)
 
 
 def appeal_due(service, *, filed_on: dt.date) -> dt.date:

@@ -47,6 +47,7 @@ TIMELINE_TEXT = {
     "cases.appeal_filed": _("Appeal filed"),
     "cases.appeal_decided": _("Appeal decided"),
     "cases.deemed_approved": _("Deemed granted because it was not decided in time"),
+    "cases.letter_handled": _("The printed letter was handed over at the counter or posted"),
 }
 PROPOSAL_TEXT = _("The rules proposed an outcome; an officer checks it")
 KIND_TEXT = {

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import views
+from . import counter_views, views
 
 app_name = "cases"
 
@@ -26,6 +26,11 @@ urlpatterns = [
     path("loket/", views.counter_services, name="counter"),
     path("loket/warga/", views.counter_citizen, name="counter-citizen"),
     path("loket/ajukan/<slug:slug>/", views.counter_apply, name="counter-apply"),
+    path("loket/cari/", counter_views.counter_find, name="counter-find"),
+    path("loket/cari/ajukan/", counter_views.counter_act, name="counter-act"),
+    path("loket/surat/", counter_views.letter_queue, name="letters"),
+    path("loket/surat/<int:task_id>/", counter_views.letter_print, name="letter"),
+    path("loket/surat/<int:task_id>/selesai/", counter_views.letter_handled, name="letter-handled"),
     path("loket/permohonan/<str:application_id>/", views.counter_receipt, name="counter-receipt"),
     path(
         "loket/permohonan/<str:application_id>/kode-aktivasi/",

@@ -14,6 +14,7 @@ from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import authenticate
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.db import transaction
@@ -31,6 +32,7 @@ from pamong.accounts import services as accounts
 from pamong.catalog import selectors as catalog
 from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
 from pamong.core.views import not_found
+from pamong.notify import services as notify
 from pamong.registry.selectors import validate_nik
 
 from . import selectors, services, webforms
@@ -38,6 +40,7 @@ from .access import DECIDING_ROLES, access_application_by_id, access_objection_b
 from .models import Application, Discretion
 
 PAGE_SIZE = 20
+DECIDED = (Application.Status.DENIED, Application.Status.GRANTED, Application.Status.DEEMED_GRANTED)
 # Which page field a service error belongs to, so its message sits beside that field.
 ERROR_FIELDS = {
     "reasons_required": "reasons",
@@ -105,7 +108,7 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if service is None or not _has_role(request.user, roles.WARGA):
         return not_found(request)
     if request.method != "POST":
-        return render(request, "cases/apply.html", _apply_context(service, webforms.idempotency_key()))
+        return render(request, "cases/apply.html", _apply_context(service, _issued_key(request, service)))
     data, raw = webforms.submitted(service.form_fields, request.POST)
     key = webforms.idempotency_key(request.POST)
     statement = request.POST.get("statement", "")[:4000]
@@ -130,6 +133,26 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     return redirect("cases:application", application_id=application.pk)
 
 
+ISSUED_KEY_MINUTES = 30
+
+
+def _issued_key(request: HttpRequest, service) -> str:
+    """The idempotency key of this person's form for this service, kept in the session (issue 15): a reload
+    or the Back button shows the form with the same key, so sending it again replays the first application
+    instead of making a second. A new key once the application sent with it is older than
+    ISSUED_KEY_MINUTES (a deliberate new application, where the service allows one)."""
+    keys = request.session.get("apply_keys", {})
+    key = keys.get(service.slug, "")
+    used = Application.objects.filter(applicant=request.user, idempotency_key=key).values_list(
+        "filed_at", flat=True
+    )
+    filed = used.first() if key else None
+    if not key or (filed and timezone.now() - filed > dt.timedelta(minutes=ISSUED_KEY_MINUTES)):
+        key = webforms.idempotency_key()
+        request.session["apply_keys"] = {**keys, service.slug: key}
+    return key
+
+
 def _apply_invalid(request, service, key, raw, errors, statement, status: int = 422) -> HttpResponse:
     message = _("The form is not complete yet. Check the answers named below.")
     context = _apply_context(
@@ -145,9 +168,9 @@ def _apply_failed(request, service, key, raw, statement, exc: ApplicationError) 
     # A reused key with other content (the back button): offer the existing application and a fresh key.
     existing = (exc.details or {}).get("application") if isinstance(exc.details, dict) else None
     summary = {"message": exc.message, "links": []}
-    context = _apply_context(
-        service, webforms.idempotency_key(), raw, {}, statement, summary=summary, existing=existing
-    )
+    fresh = webforms.idempotency_key()
+    request.session["apply_keys"] = {**request.session.get("apply_keys", {}), service.slug: fresh}
+    context = _apply_context(service, fresh, raw, {}, statement, summary=summary, existing=existing)
     return render(request, "cases/apply.html", context, status=exc.status)
 
 
@@ -192,6 +215,9 @@ def application_detail(request: HttpRequest, application_id: str) -> HttpRespons
         what=f"permohonan {application.reference}: halaman status",
         why="membuka halaman status permohonan",
     )
+    if application.applicant_id == request.user.pk and application.status in DECIDED:
+        # The applicant reads the decision on the site: they are told now (UU 30/2014 Art. 77(1), issue 15).
+        notify.mark_read_about(user=request.user, subject_ref=selectors.subject_of(application))
     return render(request, "cases/application_detail.html", _status_context(request, application))
 
 
@@ -500,8 +526,34 @@ def _counter_context(request, service, key, post=None, errors=None, **extra) -> 
         "full_name": post.get("full_name", ""),
         "consent_method": post.get("consent_method", ""),
         "consent_statement": post.get("consent_statement", _consent_text(service, request.user)),
+        "told_by": post.get("told_by", ""),
+        "phone": post.get("phone", ""),
+        "email": post.get("email", ""),
+        "told_by_choices": TOLD_BY_CHOICES,
+        "name_mismatch": bool(post.get("second_officer_username")),
         **extra,
     }
+
+
+TOLD_BY_CHOICES = [  # how a counter citizen wants to be told (issue 15)
+    (services.ToldBy.PHONE, gettext_lazy("SMS or WhatsApp to the mobile number below")),
+    (services.ToldBy.EMAIL, gettext_lazy("E-mail to the address below")),
+    (services.ToldBy.COUNTER, gettext_lazy("Picks the letter up at this counter")),
+    (services.ToldBy.POST, gettext_lazy("A letter by post")),
+]
+
+
+def _second_officer(request: HttpRequest):
+    """The second officer who confirms a name mismatch, signed in with their own username and password on
+    this page (failures count towards their lockout like any sign-in); None when nobody tried; False when the
+    sign-in failed."""
+    username = request.POST.get("second_officer_username", "").strip()[:150]
+    if not username:
+        return None
+    officer = authenticate(
+        request, username=username, password=request.POST.get("second_officer_password", "")[:200]
+    )
+    return officer or False
 
 
 @login_required
@@ -522,12 +574,33 @@ def counter_apply(request: HttpRequest, slug: str) -> HttpResponse:
     if unanswered:  # stop before the service, which would read a skipped yes/no question as "no"
         problems = services.counter_problems(service=service, form=data, **_without_statement(answers))
         return _counter_invalid(request, service, key, {**problems, **unanswered})
+    contact = services.CounterContact(
+        told_by=post.get("told_by", ""), phone=post.get("phone", "")[:40], email=post.get("email", "")[:200]
+    )
+    confirmed_by = _second_officer(request)
+    if confirmed_by is False:
+        errors = {"second_officer": _("The second officer's username or password is wrong.")}
+        return _counter_invalid(request, service, key, errors, name_mismatch=True)
     try:
         application, _created = services.submit_at_counter(
-            actor=request.user, service=service, form=data, idempotency_key=key, **answers
+            actor=request.user,
+            service=service,
+            form=data,
+            idempotency_key=key,
+            contact=contact,
+            name_confirmed_by=confirmed_by,
+            **answers,
         )
     except ApplicationError as exc:
-        return _counter_invalid(request, service, key, _counter_failure_fields(exc), exc.message, exc.status)
+        return _counter_invalid(
+            request,
+            service,
+            key,
+            _counter_failure_fields(exc),
+            exc.message,
+            exc.status,
+            name_mismatch=exc.code in ("name_mismatch", "second_officer_required"),
+        )
     return redirect("cases:counter-receipt", application_id=application.pk)
 
 
@@ -536,16 +609,22 @@ def _counter_failure_fields(exc: ApplicationError) -> dict[str, str]:
     NIK input; form errors to their fields; anything else to the summary alone, never a bare detail value."""
     if exc.code.startswith("nik_"):
         return {"nik": exc.message}
+    if exc.code in ("name_mismatch", "second_officer_required"):
+        return webforms.field_errors(exc.details)
     return webforms.field_errors(exc.details) if exc.code == "form_invalid" else {}
 
 
-def _counter_invalid(request, service, key, errors, message: str = "", status: int = 422) -> HttpResponse:
+def _counter_invalid(
+    request, service, key, errors, message: str = "", status: int = 422, name_mismatch: bool = False
+) -> HttpResponse:
     message = message or _("The form is not complete yet. Check the answers named below.")
-    inputs = [("nik", "nik"), ("full_name", "full_name"), *_inputs(service)]
+    inputs = [("nik", "nik"), ("full_name", "full_name"), ("told_by", "told_by"), ("phone", "phone")]
+    inputs += [("email", "email"), ("second_officer", "second_officer"), *_inputs(service)]
     inputs += [("consent_method", "consent_method"), ("consent_statement", "consent_statement")]
     context = _counter_context(
         request, service, key, request.POST, errors, summary=_summary(errors, inputs, message)
     )
+    context["name_mismatch"] = name_mismatch or context["name_mismatch"]
     return render(request, "cases/counter_apply.html", context, status=status)
 
 
@@ -572,6 +651,12 @@ def counter_receipt(request: HttpRequest, application_id: str) -> HttpResponse:
         application = access_application_by_id(request.user, application_id)
     except NotFound:
         return not_found(request)
+    accounts.record_personal_data_access(  # every counter action on a citizen's case is in their access log
+        actor=request.user,
+        citizen=application.applicant,
+        what=f"permohonan {application.reference}: tanda bukti",
+        why="tanda bukti permohonan dicetak di loket",
+    )
     return _counter_receipt(request, application)
 
 
@@ -584,6 +669,7 @@ def _counter_receipt(request: HttpRequest, application: Application, **extra: An
         "can_activate": not application.applicant.has_usable_password(),
         "activate_url": request.build_absolute_uri(reverse("accounts:activate")),
         "activation_days": settings.PAMONG_ACTIVATION_CODE_DAYS,
+        "told_by": dict(TOLD_BY_CHOICES).get(application.consent.get("told_by", "")),
         **extra,
     }
     return render(request, "cases/counter_receipt.html", context)

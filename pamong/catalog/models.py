@@ -74,6 +74,7 @@ class Service(models.Model):
     decision_days = models.PositiveSmallIntegerField(_("decision deadline (working days)"), default=5)
     objection_days = models.PositiveSmallIntegerField(_("objection window (working days)"), default=21)
     appeal_days = models.PositiveSmallIntegerField(_("appeal deadline (working days)"), default=10)
+    repeat_allowed = models.BooleanField(_("several applications per person allowed"), default=False)
     form_fields = models.JSONField(_("form fields"), default=list)
 
     # Stemmed words of name, summary and keywords (see pamong.catalog.search); rebuilt on every pack load.

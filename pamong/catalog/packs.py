@@ -130,6 +130,9 @@ class ServiceSpec(_Strict):
     decision_days: int = Field(default=5, ge=1, le=60)
     objection_days: int = Field(default=21, ge=1, le=90)
     appeal_days: int = Field(default=10, ge=1, le=60)
+    # Whether one person may hold several applications for this service at once, or apply again right after
+    # a grant (a permit per location, say). Default: no; a second one shows the first (issue 15).
+    repeat_allowed: bool = False
     form: list[FormFieldSpec] = []
 
 

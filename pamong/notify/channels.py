@@ -24,6 +24,10 @@ class DeliveryError(Exception):
     pass
 
 
+class Unreachable(DeliveryError):
+    """Nothing to retry on this channel (no address, gateway not configured): the next channel is tried now."""
+
+
 @dataclass(frozen=True)
 class Message:
     to: str
@@ -37,13 +41,15 @@ class ChannelBackend(Protocol):
 
 class ConsoleChannel:
     def send(self, message: Message) -> None:
+        if not message.to:
+            raise Unreachable("the recipient has no address for this channel")
         logger.info("notification to %s: %s\n%s", message.to, message.subject, message.body)
 
 
 class EmailChannel:
     def send(self, message: Message) -> None:
         if not message.to:
-            raise DeliveryError("the recipient has no e-mail address")
+            raise Unreachable("the recipient has no e-mail address")
         try:
             send_mail(message.subject, message.body, settings.DEFAULT_FROM_EMAIL, [message.to])
         except OSError as exc:  # SMTP failures are OSError subclasses
@@ -60,9 +66,9 @@ class GatewayChannel:
 
     def send(self, message: Message) -> None:
         if not self.url:
-            raise DeliveryError(f"{self.url_setting} is not configured")
+            raise Unreachable(f"{self.url_setting} is not configured")
         if not message.to:
-            raise DeliveryError("the recipient has no phone number")
+            raise Unreachable("the recipient has no phone number")
         payload = json.dumps({"to": message.to, "text": f"{message.subject}\n{message.body}"}).encode()
         request = urllib.request.Request(  # noqa: S310  (the URL comes from the operator's settings)
             self.url,

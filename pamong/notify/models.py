@@ -16,9 +16,16 @@ class Channel(models.TextChoices):
 
 
 class Notification(models.Model):
+    """One notice to one person. It tries the person's channels in their order of preference, then the others
+    (settings.NOTIFY_FALLBACK_ORDER); `channel` is the one being tried (or that delivered) and `fallbacks` the
+    ones left. When none is left, a notice with a `letter_queue` becomes a printed-letter task (`LetterTask`)
+    on that agency's counter queue: it always ends delivered or as a letter, never silently failed (issue 15).
+    Notices without a letter queue (one-time codes) end FAILED as before."""
+
     class Status(models.TextChoices):
         PENDING = "pending", _("waiting to be sent")
         SENT = "sent", _("sent")
+        LETTER = "letter", _("to be handed over as a printed letter")
         FAILED = "failed", _("failed after every retry")
 
     recipient = models.ForeignKey(
@@ -35,13 +42,57 @@ class Notification(models.Model):
     next_attempt_at = models.DateTimeField(db_index=True)
     last_error = models.TextField(blank=True)
     created_at = models.DateTimeField(auto_now_add=True)
-    sent_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)  # delivered: the channel accepted it
+    fallbacks = models.JSONField(default=list, blank=True)  # channels still to try, in order
+    # What the notice is about (e.g. "cases.application:<uuid>"), so the module that sent it can ask when the
+    # person was told (`notified_at`); notify knows nothing else about it.
+    subject_ref = models.CharField(max_length=120, blank=True, default="", db_index=True)
+    # The agency (slug) whose counter prints and hands over the letter when every channel fails; "" for none.
+    letter_queue = models.CharField(max_length=80, blank=True, default="")
+    read_at = models.DateTimeField(null=True, blank=True)  # read in the inbox on the site
+    handed_over_at = models.DateTimeField(null=True, blank=True)  # the printed letter given at a counter
+    # The first of delivery, reading and hand-over: when the person was told (UU 30/2014 Art. 77(1)).
+    notified_at = models.DateTimeField(null=True, blank=True, db_index=True)
+    # An address given for this notice only (a one-time code to an e-mail or phone being verified), instead
+    # of the account's; encrypted like the rest. Such a notice is tried on its channel only.
+    to_address = EncryptedTextField(blank=True, default="")
+    # The delivery record: every attempt with its channel, time and error ("" when accepted).
+    attempt_log = models.JSONField(default=list, blank=True)
 
     class Meta:
         ordering = ["-created_at"]
 
     def __str__(self) -> str:
         return f"{self.template} → {self.recipient_id} via {self.channel} ({self.status})"
+
+
+class LetterTask(models.Model):
+    """A printed-letter task on an agency's counter queue: a notice no channel could deliver, to be handed over
+    at the counter or posted. `text` is what is printed now; `letter_url` is where the signed decision letter
+    (PDF, from the documents module) is linked once that module is merged: until then it stays empty and the
+    notice's text is printed."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("to print and hand over")
+        HANDED_OVER = "handed_over", _("handed over at the counter")
+        POSTED = "posted", _("sent by post")
+
+    notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="letter_task")
+    queue = models.CharField(max_length=80, db_index=True)  # the agency's slug
+    text = EncryptedTextField()  # the notice as printed (personal data: encrypted at rest)
+    letter_url = models.CharField(max_length=500, blank=True, default="")  # the decision letter PDF, later
+    status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    handled_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    handled_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+
+    def __str__(self) -> str:
+        return f"letter for notification {self.notification_id} ({self.status})"
 
 
 class Preference(models.Model):
@@ -57,6 +108,7 @@ class Preference(models.Model):
     # Keyed blind index of the normalised number (pamong.notify.services.phone_key): sign-in by phone finds the
     # account, and its failures count against that account (issue 21), without the number in clear.
     phone_index = models.CharField(max_length=64, blank=True, default="", db_index=True, editable=False)
+    phone_verified_at = models.DateTimeField(null=True, blank=True)  # confirmed with a one-time code
 
     def __str__(self) -> str:
         return f"{self.user_id}: {', '.join(self.channels)}"

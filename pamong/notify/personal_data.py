@@ -9,7 +9,7 @@ from django.conf import settings
 
 from pamong.core.personal_data import PersonalData, declare
 
-from .models import Notification, Preference, WebhookDelivery
+from .models import LetterTask, Notification, Preference, WebhookDelivery
 
 
 def export(user) -> dict[str, Any]:
@@ -24,6 +24,9 @@ def export(user) -> dict[str, Any]:
                 "channel": n.channel,
                 "subject": n.subject,
                 "status": n.status,
+                "delivered_at": n.sent_at.isoformat() if n.sent_at else None,
+                "read_at": n.read_at.isoformat() if n.read_at else None,
+                "handed_over_at": n.handed_over_at.isoformat() if n.handed_over_at else None,
             }
             for n in Notification.objects.filter(recipient=user).order_by("created_at")
         ],
@@ -31,6 +34,7 @@ def export(user) -> dict[str, Any]:
 
 
 def erase(user) -> dict[str, int]:
+    LetterTask.objects.filter(notification__recipient=user).delete()
     notifications, _ = Notification.objects.filter(recipient=user).delete()
     preferences, _ = Preference.objects.filter(user=user).delete()
     return {"notifications_deleted": notifications, "preferences_deleted": preferences}
@@ -56,8 +60,8 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
 declare(
     PersonalData(
         module="notify",
-        models=("notify.Notification", "notify.Preference", "notify.WebhookDelivery"),
-        retention="notifications and the webhook delivery log: PAMONG_NOTIFICATION_RETENTION_DAYS; channel "
+        models=("notify.Notification", "notify.Preference", "notify.WebhookDelivery", "notify.LetterTask"),
+        retention="notifications (their printed-letter tasks with them) and the webhook delivery log: PAMONG_NOTIFICATION_RETENTION_DAYS; channel "
         "preferences while the account exists",
         export=export,
         erase=erase,

@@ -239,6 +239,11 @@ NOTIFY_WHATSAPP_GATEWAY_TOKEN = os.environ.get("PAMONG_WHATSAPP_GATEWAY_TOKEN", 
 NOTIFY_GATEWAY_TIMEOUT = 10
 NOTIFY_MAX_ATTEMPTS = 6
 NOTIFY_RETRY_BASE_SECONDS = 60
+# The site's address as citizens open it: every link in a notice is absolute (a WhatsApp or SMS text is read
+# on a phone, outside the site), built from this (pamong.notify.services.absolute_url).
+PAMONG_BASE_URL = os.environ.get("PAMONG_BASE_URL", "http://localhost:8000").rstrip("/")
+# Fallback order when a citizen's chosen channels fail or are missing (issue 15); after these, a printed letter.
+NOTIFY_FALLBACK_ORDER = ["whatsapp", "sms", "email"]
 
 # Personal data encryption (pamong.core.crypto): "key_id:base64(32 bytes)" items, comma-separated, the first
 # encrypts and all decrypt (rotation). Blind-index key: hex, at least 32 bytes. Unset: labelled development

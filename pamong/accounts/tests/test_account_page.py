@@ -54,7 +54,7 @@ def test_choosing_sms_stores_the_phone_encrypted_and_is_audited(world, client_fo
     response = client.post("/akun/notifikasi/", {"channels": ["email", "sms"], "phone": "0812 3456 7890"})
     assert response.status_code == 302
     preference = Preference.objects.get(user=world.warga)
-    assert (preference.channels, preference.phone) == (["email", "sms"], "081234567890")
+    assert (preference.channels, preference.phone) == (["email", "sms"], "+6281234567890")  # E.164
     with connection.cursor() as cursor:
         cursor.execute("SELECT phone FROM notify_preference")
         [(raw,)] = cursor.fetchall()

@@ -3,11 +3,13 @@ missing object gets (404), and nothing changes: no status, no decision, no audit
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import uuid
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from pamong.accounts.models import AccessLog
 from pamong.audit.models import AuditEntry
@@ -138,6 +140,8 @@ def test_another_citizen_gets_the_same_404_as_for_a_missing_application(world, c
         applicant=world.warga,
         form=dict(world.forms[world.niks.WARGA_NIK]),
     )
+    # A grant more than a year old (a new application right after a grant is refused, issue 15).
+    Decision.objects.filter(application=granted).update(decided_at=timezone.now() - dt.timedelta(days=400))
     form = {**world.forms[world.niks.WARGA_NIK], "declared_regency_code": "3204"}  # REFER: stays open
     open_application, _ = cases.submit_application(
         actor=world.warga, service=world.bansos, applicant=world.warga, form=form, idempotency_key="second"

@@ -10,6 +10,7 @@ that runs the service; denied for another citizen, counter officer or staff memb
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from dataclasses import dataclass
@@ -17,16 +18,19 @@ from dataclasses import dataclass
 import pytest
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import timezone
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
 from pamong.cases import services as cases
-from pamong.cases.models import Attachment
+from pamong.cases.models import Attachment, Decision
 from pamong.catalog.models import Agency
 from pamong.clients import services as clients
 from pamong.core.testing import snapshot
+from pamong.notify import services as notify
+from pamong.notify.models import LetterTask
 
 TABLE = permission_table()
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
@@ -107,6 +111,19 @@ def build_cast(world, packs_root) -> Cast:
         "analis": _person("analis-dukcapil", roles.ANALIS, dukcapil),
         "admin_instansi": _person("admin-dukcapil", roles.ADMIN_INSTANSI, dukcapil),
     }
+    # Siti's granted application, its grant dated more than a year back: a new application right after a grant
+    # is refused (issue 15), one a year later is not.
+    granted, _ = cases.submit_at_counter(
+        actor=world.loket,
+        service=world.bansos,
+        nik=world.warga.nik,
+        full_name="Siti Nurhaliza",
+        form=dict(world.forms[world.niks.WARGA_NIK]),
+        consent_method="tanda_tangan",
+        consent_statement="Setuju.",
+    )
+    assert granted.status == "granted", granted.status
+    Decision.objects.filter(application=granted).update(decided_at=timezone.now() - dt.timedelta(days=400))
     # Siti's application, filed for her at the counter by the counter officer, waiting for an officer (REFER:
     # the declared regency differs from her KK), with one document.
     form = {**world.forms[world.niks.WARGA_NIK], "declared_regency_code": "3204"}
@@ -120,16 +137,6 @@ def build_cast(world, packs_root) -> Cast:
         consent_statement="Setuju.",
     )
     assert application.status == "under_review", application.status
-    granted, _ = cases.submit_at_counter(
-        actor=world.loket,
-        service=world.bansos,
-        nik=world.warga.nik,
-        full_name="Siti Nurhaliza",
-        form=dict(world.forms[world.niks.WARGA_NIK]),
-        consent_method="tanda_tangan",
-        consent_statement="Setuju.",
-    )
-    assert granted.status == "granted", granted.status
     attachment = cases.attach_document(
         application, actor=world.warga, uploaded=SimpleUploadedFile("kk.pdf", PDF, "application/pdf")
     )
@@ -152,7 +159,18 @@ def build_cast(world, packs_root) -> Cast:
         url="https://sistem.contoh.go.id/hook",
         events=["application.decided"],
     )
+    # A notice to Siti that no channel could deliver: a printed-letter task on Dinas Sosial's counter queue.
+    [letter] = notify.notify_user(
+        user=world.warga,
+        template="decision_made",
+        context={"reference": granted.reference, "service": "PKH", "status": "dikabulkan", "url": "-"},
+        channels=["sms"],
+        letter_queue=dinsos.slug,
+    )
+    notify.deliver(notification_id=letter.pk)
     values = {
+        "notification_id": str(letter.pk),
+        "task_id": str(LetterTask.objects.get(notification=letter).pk),
         "application_id": str(application.pk),
         "decided_application_id": str(granted.pk),
         "attachment_id": str(attachment.pk),

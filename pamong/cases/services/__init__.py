@@ -7,12 +7,14 @@ once are locked with select_for_update. The legal clocks are in `pamong.cases.de
 - review: claim, decide (diskresi when against the rules), ask for information;
 - documents: attach a document to an open case;
 - objections: objection (keberatan) and appeal (banding);
+- counter: any counter officer finds a case by reference + NIK and acts for the citizen; printed letters;
 - deemed: deemed approval (fiktif positif) when the state is late.
 """
 
 from ..selectors import final_decision, latest_proposal, subject_of
 from .automation import RuleRun, evaluate_rules, record_rule_run, rerun_application, run_rules, system_facts
 from .common import locked, notify_applicant, record_decision, status_text
+from .counter import consent_for, counter_find, hand_over_letter, is_counter_officer
 from .deemed import deem_overdue
 from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
 from .objections import decide_objection, file_appeal, file_objection
@@ -24,8 +26,13 @@ from .review import (
     request_information,
 )
 from .submission import (
+    CounterContact,
+    ToldBy,
+    check_counter_name,
+    contact_problems,
     counter_problems,
     new_reference,
+    refuse_duplicate,
     request_digest,
     submit_application,
     submit_at_counter,
@@ -35,10 +42,16 @@ from .submission import (
 __all__ = [
     "MAX_ATTACHMENTS",
     "OPEN_FOR_DOCUMENTS",
+    "CounterContact",
     "DiscretionInput",
     "RuleRun",
+    "ToldBy",
     "attach_document",
+    "check_counter_name",
     "claim_application",
+    "consent_for",
+    "contact_problems",
+    "counter_find",
     "counter_problems",
     "decide_application",
     "decide_objection",
@@ -47,6 +60,8 @@ __all__ = [
     "file_appeal",
     "file_objection",
     "final_decision",
+    "hand_over_letter",
+    "is_counter_officer",
     "latest_proposal",
     "locked",
     "new_reference",
@@ -54,6 +69,7 @@ __all__ = [
     "provide_information",
     "record_decision",
     "record_rule_run",
+    "refuse_duplicate",
     "request_digest",
     "request_information",
     "rerun_application",

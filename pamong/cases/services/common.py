@@ -98,8 +98,14 @@ def notify_applicant(application: Application, template: str, **extra: Any) -> N
             "service": application.service.name,
             "status": status_text(application.status),
             "decision_due": format_date(application.decision_due),
-            "url": f"/permohonan/{application.pk}/",
+            "url": notify.absolute_url(f"/permohonan/{application.pk}/"),
             **{key: str(value) if isinstance(value, Promise) else value for key, value in extra.items()},
         }
-    notify.notify_user(user=application.applicant, template=template, context=context)
+    notify.notify_user(
+        user=application.applicant,
+        template=template,
+        context=context,
+        subject_ref=subject_of(application),  # the objection clock asks when the citizen was told
+        letter_queue=application.service.agency.slug,  # no channel works: a printed letter at its counter
+    )
     events.publish(application, change=template)  # e.g. signed webhooks to other systems (pamong.clients)

@@ -14,15 +14,20 @@ from .. import access, deadlines, transitions
 from ..models import Application, Decision, Objection
 from ..selectors import final_decision
 from .common import S, locked, notify_applicant, record_decision, subject_of
+from .counter import consent_for
 
 
-def file_objection(application: Application, *, actor, statement: str) -> Objection:
+def file_objection(
+    application: Application, *, actor, statement: str, consent: dict | None = None
+) -> Objection:
+    """The applicant objects, or a counter officer files it for them with their `consent` (issue 15)."""
     if not statement.strip():
         raise ValidationFailed("Jelaskan alasan keberatan Anda.", code="statement_required")
     with transaction.atomic():
         application = locked(application)
-        if application.applicant_id != actor.pk:
+        if application.applicant_id != actor.pk and consent is None:
             raise PermissionDenied("Hanya pemohon yang dapat mengajukan keberatan.", code="not_the_applicant")
+        on_behalf = consent_for(application, actor=actor, consent=consent)
         contested = final_decision(application)
         if application.status != S.DENIED or contested is None or application.objections.exists():
             raise ValidationFailed(
@@ -32,7 +37,7 @@ def file_objection(application: Application, *, actor, statement: str) -> Object
         if deadlines.local_today() > deadline:
             raise ValidationFailed(
                 f"Batas waktu keberatan sudah lewat: berakhir pada {format_date(deadline)} "
-                f"({application.service.objection_days} hari kerja setelah keputusan). "
+                f"({application.service.objection_days} hari kerja setelah keputusan diberitahukan kepada Anda). "
                 "Anda masih dapat menyampaikan pengaduan.",
                 code="objection_too_late",
                 details={"deadline": deadline.isoformat()},
@@ -51,19 +56,21 @@ def file_objection(application: Application, *, actor, statement: str) -> Object
             actor=actor,
             action=Action.OBJECTION_FILED,
             subject=subject_of(application),
-            data={"objection": objection.pk, "due": objection.due.isoformat()},
+            data={"objection": objection.pk, "due": objection.due.isoformat(), "on_behalf": on_behalf},
         )
         notify_applicant(application, "objection_received", due=format_date(objection.due))
     return objection
 
 
-def file_appeal(application: Application, *, actor, statement: str) -> Objection:
+def file_appeal(application: Application, *, actor, statement: str, consent: dict | None = None) -> Objection:
+    """The applicant appeals, or a counter officer files it for them with their `consent` (issue 15)."""
     if not statement.strip():
         raise ValidationFailed("Jelaskan alasan banding Anda.", code="statement_required")
     with transaction.atomic():
         application = locked(application)
-        if application.applicant_id != actor.pk:
+        if application.applicant_id != actor.pk and consent is None:
             raise PermissionDenied("Hanya pemohon yang dapat mengajukan banding.", code="not_the_applicant")
+        on_behalf = consent_for(application, actor=actor, consent=consent)
         last = application.objections.order_by("-filed_at").first()
         if application.status != S.DENIED or last is None or last.stage != Objection.Stage.OBJECTION:
             raise ValidationFailed(
@@ -91,7 +98,7 @@ def file_appeal(application: Application, *, actor, statement: str) -> Objection
             actor=actor,
             action=Action.APPEAL_FILED,
             subject=subject_of(application),
-            data={"appeal": appeal.pk, "due": appeal.due.isoformat()},
+            data={"appeal": appeal.pk, "due": appeal.due.isoformat(), "on_behalf": on_behalf},
         )
         notify_applicant(application, "appeal_received", due=format_date(appeal.due))
     return appeal

@@ -20,6 +20,7 @@ from .. import deadlines, transitions
 from ..models import Application, Decision, Discretion, InformationRequest
 from ..selectors import latest_proposal
 from .common import S, locked, notify_applicant, record_decision, subject_of
+from .counter import consent_for
 
 
 def claim_application(application: Application, *, actor) -> Application:
@@ -148,16 +149,20 @@ def request_information(application: Application, *, actor, message: str) -> Inf
     return request
 
 
-def provide_information(application: Application, *, actor, answer: str) -> InformationRequest:
-    """The citizen answers; the clock resumes and the deadline moves by exactly the paused working days."""
+def provide_information(
+    application: Application, *, actor, answer: str, consent: dict | None = None
+) -> InformationRequest:
+    """The citizen answers (or a counter officer for them, with their `consent`); the clock resumes and the
+    deadline moves by exactly the paused working days."""
     if not answer.strip():
         raise ValidationFailed("Tuliskan jawaban atau informasi yang diminta.", code="answer_required")
     with transaction.atomic():
         application = locked(application)
-        if application.applicant_id != actor.pk:
+        if application.applicant_id != actor.pk and consent is None:
             raise PermissionDenied(
                 "Hanya pemohon yang dapat menjawab permintaan ini.", code="not_the_applicant"
             )
+        on_behalf = consent_for(application, actor=actor, consent=consent)
         transitions.move(application, S.UNDER_REVIEW)
         request = application.information_requests.filter(answered_at__isnull=True).last()
         application.decision_due, paused = deadlines.resumed_due(
@@ -181,6 +186,7 @@ def provide_information(application: Application, *, actor, answer: str) -> Info
                 "request": request.pk,
                 "paused_working_days": paused,
                 "decision_due": str(application.decision_due),
+                "on_behalf": on_behalf,
             },
         )
     return request

@@ -3,7 +3,11 @@
 Gather, then write: everything is validated and the rules are run (registry calls included) *before* the write
 transaction, so the transaction only records the application, its decision, their audit entries, the status
 and the outbox row, and never holds the database's write lock (SQLite) or the audit lock while a registry
-answers. A retried submission with the same Idempotency-Key returns the first application.
+answers. A retried submission with the same Idempotency-Key returns the first application. A second open application
+for the same service by the same person, or a new one within `REPEAT_AFTER_GRANT_DAYS` of a grant, is refused
+with the first one linked, unless the service's pack allows repeats (issue 15). At the counter the name typed
+is compared with the population registry's (`pamong.cases.identity`); a mismatch stops the filing until a
+second officer confirms it, and that confirmation is recorded with the consent.
 """
 
 from __future__ import annotations
@@ -16,6 +20,8 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import ValidationError as DjangoValidationError
+from django.core.validators import validate_email
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -26,17 +32,111 @@ from pamong.accounts.selectors import account_by_nik
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, NotFound, ValidationFailed
+from pamong.core.formatting import format_date
+from pamong.notify import services as notify
 from pamong.registry.nik import NikError
-from pamong.registry.selectors import validate_nik
+from pamong.registry.selectors import person_by_nik, validate_nik
 
-from .. import deadlines
+from .. import deadlines, identity
 from ..access import role_names
 from ..forms import FormInvalid, clean_form
-from ..models import Application
+from ..models import Application, Decision
 from .automation import RuleRun, evaluate_rules, record_rule_run
 from .common import S, subject_of
 
 CONSENT_STATEMENT_MAX = 1000
+OPEN_STATUSES = (S.UNDER_REVIEW, S.INFO_REQUESTED, S.OBJECTION, S.APPEAL)
+# A grant is not applied for again within this many days (the demo services' benefits and certificates are
+# reviewed yearly); a pack that needs more than one (a permit per location) sets `repeat_allowed`.
+REPEAT_AFTER_GRANT_DAYS = 365
+# Roles that may confirm, as the second officer, a filing whose name differs from the registry's.
+CONFIRMING_ROLES = {roles.PETUGAS_LOKET, roles.PETUGAS, roles.SUPERVISOR}
+
+
+class ToldBy:
+    """How a citizen served at a counter wants to be told (kept in the consent record)."""
+
+    PHONE = "phone"
+    EMAIL = "email"
+    COUNTER = "counter"  # picks the letter up at this counter
+    POST = "post"
+    ALL = (PHONE, EMAIL, COUNTER, POST)
+
+
+@dataclass(frozen=True)
+class CounterContact:
+    told_by: str
+    phone: str = ""
+    email: str = ""
+
+
+def contact_problems(contact: CounterContact | None) -> dict[str, str]:
+    """Problems with how a counter citizen wants to be told ({} when none)."""
+    if contact is None:
+        return {}
+    problems: dict[str, str] = {}
+    if contact.told_by not in ToldBy.ALL:
+        problems["told_by"] = _("Choose how the citizen wants to be told of the decision.")
+    if contact.phone.strip():
+        try:
+            notify.parse_phone(contact.phone)
+        except notify.InvalidPhone:
+            problems["phone"] = _("Write a valid mobile number, for example 0812 3456 7890.")
+    elif contact.told_by == ToldBy.PHONE:
+        problems["phone"] = _("Write the mobile number the citizen wants to be told on.")
+    if contact.email.strip():
+        try:
+            validate_email(contact.email.strip())
+        except DjangoValidationError:
+            problems["email"] = _("Write a valid e-mail address, for example nama@contoh.id.")
+    elif contact.told_by == ToldBy.EMAIL:
+        problems["email"] = _("Write the e-mail address the citizen wants to be told at.")
+    return problems
+
+
+def refuse_duplicate(service, applicant) -> None:
+    """A second open application for the same service, or a new one right after a grant, shows the first."""
+    if service.repeat_allowed or applicant is None:
+        return
+    mine = Application.objects.filter(applicant=applicant, service=service)
+    first = mine.filter(status__in=OPEN_STATUSES).order_by("filed_at").first()
+    if first is not None:
+        raise Conflict(
+            _(
+                "You already have an application for this service that is still open (%(reference)s). "
+                "It is being handled; follow it there instead of applying again."
+            )
+            % {"reference": first.reference},
+            code="application_already_open",
+            details={"application": str(first.pk), "reference": first.reference},
+        )
+    cutoff = timezone.now() - dt.timedelta(days=REPEAT_AFTER_GRANT_DAYS)
+    grant = (
+        Decision.objects.filter(
+            application__in=mine.filter(status__in=(S.GRANTED, S.DEEMED_GRANTED)),
+            final=True,
+            outcome=Decision.Outcome.GRANT,
+            decided_at__gte=cutoff,
+        )
+        .select_related("application")
+        .order_by("-decided_at")
+        .first()
+    )
+    if grant is not None:
+        raise Conflict(
+            _(
+                "This service was already granted to you on %(date)s (%(reference)s). The grant still "
+                "stands, so a new application is not needed."
+            )
+            % {
+                "date": format_date(timezone.localtime(grant.decided_at).date()),
+                "reference": grant.application.reference,
+            },
+            code="already_granted",
+            details={"application": str(grant.application_id), "reference": grant.application.reference},
+        )
+
+
 NIK_LENGTH = 16
 FULL_NAME_MAX = 200
 STATEMENT_MAX = 4000
@@ -78,6 +178,7 @@ def submit_application(
     replay = _replay(applicant, idempotency_key, digest)
     if replay:
         return replay, False
+    refuse_duplicate(service, applicant)
     prepared = _prepare(
         service=service,
         form=form,
@@ -141,12 +242,41 @@ def submit_at_counter(
     statement: str = "",
     idempotency_key: str = "",
     form_source: str = "form",
+    contact: CounterContact | None = None,
+    name_confirmed_by=None,
 ) -> tuple[Application, bool]:
     """A counter officer (Mal Pelayanan Publik) files for a citizen with the citizen's recorded consent: the
     citizen's account is found by NIK, or made (unable to sign in until activated). Everything is validated
-    before anything is created, so an invalid request leaves no account and no audit entry behind."""
+    before anything is created, so an invalid request leaves no account and no audit entry behind.
+
+    `contact`: how the citizen wants to be told (phone, e-mail, pick-up here, post), stored on their account.
+    The name typed must match the registry's name for the NIK; if it does not, `name_confirmed_by` (a second
+    officer, authenticated by the page) must confirm it, and the confirmation is kept in the consent record."""
     if roles.PETUGAS_LOKET not in role_names(actor):
         raise NotFound("Tidak ditemukan.", code="not_found")
+    problems = contact_problems(contact)
+    if problems:  # name every problem at once: the contact's and the rest of the form's
+        problems = {
+            **counter_problems(
+                service=service,
+                nik="".join(nik.split()),
+                full_name=full_name,
+                form=form,
+                consent_method=consent_method,
+                consent_statement=consent_statement,
+                form_source=form_source,
+            ),
+            **problems,
+        }
+        raise ValidationFailed(
+            _("The form is not complete yet. Check the answers named below."),
+            code="form_invalid",
+            details=problems,
+        )
+    name_check = check_counter_name(actor=actor, nik=nik, full_name=full_name, confirmed_by=name_confirmed_by)
+    recorded = {"recorded_by": actor.pk, "name_check": name_check}
+    if contact is not None:
+        recorded["told_by"] = contact.told_by
     return submit_for_citizen(
         actor=actor,
         service=service,
@@ -155,12 +285,59 @@ def submit_at_counter(
         form=form,
         consent_method=consent_method,
         consent_statement=consent_statement,
-        recorded_by={"recorded_by": actor.pk},
+        recorded_by=recorded,
         channel=Application.Channel.COUNTER,
         statement=statement,
         idempotency_key=idempotency_key,
         form_source=form_source,
+        contact=contact,
     )
+
+
+def check_counter_name(*, actor, nik: str, full_name: str, confirmed_by=None) -> dict[str, Any]:
+    """Compare the typed name with the registry's name for the NIK (and with the name on an existing account).
+    A mismatch raises `name_mismatch` (422) unless a second officer confirmed it; returns what is recorded."""
+    nik = "".join(nik.split())
+    person = person_by_nik(nik) if len(nik) == NIK_LENGTH and nik.isdigit() else None
+    account = account_by_nik(nik) if len(nik) == NIK_LENGTH else None
+    known = [
+        name
+        for name in (person.full_name if person else "", account.get_full_name() if account else "")
+        if name
+    ]
+    if not known:
+        return {"checked_against": None}  # nobody knows this NIK yet: nothing to compare with
+    registered = known[0]
+    if all(identity.names_match(full_name, name) for name in known):
+        return {"checked_against": "registry" if person else "account", "match": True}
+    if confirmed_by is None:
+        raise ValidationFailed(
+            _(
+                "The name written (%(typed)s) is not the name registered for this NIK. Check the KTP: the "
+                "application is filed for the person of this NIK. If the citizen in front of you is that "
+                "person, a second officer must confirm it below."
+            )
+            % {"typed": full_name.strip()[:FULL_NAME_MAX]},
+            code="name_mismatch",
+            details={"full_name": _("The name does not match the population registry for this NIK.")},
+        )
+    if (
+        confirmed_by.pk == actor.pk
+        or not (role_names(confirmed_by) & CONFIRMING_ROLES)
+        or not confirmed_by.agency_id
+    ):
+        raise ValidationFailed(
+            _("The confirmation must come from a second officer, not from the officer filing."),
+            code="second_officer_required",
+            details={"second_officer": _("Another officer must confirm with their own sign-in.")},
+        )
+    return {
+        "checked_against": "registry" if person else "account",
+        "match": False,
+        "similarity": round(identity.name_similarity(full_name, registered)),
+        "confirmed_by": confirmed_by.pk,
+        "confirmed_at": timezone.now().isoformat(),
+    }
 
 
 def submit_for_citizen(
@@ -177,6 +354,7 @@ def submit_for_citizen(
     statement: str = "",
     idempotency_key: str = "",
     form_source: str = "form",
+    contact: CounterContact | None = None,
 ) -> tuple[Application, bool]:
     """Filing for a citizen with their recorded consent, at a counter (`submit_at_counter`) or by another
     system (a machine client of pamong.clients, channel api; `actor` is its audit label). `recorded_by` says who
@@ -207,6 +385,7 @@ def submit_for_citizen(
     replay = _replay(existing, idempotency_key, digest) if existing else None
     if replay:
         return replay, False
+    refuse_duplicate(service, existing)
     prepared = _prepare(
         service=service, form=form, statement=statement, nik=nik, digest=digest, form_source=form_source
     )
@@ -220,14 +399,25 @@ def submit_for_citizen(
     return _write(
         prepared,
         actor=actor,
-        applicant=lambda: accounts.citizen_for_nik(
-            actor=actor, nik=nik, full_name=full_name.strip()[:FULL_NAME_MAX]
+        applicant=lambda: _with_contact(
+            accounts.citizen_for_nik(actor=actor, nik=nik, full_name=full_name.strip()[:FULL_NAME_MAX]),
+            actor=actor,
+            contact=contact,
         ),
         replay=lambda: _replay(account_by_nik(nik), idempotency_key, digest),
         channel=channel,
         idempotency_key=idempotency_key,
         consent=consent,
     )
+
+
+def _with_contact(citizen, *, actor, contact: CounterContact | None):
+    """In the write transaction: the phone and e-mail the citizen gave at the counter, on their account."""
+    if contact is not None and (contact.phone.strip() or contact.email.strip()):
+        accounts.record_contact_at_counter(
+            officer=actor, citizen=citizen, phone=contact.phone.strip(), email=contact.email.strip()
+        )
+    return citizen
 
 
 def _replay(applicant, idempotency_key: str, digest: str) -> Application | None:
@@ -299,6 +489,7 @@ def _write(
 
 def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, consent) -> Application:
     service = prepared.service
+    refuse_duplicate(service, applicant)  # again inside the transaction: a concurrent filing may have won
     application = Application.objects.create(
         reference=new_reference(prepared.today),
         service=service,
@@ -325,6 +516,8 @@ def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, con
             "channel": channel,
             "assisted_by": application.assisted_by_id,
             "decision_due": application.decision_due.isoformat(),
+            # the counter's name check, and the second officer's confirmation of a mismatch (issue 15)
+            **({"name_check": consent["name_check"]} if consent and "name_check" in consent else {}),
         },
     )
     return application

@@ -110,9 +110,12 @@ def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client
 def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_for):
     citizen = client_for(world.denied)
     body = apply(citizen, "sktm", SKTM_FORM).json()
-    # Given the decision was made on Monday 2 March 2026: 21 working days later is Wednesday 8 April 2026.
-    Decision.objects.filter(application_id=body["id"]).update(
-        decided_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    # Given the decision was made and delivered on Monday 2 March 2026: 21 working days after the citizen was
+    # told is Wednesday 8 April 2026 (the clock runs from notification, UU 30/2014 Art. 77(1)).
+    decided = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    Decision.objects.filter(application_id=body["id"]).update(decided_at=decided)
+    Notification.objects.filter(subject_ref=f"cases.application:{body['id']}").update(
+        created_at=decided, sent_at=decided, notified_at=decided, status="sent"
     )
     response = post(citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Saya keberatan."})
     assert response.status_code == 422

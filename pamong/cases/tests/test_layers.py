@@ -146,6 +146,10 @@ class _CountingSafeguards(safeguards.NoOversight):
 def test_the_decision_path_asks_the_installed_safeguards(world):
     """A rule held by a breaker refers instead of denying, and each recorded evaluation is reported."""
     form = dict(world.forms[world.niks.DENIED_NIK])
+    world.bansos.repeat_allowed = (
+        True  # the same person applies twice here (issue 15 refuses that by default)
+    )
+    world.bansos.save(update_fields=["repeat_allowed"])
     with safeguards.installed(_CountingSafeguards(frozenset())) as free:
         refused, _ = cases.submit_application(
             actor=world.denied, service=world.bansos, applicant=world.denied, form=form

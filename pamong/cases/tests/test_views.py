@@ -525,6 +525,7 @@ def counter_post(world, **extra) -> dict:
         full_name="Ratna Dewi",
         consent_method="lisan_disaksikan",
         consent_statement="Saya setuju petugas loket mengajukan permohonan ini.",
+        told_by="counter",
     )
     data.update(extra)
     return data

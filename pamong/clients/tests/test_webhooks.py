@@ -4,6 +4,7 @@ tampered body, signature or timestamp. Subscribers listen on loopback only."""
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
@@ -11,6 +12,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.utils import timezone
 from standardwebhooks import Webhook
 from standardwebhooks.webhooks import WebhookVerificationError
 
@@ -18,6 +20,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
+from pamong.cases.models import Decision
 from pamong.catalog.models import Agency
 from pamong.clients.models import WebhookSubscription
 from pamong.notify.models import WebhookDelivery
@@ -292,6 +295,8 @@ def test_a_disabled_subscriber_gets_nothing_more_and_its_pending_deliveries_stop
     assert list(WebhookDelivery.objects.values_list("status", flat=True)) == ["cancelled"]
     entry = AuditEntry.objects.get(action="clients.webhook_disabled")
     assert json.loads(entry.payload) == {"cancelled_deliveries": 1}
+    # A grant more than a year old, so that Siti may apply again (issue 15 refuses it right after a grant).
+    Decision.objects.update(decided_at=timezone.now() - dt.timedelta(days=400))
     cases.submit_application(
         actor=world.warga,
         service=world.bansos,

@@ -12,7 +12,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.notify import services
 from pamong.notify.channels import DeliveryError
-from pamong.notify.models import Notification
+from pamong.notify.models import LetterTask, Notification
 
 pytestmark = pytest.mark.django_db
 
@@ -69,9 +69,16 @@ def test_nothing_is_sent_before_commit(citizen, django_capture_on_commit_callbac
 def test_the_citizen_chooses_channels(citizen, flaky_sms, django_capture_on_commit_callbacks):
     services.set_preference(user=citizen, channels=["sms", "email"], phone="081234567890")
     with django_capture_on_commit_callbacks(execute=True):
-        notifications = services.notify_user(user=citizen, template="decision_made", context=CONTEXT)
-    assert sorted(n.channel for n in notifications) == ["email", "sms"]
-    assert flaky_sms.sent[0].to == "081234567890"
+        [notification] = services.notify_user(user=citizen, template="decision_made", context=CONTEXT)
+    notification.refresh_from_db()
+    # One notice, on the first chosen channel that works; the others stay as fallbacks.
+    assert (notification.channel, notification.status, notification.fallbacks) == (
+        "sms",
+        "sent",
+        ["email", "whatsapp"],
+    )
+    assert flaky_sms.sent[0].to == "+6281234567890"
+    assert mail.outbox == []
     with pytest.raises(ValueError, match="unknown or no channels"):
         services.set_preference(user=citizen, channels=["merpati"])
 
@@ -102,23 +109,49 @@ def test_failed_delivery_is_retried_with_backoff_then_delivered(citizen, flaky_s
     assert len(flaky_sms.sent) == 1
 
 
-def test_gives_up_after_the_maximum_attempts(citizen, flaky_sms, settings):
+def test_after_the_maximum_attempts_the_next_channel_is_tried(citizen, flaky_sms, settings):
     settings.NOTIFY_MAX_ATTEMPTS = 2
     services.set_preference(user=citizen, channels=["sms"], phone="081234567890")
     flaky_sms.failures_left = 5
     [notification] = services.notify_user(user=citizen, template="decision_made", context=CONTEXT)
     services.deliver(notification_id=notification.pk)
     Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
+    # SMS failed twice; WhatsApp is not configured (skipped at once); e-mail delivers.
+    assert services.deliver(notification_id=notification.pk) == "sent"
+    notification.refresh_from_db()
+    assert notification.channel == "email" and mail.outbox[0].to == ["siti@contoh.id"]
+    assert [(a["channel"], a["error"]) for a in notification.attempt_log] == [
+        ("sms", "gateway answered 503"),
+        ("sms", "gateway answered 503"),
+        ("whatsapp", "NOTIFY_WHATSAPP_GATEWAY_URL is not configured"),
+        ("email", ""),
+    ]
+    assert notification.notified_at == notification.sent_at
+
+
+def test_a_code_for_one_channel_gives_up_after_the_maximum_attempts(citizen, flaky_sms, settings):
+    settings.NOTIFY_MAX_ATTEMPTS = 2
+    services.set_preference(user=citizen, channels=["sms"], phone="081234567890")
+    flaky_sms.failures_left = 5
+    [notification] = services.notify_user(
+        user=citizen, template="login_code", context={"code": "123456", "minutes": 5}, channels=["sms"]
+    )
+    services.deliver(notification_id=notification.pk)
+    Notification.objects.filter(pk=notification.pk).update(next_attempt_at=timezone.now())
     assert services.deliver(notification_id=notification.pk) == "failed"
+    assert LetterTask.objects.count() == 0
 
 
 def test_unconfigured_gateway_is_a_recorded_failure_not_a_crash(citizen, settings):
     settings.NOTIFY_WHATSAPP_GATEWAY_URL = ""
     services.set_preference(user=citizen, channels=["whatsapp"], phone="081234567890")
-    [notification] = services.notify_user(user=citizen, template="decision_made", context=CONTEXT)
+    [notification] = services.notify_user(
+        user=citizen, template="decision_made", context=CONTEXT, channels=["whatsapp"]
+    )
     services.deliver(notification_id=notification.pk)
     notification.refresh_from_db()
     assert notification.last_error == "NOTIFY_WHATSAPP_GATEWAY_URL is not configured"
+    assert notification.status == "failed"
 
 
 def test_sms_goes_to_the_gateway_over_http(citizen, settings):
@@ -150,7 +183,7 @@ def test_sms_goes_to_the_gateway_over_http(citizen, settings):
         server.shutdown()
     [(authorization, body)] = received
     assert authorization == "Bearer rahasia"
-    assert body["to"] == "081234567890"
+    assert body["to"] == "+6281234567890"
     assert body["text"].startswith("Keputusan atas permohonan PMG-1\nPermohonan SKTM Anda (PMG-1)")
 
 

@@ -1,0 +1,190 @@
+"""Counter pages for the whole case (issue 15): find a case by reference + NIK (any counter officer of any
+agency), print its status with reasons and its letter, and file an objection, an appeal or an answer for the
+citizen with recorded consent; the agency's printed-letter queue. Stateless: every POST carries the reference
+and the NIK again and is checked (and logged for the citizen) again, so no page opens a case by its id alone."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.paginator import Paginator
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from pamong.accounts import services as accounts
+from pamong.core.errors import ApplicationError, NotFound
+from pamong.core.views import not_found
+from pamong.notify import services as notify
+from pamong.notify.models import LetterTask
+
+from . import selectors, services
+from .models import Application
+
+PAGE_SIZE = 20
+ACTIONS = {"objection", "appeal", "information"}
+
+
+def _find_context(request: HttpRequest, **extra: Any) -> dict[str, Any]:
+    return {
+        "reference": request.POST.get("reference", "")[:40],
+        "nik": request.POST.get("nik", "")[:20],
+        "errors": {},
+        **extra,
+    }
+
+
+@login_required
+def counter_find(request: HttpRequest) -> HttpResponse:
+    """GET: the search form. POST: the case found by reference + NIK, with its status, reasons and forms."""
+    if not services.is_counter_officer(request.user):
+        return not_found(request)
+    if request.method != "POST":
+        return render(request, "cases/counter_find.html", _find_context(request))
+    try:
+        application = services.counter_find(
+            actor=request.user, reference=request.POST.get("reference", ""), nik=request.POST.get("nik", "")
+        )
+    except NotFound as exc:  # the officer's input matched nothing: 422 with the form again, not a 404 page
+        return render(
+            request, "cases/counter_find.html", _find_context(request, message=exc.message), status=422
+        )
+    return render(request, "cases/counter_case.html", _case_context(request, application))
+
+
+def _case_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
+    explained = selectors.explanation(application)
+    letters = notify.letter_tasks(queue=application.service.agency.slug, open_only=False).filter(
+        notification__subject_ref=selectors.subject_of(application)
+    )
+    return {
+        "application": application,
+        "explained": explained,
+        "next_steps": selectors.next_steps(application),
+        "actions": selectors.citizen_actions(application),
+        "letters": list(letters),
+        "nik": request.POST.get("nik", "")[:20],
+        "status_url": notify.absolute_url(reverse("cases:application", args=[application.pk])),
+        "form_errors": {},
+        "values": {},
+        "consent_text": _counter_consent_text(request.user),
+        **extra,
+    }
+
+
+def _counter_consent_text(officer) -> str:
+    return _(
+        "I, the applicant, agree that counter officer %(officer)s files this for me, and the officer has read "
+        "it to me."
+    ) % {"officer": officer.get_full_name() or officer.username}
+
+
+@require_POST
+@login_required
+def counter_act(request: HttpRequest) -> HttpResponse:
+    """File an objection, an appeal or an answer to an information request for the citizen, with consent."""
+    if not services.is_counter_officer(request.user):
+        return not_found(request)
+    action = request.POST.get("action", "")
+    try:
+        application = services.counter_find(
+            actor=request.user,
+            reference=request.POST.get("reference", ""),
+            nik=request.POST.get("nik", ""),
+            why=_("filing for the citizen at the counter"),
+        )
+    except NotFound as exc:
+        return render(
+            request, "cases/counter_find.html", _find_context(request, message=exc.message), status=422
+        )
+    if action not in ACTIONS:
+        return render(request, "cases/counter_case.html", _case_context(request, application), status=422)
+    text = request.POST.get("text", "")[:4000]
+    consent = {
+        "method": request.POST.get("consent_method", ""),
+        "statement": request.POST.get("consent_statement", "")[:1000],
+    }
+    try:
+        if action == "objection":
+            services.file_objection(application, actor=request.user, statement=text, consent=consent)
+            done = _("The objection was filed for the citizen. Another officer will decide it.")
+        elif action == "appeal":
+            services.file_appeal(application, actor=request.user, statement=text, consent=consent)
+            done = _("The appeal was filed for the citizen. The supervisor's level will decide it.")
+        else:
+            services.provide_information(application, actor=request.user, answer=text, consent=consent)
+            done = _("The citizen's answer was sent and the deadline runs again.")
+    except ApplicationError as exc:
+        application.refresh_from_db()
+        fields = dict(exc.details) if isinstance(exc.details, dict) else {}
+        error = {
+            "message": exc.message,
+            "fields": {k: str(v) for k, v in fields.items() if isinstance(v, str)},
+        }
+        context = _case_context(
+            request, application, form_errors={action: error}, values={action: request.POST}
+        )
+        return render(request, "cases/counter_case.html", context, status=exc.status)
+    application.refresh_from_db()
+    return render(request, "cases/counter_case.html", _case_context(request, application, done=done))
+
+
+# --- the agency's printed-letter queue ---------------------------------------------------------------------------
+
+
+def _letter_officer(user) -> bool:
+    return services.is_counter_officer(user) and bool(user.agency_id)
+
+
+@login_required
+def letter_queue(request: HttpRequest) -> HttpResponse:
+    """Notices no channel could deliver, to print and hand over or post: the agency's undelivered list."""
+    if not _letter_officer(request.user):
+        return not_found(request)
+    tasks = notify.letter_tasks(queue=request.user.agency.slug)
+    page = Paginator(tasks, PAGE_SIZE).get_page(request.GET.get("halaman"))
+    return render(request, "cases/letter_queue.html", {"page": page})
+
+
+def _letter_of_agency(request: HttpRequest, task_id: int) -> LetterTask | None:
+    if not _letter_officer(request.user):
+        return None
+    return (
+        LetterTask.objects.select_related("notification__recipient")
+        .filter(pk=task_id, queue=request.user.agency.slug)
+        .first()
+    )
+
+
+@login_required
+def letter_print(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The letter as printed (the notice's text; the signed decision letter PDF when `letter_url` is set)."""
+    task = _letter_of_agency(request, task_id)
+    if task is None:
+        return not_found(request)
+    accounts.record_personal_data_access(
+        actor=request.user,
+        citizen=task.notification.recipient,
+        what=_("printed letter of a notice"),
+        why=_("printing the notice no channel could deliver"),
+    )
+    return render(request, "cases/letter_print.html", {"task": task})
+
+
+@require_POST
+@login_required
+def letter_handled(request: HttpRequest, task_id: int) -> HttpResponse:
+    task = _letter_of_agency(request, task_id)
+    if task is None:
+        return not_found(request)
+    try:
+        services.hand_over_letter(actor=request.user, task_id=task.pk, how=request.POST.get("how", ""))
+    except ApplicationError as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:letters")
+    messages.success(request, _("Recorded. The letter is off the list."))
+    return redirect("cases:letters")

@@ -47,3 +47,5 @@ class Action(StrEnum):
     CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
     WEBHOOK_REGISTERED = "clients.webhook_registered"
     WEBHOOK_DISABLED = "clients.webhook_disabled"
+    ASSISTANT_HANDOVER_OPENED = "assistant.handover_opened"
+    ASSISTANT_HANDOVER_CLOSED = "assistant.handover_closed"

@@ -1,0 +1,12 @@
+"""The assistant's pages. Include at the root: path("", include("pamong.assistant.urls"))."""
+
+from django.urls import path
+
+from . import views
+
+app_name = "assistant"
+
+urlpatterns = [
+    path("tanya/", views.ask_page, name="ask"),
+    path("instansi/tanya/", views.handover_list, name="handovers"),
+]

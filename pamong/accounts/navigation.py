@@ -50,6 +50,14 @@ MENU = (
     MenuItem("mine", _("My applications"), "cases:my-applications", frozenset({roles.WARGA}), "/permohonan/"),
     MenuItem("account", _("My account"), "accounts:account", frozenset({roles.WARGA}), "/akun/"),
     MenuItem("register", _("Algorithm register"), "oversight:register", None, "/algoritma/"),
+    MenuItem("ask", _("Ask"), "assistant:ask", None, "/tanya/"),
+    MenuItem(
+        "handovers",
+        _("Questions for an officer"),
+        "assistant:handovers",
+        frozenset({roles.PETUGAS_LOKET, roles.PETUGAS, roles.SUPERVISOR, roles.ADMIN_INSTANSI}),
+        "/instansi/tanya/",
+    ),
     MenuItem("api", _("API"), "api:openapi-view", ANONYMOUS, "/api/"),
 )
 

@@ -30,13 +30,19 @@ GATEWAY_MAX_CHARS = 1500  # one WhatsApp message comfortably; SMS gateways split
 class BadSignature(ApplicationError):
     status = 401
     code = "bad_signature"
-    message = "Tanda tangan permintaan tidak valid atau sudah kedaluwarsa."
+
+    def __init__(self) -> None:
+        super().__init__("Tanda tangan permintaan tidak valid atau sudah kedaluwarsa.")
 
 
 class GatewayOff(ApplicationError):
-    status = 503
-    code = "gateway_not_configured"
-    message = "Webhook gateway pesan belum dikonfigurasi pada server ini."
+    """No secret configured: the webhook does not exist on this server."""
+
+    status = 404
+    code = "not_found"
+
+    def __init__(self) -> None:
+        super().__init__("Tidak ditemukan.")
 
 
 class AskIn(Schema):
@@ -84,7 +90,9 @@ def ask(request: HttpRequest, payload: AskIn):
 class EmptyQuestion(ApplicationError):
     status = 422
     code = "empty_question"
-    message = "Tulis pertanyaan Anda terlebih dahulu."
+
+    def __init__(self) -> None:
+        super().__init__("Tulis pertanyaan Anda terlebih dahulu.")
 
 
 def check_signature(request: HttpRequest, secret: str, now: float | None = None) -> None:
@@ -107,7 +115,7 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
 
 @router.post(
     "/gateway",
-    response={200: str, 401: ErrorOut, 503: ErrorOut},
+    response={200: str, 401: ErrorOut, 404: ErrorOut},
     summary="Webhook of a messaging gateway (WhatsApp Business / SMS): signed, answered in plain text",
     openapi_extra={
         "requestBody": {
@@ -143,7 +151,9 @@ def gateway(request: HttpRequest):
 class GatewayBodyInvalid(ApplicationError):
     status = 422
     code = "invalid_message"
-    message = 'Isi pesan harus JSON {"from": "...", "text": "..."} dengan teks yang tidak kosong.'
+
+    def __init__(self) -> None:
+        super().__init__('Isi pesan harus JSON {"from": "...", "text": "..."} dengan teks yang tidak kosong.')
 
 
 def plain_text(reply: services.Reply, request: HttpRequest) -> str:

@@ -328,9 +328,9 @@ def answer(
         return Answer(handover=True, reason=reason, intent=intent, agency=kb.default_agency)
     coverage, best = _best(kb, content, foreign, ranked)
     doc = kb.docs[best]
-    covered = kb.doc_roots[best]
+    core_roots = kb.core_roots[best]
     if coverage < MIN_COVERAGE:
-        reason = "other_agency" if any(root not in covered for root in foreign) else "low_confidence"
+        reason = "other_agency" if any(root not in core_roots for root in foreign) else "low_confidence"
         return Answer(
             handover=True,
             reason=reason,

@@ -17,19 +17,19 @@ HANDOVER_DAYS = 365
 
 
 def export(user) -> dict[str, Any]:
-    return {
-        "assistant_handovers": [
-            {
-                "opened_at": h.opened_at.isoformat(),
-                "agency": h.agency.slug,
-                "reason": h.reason,
-                "status": h.status,
-                "transcript": h.transcript,
-                "contact": h.contact,
-            }
-            for h in Handover.objects.filter(citizen=user).select_related("agency").order_by("opened_at")
-        ]
-    }
+    """The person's hand-overs; no section when there are none (questions are kept without an account)."""
+    rows = [
+        {
+            "opened_at": h.opened_at.isoformat(),
+            "agency": h.agency.slug,
+            "reason": h.reason,
+            "status": h.status,
+            "transcript": h.transcript,
+            "contact": h.contact,
+        }
+        for h in Handover.objects.filter(citizen=user).select_related("agency").order_by("opened_at")
+    ]
+    return {"assistant_handovers": rows} if rows else {}
 
 
 def erase(user) -> dict[str, int]:

@@ -308,6 +308,7 @@ PAMONG_RATE_LIMITED_VIEWS = {
     "service-detail": ("public", ("GET",), "ip"),
     "oversight:register": ("public", ("GET",), "ip"),
     "oversight:register-detail": ("public", ("GET",), "ip"),
+    "assistant:ask": ("public", ("POST",), "ip"),
 }
 
 # An activation code printed at a counter lets the citizen choose a password for this many days.

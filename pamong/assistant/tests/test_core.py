@@ -50,7 +50,9 @@ def test_every_sentence_is_a_template_filled_with_source_fields(demo_catalog):
     first = answer.sentences[0]
     forged = dataclasses.replace(first, slots=(first.slots[0], ("fee_text", "fee_text", "Rp50.000")))
     tampered = dataclasses.replace(answer, sentences=(forged, *answer.sentences[1:]))
-    assert core.supported(tampered, kb.fields_of()) == ["Biaya Kartu Keluarga (Penerbitan dan Perubahan): Rp50.000."]
+    assert core.supported(tampered, kb.fields_of()) == [
+        "Biaya Kartu Keluarga (Penerbitan dan Perubahan): Rp50.000."
+    ]
     # ... and so is one citing a source that is not there, or a template that does not exist.
     uncited = dataclasses.replace(answer, sentences=(dataclasses.replace(first, source=5),))
     invented = dataclasses.replace(answer, sentences=(core.Sentence("free_text", (), 0),))

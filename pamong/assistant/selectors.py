@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from pamong.accounts import roles
+from pamong.core.errors import NotFound
 
 from .models import Handover
 
@@ -25,3 +26,12 @@ def handovers_of(agency_id: int, *, status: str = Handover.Status.OPEN) -> Query
         .select_related("agency", "citizen")
         .order_by("-urgency", "answer_by", "pk")
     )
+
+
+def access_handover_by_id(user, handover_id: int) -> Handover:
+    """A hand-over of the user's own agency; the same NotFound for missing and for another agency's."""
+    agency_id = handover_agency(user)
+    handover = Handover.objects.filter(pk=handover_id, agency_id=agency_id).select_related("agency").first()
+    if agency_id is None or handover is None:
+        raise NotFound("Tidak ditemukan.")
+    return handover

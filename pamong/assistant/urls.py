@@ -9,4 +9,5 @@ app_name = "assistant"
 urlpatterns = [
     path("tanya/", views.ask_page, name="ask"),
     path("instansi/tanya/", views.handover_list, name="handovers"),
+    path("instansi/tanya/<int:handover_id>/selesai/", views.handover_close, name="handover-close"),
 ]

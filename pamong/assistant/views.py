@@ -4,12 +4,16 @@ waiting for the agency's staff."""
 from __future__ import annotations
 
 from django import forms
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.paginator import Paginator
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
+from django.views.decorators.http import require_POST
 
+from pamong.core.errors import NotFound
 from pamong.core.views import not_found
 
 from . import selectors, services
@@ -57,3 +61,16 @@ def handover_list(request: HttpRequest) -> HttpResponse:
     status = Handover.Status.CLOSED if request.GET.get("status") == "closed" else Handover.Status.OPEN
     page = Paginator(selectors.handovers_of(agency_id, status=status), 20).get_page(request.GET.get("page"))
     return render(request, "assistant/handovers.html", {"page": page, "status": status})
+
+
+@require_POST
+@login_required
+def handover_close(request: HttpRequest, handover_id: int) -> HttpResponse:
+    """An officer of the agency marks a hand-over answered (audited)."""
+    try:
+        handover = selectors.access_handover_by_id(request.user, handover_id)
+    except NotFound:
+        return not_found(request)
+    services.close_handover(handover, actor=request.user)
+    messages.success(request, gettext("Marked as answered."))
+    return redirect("assistant:handovers")

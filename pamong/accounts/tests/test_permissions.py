@@ -22,6 +22,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
+from pamong.assistant import services as assistant
 from pamong.cases import services as cases
 from pamong.cases.models import Attachment
 from pamong.catalog.models import Agency
@@ -152,7 +153,16 @@ def build_cast(world, packs_root) -> Cast:
         url="https://sistem.contoh.go.id/hook",
         events=["application.decided"],
     )
+    handover = assistant.open_handover(  # a question the assistant passed to Dinas Sosial
+        agency=dinsos,
+        citizen=None,
+        channel="web",
+        reason="human",
+        urgency="biasa",
+        transcript=[{"from": "warga", "text": "Saya mau bicara dengan petugas."}],
+    )
     values = {
+        "handover_id": str(handover.pk),
         "application_id": str(application.pk),
         "decided_application_id": str(granted.pk),
         "attachment_id": str(attachment.pk),

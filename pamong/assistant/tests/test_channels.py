@@ -243,3 +243,35 @@ def test_the_gateway_refuses_unsigned_stale_or_unconfigured_calls(world, client,
     settings.PAMONG_ASSISTANT_WEBHOOK_SECRET = ""
     assert post_gateway(client, body).status_code == 404
     assert Question.objects.count() == 0
+
+
+def test_a_session_without_its_csrf_token_hears_nothing_about_its_case(world, refused):
+    from django.test import Client
+
+    client = Client(enforce_csrf_checks=True)
+    client.force_login(world.denied)
+    response = ask_api(client, WHY)
+    assert refused.reference not in response.content.decode()
+    assert response.status_code == 403  # the session is refused, not read as anonymous
+
+
+def test_an_officer_marks_a_hand_over_answered_once_and_only_in_their_agency(world, client, client_for):
+    ask_api(client, PRESIDENT)
+    handover = Handover.objects.get()
+    before = AuditEntry.objects.count()
+    refused = client_for(world.petugas).post(f"/instansi/tanya/{handover.pk}/selesai/")
+    assert refused.status_code == 404
+    handover.refresh_from_db()
+    assert handover.status == "open" and AuditEntry.objects.count() == before
+    done = client_for(world.dukcapil_officer).post(f"/instansi/tanya/{handover.pk}/selesai/")
+    assert done.status_code == 302 and done["Location"] == "/instansi/tanya/"
+    handover.refresh_from_db()
+    assert handover.status == "closed"
+    assert (
+        AuditEntry.objects.count() == before + 1
+        and AuditEntry.objects.last().action == "assistant.handover_closed"
+    )
+    again = client_for(world.dukcapil_officer).post(f"/instansi/tanya/{handover.pk}/selesai/")
+    assert again.status_code == 302 and AuditEntry.objects.count() == before + 1
+    answered = client_for(world.dukcapil_officer).get("/instansi/tanya/?status=closed")
+    assert PRESIDENT in flat(answered)

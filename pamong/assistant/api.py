@@ -70,6 +70,8 @@ def _anonymous(request: HttpRequest) -> bool:
     response={200: AskOut, 403: ErrorOut},
     auth=[session_auth, _anonymous],
     summary="Ask the assistant a question in Bahasa Indonesia",
+    # Signing in is optional: anonymous callers are answered too (OpenAPI's empty requirement).
+    openapi_extra={"security": [{}]},
 )
 def ask(request: HttpRequest, payload: AskIn):
     """The answer, composed only from cited sources (most relevant first), or a hand-over to an officer

@@ -275,3 +275,21 @@ def test_an_officer_marks_a_hand_over_answered_once_and_only_in_their_agency(wor
     assert again.status_code == 302 and AuditEntry.objects.count() == before + 1
     answered = client_for(world.dukcapil_officer).get("/instansi/tanya/?status=closed")
     assert PRESIDENT in flat(answered)
+
+
+@pytest.mark.parametrize(
+    ("content_type", "body", "status"),
+    [
+        ("application/json", b'{"question": "a", "question": "b"}', 422),
+        ("application/json", b'{"question": NaN}', 422),
+        ("application/json", b"[1, 2, 3]", 422),
+        ("application/json", b"\xff\xfe", 422),
+        ("application/x-www-form-urlencoded", b"question=akta", 415),
+        ("text/plain", b"question=akta", 415),
+    ],
+)
+def test_the_ask_operation_refuses_a_bad_body_in_the_error_shape(world, client, content_type, body, status):
+    response = client.generic("POST", "/api/v1/assistant/ask", body, content_type=content_type)
+    assert response.status_code == status
+    assert set(response.json()) <= {"code", "message", "details"}
+    assert Question.objects.count() == 0

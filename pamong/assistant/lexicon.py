@@ -8,8 +8,6 @@ formal words only; the slang lexicons on PyPI are research data sets, not librar
 
 from __future__ import annotations
 
-# fmt: off  (word lists read best packed, as a dictionary is printed)
-
 # One word -> its normal form (may be several words: "kk" -> "kartu keluarga kk").
 NORMAL: dict[str, str] = {
     # question words and fillers
@@ -754,4 +752,3 @@ GENERIC_ROOTS = frozenset(
         "pelayanan",
     }
 )
-# fmt: on

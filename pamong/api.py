@@ -17,6 +17,7 @@ from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
 
 from pamong.accounts.api import router as me_router
+from pamong.assistant.api import router as assistant_router
 from pamong.audit.api import router as audit_router
 from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
@@ -185,3 +186,5 @@ api.add_router("/v1/algorithms", algorithms_router, throttle=RateThrottle("publi
 # Other systems (pamong.clients): bearer tokens of machine clients, each limited per client; webhook subscribers.
 api.add_router("/v1/integrations", integrations_router)
 api.add_router("/v1/webhooks", webhooks_router)
+# The assistant (pamong.assistant): public questions per IP address; the gateway webhook is signed.
+api.add_router("/v1/assistant", assistant_router, throttle=RateThrottle("public", per="ip"))

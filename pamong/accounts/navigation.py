@@ -52,6 +52,14 @@ MENU = (
     MenuItem("register", _("Algorithm register"), "oversight:register", None, "/algoritma/"),
     MenuItem("budget", _("Budget"), "budget:public", None, "/anggaran/"),
     MenuItem("apip", _("Budget red flags"), "budget:apip", frozenset({roles.AUDITOR}), "/apip/"),
+    MenuItem("ask", _("Ask"), "assistant:ask", None, "/tanya/"),
+    MenuItem(
+        "handovers",
+        _("Questions for an officer"),
+        "assistant:handovers",
+        frozenset({roles.PETUGAS_LOKET, roles.PETUGAS, roles.SUPERVISOR, roles.ADMIN_INSTANSI}),
+        "/instansi/tanya/",
+    ),
     MenuItem("api", _("API"), "api:openapi-view", ANONYMOUS, "/api/"),
 )
 

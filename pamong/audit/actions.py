@@ -54,3 +54,5 @@ class Action(StrEnum):
     CONTACT_VERIFIED = "accounts.contact_verified"
     CONTACT_RECORDED_AT_COUNTER = "accounts.contact_recorded_at_counter"
     LETTER_HANDLED = "cases.letter_handled"
+    ASSISTANT_HANDOVER_OPENED = "assistant.handover_opened"
+    ASSISTANT_HANDOVER_CLOSED = "assistant.handover_closed"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from pathlib import Path
@@ -65,6 +66,7 @@ INSTALLED_APPS = [
     "pamong.site",
     "pamong.privacy",
     "pamong.clients",
+    "pamong.assistant",
 ]
 
 MIDDLEWARE = [
@@ -312,6 +314,7 @@ PAMONG_RATE_LIMITED_VIEWS = {
     "service-detail": ("public", ("GET",), "ip"),
     "oversight:register": ("public", ("GET",), "ip"),
     "oversight:register-detail": ("public", ("GET",), "ip"),
+    "assistant:ask": ("public", ("POST",), "ip"),
 }
 
 # An activation code printed at a counter lets the citizen choose a password for this many days.
@@ -365,3 +368,15 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "PKCE_REQUIRED": True,
 }
+
+# The assistant (pamong.assistant, docs/assistant.md): counter opening hours it tells (working days, local time),
+# the agency that answers hand-overs no service points at, the shared secret of the messaging gateway's webhook
+# (HMAC-SHA256; unset: the webhook refuses every call) and how long asked questions are kept (masked) to improve
+# answers.
+PAMONG_ASSISTANT_OFFICE_HOURS = tuple(
+    dt.time.fromisoformat(part)
+    for part in os.environ.get("PAMONG_ASSISTANT_OFFICE_HOURS", "08:00-16:00").split("-", 1)
+)
+PAMONG_ASSISTANT_DEFAULT_AGENCY = os.environ.get("PAMONG_ASSISTANT_DEFAULT_AGENCY", "")
+PAMONG_ASSISTANT_WEBHOOK_SECRET = os.environ.get("PAMONG_ASSISTANT_WEBHOOK_SECRET", "")
+PAMONG_ASSISTANT_QUESTION_DAYS = int(os.environ.get("PAMONG_ASSISTANT_QUESTION_DAYS", 90))

@@ -24,6 +24,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
+from pamong.assistant import services as assistant
 from pamong.cases import services as cases
 from pamong.cases.models import Attachment, Decision
 from pamong.catalog.models import Agency
@@ -168,9 +169,18 @@ def build_cast(world, packs_root) -> Cast:
         letter_queue=dinsos.slug,
     )
     notify.deliver(notification_id=letter.pk)
+    handover = assistant.open_handover(  # a question the assistant passed to Dinas Sosial
+        agency=dinsos,
+        citizen=None,
+        channel="web",
+        reason="human",
+        urgency="biasa",
+        transcript=[{"from": "warga", "text": "Saya mau bicara dengan petugas."}],
+    )
     values = {
         "notification_id": str(letter.pk),
         "task_id": str(LetterTask.objects.get(notification=letter).pk),
+        "handover_id": str(handover.pk),
         "application_id": str(application.pk),
         "decided_application_id": str(granted.pk),
         "attachment_id": str(attachment.pk),

@@ -22,14 +22,34 @@ from pamong.oversight.models import RuleSetDraft
 pytestmark = pytest.mark.django_db
 
 MENUS = {  # the main menu each role sees, in order (labels in Indonesian)
-    None: ["Layanan", "Register algoritma", "API"],
-    roles.WARGA: ["Layanan", "Permohonan saya", "Akun saya", "Register algoritma"],
-    roles.PETUGAS_LOKET: ["Loket", "Layanan", "Register algoritma"],
-    roles.PETUGAS: ["Antrean pemeriksaan", "Layanan", "Register algoritma"],
-    roles.SUPERVISOR: ["Antrean pemeriksaan", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ANALIS: ["Pengawasan", "Layanan", "Register algoritma"],
-    roles.AUDITOR: ["Log audit", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ADMIN_INSTANSI: ["Petugas instansi", "Pelanggan webhook", "Layanan", "Register algoritma"],
+    None: ["Layanan", "Register algoritma", "Tanya", "API"],
+    roles.WARGA: ["Layanan", "Permohonan saya", "Akun saya", "Register algoritma", "Tanya"],
+    roles.PETUGAS_LOKET: ["Loket", "Layanan", "Register algoritma", "Tanya", "Pertanyaan untuk petugas"],
+    roles.PETUGAS: [
+        "Antrean pemeriksaan",
+        "Layanan",
+        "Register algoritma",
+        "Tanya",
+        "Pertanyaan untuk petugas",
+    ],
+    roles.SUPERVISOR: [
+        "Antrean pemeriksaan",
+        "Pengawasan",
+        "Layanan",
+        "Register algoritma",
+        "Tanya",
+        "Pertanyaan untuk petugas",
+    ],
+    roles.ANALIS: ["Pengawasan", "Layanan", "Register algoritma", "Tanya"],
+    roles.AUDITOR: ["Log audit", "Pengawasan", "Layanan", "Register algoritma", "Tanya"],
+    roles.ADMIN_INSTANSI: [
+        "Petugas instansi",
+        "Pelanggan webhook",
+        "Layanan",
+        "Register algoritma",
+        "Tanya",
+        "Pertanyaan untuk petugas",
+    ],
 }
 LANDING = {
     roles.WARGA: "/permohonan/",

@@ -46,10 +46,19 @@ MENU = (
         frozenset({roles.ADMIN_INSTANSI}),
         "/instansi/webhook/",
     ),
+    MenuItem("kiosk", _("Survey kiosk"), "surveys:kiosk", frozenset({roles.PETUGAS_LOKET}), "/survei/kiosk/"),
+    MenuItem(
+        "ikm",
+        _("Satisfaction survey"),
+        "surveys:report",
+        frozenset({roles.SUPERVISOR, roles.ANALIS, roles.AUDITOR, roles.ADMIN_INSTANSI}),
+        "/survei/laporan/",
+    ),
     MenuItem("services", _("Services"), "service-list", None, "/layanan/"),
     MenuItem("mine", _("My applications"), "cases:my-applications", frozenset({roles.WARGA}), "/permohonan/"),
     MenuItem("account", _("My account"), "accounts:account", frozenset({roles.WARGA}), "/akun/"),
     MenuItem("register", _("Algorithm register"), "oversight:register", None, "/algoritma/"),
+    MenuItem("performance", _("Service performance"), "transparency:index", None, "/kinerja/"),
     MenuItem("api", _("API"), "api:openapi-view", ANONYMOUS, "/api/"),
 )
 

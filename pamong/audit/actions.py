@@ -47,3 +47,6 @@ class Action(StrEnum):
     CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
     WEBHOOK_REGISTERED = "clients.webhook_registered"
     WEBHOOK_DISABLED = "clients.webhook_disabled"
+    SURVEY_RESPONDED = "surveys.response_recorded"
+    SURVEY_FOLLOWUP_RECORDED = "surveys.followup_recorded"
+    SURVEY_FOLLOWUP_PUBLISHED = "surveys.followup_published"

@@ -64,6 +64,8 @@ INSTALLED_APPS = [
     "pamong.site",
     "pamong.privacy",
     "pamong.clients",
+    "pamong.surveys",
+    "pamong.transparency",
 ]
 
 MIDDLEWARE = [

@@ -41,7 +41,7 @@ def export(user) -> dict:
                 "occupation": response.occupation,
             }
         )
-    return {"survey_responses": rows}
+    return {"survey_responses": rows} if rows else {}  # no section for someone who never answered
 
 
 def erase(user) -> dict[str, int]:

@@ -92,7 +92,9 @@ def load_demo_surveys() -> None:
     for i in range(DEMO_SURVEY_RESPONSES):
         month = dt.date(today.year, 1 + i % today.month, 1)
         scores = {
-            name: str(max(1, min(4, draw.choice((3, 3, 3, 4, 4, 2)) + DEMO_SURVEY_LEAN.get(name, 0) * (i % 2))))
+            name: str(
+                max(1, min(4, draw.choice((3, 3, 3, 4, 4, 2)) + DEMO_SURVEY_LEAN.get(name, 0) * (i % 2)))
+            )
             for name in ELEMENTS
         }
         surveys.record_paper_response(service, actor=supervisor, answers=clean_survey(scores), month=month)

@@ -8,15 +8,19 @@ import re
 from decimal import Decimal
 
 import pytest
+from django.core.cache import cache
 from django.urls import reverse
 from django.utils import timezone
 
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.core.errors import PermissionDenied, ValidationFailed
+from pamong.notify.models import Notification
 from pamong.privacy.services import erase_personal_data, export_personal_data
+from pamong.surveys import selectors
 from pamong.surveys import services as surveys
 from pamong.surveys.forms import clean_survey
+from pamong.surveys.ikm import parse_period
 from pamong.surveys.models import FollowUpAction, SurveyResponse
 from pamong.surveys.tests.conftest import answers
 from pamong.surveys.tests.test_ikm import WORKED
@@ -208,8 +212,6 @@ def test_follow_up_actions_are_recorded_audited_and_published(client, world):
     assert followup.published_at is not None and followup.status == "in_progress"
     assert AuditEntry.objects.filter(action="surveys.followup_published").count() == 1
     client.logout()
-    from django.core.cache import cache
-
     cache.clear()
     page = client.get(public).content.decode()
     assert "Menambah petugas verifikasi" in page and "sedang berjalan" in page
@@ -234,9 +236,6 @@ def test_paper_questionnaires_count_like_the_others(world):
         world.bansos, actor=world.supervisor, answers=clean_survey(answers(4, 4, 4, 4, 4, 4, 4, 4, 4)),
         month=timezone.localdate(),
     )  # fmt: skip
-    from pamong.surveys import selectors
-    from pamong.surveys.ikm import parse_period
-
     result = selectors.ikm_of([world.bansos], parse_period(str(timezone.localdate().year)))
     assert (result.respondents, result.ikm_2dp, result.band) == (1, Decimal("100.00"), "A")
     with pytest.raises(PermissionDenied):
@@ -258,3 +257,9 @@ def test_the_respondent_exports_and_erases_their_comment(world, granted):
     erase_personal_data(world.warga, actor="system:test", reason="Permintaan warga.")
     stored = SurveyResponse.objects.get()
     assert stored.comment == "" and stored.waktu == 3  # the scores stay: they are the statistics
+
+
+def test_the_decision_notice_invites_to_the_survey(world, granted):
+    """The citizen's notice of a final decision (inbox, e-mail, SMS) carries the survey's address."""
+    notice = Notification.objects.filter(recipient=world.warga, template="decision_made").latest("pk")
+    assert reverse("surveys:respond", args=[granted.pk]) in notice.body

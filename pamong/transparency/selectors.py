@@ -17,7 +17,7 @@ from pamong.core.workdays import working_days_between
 from pamong.surveys import selectors as surveys
 from pamong.surveys.ikm import Period, month_labels
 
-from .figures import AppRow, Figures, FinalRow, ObjectionRow, first_finals, summarise
+from .figures import AppRow, Figures, FinalRow, ObjectionRow, first_finals, summarise_windows
 
 CACHE_SECONDS = 26 * 3600  # a day's key outlives the day a little; the next day asks for a new key
 
@@ -76,13 +76,13 @@ def compute(kind: str, subject: Service | Agency, as_of: dt.date) -> Performance
         )
     ]
 
-    def window(start: dt.date, end: dt.date) -> Figures:
-        return summarise(apps, finals, objections, start=start, end=end, working_days=working_days_between)
-
-    months = []
+    windows = [(period.start, period.end)]
     for first in month_labels(period):
         following = dt.date(first.year + first.month // 12, first.month % 12 + 1, 1)
-        months.append(window(first, min(following, period.end)))
+        windows.append((first, min(following, period.end)))
+    total, *months = summarise_windows(
+        apps, finals, objections, windows=windows, working_days=working_days_between
+    )
     agency = subject if isinstance(subject, Agency) else subject.agency
     followups = [
         {
@@ -104,7 +104,7 @@ def compute(kind: str, subject: Service | Agency, as_of: dt.date) -> Performance
         agency_name=agency.name,
         as_of=as_of,
         period=period,
-        total=window(period.start, period.end),
+        total=total,
         months=months,
         survey=surveys.survey_of(services, period),
         followups=followups,

@@ -130,3 +130,17 @@ def public_services():
 
 def public_agencies():
     return Agency.objects.order_by("name")
+
+
+def warm_all(as_of: dt.date | None = None) -> int:
+    """Compute the day's figures of every service and agency into the cache (the nightly job), so that no
+    visitor waits for them. Returns the number of pages computed."""
+    as_of = as_of or as_of_today()
+    count = 0
+    for service in public_services():
+        performance("service", service, as_of)
+        count += 1
+    for agency in public_agencies():
+        performance("agency", agency, as_of)
+        count += 1
+    return count

@@ -25,6 +25,7 @@ from pamong.surveys.forms import clean_survey
 from pamong.surveys.ikm import ELEMENTS
 from pamong.surveys.models import SurveyResponse
 from pamong.transparency import selectors
+from pamong.transparency.tasks import refresh_public_performance
 
 pytestmark = pytest.mark.django_db
 SCORES = {"warga": (4, 3, 3, 4, 3, 4, 4, 3, 3), "denied": (2, 2, 1, 4, 3, 3, 3, 2, 2)}
@@ -212,3 +213,16 @@ def test_unknown_service_or_agency_is_404(client, world):
     assert client.get(reverse("transparency:agency-json", args=["tidak-ada"])).status_code == 404
     index = client.get(reverse("transparency:index")).content.decode()
     assert reverse("transparency:service", args=["bansos-pkh"]) in index
+
+
+def test_the_nightly_job_computes_every_page_before_the_first_visitor(client, world, monkeypatch):
+    cache.clear()
+    computed = refresh_public_performance.call_local()
+    assert computed == selectors.public_services().count() + selectors.public_agencies().count()
+
+    def refuse(*args, **kwargs):
+        raise AssertionError("computed again: the nightly job's figures were not used")
+
+    monkeypatch.setattr(selectors, "compute", refuse)
+    assert client.get(reverse("transparency:service", args=["bansos-pkh"])).status_code == 200
+    assert client.get(reverse("transparency:agency", args=["dinsos-kota-bandung"])).status_code == 200

@@ -7,7 +7,10 @@ from decimal import ROUND_HALF_UP, Decimal
 from fractions import Fraction
 
 from django import template
+from django.utils import timezone
 
+from .. import selectors
+from ..ikm import parse_period
 from ..selectors import final_decision_exists
 from ..services import has_responded
 
@@ -39,3 +42,10 @@ def percent(value) -> str:
     if value is None:
         return "-"
     return desimal(Fraction(value) * 100, 1) + "%"
+
+
+@register.inclusion_tag("surveys/_service_ikm.html")
+def service_ikm(service) -> dict:
+    """This year's IKM of a service, for the catalog's service page (catalog links here by template only)."""
+    year = timezone.localdate().year
+    return {"result": selectors.ikm_of([service], parse_period(str(year))), "year": year, "service": service}

@@ -263,3 +263,12 @@ def test_the_decision_notice_invites_to_the_survey(world, granted):
     """The citizen's notice of a final decision (inbox, e-mail, SMS) carries the survey's address."""
     notice = Notification.objects.filter(recipient=world.warga, template="decision_made").latest("pk")
     assert reverse("surveys:respond", args=[granted.pk]) in notice.body
+
+
+def test_the_catalog_service_page_shows_this_years_ikm(client, world):
+    page = client.get(reverse("service-detail", args=["bansos-pkh"])).content.decode()
+    assert "Belum ada jawaban survei tahun ini." in page
+    _respond_worked_example(world)
+    page = client.get(reverse("service-detail", args=["bansos-pkh"])).content.decode()
+    assert "<strong>77,78</strong> (B, Baik)" in page and "4 responden pada" in page
+    assert reverse("transparency:service", args=["bansos-pkh"]) in page

@@ -22,15 +22,20 @@ from pamong.oversight.models import RuleSetDraft
 pytestmark = pytest.mark.django_db
 
 MENUS = {  # the main menu each role sees, in order (labels in Indonesian)
-    None: ["Layanan", "Register algoritma", "API"],
-    roles.WARGA: ["Layanan", "Permohonan saya", "Akun saya", "Register algoritma"],
-    roles.PETUGAS_LOKET: ["Loket", "Layanan", "Register algoritma"],
-    roles.PETUGAS: ["Antrean pemeriksaan", "Layanan", "Register algoritma"],
-    roles.SUPERVISOR: ["Antrean pemeriksaan", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ANALIS: ["Pengawasan", "Layanan", "Register algoritma"],
-    roles.AUDITOR: ["Log audit", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ADMIN_INSTANSI: ["Petugas instansi", "Pelanggan webhook", "Layanan", "Register algoritma"],
-}
+    None: ["Layanan", "Register algoritma", "Kinerja layanan", "API"],
+    roles.WARGA: ["Layanan", "Permohonan saya", "Akun saya", "Register algoritma", "Kinerja layanan"],
+    roles.PETUGAS_LOKET: ["Loket", "Kios survei", "Layanan", "Register algoritma", "Kinerja layanan"],
+    roles.PETUGAS: ["Antrean pemeriksaan", "Layanan", "Register algoritma", "Kinerja layanan"],
+    roles.SUPERVISOR: [
+        "Antrean pemeriksaan", "Pengawasan", "Survei kepuasan", "Layanan", "Register algoritma", "Kinerja layanan"
+    ],
+    roles.ANALIS: ["Pengawasan", "Survei kepuasan", "Layanan", "Register algoritma", "Kinerja layanan"],
+    roles.AUDITOR: ["Log audit", "Pengawasan", "Survei kepuasan", "Layanan", "Register algoritma", "Kinerja layanan"],
+    roles.ADMIN_INSTANSI: [
+        "Petugas instansi", "Pelanggan webhook", "Survei kepuasan", "Layanan", "Register algoritma",
+        "Kinerja layanan",
+    ],
+}  # fmt: skip
 LANDING = {
     roles.WARGA: "/permohonan/",
     roles.PETUGAS_LOKET: "/loket/",

@@ -25,6 +25,8 @@ urlpatterns = [
     path("audit/", auditor_views.audit_log, name="audit-log"),
     path("", include("pamong.clients.urls")),
     path("", include("pamong.assistant.urls")),
+    path("", include("pamong.surveys.urls")),
+    path("", include("pamong.transparency.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),

@@ -46,6 +46,14 @@ MENU = (
         frozenset({roles.ADMIN_INSTANSI}),
         "/instansi/webhook/",
     ),
+    MenuItem("kiosk", _("Survey kiosk"), "surveys:kiosk", frozenset({roles.PETUGAS_LOKET}), "/survei/kiosk/"),
+    MenuItem(
+        "ikm",
+        _("Satisfaction survey"),
+        "surveys:report",
+        frozenset({roles.SUPERVISOR, roles.ANALIS, roles.AUDITOR, roles.ADMIN_INSTANSI}),
+        "/survei/laporan/",
+    ),
     MenuItem("services", _("Services"), "service-list", None, "/layanan/"),
     MenuItem("mine", _("My applications"), "cases:my-applications", frozenset({roles.WARGA}), "/permohonan/"),
     MenuItem("account", _("My account"), "accounts:account", frozenset({roles.WARGA}), "/akun/"),
@@ -60,6 +68,7 @@ MENU = (
         frozenset({roles.PETUGAS_LOKET, roles.PETUGAS, roles.SUPERVISOR, roles.ADMIN_INSTANSI}),
         "/instansi/tanya/",
     ),
+    MenuItem("performance", _("Service performance"), "transparency:index", None, "/kinerja/"),
     MenuItem("api", _("API"), "api:openapi-view", ANONYMOUS, "/api/"),
 )
 

@@ -56,3 +56,6 @@ class Action(StrEnum):
     LETTER_HANDLED = "cases.letter_handled"
     ASSISTANT_HANDOVER_OPENED = "assistant.handover_opened"
     ASSISTANT_HANDOVER_CLOSED = "assistant.handover_closed"
+    SURVEY_RESPONDED = "surveys.response_recorded"
+    SURVEY_FOLLOWUP_RECORDED = "surveys.followup_recorded"
+    SURVEY_FOLLOWUP_PUBLISHED = "surveys.followup_published"

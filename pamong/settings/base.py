@@ -67,6 +67,8 @@ INSTALLED_APPS = [
     "pamong.privacy",
     "pamong.clients",
     "pamong.assistant",
+    "pamong.surveys",
+    "pamong.transparency",
 ]
 
 MIDDLEWARE = [

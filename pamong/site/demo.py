@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import random
 from dataclasses import dataclass
 from pathlib import Path
 
 from django.db import transaction
+from django.utils import timezone
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.budget import demo as budget_demo
 from pamong.catalog import services as catalog
-from pamong.catalog.models import Agency
+from pamong.catalog.models import Agency, Service
 from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
+from pamong.surveys import services as surveys
+from pamong.surveys.forms import clean_survey
+from pamong.surveys.ikm import ELEMENTS
+from pamong.surveys.models import SurveyResponse
 
 DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105  (published on purpose: demo only, refused in production)
 # Staff sign in with TOTP; every demo staff account has this published secret (README, `pamong demo` prints the
@@ -69,4 +76,41 @@ def load_demo(*, packs_root: Path, population_scale: int = 1) -> catalog.LoadRep
             if account.role in roles.STAFF_ROLES:
                 accounts.install_totp_device(actor="system:demo", user=user, secret=DEMO_TOTP_SECRET)
         budget_demo.load_demo_budget(actor="system:demo")
+        load_demo_surveys()
     return report
+
+
+# Demo IKM answers for bansos PKH, typed in as paper questionnaires (the regulation allows paper forms): a fixed
+# seed, so every demo shows the same index; completion time and complaint handling are the weak elements.
+DEMO_SURVEY_RESPONSES = 48
+DEMO_SURVEY_LEAN = {"waktu": -1, "pengaduan": -1, "biaya": 1}
+
+
+def load_demo_surveys() -> None:
+    service = Service.objects.get(slug="bansos-pkh")
+    if SurveyResponse.objects.filter(service=service).exists():
+        return
+    supervisor = User.objects.get(username="supervisor")
+    draw = random.Random(2026)  # demo data, not security
+    today = timezone.localdate()
+    for i in range(DEMO_SURVEY_RESPONSES):
+        month = dt.date(today.year, 1 + i % today.month, 1)
+        scores = {
+            name: str(
+                max(1, min(4, draw.choice((3, 3, 3, 4, 4, 2)) + DEMO_SURVEY_LEAN.get(name, 0) * (i % 2)))
+            )
+            for name in ELEMENTS
+        }
+        surveys.record_paper_response(service, actor=supervisor, answers=clean_survey(scores), month=month)
+    followup = surveys.record_followup(
+        actor=supervisor,
+        agency=service.agency,
+        service=service,
+        period=str(today.year),
+        element="waktu",
+        action="Verifikasi lapangan dijadwalkan dalam 3 hari kerja setelah permohonan lengkap; antrean dipantau "
+        "setiap pagi oleh supervisor.",
+        responsible="Bidang Perlindungan dan Jaminan Sosial",
+        due=dt.date(today.year, 12, 31),
+    )
+    surveys.publish_followup(followup, actor=supervisor, status="in_progress")

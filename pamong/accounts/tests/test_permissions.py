@@ -91,6 +91,23 @@ def _oversight_objects(world, analis, packs_root) -> dict[str, str]:
     return {"breaker_id": str(breaker.pk), "draft_id": str(draft.pk), "job_id": str(job.pk)}
 
 
+def _survey_followup(world):
+    import datetime as dt
+
+    from pamong.surveys import services as surveys
+
+    return surveys.record_followup(
+        actor=world.supervisor,
+        agency=world.bansos.agency,
+        service=world.bansos,
+        period="2026",
+        element="waktu",
+        action="Menambah petugas verifikasi pada jam sibuk.",
+        responsible="Bidang Perlindungan Sosial",
+        due=dt.date(2026, 12, 31),
+    )
+
+
 def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
@@ -194,6 +211,8 @@ def build_cast(world, packs_root) -> Cast:
         "code": "3273",
         "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),
+        "agency_slug": "dinsos-kota-bandung",
+        "followup_id": str(_survey_followup(world).pk),  # a follow-up action of Dinas Sosial's IKM survey
     }
     return Cast(people=people, others=others, values=values)
 

@@ -55,15 +55,15 @@ from pamong.registry.synthetic import age_on
 
 SEED = 2026
 DAYS = 90
-POPULATION_SCALE = 10  # the demo loads 10× the test population: ~3,600 households, ~12,600 people
-PER_WORKING_DAY = 300  # applications on an ordinary working day; weekends and holidays see a trickle
+POPULATION_SCALE = 15  # the demo loads 15× the test population: ~5,400 households, ~19,000 people
+PER_WORKING_DAY = 310  # applications on an ordinary working day; weekends and holidays see a trickle
 SHARES = {  # which service people apply for
-    "bansos-pkh": 0.26,
-    "akta-kelahiran": 0.18,
-    "kartu-keluarga": 0.16,
-    "nib-risiko-rendah": 0.16,
-    "sktm": 0.14,
-    "akta-kematian": 0.10,
+    "bansos-pkh": 0.24,
+    "akta-kelahiran": 0.20,
+    "kartu-keluarga": 0.20,
+    "nib-risiko-rendah": 0.18,
+    "akta-kematian": 0.12,
+    "sktm": 0.06,
 }
 CHANNELS = [
     (Application.Channel.WEB, 0.68),
@@ -189,8 +189,8 @@ class _Writer:
             if age_on(person.birth_date, today) >= 18 and blind_index(person.nik) not in taken
         ]
         self.accounts: dict[str, User] = {}
-        self.sktm_locals: list | None = None
-        self.dtsen_adults: list | None = None
+        self.pools: dict[str, list] | None = None
+        self.applied: set[tuple[str, str]] = set()
         self.references: set[str] = set()
         self.rule_sets: dict[tuple[str, dt.date], tuple[Any, registry.ReferenceTables | None]] = {}
         self.settings = MonitorSettings.current()
@@ -252,20 +252,24 @@ class _Writer:
             self._by_officer(application, filed_at, refer=outcome == O.REFER, proposal=decision)
 
     def _applicant(self, slug: str):
-        if (
-            slug == "bansos-pkh" and self.rng.random() < 0.85
-        ):  # those who apply are mostly on the welfare register
-            if self.dtsen_adults is None:
-                self.dtsen_adults = [(p, h) for p, h in self.adults if h.in_dtsen]
-            if self.dtsen_adults:
-                return self.rng.choice(self.dtsen_adults)
-        if slug == "sktm" and self.rng.random() < 0.8:  # most SKTM applicants live in the issuing kelurahan
-            if self.sktm_locals is None:
-                office = self.services[slug].agency.region_code.replace(".", "")
-                self.sktm_locals = [(p, h) for p, h in self.adults if h.village_code == office]
-            if self.sktm_locals:
-                return self.rng.choice(self.sktm_locals)
-        return self.rng.choice(self.adults)
+        """Someone who has not applied for this service yet (no pack allows a second application), from the
+        people likely to apply: bansos applicants are mostly on the welfare register, SKTM applicants live in
+        the issuing kelurahan while there are any left."""
+        if self.pools is None:
+            office = self.services["sktm"].agency.region_code.replace(".", "")
+            self.pools = {
+                "bansos-pkh": [(p, h) for p, h in self.adults if h.in_dtsen],
+                "sktm": [(p, h) for p, h in self.adults if h.village_code == office],
+            }
+        preferred = self.pools.get(slug, [])
+        share = {"bansos-pkh": 0.85, "sktm": 0.9}.get(slug, 0.0)
+        for pool in ([preferred] if self.rng.random() < share else []) + [self.adults]:
+            for _attempt in range(30):
+                person, household = self.rng.choice(pool) if pool else (None, None)
+                if person is not None and (person.nik, slug) not in self.applied:
+                    self.applied.add((person.nik, slug))
+                    return person, household
+        raise RuntimeError("the population is too small for the history: raise POPULATION_SCALE")
 
     def _file(self, service: Service, person, channel: str, form: dict, filed_at: dt.datetime) -> Application:
         applicant = self._account(person)

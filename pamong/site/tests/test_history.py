@@ -16,6 +16,7 @@ from pamong.cases.models import Application, Decision, Objection
 from pamong.cases.selectors import subject_of
 from pamong.cases.services import automation
 from pamong.oversight.models import CircuitBreaker, DecisionObservation, RuleTally
+from pamong.registry import services as registry
 from pamong.registry.services import gather_facts
 from pamong.site import history
 from pamong.site.demo import load_demo
@@ -82,6 +83,9 @@ def test_the_history_is_recorded_as_the_services_record_it(demo):
     assert sum(RuleTally.objects.values_list("evaluated", flat=True)) == evaluated
     statuses = Counter(applications.values_list("status", flat=True))
     assert statuses["granted"] > statuses["denied"] > 0
+    # nobody applied twice for the same service (no pack allows it)
+    pairs = Counter(applications.values_list("applicant_id", "service_id"))
+    assert max(pairs.values()) == 1
 
 
 def test_every_recorded_fact_is_what_the_registry_adapters_say(demo):
@@ -118,7 +122,8 @@ def test_every_recorded_fact_is_what_the_registry_adapters_say(demo):
 
 @pytest.mark.slow
 def test_the_breaker_episode_opens_on_the_spike_and_is_repaired(demo):
-    history.build_history(today=TODAY, days=52, per_working_day=90, scale=1)  # 11 days before the episode
+    registry.load_reference_data(population=True, scale=3)  # enough people for 52 days without applying twice
+    history.build_history(today=TODAY, days=52, per_working_day=90, scale=3)  # 11 days before the episode
     breaker = CircuitBreaker.objects.get()
     assert (breaker.rule_id, breaker.region_code) == (history.EPISODE_RULE, history.EPISODE_REGION)
     figures = breaker.statistics

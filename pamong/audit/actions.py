@@ -47,3 +47,12 @@ class Action(StrEnum):
     CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
     WEBHOOK_REGISTERED = "clients.webhook_registered"
     WEBHOOK_DISABLED = "clients.webhook_disabled"
+    STAFF_NOTICE_ESCALATED = "staffing.notice_escalated"
+    STAFF_NOTICE_ACKNOWLEDGED = "staffing.notice_acknowledged"
+    STAFF_PATTERN_CHANGED = "staffing.pattern_changed"
+    STAFF_LEAVE_RECORDED = "staffing.leave_recorded"
+    ROTA_GENERATED = "staffing.rota_generated"
+    ROTA_PUBLISHED = "staffing.rota_published"
+    ROTA_SHIFT_CHANGED = "staffing.shift_changed"
+    ROTA_SWAP_AGREED = "staffing.swap_agreed"
+    CASE_RELEASED = "cases.case_released"

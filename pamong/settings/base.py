@@ -59,6 +59,7 @@ INSTALLED_APPS = [
     "pamong.registry",
     "pamong.audit",
     "pamong.notify",
+    "pamong.staffing",
     "pamong.cases",
     "pamong.oversight",
     "pamong.site",

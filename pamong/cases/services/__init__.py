@@ -7,7 +7,8 @@ once are locked with select_for_update. The legal clocks are in `pamong.cases.de
 - review: claim, decide (diskresi when against the rules), ask for information;
 - documents: attach a document to an open case;
 - objections: objection (keberatan) and appeal (banding);
-- deemed: deemed approval (fiktif positif) when the state is late.
+- deemed: deemed approval (fiktif positif) when the state is late;
+- handover: cases that move when an officer is away, and deadline warnings.
 """
 
 from ..selectors import final_decision, latest_proposal, subject_of
@@ -15,6 +16,7 @@ from .automation import RuleRun, evaluate_rules, record_rule_run, rerun_applicat
 from .common import locked, notify_applicant, record_decision, status_text
 from .deemed import deem_overdue
 from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
+from .handover import release_case, release_claims_of, warn_deadlines
 from .objections import decide_objection, file_appeal, file_objection
 from .review import (
     DiscretionInput,
@@ -54,6 +56,8 @@ __all__ = [
     "provide_information",
     "record_decision",
     "record_rule_run",
+    "release_case",
+    "release_claims_of",
     "request_digest",
     "request_information",
     "rerun_application",
@@ -64,4 +68,5 @@ __all__ = [
     "submit_at_counter",
     "submit_for_citizen",
     "system_facts",
+    "warn_deadlines",
 ]

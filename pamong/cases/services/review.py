@@ -14,7 +14,7 @@ from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from pamong.notify import services as notify
+from pamong.staffing import routing as staffing
 
 from .. import deadlines, transitions
 from ..models import Application, Decision, Discretion, InformationRequest
@@ -114,8 +114,9 @@ def _check_reasons(outcome: str, reasons: str, overriding: bool, discretion: Dis
 def _record_discretion(decision: Decision, discretion: DiscretionInput, application: Application) -> None:
     Discretion.objects.create(decision=decision, **discretion.__dict__)
     for supervisor in _supervisors_of(application):
-        notify.notify_user(
+        staffing.notify_staff(
             user=supervisor,
+            urgency="mendesak",
             template="discretion_recorded",
             context={"reference": application.reference, "service": application.service.name},
         )

@@ -360,3 +360,6 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "PKCE_REQUIRED": True,
 }
+
+# Staffing (docs/staffing.md): the cap on on-call hours per person in a 7-day week used by the rota solver.
+PAMONG_ONCALL_CAP_HOURS = int(os.environ.get("PAMONG_ONCALL_CAP_HOURS", 48))

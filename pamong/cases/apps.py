@@ -10,6 +10,7 @@ class CasesConfig(AppConfig):
         # Cases sits above staffing: it listens on staffing's "officer unavailable" port instead of being imported.
         from pamong.staffing import ports
 
-        from .services.handover import release_claims_of
+        from .services.handover import count_claimed_by, release_claims_of
 
         ports.install("cases", release_claims_of)
+        ports.install_counter("cases", count_claimed_by)

@@ -14,6 +14,7 @@ from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency
 from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
+from pamong.staffing import demo as staffing_demo
 
 DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105  (published on purpose: demo only, refused in production)
 # Staff sign in with TOTP; every demo staff account has this published secret (README, `pamong demo` prints the
@@ -65,4 +66,6 @@ def load_demo(*, packs_root: Path) -> catalog.LoadReport:
             )
             if account.role in roles.STAFF_ROLES:
                 accounts.install_totp_device(actor="system:demo", user=user, secret=DEMO_TOTP_SECRET)
+        # Working patterns and a week of staff notices routed by urgency (the staffing dashboard's demo week).
+        staffing_demo.load(Agency.objects.get(slug="dinsos-kota-bandung"))
     return report

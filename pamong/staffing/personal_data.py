@@ -15,21 +15,31 @@ NOTICE_RETENTION = dt.timedelta(days=365)
 
 
 def export(user) -> dict:
-    pattern = (
-        WorkingPattern.objects.filter(user=user)
-        .values("time_zone", "weekdays", "start", "end", "flexible", "core_start", "core_end", "functions")
-        .first()
-    )
-    leave = list(Leave.objects.filter(user=user).values("kind", "first_day", "last_day"))
+    row = WorkingPattern.objects.filter(user=user).first()
+    pattern = row and {
+        "time_zone": row.time_zone,
+        "weekdays": row.weekdays,
+        "hours": f"{str(row.start)[:5]}-{str(row.end)[:5]}",
+        "flexible": row.flexible,
+        "core_hours": f"{str(row.core_start)[:5]}-{str(row.core_end)[:5]}",
+        "functions": row.functions,
+    }
+    leave = [
+        {"kind": kind, "first_day": first.isoformat(), "last_day": last.isoformat()}
+        for kind, first, last in Leave.objects.filter(user=user).values_list("kind", "first_day", "last_day")
+    ]
     notices = [
-        {"urgency": n.urgency, "template": n.template, "created_at": n.created_at, "status": n.status}
+        {
+            "urgency": n.urgency,
+            "template": n.template,
+            "created_at": n.created_at.isoformat(),
+            "status": n.status,
+        }
         for n in StaffNotice.objects.filter(recipient=user)
     ]
-    return (
-        {"staffing": {"pattern": pattern, "leave": leave, "notices": notices}}
-        if (pattern or leave or notices)
-        else {}
-    )
+    if not (pattern or leave or notices):
+        return {}
+    return {"staffing": {"pattern": pattern, "leave": leave, "notices": notices}}
 
 
 def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:

@@ -13,11 +13,23 @@ from typing import Any
 Listener = Callable[..., int]
 
 _listeners: dict[str, Listener] = {}
+# counter(officer_ids) -> how many open items those officers still hold (the dashboard's "stranded cases").
+Counter = Callable[[list[int]], int]
+_counters: dict[str, Counter] = {}
 
 
 def install(name: str, listener: Listener) -> None:
     """Register (or replace) the listener called `name`: installing twice is harmless."""
     _listeners[name] = listener
+
+
+def install_counter(name: str, counter: Counter) -> None:
+    _counters[name] = counter
+
+
+def held_by(officer_ids: list[int]) -> int:
+    """How many open items (cases) the given officers hold; 0 when nothing is installed."""
+    return sum(counter(officer_ids) for counter in list(_counters.values()))
 
 
 def officer_unavailable(officer: Any, *, reason: str, actor: Any) -> int:

@@ -13,6 +13,9 @@ through the outbox (pamong.notify): staffing decides *who* and *when*, notify de
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from typing import Any
 
 from django.db import transaction
@@ -40,6 +43,24 @@ FALLBACK_ROLE = {
 }
 
 
+_replayed_at: ContextVar[dt.datetime | None] = ContextVar("staffing_replayed_at", default=None)
+
+
+def now_() -> dt.datetime:
+    """The routing's clock: the real time, or the moment a demo replay set (`replaying_at`)."""
+    return _replayed_at.get() or timezone.now()
+
+
+@contextmanager
+def replaying_at(moment: dt.datetime) -> Iterator[None]:
+    """Route as if it were `moment` (the demo replays a week of notices through the real routing)."""
+    token = _replayed_at.set(moment)
+    try:
+        yield
+    finally:
+        _replayed_at.reset(token)
+
+
 class UnknownUrgency(ValueError):
     pass
 
@@ -56,7 +77,7 @@ def _check(urgency: str, function: str | None = None) -> None:
 
 def pattern_of(user, *, around: dt.datetime | None = None) -> hours.Pattern:
     """The person's working pattern with their leave days (from a week before `around` to SEARCH_DAYS after)."""
-    around = around or timezone.now()
+    around = around or now_()
     row = WorkingPattern.objects.filter(user=user).first()
     first = around.date() - dt.timedelta(days=7)
     last = around.date() + dt.timedelta(days=hours.SEARCH_DAYS)
@@ -92,7 +113,7 @@ def on_leave(user, day: dt.date) -> bool:
 
 def on_duty(agency, function: str, at: dt.datetime | None = None) -> Shift | None:
     """The published shift of `function` covering `at`, or None."""
-    at = at or timezone.now()
+    at = at or now_()
     return (
         Shift.objects.select_related("primary", "backup")
         .filter(
@@ -145,10 +166,14 @@ def notify_on_duty(*, agency, function: str, urgency: str, template: str, contex
     """Whoever is on duty for `function` in `agency`: the rota's primary (the backup when the primary is on leave);
     without a published rota, every holder of the function's role (so nothing is lost before rotas exist)."""
     _check(urgency, function)
-    now = timezone.now()
+    now = now_()
     shift = on_duty(agency, function, now)
     if shift is not None:
-        available = [person for person in (shift.primary, shift.backup) if not on_leave(person, now.date())]
+        available = [
+            person
+            for person in (shift.primary, shift.backup)
+            if not on_leave(person, timezone.localtime(now).date())
+        ]
         recipients = available[:1] or [shift.backup]
     else:
         recipients = list(fallback_staff(agency, function))
@@ -169,7 +194,7 @@ def _route(
     level: int = 0,
     chain_id: int | None = None,
 ) -> StaffNotice:
-    now = timezone.now()
+    now = now_()
     pattern = pattern_of(user, around=now)
     if urgency == Urgency.DARURAT:
         deliver_at = now
@@ -229,7 +254,7 @@ def _send(notice: StaffNotice, pattern: hours.Pattern, now: dt.datetime) -> None
 def route_due(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Release held *mendesak* notices whose time came, send each person's *biasa* digest, escalate unacknowledged
     *darurat* notices. Idempotent; each person's work runs in its own transaction."""
-    now = now or timezone.now()
+    now = now or now_()
     counts = {"released": 0, "digests": 0, "escalated": 0}
     held = StaffNotice.objects.filter(status=StaffNotice.Status.HELD, deliver_at__lte=now)
     for user_id in held.values_list("recipient_id", flat=True).distinct():
@@ -330,7 +355,11 @@ def _next_in_line(notice: StaffNotice, told: set[int], now: dt.datetime):
     agency = notice.agency or notice.recipient.agency
     if notice.level == LEVEL_NAMED:
         backup = _backup_of(notice, now)
-        if backup is not None and backup.pk not in told and not on_leave(backup, now.date()):
+        if (
+            backup is not None
+            and backup.pk not in told
+            and not on_leave(backup, timezone.localtime(now).date())
+        ):
             return LEVEL_BACKUP, [backup]
     if agency is None:
         return LEVEL_SUPERVISOR, []
@@ -360,7 +389,7 @@ def acknowledge(*, token: str, actor=None) -> StaffNotice | None:
             return None
         if notice.acknowledged_at is not None:
             return notice
-        now = timezone.now()
+        now = now_()
         chain = Q(pk=notice.pk) | (Q(chain_id=notice.chain_id) if notice.chain_id else Q(pk=notice.pk))
         StaffNotice.objects.filter(chain).update(escalate_at=None)
         notice.acknowledged_at = now

@@ -18,12 +18,20 @@ minimal one, names the families (whose leave, the rest rule, the on-call cap) th
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 import time
 from collections import defaultdict
 from collections.abc import Hashable, Sequence
 from dataclasses import dataclass, field
+from functools import cache
+from typing import Any
 
-from ortools.sat.python import cp_model
+
+@cache
+def _cp() -> Any:
+    """OR-Tools' CP-SAT module, loaded on first use: web processes that never plan a rota do not pay for it."""
+    return importlib.import_module("ortools.sat.python.cp_model")
+
 
 PRIMARY, BACKUP = "primary", "backup"
 ROLES = (PRIMARY, BACKUP)
@@ -191,8 +199,9 @@ def _capacity(problem: Problem) -> list[Conflict]:
 class _Model:
     def __init__(self, problem: Problem, *, explain: bool):
         self.problem = problem
+        cp_model = _cp()
         self.model = cp_model.CpModel()
-        self.x: dict[tuple, cp_model.IntVar] = {}
+        self.x: dict[tuple, Any] = {}
         self.assumptions: dict[int, tuple] = {}  # literal index -> (literal, what it stands for)
         self.explain = explain
         self._build()
@@ -346,7 +355,7 @@ class _Model:
             self.model.add_hint(high_h, max(hours[k] for k in eligible))
 
 
-def _assignments(model: _Model, solver: cp_model.CpSolver) -> list[Assignment]:
+def _assignments(model: _Model, solver: Any) -> list[Assignment]:
     chosen: dict[tuple, dict] = defaultdict(dict)
     for (key, day, shift, function, role), var in model.x.items():
         if solver.value(var):
@@ -423,6 +432,7 @@ def solve(problem: Problem) -> Plan:
     hint = greedy(problem)
     if hint is not None:  # a warm start: CP-SAT improves it rather than searching from nothing
         model.hint(hint)
+    cp_model = _cp()
     solver = cp_model.CpSolver()
     solver.parameters.num_workers = problem.workers
     solver.parameters.random_seed = problem.seed
@@ -430,7 +440,7 @@ def solve(problem: Problem) -> Plan:
     # Staff with the same training are interchangeable: symmetry detection costs seconds of presolve here and
     # its symmetry-breaking fixings can cut off the greedy hint.
     solver.parameters.symmetry_level = 0
-    first = _FirstSolution(started)
+    first = _first_solution(started)
     status = solver.solve(model.model, first)
     name = solver.status_name(status)
     if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
@@ -468,17 +478,20 @@ def solve(problem: Problem) -> Plan:
     return plan
 
 
-class _FirstSolution(cp_model.CpSolverSolutionCallback):
-    """Records when the first feasible plan was found (the budget is about that; the rest improves fairness)."""
+def _first_solution(started: float) -> Any:
+    """A callback that records when the first feasible plan was found (the budget is about that; the rest of the
+    time improves fairness)."""
 
-    def __init__(self, started: float):
-        super().__init__()
-        self.started = started
-        self.seconds: float | None = None
+    class FirstSolution(_cp().CpSolverSolutionCallback):
+        def __init__(self):
+            super().__init__()
+            self.seconds: float | None = None
 
-    def on_solution_callback(self) -> None:
-        if self.seconds is None:
-            self.seconds = time.perf_counter() - self.started
+        def on_solution_callback(self) -> None:
+            if self.seconds is None:
+                self.seconds = time.perf_counter() - started
+
+    return FirstSolution()
 
 
 def repair_only_backups(problem: Problem, assignments: list[Assignment]) -> tuple[list[Assignment], int]:
@@ -529,6 +542,7 @@ def repair_only_backups(problem: Problem, assignments: list[Assignment]) -> tupl
 def explain(problem: Problem, *, time_limit: float = 10.0) -> list[Conflict]:
     """Which constraint families cannot hold together: CP-SAT's infeasible core over the assumption literals,
     reduced (deletion-based) to a minimal set."""
+    cp_model = _cp()
     model = _Model(problem, explain=True)
     literals = {index: literal for index, (literal, _conflict) in model.assumptions.items()}
 

@@ -10,6 +10,7 @@ that runs the service; denied for another citizen, counter officer or staff memb
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 from dataclasses import dataclass
@@ -27,6 +28,7 @@ from pamong.cases.models import Attachment
 from pamong.catalog.models import Agency
 from pamong.clients import services as clients
 from pamong.core.testing import snapshot
+from pamong.staffing import services as staffing
 
 TABLE = permission_table()
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
@@ -166,6 +168,12 @@ def build_cast(world, packs_root) -> Cast:
         "code": "3273",
         "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),
+        # A draft rota of Dinas Sosial (nobody trained yet: the solver explains at once why there is no plan).
+        "rota_id": str(
+            staffing.generate_rota(
+                dinsos, actor=world.supervisor, first_day=dt.date(2026, 11, 23), days=7, functions=["counter"]
+            ).pk
+        ),
     }
     return Cast(people=people, others=others, values=values)
 
@@ -251,6 +259,7 @@ def _bodies(world) -> dict[tuple[str, str], object]:
             "events": ["application.decided"],
         },
         ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
+        ("POST", "/petugas/permohonan/<application_id>/pindahkan/"): {"reason": "Petugas cuti."},
         ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
         ("POST", "/instansi/petugas/"): {
             "full_name": "Budi Santoso",

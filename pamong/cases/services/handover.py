@@ -43,15 +43,20 @@ def release_claims_of(officer, *, reason: str, actor) -> int:
     return moved
 
 
+def count_claimed_by(officer_ids: list[int]) -> int:
+    """Open cases claimed by these officers (the staffing dashboard's "stranded" count for officers away)."""
+    return Application.objects.filter(assigned_to_id__in=officer_ids, status__in=OPEN).count()
+
+
 def release_case(application: Application, *, actor, reason: str, to: User | None = None) -> Application:
     """A supervisor returns a claimed case to the queue (`to` None) or gives it to another deciding officer of the
     agency, with a written reason."""
-    if not reason.strip():
-        raise ValidationFailed("Tulis alasan mengapa permohonan ini dipindahkan.", code="reason_required")
     if roles.SUPERVISOR not in roles.roles_of(actor) or actor.agency_id != application.service.agency_id:
         raise PermissionDenied(
             "Hanya supervisor instansi ini yang dapat memindahkan permohonan.", code="supervisor_required"
         )
+    if not reason.strip():
+        raise ValidationFailed("Tulis alasan mengapa permohonan ini dipindahkan.", code="reason_required")
     if to is not None and not (
         to.is_active
         and to.agency_id == application.service.agency_id

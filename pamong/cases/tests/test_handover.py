@@ -13,7 +13,9 @@ from pamong.cases import services
 from pamong.cases.models import Application, Decision
 from pamong.core.errors import ApplicationError
 from pamong.core.workdays import add_working_days
+from pamong.notify.models import Notification
 from pamong.staffing import routing
+from pamong.staffing import selectors as staffing_selectors
 from pamong.staffing import services as staffing
 from pamong.staffing.models import StaffNotice
 from pamong.staffing.tests.conftest import WIB, Clock
@@ -155,3 +157,42 @@ def test_a_case_cannot_be_given_to_an_officer_of_another_agency(world, clock):
     with pytest.raises(ApplicationError) as refused:
         services.release_case(case, actor=world.supervisor, reason="alih", to=world.dukcapil_officer)
     assert refused.value.code == "invalid_assignee"
+
+
+def test_a_citizen_writing_outside_working_hours_is_told_when_the_agency_is_next_at_work(world, clock):
+    clock.set(dt.datetime(2026, 8, 14, 21, 0, tzinfo=WIB))  # Friday night; Monday 17 August is a holiday
+    services.submit_application(
+        actor=world.refer,
+        service=world.bansos,
+        applicant=world.refer,
+        form=world.forms[world.niks.REFER_NIK],
+        form_source="json",
+    )
+    told = Notification.objects.get(recipient=world.refer, template="application_received")
+    assert "di luar jam kerja: petugas mulai memeriksanya pada 18 Agustus 2026 pukul 08.00 WIB" in told.body
+
+
+def test_in_working_hours_nothing_is_said_about_the_next_working_day(world, clock):
+    services.submit_application(
+        actor=world.refer,
+        service=world.bansos,
+        applicant=world.refer,
+        form=world.forms[world.niks.REFER_NIK],
+        form_source="json",
+    )
+    told = Notification.objects.get(recipient=world.refer, template="application_received")
+    assert "di luar jam kerja" not in told.body
+
+
+def test_a_darurat_matter_is_not_told_to_wait():
+    night = dt.datetime(2026, 8, 14, 21, 0, tzinfo=WIB)
+    assert staffing_selectors.agency_next_open(None, urgency="darurat", at=night) is None
+    assert staffing_selectors.agency_next_open(None, urgency="biasa", at=night) == dt.datetime(
+        2026, 8, 18, 8, 0, tzinfo=WIB
+    )
+    assert (
+        staffing_selectors.agency_next_open(
+            None, urgency="mendesak", at=dt.datetime(2026, 8, 13, 10, 0, tzinfo=WIB)
+        )
+        is None
+    )

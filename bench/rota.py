@@ -45,14 +45,26 @@ def staff(n: int, days: int, seed: int) -> list[Person]:
     return people
 
 
-def greedy(problem: Problem) -> tuple[bool, dict]:
-    """The baseline: solver.greedy (fewest load first, same hard rules, never goes back)."""
+def greedy(problem: Problem) -> tuple[bool, dict, dict]:
+    """The baseline: solver.greedy (fewest load first, same hard rules, never goes back): weekend load and on-call
+    hours per person."""
     chosen = solver.greedy(problem)
     weekend: dict = defaultdict(int)
-    for (day, _shift, _function, _role), key in (chosen or {}).items():
-        if problem.off_day(day):
-            weekend[key] += 1
-    return chosen is not None, weekend
+    hours: dict = defaultdict(int)
+    shifts = {s.name: s for s in problem.shifts}
+    for (day, shift, _function, _role), key in (chosen or {}).items():
+        weekend[key] += problem.off_day(day)
+        hours[key] += shifts[shift].hours if problem.on_call(day, shifts[shift]) else 0
+    return chosen is not None, weekend, hours
+
+
+def objective(problem: Problem, weekend: dict, hours: dict) -> int:
+    """The solver's objective computed for any plan: 8 x weekend-load spread (people without leave) + max on-call."""
+    keys = [p.key for p in problem.people if p.functions]
+    present = [p.key for p in problem.people if p.functions and not p.away]
+    return 8 * (max(weekend[k] for k in keys) - min(weekend[k] for k in present)) + max(
+        hours[k] for k in keys
+    )
 
 
 def main() -> None:
@@ -87,13 +99,19 @@ def main() -> None:
     )
 
     started = time.perf_counter()
-    ok, weekend = greedy(problem)
+    ok, weekend, greedy_hours = greedy(problem)
     greedy_seconds = time.perf_counter() - started
     eligible = [p.key for p in problem.people]
     greedy_gini = solver.gini([weekend[k] for k in eligible]) if ok else None
+    greedy_objective = objective(problem, weekend, greedy_hours) if ok else None
     print(
         f"  greedy baseline         {greedy_seconds:7.3f} s  {'complete' if ok else 'STUCK (no one left for a slot)'}"
-        + (f"  weekend-load Gini {greedy_gini:.3f}" if ok else "")
+        + (
+            f"  objective {greedy_objective}  weekend-load Gini {greedy_gini:.3f}  "
+            f"max on-call hours {max(greedy_hours.values())}"
+            if ok
+            else ""
+        )
     )
 
     plan = solver.solve(problem)
@@ -119,7 +137,8 @@ def main() -> None:
         f"({budget}); greedy baseline {greedy_seconds:.3f} s, "
         f"CP-SAT first plan {plan.first_solution_seconds / greedy_seconds:.0f}x its time; "
         + (
-            f"weekend-load Gini {plan.gini / greedy_gini:.2f}x the baseline's"
+            f"objective {plan.objective / greedy_objective:.2f}x and weekend-load Gini "
+            f"{plan.gini / greedy_gini:.2f}x the baseline's"
             if greedy_gini
             else "baseline stuck"
         )

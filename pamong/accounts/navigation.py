@@ -47,13 +47,6 @@ MENU = (
         "/instansi/webhook/",
     ),
     MenuItem(
-        "rotas",
-        _("Duty rotas"),
-        "staffing:rotas",
-        frozenset({roles.ADMIN_INSTANSI, roles.SUPERVISOR}),
-        "/staf/jadwal/",
-    ),
-    MenuItem(
         "my_work",
         _("My work and rota"),
         "staffing:mine",

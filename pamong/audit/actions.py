@@ -56,3 +56,4 @@ class Action(StrEnum):
     ROTA_SHIFT_CHANGED = "staffing.shift_changed"
     ROTA_SWAP_AGREED = "staffing.swap_agreed"
     CASE_RELEASED = "cases.case_released"
+    INFORMATION_REQUEST_ENDED = "cases.information_request_ended"

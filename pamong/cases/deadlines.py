@@ -27,6 +27,12 @@ DEEMED_OBJECTION_BASIS = "UU 30/2014 Pasal 77 ayat (5)"
 DEEMED_APPEAL_BASIS = "UU 30/2014 Pasal 78 ayat (5)"
 
 
+# How long a citizen has to answer an information request: Pamong's default, not a statutory period (the law
+# pauses the clock, UU 30/2014 Art. 53 as amended, but sets no answering time); after it the request ends and the
+# clock runs again, so a request can never hold a case for ever.
+INFORMATION_ANSWER_DAYS = 10
+
+
 def local_today() -> dt.date:
     return timezone.localdate()
 
@@ -40,6 +46,10 @@ def resumed_due(due: dt.date, *, paused_since: dt.date, resumed_on: dt.date) -> 
     """(the new decision date, the paused working days) when the citizen answers an information request."""
     paused = working_days_between(paused_since, resumed_on)
     return add_working_days(due, paused), paused
+
+
+def information_answer_by(*, requested_on: dt.date) -> dt.date:
+    return add_working_days(requested_on, INFORMATION_ANSWER_DAYS)
 
 
 def objection_deadline(decision) -> dt.date:

@@ -48,6 +48,10 @@ TIMELINE_TEXT = {
     "cases.appeal_filed": _("Appeal filed"),
     "cases.appeal_decided": _("Appeal decided"),
     "cases.deemed_approved": _("Deemed granted because it was not decided in time"),
+    "cases.case_released": _("Handed to another officer (the deadline does not change)"),
+    "cases.information_request_ended": _(
+        "The request for information ended unanswered (the deadline runs again)"
+    ),
 }
 PROPOSAL_TEXT = _("The rules proposed an outcome; an officer checks it")
 KIND_TEXT = {

@@ -1,5 +1,6 @@
 """Periodic jobs: deemed approval (fiktif positif) for whatever passed its legal deadline undecided; deadline
-warnings 2 and 1 working days before (once a day, early: the routing holds them until working hours)."""
+warnings 2 and 1 working days before (once a day, early: the routing holds them until working hours); information
+requests reminded and ended at their date."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -15,3 +16,8 @@ def deem_overdue_applications() -> int:
 @db_periodic_task(crontab(minute="30", hour="5"))
 def warn_approaching_deadlines() -> int:
     return services.warn_deadlines()
+
+
+@db_periodic_task(crontab(minute="40", hour="5"))
+def follow_information_requests() -> dict:
+    return services.follow_information_requests()

@@ -257,7 +257,7 @@ def route_due(*, now: dt.datetime | None = None) -> dict[str, int]:
     now = now or now_()
     counts = {"released": 0, "digests": 0, "escalated": 0}
     held = StaffNotice.objects.filter(status=StaffNotice.Status.HELD, deliver_at__lte=now)
-    for user_id in held.values_list("recipient_id", flat=True).distinct():
+    for user_id in held.order_by().values_list("recipient_id", flat=True).distinct():
         released, digest = _release_for(user_id, now)
         counts["released"] += released
         counts["digests"] += digest

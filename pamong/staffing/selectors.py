@@ -103,7 +103,10 @@ def dashboard(agency, *, since: dt.datetime, until: dt.datetime) -> dict:
     notices = StaffNotice.objects.filter(recipient__agency=agency, sent_at__gte=since, sent_at__lt=until)
     after_hours = notices.filter(outside_hours=True)
     urgent_per_officer = dict(
-        after_hours.filter(urgency=Urgency.DARURAT).values_list("recipient_id").annotate(n=Count("pk"))
+        after_hours.filter(urgency=Urgency.DARURAT)
+        .order_by()
+        .values_list("recipient_id")
+        .annotate(n=Count("pk"))
     )
     shifts = Shift.objects.filter(
         rota__agency=agency, rota__status=Rota.Status.PUBLISHED, starts_at__gte=since, starts_at__lt=until

@@ -82,6 +82,7 @@ def my_work(request: HttpRequest) -> HttpResponse:
         "shifts": selectors.my_shifts(user, since=timezone.now())[:50],
         "swaps": selectors.swaps_for(user)[:20],
         "colleagues": selectors.colleagues(user),
+        "may_plan": services.may_plan(user, user.agency_id),
     }
     return render(request, "staffing/mine.html", context)
 

@@ -16,7 +16,7 @@ from .automation import RuleRun, evaluate_rules, record_rule_run, rerun_applicat
 from .common import locked, notify_applicant, record_decision, status_text
 from .deemed import deem_overdue
 from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
-from .handover import release_case, release_claims_of, warn_deadlines
+from .handover import follow_information_requests, release_case, release_claims_of, warn_deadlines
 from .objections import decide_objection, file_appeal, file_objection
 from .review import (
     DiscretionInput,
@@ -49,6 +49,7 @@ __all__ = [
     "file_appeal",
     "file_objection",
     "final_decision",
+    "follow_information_requests",
     "latest_proposal",
     "locked",
     "new_reference",

@@ -9,6 +9,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.db import transaction
+from django.utils import timezone
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -19,9 +20,9 @@ from pamong.core.formatting import format_date
 from pamong.core.workdays import working_days_between
 from pamong.staffing import routing
 
-from .. import deadlines
-from ..models import Application, Objection
-from .common import S, locked, subject_of
+from .. import deadlines, transitions
+from ..models import Application, InformationRequest, Objection
+from .common import S, locked, notify_applicant, subject_of
 
 OPEN = (S.UNDER_REVIEW, S.INFO_REQUESTED)
 WARN_AT_WORKING_DAYS = (2, 1)
@@ -135,3 +136,77 @@ def _warn(application: Application, due: dt.date, left: int, officer, what: str)
                 user=person, urgency="mendesak", template="deadline_warning", context=context
             )
     return len(recipients)
+
+
+REMIND_AT_WORKING_DAYS = 2
+
+
+def follow_information_requests(*, today: dt.date | None = None) -> dict[str, int]:
+    """The daily job for open information requests: the citizen is reminded 2 working days before the last day
+    to answer; the day after it the request ends unanswered, the clock runs again (the deadline moves by exactly
+    the paused working days, as when the citizen answers), audited, and the officer is told (mendesak)."""
+    today = today or deadlines.local_today()
+    counts = {"reminded": 0, "ended": 0}
+    open_requests = InformationRequest.objects.filter(
+        answered_at__isnull=True, ended_at__isnull=True, answer_by__isnull=False
+    ).select_related("application__service")
+    for request in open_requests:
+        if request.answer_by < today:
+            counts["ended"] += _end_request(request.pk, today)
+        elif working_days_between(today, request.answer_by) == REMIND_AT_WORKING_DAYS:
+            with transaction.atomic():
+                notify_applicant(
+                    request.application,
+                    "information_reminder",
+                    message=request.message,
+                    answer_by=format_date(request.answer_by),
+                )
+            counts["reminded"] += 1
+    return counts
+
+
+def _end_request(request_id: int, today: dt.date) -> int:
+    with transaction.atomic():
+        request = InformationRequest.objects.select_for_update().get(pk=request_id)
+        application = locked(request.application)
+        if request.answered_at or request.ended_at or application.status != S.INFO_REQUESTED:
+            return 0
+        transitions.move(application, S.UNDER_REVIEW)
+        application.decision_due, paused = deadlines.resumed_due(
+            application.decision_due, paused_since=application.paused_since, resumed_on=today
+        )
+        application.paused_since = None
+        application.save()
+        request.ended_at, request.paused_working_days = timezone.now(), paused
+        request.save(update_fields=["ended_at", "paused_working_days"])
+        audit.record_event(
+            actor=None,
+            action=Action.INFORMATION_REQUEST_ENDED,
+            subject=subject_of(application),
+            data={
+                "request": request.pk,
+                "paused_working_days": paused,
+                "decision_due": str(application.decision_due),
+            },
+        )
+        notify_applicant(
+            application, "information_request_ended", decision_due_text=format_date(application.decision_due)
+        )
+        officer = application.assigned_to
+        recipients = (
+            [officer]
+            if officer is not None and officer.is_active
+            else list(routing.supervisors_of(application.service.agency))
+        )
+        for person in recipients:
+            routing.notify_staff(
+                user=person,
+                urgency="mendesak",
+                template="information_request_ended_staff",
+                context={
+                    "reference": application.reference,
+                    "service": application.service.name,
+                    "due": format_date(application.decision_due),
+                },
+            )
+    return 1

@@ -14,6 +14,7 @@ from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.core.formatting import format_date
 from pamong.staffing import routing as staffing
 
 from .. import deadlines, transitions
@@ -137,7 +138,11 @@ def request_information(application: Application, *, actor, message: str) -> Inf
         application.paused_since = deadlines.local_today()
         application.save()
         request = InformationRequest.objects.create(
-            application=application, requested_by=actor, message=message.strip(), requested_at=timezone.now()
+            application=application,
+            requested_by=actor,
+            message=message.strip(),
+            requested_at=timezone.now(),
+            answer_by=deadlines.information_answer_by(requested_on=application.paused_since),
         )
         audit.record_event(
             actor=actor,
@@ -145,7 +150,12 @@ def request_information(application: Application, *, actor, message: str) -> Inf
             subject=subject_of(application),
             data={"request": request.pk, "clock_paused_on": application.paused_since.isoformat()},
         )
-        notify_applicant(application, "information_requested", message=request.message)
+        notify_applicant(
+            application,
+            "information_requested",
+            message=request.message,
+            answer_by=format_date(request.answer_by),
+        )
     return request
 
 

@@ -12,7 +12,7 @@ from pamong.audit.models import AuditEntry
 from pamong.cases import services
 from pamong.cases.models import Application, Decision
 from pamong.core.errors import ApplicationError
-from pamong.core.workdays import add_working_days
+from pamong.core.workdays import add_working_days, working_days_between
 from pamong.notify.models import Notification
 from pamong.staffing import routing
 from pamong.staffing import selectors as staffing_selectors
@@ -196,3 +196,33 @@ def test_a_darurat_matter_is_not_told_to_wait():
         )
         is None
     )
+
+
+def test_an_information_request_reminds_the_citizen_and_ends_at_its_date(world, clock):
+    [case, *_] = three_claimed(world)
+    due_before = case.decision_due
+    request = services.request_information(case, actor=world.petugas, message="Kirim KK terbaru.")
+    answer_by = add_working_days(THURSDAY.date(), 10)
+    assert request.answer_by == answer_by
+    asked = Notification.objects.get(recipient=world.refer, template="information_requested")
+    assert "Jawab paling lambat" in asked.body
+
+    day_before_reminder = answer_by - dt.timedelta(days=1)
+    while add_working_days(day_before_reminder, 2) != answer_by:
+        day_before_reminder -= dt.timedelta(days=1)
+    assert services.follow_information_requests(today=day_before_reminder) == {"reminded": 1, "ended": 0}
+    assert Notification.objects.filter(recipient=world.refer, template="information_reminder").count() == 1
+    assert services.follow_information_requests(today=answer_by) == {"reminded": 0, "ended": 0}
+
+    after = add_working_days(answer_by, 1)
+    assert services.follow_information_requests(today=after) == {"reminded": 0, "ended": 1}
+    case.refresh_from_db()
+    request.refresh_from_db()
+    assert case.status == "under_review" and request.ended_at is not None
+    assert case.decision_due == add_working_days(due_before, working_days_between(THURSDAY.date(), after))
+    assert AuditEntry.objects.filter(action="cases.information_request_ended").count() == 1
+    assert (
+        Notification.objects.filter(recipient=world.refer, template="information_request_ended").count() == 1
+    )
+    assert StaffNotice.objects.get(template="information_request_ended_staff").recipient == world.petugas
+    assert services.follow_information_requests(today=after) == {"reminded": 0, "ended": 0}  # once

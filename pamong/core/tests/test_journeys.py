@@ -24,12 +24,24 @@ pytestmark = pytest.mark.django_db
 MENUS = {  # the main menu each role sees, in order (labels in Indonesian)
     None: ["Layanan", "Register algoritma", "API"],
     roles.WARGA: ["Layanan", "Permohonan saya", "Akun saya", "Register algoritma"],
-    roles.PETUGAS_LOKET: ["Loket", "Layanan", "Register algoritma"],
-    roles.PETUGAS: ["Antrean pemeriksaan", "Layanan", "Register algoritma"],
-    roles.SUPERVISOR: ["Antrean pemeriksaan", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ANALIS: ["Pengawasan", "Layanan", "Register algoritma"],
+    roles.PETUGAS_LOKET: ["Loket", "Kerja dan jadwal saya", "Layanan", "Register algoritma"],
+    roles.PETUGAS: ["Antrean pemeriksaan", "Kerja dan jadwal saya", "Layanan", "Register algoritma"],
+    roles.SUPERVISOR: [
+        "Antrean pemeriksaan",
+        "Pengawasan",
+        "Kerja dan jadwal saya",
+        "Layanan",
+        "Register algoritma",
+    ],
+    roles.ANALIS: ["Pengawasan", "Kerja dan jadwal saya", "Layanan", "Register algoritma"],
     roles.AUDITOR: ["Log audit", "Pengawasan", "Layanan", "Register algoritma"],
-    roles.ADMIN_INSTANSI: ["Petugas instansi", "Pelanggan webhook", "Layanan", "Register algoritma"],
+    roles.ADMIN_INSTANSI: [
+        "Petugas instansi",
+        "Pelanggan webhook",
+        "Kerja dan jadwal saya",
+        "Layanan",
+        "Register algoritma",
+    ],
 }
 LANDING = {
     roles.WARGA: "/permohonan/",

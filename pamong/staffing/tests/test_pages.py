@@ -30,6 +30,10 @@ def test_the_demo_week_has_no_non_urgent_notice_outside_working_hours(world, dem
     data = selectors.dashboard(world.petugas.agency, since=monday, until=monday + dt.timedelta(days=8))
     assert data["after_hours_non_urgent"] == 0
     assert data["after_hours_urgent"] >= 2  # the 02:00 and 23:00 alerts (and the escalation at 23:15)
+    assert (data["urgent_spread"]["max"], data["urgent_spread"]["with_any"]) == (
+        2,
+        2,
+    )  # analyst 2, supervisor 1
     assert data["unacknowledged"] == 1  # the 23:00 alert went to the supervisor and nobody acknowledged it
     assert StaffNotice.objects.filter(status="held").count() == 0  # everything waited, then arrived
     # The Friday 21:00 biasa notice arrived in Monday's digest; the WITA officer's notice in her core hours.

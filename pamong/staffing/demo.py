@@ -62,6 +62,7 @@ def load(agency, *, today: dt.date | None = None) -> int:
             first_day=monday + dt.timedelta(days=2),
             last_day=monday + dt.timedelta(days=2),
         )
+        services.release_unavailable(today=monday + dt.timedelta(days=2))  # the hourly job on the leave's day
 
         def at(day: int, hour: int, minute: int = 0) -> dt.datetime:
             return dt.datetime.combine(monday + dt.timedelta(days=day), dt.time(hour, minute), tzinfo=WIB)

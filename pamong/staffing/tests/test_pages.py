@@ -34,7 +34,12 @@ def test_the_demo_week_has_no_non_urgent_notice_outside_working_hours(world, dem
         2,
         2,
     )  # analyst 2, supervisor 1
-    assert data["unacknowledged"] == 1  # the 23:00 alert went to the supervisor and nobody acknowledged it
+    assert data["unacknowledged"] == 1
+    assert (data["leaves"], data["leaves_backed_up"], data["stranded"]) == (
+        1,
+        1,
+        0,
+    )  # the 23:00 alert went to the supervisor and nobody acknowledged it
     assert StaffNotice.objects.filter(status="held").count() == 0  # everything waited, then arrived
     # The Friday 21:00 biasa notice arrived in Monday's digest; the WITA officer's notice in her core hours.
     biasa = StaffNotice.objects.get(urgency="biasa")

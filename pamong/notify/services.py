@@ -53,22 +53,13 @@ def set_preference(*, user, channels: list[str], phone: str = "") -> Preference:
 
 
 def notify_user(
-    *,
-    user,
-    template: str,
-    context: dict[str, Any],
-    channels: list[str] | None = None,
-    send_at=None,
-    footer: str = "",
+    *, user, template: str, context: dict[str, Any], channels: list[str] | None = None
 ) -> list[Notification]:
     """Render `notify/<template>.txt` (first line = subject) in Bahasa Indonesia for every chosen channel (or the
-    given `channels`, e.g. the one a citizen chose for sign-in codes). `send_at` holds the message until then
-    (staff routing: working hours); `footer` is appended to the body (e.g. a one-click acknowledgement link)."""
+    given `channels`, e.g. the one a citizen chose for sign-in codes)."""
     with translation.override("id"):
         subject, _, body = render_to_string(f"notify/{template}.txt", context).strip().partition("\n")
-    if footer:
-        body = f"{body.strip()}\n\n{footer}"
-    now = max(send_at, timezone.now()) if send_at else timezone.now()
+    now = timezone.now()
     notifications = [
         Notification.objects.create(
             recipient=user,

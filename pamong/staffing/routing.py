@@ -241,7 +241,12 @@ def _send(notice: StaffNotice, pattern: hours.Pattern, now: dt.datetime) -> None
     if notice.urgency == Urgency.DARURAT:
         with translation.override("id"):
             footer = render_to_string("staffing/ack_footer.txt", {"url": ack_path(notice)}).strip()
-    notify.notify_user(user=notice.recipient, template=notice.template, context=notice.context, footer=footer)
+    sent = notify.notify_user(user=notice.recipient, template=notice.template, context=notice.context)
+    for row in sent if footer else ():
+        # The acknowledgement link is staffing's: appended to the outbox row in this transaction, before the
+        # outbox sends it (after commit), so notify and the callers' templates stay as they are.
+        row.body = f"{row.body}\n\n{footer}"
+        row.save(update_fields=["body"])
     notice.status = StaffNotice.Status.SENT
     notice.sent_at = now
     notice.outside_hours = not hours.is_at_work(pattern, now)

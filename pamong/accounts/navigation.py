@@ -54,6 +54,13 @@ MENU = (
         frozenset({roles.SUPERVISOR, roles.ANALIS, roles.AUDITOR, roles.ADMIN_INSTANSI}),
         "/survei/laporan/",
     ),
+    MenuItem(
+        "my_work",
+        _("My work and rota"),
+        "staffing:mine",
+        frozenset({roles.PETUGAS_LOKET, roles.PETUGAS, roles.SUPERVISOR, roles.ANALIS, roles.ADMIN_INSTANSI}),
+        "/staf/",
+    ),
     MenuItem("services", _("Services"), "service-list", None, "/layanan/"),
     MenuItem("mine", _("My applications"), "cases:my-applications", frozenset({roles.WARGA}), "/permohonan/"),
     MenuItem("account", _("My account"), "accounts:account", frozenset({roles.WARGA}), "/akun/"),

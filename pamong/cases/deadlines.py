@@ -40,6 +40,12 @@ DEEMED_OBJECTION_BASIS = "UU 30/2014 Pasal 77 ayat (5)"
 DEEMED_APPEAL_BASIS = "UU 30/2014 Pasal 78 ayat (5)"
 
 
+# How long a citizen has to answer an information request: Pamong's default, not a statutory period (the law
+# pauses the clock, UU 30/2014 Art. 53 as amended, but sets no answering time); after it the request ends and the
+# clock runs again, so a request can never hold a case for ever.
+INFORMATION_ANSWER_DAYS = 10
+
+
 def local_today() -> dt.date:
     return timezone.localdate()
 
@@ -63,6 +69,10 @@ def made_known_on(application, *, decided_at: dt.datetime) -> tuple[dt.date, boo
     if told is None:
         return bound, False
     return min(timezone.localtime(told).date(), bound), True
+
+
+def information_answer_by(*, requested_on: dt.date) -> dt.date:
+    return add_working_days(requested_on, INFORMATION_ANSWER_DAYS)
 
 
 def objection_deadline(decision) -> dt.date:

@@ -161,6 +161,10 @@ class InformationRequest(models.Model):
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
     paused_working_days = models.PositiveSmallIntegerField(default=0)
+    # The last day to answer (issue 17): the citizen is reminded before it; after it the request ends unanswered
+    # and the clock runs again (`ended_at`). Null for requests made before the date existed.
+    answer_by = models.DateField(null=True, blank=True)
+    ended_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["requested_at"]

@@ -11,6 +11,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pamong.accounts import roles
+from pamong.accounts.models import User
 from pamong.audit.models import AuditEntry
 from pamong.core.formatting import format_date
 from pamong.core.workdays import working_days_between
@@ -48,6 +49,10 @@ TIMELINE_TEXT = {
     "cases.appeal_decided": _("Appeal decided"),
     "cases.deemed_approved": _("Deemed granted because it was not decided in time"),
     "cases.letter_handled": _("The printed letter was handed over at the counter or posted"),
+    "cases.case_released": _("Handed to another officer (the deadline does not change)"),
+    "cases.information_request_ended": _(
+        "The request for information ended unanswered (the deadline runs again)"
+    ),
 }
 PROPOSAL_TEXT = _("The rules proposed an outcome; an officer checks it")
 KIND_TEXT = {
@@ -252,4 +257,19 @@ def case_actions(application: Application, user) -> dict[str, Any]:
         "objection_refusal": access.objection_decision_refusal(user, pending) if pending else None,
         "information_requests": list(application.information_requests.order_by("requested_at")),
         "objections": list(application.objections.order_by("filed_at")),
+        # A supervisor may hand an open case to another officer or back to the queue (issue 17), with a reason.
+        "can_move": open_status and roles.SUPERVISOR in access.role_names(user),
     }
+
+
+def deciding_officers(application: Application):
+    """Active officers of the case's agency who may decide it (the choices when a supervisor moves a case)."""
+    return (
+        User.objects.filter(
+            agency_id=application.service.agency_id,
+            is_active=True,
+            groups__name__in=sorted(access.DECIDING_ROLES),
+        )
+        .distinct()
+        .order_by("username")
+    )

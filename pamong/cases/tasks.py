@@ -1,4 +1,6 @@
-"""Periodic job: deemed approval (fiktif positif) for whatever passed its legal deadline undecided."""
+"""Periodic jobs: deemed approval (fiktif positif) for whatever passed its legal deadline undecided; deadline
+warnings 2 and 1 working days before (once a day, early: the routing holds them until working hours); information
+requests reminded and ended at their date."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -9,3 +11,13 @@ from . import services
 @db_periodic_task(crontab(minute="5"))
 def deem_overdue_applications() -> int:
     return services.deem_overdue()
+
+
+@db_periodic_task(crontab(minute="30", hour="5"))
+def warn_approaching_deadlines() -> int:
+    return services.warn_deadlines()
+
+
+@db_periodic_task(crontab(minute="40", hour="5"))
+def follow_information_requests() -> dict:
+    return services.follow_information_requests()

@@ -17,6 +17,7 @@ urlpatterns = [
     path("petugas/permohonan/<str:application_id>/", views.case_detail, name="case"),
     path("petugas/permohonan/<str:application_id>/klaim/", views.claim, name="claim"),
     path("petugas/permohonan/<str:application_id>/putuskan/", views.decide, name="decide"),
+    path("petugas/permohonan/<str:application_id>/pindahkan/", views.move, name="move"),
     path(
         "petugas/permohonan/<str:application_id>/minta-informasi/",
         views.request_information,

@@ -320,6 +320,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "facts": _provenance(proposal.facts if proposal else {}),
         "computed": (proposal.evaluation or {}).get("values", {}) if proposal else {},
         "days_left": selectors.sla_working_days_left(application),
+        "officers": selectors.deciding_officers(application) if actions["can_move"] else [],
         "purposes": Discretion.Purpose.choices,
         "form_errors": {},
         "values": {},
@@ -366,6 +367,29 @@ def claim(request: HttpRequest, application_id: str) -> HttpResponse:
         messages.success(request, _("You have taken this application; it is yours to decide."))
 
     return _staff_action(request, application, "claim", call)
+
+
+@require_POST
+@login_required
+def move(request: HttpRequest, application_id: str) -> HttpResponse:
+    """A supervisor hands a case to another officer or back to the queue, with a reason (audited)."""
+    application = _staff_application(request, application_id)
+    if application is None:
+        return not_found(request)
+    officer_id = request.POST.get("officer", "")
+    officer = (
+        selectors.deciding_officers(application).filter(pk=officer_id).first()
+        if officer_id.isdigit()
+        else None
+    )
+
+    def call() -> None:
+        services.release_case(
+            application, actor=request.user, reason=request.POST.get("reason", ""), to=officer
+        )
+        messages.success(request, _("The case has been moved."))
+
+    return _staff_action(request, application, "move", call)
 
 
 @require_POST

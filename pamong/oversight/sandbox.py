@@ -27,10 +27,10 @@ from pamong.audit.actions import Action
 from pamong.cases import rulebook
 from pamong.cases.models import Application, Decision
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from pamong.notify import services as notify
 from pamong.registry.services import reference_tables
 from pamong.rules import RuleError, RuleSet, check_versions, compare_versions, load_rule_set_text
 from pamong.rules.types import DATE, POLARS_DTYPES
+from pamong.staffing import routing as staffing
 
 from . import access, selectors
 from .models import DecisionObservation, Job, RuleSetDraft
@@ -147,8 +147,9 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
             data={"service": service.slug, "version": draft.version_id, "content_hash": draft.content_hash},
         )
         for supervisor in _supervisors(service, exclude=actor):
-            notify.notify_user(
+            staffing.notify_staff(
                 user=supervisor,
+                urgency="mendesak",
                 template="draft_awaiting_approval",
                 context={
                     "service": service.name,

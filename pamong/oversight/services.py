@@ -19,8 +19,6 @@ from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, Whe
 from django.db.models.functions import Substr
 from django.utils import timezone
 
-from pamong.accounts import roles
-from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.cases import rulebook
@@ -28,9 +26,9 @@ from pamong.cases import services as cases
 from pamong.cases.models import Application, Decision
 from pamong.catalog.models import Service
 from pamong.core.errors import Conflict, ValidationFailed
-from pamong.notify import services as notify
 from pamong.registry.regions import region_code_of
 from pamong.registry.selectors import region_exists
+from pamong.staffing import routing as staffing
 
 from . import access, stats
 from .models import CircuitBreaker, DecisionObservation, MonitorState, RuleTally
@@ -335,27 +333,22 @@ def _open(
             "statistics": statistics,
         },
     )
-    for analyst in _analysts_of(service):
-        notify.notify_user(
-            user=analyst,
-            template="breaker_opened",
-            context={
-                "service": service.name,
-                "rule_id": rule_id,
-                "region": region_code or "semua wilayah",
-                "reason": reason,
-                "automatic": actor is None,
-                "url": f"/pengawasan/pemutus/{breaker.pk}/",
-            },
-        )
+    # Darurat: the on-duty analyst now, at any hour; the backup after 15 minutes unacknowledged (pamong.staffing).
+    staffing.notify_on_duty(
+        agency=service.agency,
+        function="alerts",
+        urgency="darurat",
+        template="breaker_opened",
+        context={
+            "service": service.name,
+            "rule_id": rule_id,
+            "region": region_code or "semua wilayah",
+            "reason": reason,
+            "automatic": actor is None,
+            "url": f"/pengawasan/pemutus/{breaker.pk}/",
+        },
+    )
     return breaker
-
-
-def _analysts_of(service):
-    """The on-duty analysts: for now every analyst of the agency (staffing/rota routing comes in wave 2)."""
-    return User.objects.filter(
-        agency_id=service.agency_id, groups__name=roles.ANALIS, is_active=True
-    ).distinct()
 
 
 def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> CircuitBreaker:

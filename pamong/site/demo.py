@@ -18,6 +18,7 @@ from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency, Service
 from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
+from pamong.staffing import demo as staffing_demo
 from pamong.surveys import services as surveys
 from pamong.surveys.forms import clean_survey
 from pamong.surveys.ikm import ELEMENTS
@@ -77,6 +78,8 @@ def load_demo(*, packs_root: Path, population_scale: int = 1) -> catalog.LoadRep
                 accounts.install_totp_device(actor="system:demo", user=user, secret=DEMO_TOTP_SECRET)
         budget_demo.load_demo_budget(actor="system:demo")
         load_demo_surveys()
+        # Working patterns and a week of staff notices routed by urgency (the staffing dashboard's demo week).
+        staffing_demo.load(Agency.objects.get(slug="dinsos-kota-bandung"))
     return report
 
 

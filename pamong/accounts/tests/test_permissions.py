@@ -32,6 +32,7 @@ from pamong.clients import services as clients
 from pamong.core.testing import snapshot
 from pamong.notify import services as notify
 from pamong.notify.models import LetterTask
+from pamong.staffing import services as staffing
 
 TABLE = permission_table()
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
@@ -213,6 +214,12 @@ def build_cast(world, packs_root) -> Cast:
         **_oversight_objects(world, people["analis"], packs_root),
         "agency_slug": "dinsos-kota-bandung",
         "followup_id": str(_survey_followup(world).pk),  # a follow-up action of Dinas Sosial's IKM survey
+        # A draft rota of Dinas Sosial (nobody trained yet: the solver explains at once why there is no plan).
+        "rota_id": str(
+            staffing.generate_rota(
+                dinsos, actor=world.supervisor, first_day=dt.date(2026, 11, 23), days=7, functions=["counter"]
+            ).pk
+        ),
     }
     return Cast(people=people, others=others, values=values)
 
@@ -298,6 +305,7 @@ def _bodies(world) -> dict[tuple[str, str], object]:
             "events": ["application.decided"],
         },
         ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
+        ("POST", "/petugas/permohonan/<application_id>/pindahkan/"): {"reason": "Petugas cuti."},
         ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
         ("POST", "/instansi/petugas/"): {
             "full_name": "Budi Santoso",

@@ -9,6 +9,8 @@ once are locked with select_for_update. The legal clocks are in `pamong.cases.de
 - objections: objection (keberatan) and appeal (banding);
 - counter: any counter officer finds a case by reference + NIK and acts for the citizen; printed letters;
 - deemed: deemed approval (fiktif positif) when the state is late.
+- deemed: deemed approval (fiktif positif) when the state is late;
+- handover: cases that move when an officer is away, and deadline warnings.
 """
 
 from ..selectors import final_decision, latest_proposal, subject_of
@@ -17,6 +19,7 @@ from .common import locked, notify_applicant, record_decision, status_text
 from .counter import consent_for, counter_find, hand_over_letter, is_counter_officer
 from .deemed import deem_overdue
 from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
+from .handover import follow_information_requests, release_case, release_claims_of, warn_deadlines
 from .objections import decide_objection, file_appeal, file_objection
 from .review import (
     DiscretionInput,
@@ -60,6 +63,7 @@ __all__ = [
     "file_appeal",
     "file_objection",
     "final_decision",
+    "follow_information_requests",
     "hand_over_letter",
     "is_counter_officer",
     "latest_proposal",
@@ -70,6 +74,8 @@ __all__ = [
     "record_decision",
     "record_rule_run",
     "refuse_duplicate",
+    "release_case",
+    "release_claims_of",
     "request_digest",
     "request_information",
     "rerun_application",
@@ -80,4 +86,5 @@ __all__ = [
     "submit_at_counter",
     "submit_for_citizen",
     "system_facts",
+    "warn_deadlines",
 ]

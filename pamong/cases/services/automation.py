@@ -14,8 +14,10 @@ from django.utils import timezone
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.core.formatting import format_date
 from pamong.registry.regions import region_code_of
 from pamong.registry.services import gather_facts
+from pamong.staffing import selectors as staffing
 
 from .. import deadlines, rulebook, safeguards, transitions
 from ..models import Application, Decision
@@ -90,7 +92,7 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
     DENY are final; a DENY at impact ≥ 3 is only proposed; REFER and any source problem go to the review queue.
     A service without automation (run None) goes to the queue."""
     if run is None:
-        notify_applicant(application, "application_received")
+        notify_applicant(application, "application_received", next_open=next_open_text(application))
         return None
     decision = record_decision(
         application,
@@ -107,8 +109,20 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
         transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
     application.save()
-    notify_applicant(application, "decision_made" if run.final else "application_received")
+    if run.final:
+        notify_applicant(application, "decision_made")
+    else:
+        notify_applicant(application, "application_received", next_open=next_open_text(application))
     return decision
+
+
+def next_open_text(application: Application) -> str:
+    """Written outside working hours, a citizen is told when the agency is next at work (issue 17); "" otherwise."""
+    moment = staffing.agency_next_open(application.service.agency)
+    if moment is None:
+        return ""
+    local = timezone.localtime(moment)
+    return f"{format_date(local.date())} pukul {local:%H.%M} WIB"
 
 
 def rerun_application(pk, *, actor, repair: bool) -> tuple[str, str] | None:

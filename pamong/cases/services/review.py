@@ -14,7 +14,8 @@ from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from pamong.notify import services as notify
+from pamong.core.formatting import format_date
+from pamong.staffing import routing as staffing
 
 from .. import deadlines, transitions
 from ..models import Application, Decision, Discretion, InformationRequest
@@ -115,8 +116,9 @@ def _check_reasons(outcome: str, reasons: str, overriding: bool, discretion: Dis
 def _record_discretion(decision: Decision, discretion: DiscretionInput, application: Application) -> None:
     Discretion.objects.create(decision=decision, **discretion.__dict__)
     for supervisor in _supervisors_of(application):
-        notify.notify_user(
+        staffing.notify_staff(
             user=supervisor,
+            urgency="mendesak",
             template="discretion_recorded",
             context={"reference": application.reference, "service": application.service.name},
         )
@@ -137,7 +139,11 @@ def request_information(application: Application, *, actor, message: str) -> Inf
         application.paused_since = deadlines.local_today()
         application.save()
         request = InformationRequest.objects.create(
-            application=application, requested_by=actor, message=message.strip(), requested_at=timezone.now()
+            application=application,
+            requested_by=actor,
+            message=message.strip(),
+            requested_at=timezone.now(),
+            answer_by=deadlines.information_answer_by(requested_on=application.paused_since),
         )
         audit.record_event(
             actor=actor,
@@ -145,7 +151,12 @@ def request_information(application: Application, *, actor, message: str) -> Inf
             subject=subject_of(application),
             data={"request": request.pk, "clock_paused_on": application.paused_since.isoformat()},
         )
-        notify_applicant(application, "information_requested", message=request.message)
+        notify_applicant(
+            application,
+            "information_requested",
+            message=request.message,
+            answer_by=format_date(request.answer_by),
+        )
     return request
 
 

@@ -15,6 +15,8 @@ from pamong.cases.models import Application, Decision, Discretion
 from pamong.cases.services import submission
 from pamong.core.testing.openapi import assert_matches_schema
 from pamong.notify.models import Notification
+from pamong.staffing import routing
+from pamong.staffing.models import StaffNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -190,6 +192,10 @@ def test_overriding_a_proposed_denial_needs_the_discretion_record(world, client_
     assert (granted.json()["decision"]["kind"], granted.json()["status"]) == ("override", "granted")
     discretion = Discretion.objects.get()
     assert discretion.decision.decided_by == world.petugas
+    # The supervisor is told through the staffing routing: mendesak, so in their working hours (held until then).
+    told = StaffNotice.objects.get(recipient=world.supervisor, template="discretion_recorded")
+    assert told.urgency == "mendesak"
+    routing.route_due(now=told.deliver_at)
     assert (
         Notification.objects.filter(recipient=world.supervisor, template="discretion_recorded").count() == 1
     )

@@ -1,0 +1,432 @@
+"""Writes of staffing: working patterns, leave (which returns the leaver's cases to the queue through the port),
+rotas (generate with the solver, adjust, publish) and swaps. One transaction each, audited (CONVENTIONS §2, §5)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import asdict
+from zoneinfo import ZoneInfo
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from pamong.accounts import roles
+from pamong.accounts.models import User
+from pamong.audit import services as audit
+from pamong.audit.actions import Action
+from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.core.workdays import default_calendar
+
+from . import ports, routing, solver
+from .hours import TIME_ZONES
+from .models import Function, Leave, Rota, Shift, SwapRequest, WorkingPattern
+
+MAX_LEAVE_DAYS = 366
+
+
+def _may_manage(actor, user) -> bool:
+    if actor.pk == user.pk:
+        return True
+    actor_roles = roles.roles_of(actor)
+    return bool(
+        actor.is_superuser
+        or (
+            actor.agency_id
+            and actor.agency_id == user.agency_id
+            and {roles.ADMIN_INSTANSI, roles.SUPERVISOR} & actor_roles
+        )
+    )
+
+
+def set_pattern(
+    user,
+    *,
+    actor,
+    time_zone: str = "WIB",
+    weekdays: list[int] | None = None,
+    start: dt.time = dt.time(8),
+    end: dt.time = dt.time(16),
+    flexible: bool = False,
+    core_start: dt.time = dt.time(9),
+    core_end: dt.time = dt.time(15),
+    functions: list[str] | None = None,
+) -> WorkingPattern:
+    if not _may_manage(actor, user):
+        raise PermissionDenied(
+            "Hanya petugas itu sendiri atau admin instansinya yang dapat mengubah pola kerja."
+        )
+    weekdays = sorted(set(weekdays if weekdays is not None else [0, 1, 2, 3, 4]))
+    functions = sorted(set(functions or []))
+    problems = []
+    if time_zone not in TIME_ZONES:
+        problems.append("time_zone")
+    if not weekdays or any(day not in range(7) for day in weekdays):
+        problems.append("weekdays")
+    if not start < end:
+        problems.append("hours")
+    if flexible and not (start <= core_start < core_end <= end):
+        problems.append("core_hours")
+    if any(function not in Function.values for function in functions):
+        problems.append("functions")
+    if problems:
+        raise ValidationFailed(
+            "Pola kerja tidak valid: periksa zona waktu, hari kerja, jam mulai sebelum jam selesai, dan jam inti "
+            "di dalam jam kerja.",
+            code="invalid_pattern",
+            details={"fields": problems},
+        )
+    with transaction.atomic():
+        pattern, _ = WorkingPattern.objects.update_or_create(
+            user=user,
+            defaults={
+                "time_zone": time_zone,
+                "weekdays": weekdays,
+                "start": start,
+                "end": end,
+                "flexible": flexible,
+                "core_start": core_start,
+                "core_end": core_end,
+                "functions": functions,
+            },
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.STAFF_PATTERN_CHANGED,
+            subject=f"accounts.user:{user.pk}",
+            data={"time_zone": time_zone, "weekdays": weekdays, "flexible": flexible, "functions": functions},
+        )
+    return pattern
+
+
+def record_leave(user, *, actor, kind: str, first_day: dt.date, last_day: dt.date) -> Leave:
+    """Leave, sick days or training, entered by the person or their administrator. If it has started, the person's
+    claimed cases go back to the queue at once (the citizen's clock is unchanged); otherwise the hourly job does it
+    on the first day."""
+    if not _may_manage(actor, user):
+        raise PermissionDenied("Hanya petugas itu sendiri atau admin instansinya yang dapat mencatat cuti.")
+    if kind not in Leave.Kind.values or last_day < first_day or (last_day - first_day).days >= MAX_LEAVE_DAYS:
+        raise ValidationFailed(
+            "Periksa jenis cuti dan tanggalnya: tanggal selesai tidak boleh sebelum tanggal mulai, paling lama "
+            "satu tahun.",
+            code="invalid_leave",
+        )
+    with transaction.atomic():
+        leave = Leave.objects.create(
+            user=user,
+            kind=kind,
+            first_day=first_day,
+            last_day=last_day,
+            entered_by=actor,
+            created_at=timezone.now(),
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.STAFF_LEAVE_RECORDED,
+            subject=f"accounts.user:{user.pk}",
+            data={"kind": kind, "first_day": first_day.isoformat(), "last_day": last_day.isoformat()},
+        )
+        if first_day <= timezone.localdate() <= last_day:
+            _release(leave, actor=actor)
+    return leave
+
+
+def _release(leave: Leave, *, actor) -> int:
+    moved = ports.officer_unavailable(leave.user, reason=leave.kind, actor=actor)
+    leave.cases_released_at = timezone.now()
+    leave.save(update_fields=["cases_released_at"])
+    return moved
+
+
+def release_unavailable(*, today: dt.date | None = None) -> int:
+    """The hourly job: leave that has started and whose cases were not yet released, and deactivated staff who
+    still hold cases, are reported to the port's listeners. Idempotent."""
+    today = today or timezone.localdate()
+    moved = 0
+    for leave_id in Leave.objects.filter(
+        first_day__lte=today, last_day__gte=today, cases_released_at__isnull=True
+    ).values_list("pk", flat=True):
+        with transaction.atomic():
+            leave = Leave.objects.select_for_update().select_related("user").get(pk=leave_id)
+            if leave.cases_released_at is None:
+                moved += _release(leave, actor=None)
+    for officer in User.objects.filter(is_active=False, agency__isnull=False):
+        with transaction.atomic():
+            moved += ports.officer_unavailable(officer, reason="deactivated", actor=None)
+    return moved
+
+
+# --- rotas ------------------------------------------------------------------------------------------------------
+
+ROTA_ROLES = {roles.ADMIN_INSTANSI, roles.SUPERVISOR}
+BLOCKING = {"not_enough_people", "on_call_cap", "leave", "pattern", "rest", "cover"}
+
+
+def may_plan(actor, agency) -> bool:
+    return bool(
+        actor.is_authenticated
+        and actor.agency_id
+        and actor.agency_id == getattr(agency, "pk", agency)
+        and ROTA_ROLES & roles.roles_of(actor)
+    )
+
+
+def _require_planner(actor, agency) -> None:
+    if not may_plan(actor, agency):
+        raise PermissionDenied(
+            "Hanya admin instansi atau supervisor instansi ini yang dapat menyusun jadwal piket.",
+            code="rota_planner_required",
+        )
+
+
+def rota_problem(
+    agency, *, first_day: dt.date, days: int, functions: list[str], time_limit: float
+) -> solver.Problem:
+    """The solver's input from the database: the agency's active staff with their training, pattern and leave."""
+    last_day = first_day + dt.timedelta(days=days - 1)
+    patterns = {
+        p.user_id: p
+        for p in WorkingPattern.objects.filter(user__agency=agency, user__is_active=True).select_related(
+            "user"
+        )
+    }
+    away: dict[int, set[int]] = {user_id: set() for user_id in patterns}
+    for leave in Leave.objects.filter(user_id__in=patterns, last_day__gte=first_day, first_day__lte=last_day):
+        day = max(leave.first_day, first_day)
+        while day <= min(leave.last_day, last_day):
+            away[leave.user_id].add((day - first_day).days)
+            day += dt.timedelta(days=1)
+    people = [
+        solver.Person(
+            key=user_id,
+            name=pattern.user.get_full_name() or pattern.user.username,
+            functions=frozenset(pattern.functions) & frozenset(functions),
+            weekdays=frozenset(pattern.weekdays),
+            away=frozenset(away[user_id]),
+        )
+        for user_id, pattern in sorted(patterns.items())
+        if set(pattern.functions) & set(functions)
+    ]
+    calendar = default_calendar()
+    holidays = frozenset(
+        first_day + dt.timedelta(days=d)
+        for d in range(days)
+        if (first_day + dt.timedelta(days=d)).weekday() < 5
+        and not calendar.is_working_day(first_day + dt.timedelta(days=d))
+    )
+    return solver.Problem(
+        people=people,
+        first_day=first_day,
+        days=days,
+        functions=tuple(functions),
+        non_working=holidays,
+        time_limit=time_limit,
+        on_call_cap_hours=settings.PAMONG_ONCALL_CAP_HOURS,
+    )
+
+
+def generate_rota(
+    agency,
+    *,
+    actor,
+    first_day: dt.date,
+    days: int = 28,
+    functions: list[str] | None = None,
+    time_limit: float = 10.0,
+) -> Rota:
+    """Build a draft rota with the solver. When no plan exists the draft has no shifts and its conflicts say why."""
+    _require_planner(actor, agency)
+    functions = sorted(set(functions or [Function.ALERTS, Function.COMPLAINTS, Function.REVIEW]))
+    if not 1 <= days <= 42 or any(f not in Function.values for f in functions):
+        raise ValidationFailed("Pilih 1–42 hari dan fungsi yang dikenal.", code="invalid_rota_request")
+    problem = rota_problem(agency, first_day=first_day, days=days, functions=functions, time_limit=time_limit)
+    plan = solver.solve(problem)  # outside the transaction: it may take seconds
+    zone = ZoneInfo(TIME_ZONES["WIB"])
+    with transaction.atomic():
+        rota = Rota.objects.create(
+            agency=agency,
+            first_day=first_day,
+            days=days,
+            created_by=actor,
+            created_at=timezone.now(),
+            solver={
+                "status": plan.status,
+                "objective": plan.objective,
+                "bound": plan.bound,
+                "gap": plan.gap,
+                "seconds": round(plan.seconds, 3),
+                "first_solution_seconds": plan.first_solution_seconds,
+                "gini": plan.gini,
+                "repairs": plan.repairs,
+                "functions": functions,
+                "conflicts": [asdict(c) for c in plan.conflicts],
+                "names": {str(p.key): p.name for p in problem.people},
+            },
+        )
+        shift_types = {s.name: s for s in problem.shifts}
+        Shift.objects.bulk_create(
+            [
+                Shift(
+                    rota=rota,
+                    function=a.function,
+                    kind=a.shift,
+                    starts_at=dt.datetime.combine(
+                        problem.date(a.day), dt.time(shift_types[a.shift].start_hour), tzinfo=zone
+                    ),
+                    ends_at=dt.datetime.combine(
+                        problem.date(a.day), dt.time(shift_types[a.shift].start_hour), tzinfo=zone
+                    )
+                    + dt.timedelta(hours=shift_types[a.shift].hours),
+                    primary_id=a.primary,
+                    backup_id=a.backup,
+                )
+                for a in plan.assignments
+            ]
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.ROTA_GENERATED,
+            subject=f"staffing.rota:{rota.pk}",
+            data={k: rota.solver[k] for k in ("status", "gap", "seconds", "gini", "functions")}
+            | {"conflicts": len(plan.conflicts), "first_day": first_day.isoformat(), "days": days},
+        )
+    return rota
+
+
+def _draft(rota: Rota) -> None:
+    if rota.status != Rota.Status.DRAFT:
+        raise Conflict("Jadwal ini sudah dipublikasikan; ubah lewat tukar jadwal.", code="rota_published")
+
+
+def adjust_shift(shift: Shift, *, actor, primary: User | None = None, backup: User | None = None) -> Shift:
+    """An administrator's change to a draft: another primary or backup, who must be trained, present and not the
+    same person as the other."""
+    _require_planner(actor, shift.rota.agency_id)
+    _draft(shift.rota)
+    primary = primary or shift.primary
+    backup = backup or shift.backup
+    _check_can_cover(shift, primary)
+    _check_can_cover(shift, backup)
+    if primary.pk == backup.pk:
+        raise ValidationFailed("Petugas utama dan cadangan harus dua orang berbeda.", code="same_person")
+    with transaction.atomic():
+        before = (shift.primary_id, shift.backup_id)
+        shift.primary, shift.backup = primary, backup
+        shift.save(update_fields=["primary", "backup"])
+        audit.record_event(
+            actor=actor,
+            action=Action.ROTA_SHIFT_CHANGED,
+            subject=f"staffing.rota:{shift.rota_id}",
+            data={"shift": shift.pk, "before": list(before), "after": [primary.pk, backup.pk]},
+        )
+    return shift
+
+
+def _check_can_cover(shift: Shift, person: User) -> None:
+    pattern = WorkingPattern.objects.filter(user=person).first()
+    day = timezone.localtime(shift.starts_at).date()
+    if (
+        not person.is_active
+        or person.agency_id != shift.rota.agency_id
+        or pattern is None
+        or shift.function not in pattern.functions
+        or Leave.objects.filter(user=person, first_day__lte=day, last_day__gte=day).exists()
+    ):
+        raise ValidationFailed(
+            "Petugas ini tidak dapat mengisi giliran tersebut: harus aktif di instansi ini, terlatih untuk "
+            "fungsinya, dan tidak sedang cuti pada hari itu.",
+            code="cannot_cover",
+        )
+
+
+def publish_rota(rota: Rota, *, actor) -> Rota:
+    _require_planner(actor, rota.agency_id)
+    with transaction.atomic():
+        rota = Rota.objects.select_for_update().get(pk=rota.pk)
+        _draft(rota)
+        blocking = [c for c in rota.solver.get("conflicts", []) if c["kind"] in BLOCKING]
+        if blocking or not rota.shifts.exists():
+            raise Conflict(
+                "Jadwal ini belum lengkap: selesaikan konfliknya lalu susun ulang.", code="rota_incomplete"
+            )
+        rota.status = Rota.Status.PUBLISHED
+        rota.published_at = timezone.now()
+        rota.save(update_fields=["status", "published_at"])
+        audit.record_event(
+            actor=actor,
+            action=Action.ROTA_PUBLISHED,
+            subject=f"staffing.rota:{rota.pk}",
+            data={"shifts": rota.shifts.count()},
+        )
+        people = set(rota.shifts.values_list("primary_id", flat=True)) | set(
+            rota.shifts.values_list("backup_id", flat=True)
+        )
+        for person in User.objects.filter(pk__in=people):
+            routing.notify_staff(
+                user=person,
+                urgency="biasa",
+                template="rota_published",
+                context={"first_day": rota.first_day.isoformat(), "days": rota.days, "url": "/staf/"},
+            )
+    return rota
+
+
+def request_swap(shift: Shift, *, actor, colleague: User) -> SwapRequest:
+    """An officer in a published shift asks a colleague to take their place; nothing changes until they agree."""
+    if actor.pk not in (shift.primary_id, shift.backup_id):
+        raise PermissionDenied(
+            "Hanya petugas yang bertugas pada giliran ini yang dapat meminta tukar.", code="not_your_shift"
+        )
+    if colleague.pk in (shift.primary_id, shift.backup_id):
+        raise ValidationFailed("Rekan ini sudah bertugas pada giliran yang sama.", code="same_person")
+    _check_can_cover(shift, colleague)
+    with transaction.atomic():
+        swap = SwapRequest.objects.create(
+            shift=shift,
+            role="primary" if actor.pk == shift.primary_id else "backup",
+            asked_by=actor,
+            asked_of=colleague,
+            created_at=timezone.now(),
+        )
+        routing.notify_staff(
+            user=colleague,
+            urgency="mendesak",
+            template="swap_requested",
+            context={
+                "by": actor.get_full_name() or actor.username,
+                "when": timezone.localtime(shift.starts_at).strftime("%d-%m-%Y %H:%M"),
+                "function": shift.function,
+                "url": "/staf/",
+            },
+        )
+    return swap
+
+
+def answer_swap(swap: SwapRequest, *, actor, agree: bool) -> SwapRequest:
+    """The colleague agrees (the swap happens, audited) or declines. Only the colleague asked may answer."""
+    if actor.pk != swap.asked_of_id:
+        raise PermissionDenied("Hanya rekan yang diminta yang dapat menjawab.", code="not_asked")
+    with transaction.atomic():
+        swap = SwapRequest.objects.select_for_update().select_related("shift__rota").get(pk=swap.pk)
+        if swap.status != SwapRequest.Status.ASKED:
+            raise Conflict("Permintaan tukar ini sudah dijawab.", code="swap_answered")
+        swap.answered_at = timezone.now()
+        if not agree:
+            swap.status = SwapRequest.Status.DECLINED
+            swap.save(update_fields=["status", "answered_at"])
+            return swap
+        shift = Shift.objects.select_for_update().get(pk=swap.shift_id)
+        if getattr(shift, f"{swap.role}_id") != swap.asked_by_id:
+            raise Conflict("Giliran ini sudah berubah sejak permintaan dibuat.", code="shift_changed")
+        _check_can_cover(shift, actor)
+        setattr(shift, swap.role, actor)
+        shift.save(update_fields=[swap.role])
+        swap.status = SwapRequest.Status.AGREED
+        swap.save(update_fields=["status", "answered_at"])
+        audit.record_event(
+            actor=actor,
+            action=Action.ROTA_SWAP_AGREED,
+            subject=f"staffing.rota:{shift.rota_id}",
+            data={"shift": shift.pk, "role": swap.role, "from": swap.asked_by_id, "to": actor.pk},
+        )
+    return swap

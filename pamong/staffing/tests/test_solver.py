@@ -1,0 +1,110 @@
+"""The rota solver (pure): every slot has a primary and a different backup, trained and present, with 11 hours'
+rest, within the on-call cap, fair weekends, nobody anybody's only backup; an impossible rota says which
+constraint."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from pamong.staffing import solver
+from pamong.staffing.solver import NIGHT, Person, Problem
+
+MONDAY = dt.date(2026, 11, 23)
+
+
+def crew(n, functions=("alerts",), **extra):
+    return [
+        Person(key=f"p{i}", name=f"Petugas {i}", functions=frozenset(functions), **extra) for i in range(n)
+    ]
+
+
+def check_plan(problem: Problem, plan: solver.Plan) -> None:
+    people = {p.key: p for p in problem.people}
+    slots = {(a.day, a.shift, a.function) for a in plan.assignments}
+    assert len(slots) == len(plan.assignments) == problem.days * len(problem.shifts) * len(problem.functions)
+    worked: dict = {}
+    for a in plan.assignments:
+        assert a.primary != a.backup
+        for key in (a.primary, a.backup):
+            person = people[key]
+            assert a.function in person.functions and a.day not in person.away
+            assert (key, a.day) not in worked, "two shifts in one day"
+            worked[key, a.day] = a.shift
+    for (key, day), shift in worked.items():
+        if (
+            shift == NIGHT.name
+        ):  # a night ends at 08:00: nothing the next day (8 h to the next night, 0 h to a day)
+            assert (key, day + 1) not in worked
+    for key in people:
+        for week in range(problem.days // 7 + 1):
+            hours = sum(
+                s.hours
+                for (k, day), name in worked.items()
+                for s in problem.shifts
+                if k == key and s.name == name and day // 7 == week and problem.on_call(day, s)
+            )
+            assert hours <= problem.on_call_cap_hours
+    assert solver.only_backups(plan.assignments) == []
+
+
+def test_a_small_rota_respects_every_rule():
+    people = crew(20, functions=("alerts", "review"))
+    people[0] = Person("p0", "Petugas 0", frozenset({"alerts", "review"}), away=frozenset({0, 1, 2}))
+    problem = Problem(people=people, first_day=MONDAY, days=14, functions=("alerts", "review"), time_limit=4)
+    plan = solver.solve(problem)
+    assert plan.feasible, plan.conflicts
+    check_plan(problem, plan)
+    assert plan.gini is not None and plan.gini <= solver.GINI_TARGET
+    assert plan.gap is not None and plan.gap >= 0
+
+
+def test_gini():
+    assert solver.gini([2, 2, 2, 2]) == 0
+    assert solver.gini([0, 0, 0, 4]) == 0.75
+    assert round(solver.gini([1, 2, 3]), 4) == 0.2222
+
+
+def test_a_slot_nobody_can_take_names_the_day_and_who_is_away():
+    people = [
+        *crew(4, functions=("review",)),
+        Person("ani", "Ani", frozenset({"alerts"}), away=frozenset({3})),
+        Person("budi", "Budi", frozenset({"alerts"})),
+    ]
+    problem = Problem(people=people, first_day=MONDAY, days=7, functions=("alerts",))
+    plan = solver.solve(problem)
+    assert plan.status == "INFEASIBLE"
+    first = plan.conflicts[0]
+    assert (first.kind, first.day, first.function, first.people, first.available) == (
+        "not_enough_people",
+        3,
+        "alerts",
+        ("ani",),
+        ("budi",),
+    )
+
+
+def test_an_impossible_on_call_cap_is_the_constraint_named():
+    problem = Problem(people=crew(10), first_day=MONDAY, days=7, functions=("alerts",), on_call_cap_hours=16)
+    plan = solver.solve(problem)
+    assert plan.status == "INFEASIBLE"
+    # 7 nights and 2 weekend days need 256 on-call hours in the week; ten people may give 160 under the cap.
+    [conflict] = plan.conflicts
+    assert (conflict.kind, conflict.day, conflict.value, conflict.available) == ("on_call_cap", 0, 16, (256,))
+
+
+def test_too_few_people_for_round_the_clock_cover_breaks_the_rest_rule():
+    problem = Problem(people=crew(4), first_day=MONDAY, days=3, functions=("alerts",), on_call_cap_hours=200)
+    plan = solver.solve(problem)
+    assert plan.status == "INFEASIBLE"
+    assert {c.kind for c in plan.conflicts} == {"rest", "cover"}
+
+
+def test_a_leave_that_cannot_be_covered_is_named():
+    # Round-the-clock cover of one function needs six people (two nights block the next day): one away is one too many.
+    people = crew(6)
+    people[5] = Person("cici", "Cici", frozenset({"alerts"}), away=frozenset(range(7)))
+    problem = Problem(people=people, first_day=MONDAY, days=7, functions=("alerts",), on_call_cap_hours=200)
+    plan = solver.solve(problem)
+    assert plan.status == "INFEASIBLE"
+    kinds = {(c.kind, c.people) for c in plan.conflicts}
+    assert ("leave", ("cici",)) in kinds and ("rest", ()) in kinds

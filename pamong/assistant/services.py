@@ -14,23 +14,16 @@ from django.db import transaction
 from django.utils import timezone
 
 from pamong.accounts import roles
-from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.catalog.models import Agency
 from pamong.core.formatting import format_date
 from pamong.core.workdays import add_working_days
-from pamong.notify import services as notify
+from pamong.staffing.routing import notify_on_duty
 
 from . import core, knowledge
 from .masking import mask
 from .models import Channel, Handover, Question
-
-# Staff who answer a hand-over, by the staffing module's function names (pamong/staffing/routing.py, wave 2).
-FUNCTION_ROLES = {
-    "complaints": (roles.PETUGAS, roles.SUPERVISOR),
-    "counter": (roles.PETUGAS_LOKET,),
-}
 
 
 @dataclass(frozen=True)
@@ -178,17 +171,6 @@ def open_handover(
         context=context,
     )
     return handover
-
-
-def notify_on_duty(*, agency: Agency, function: str, urgency: str, template: str, context: dict) -> None:
-    """The staffing module's routing interface (PREAMBLE): today every active staff member of the agency with a
-    role of that function is told; after merging, the lead points this at pamong.staffing.routing."""
-    wanted = FUNCTION_ROLES.get(function, (roles.PETUGAS,))
-    staff = (
-        User.objects.filter(agency=agency, is_active=True, groups__name__in=wanted).distinct().order_by("pk")
-    )
-    for person in staff:
-        notify.notify_user(user=person, template=template, context={**context, "urgency": urgency})
 
 
 def close_handover(handover: Handover, *, actor: Any) -> Handover:

@@ -17,7 +17,7 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.catalog.models import Agency
 from pamong.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from pamong.notify.services import notify_user
+from pamong.staffing.routing import notify_staff
 
 from . import csvfile, flags, ocds
 from .models import BudgetImport, BudgetLine, Contract, Flag
@@ -331,19 +331,3 @@ def dismiss_flag(flag: Flag, *, actor, reason: str) -> Flag:
             data={"agency": flag.agency.slug, "kind": flag.kind, "key": flag.key, "reason": text},
         )
     return flag
-
-
-# --- staff notifications ------------------------------------------------------------------------------------------
-# The staffing module's routing interface (docs: PREAMBLE "Staff notifications"); until it is merged these call
-# the outbox directly. The lead points them at pamong.staffing.routing after merging.
-
-
-def notify_staff(*, user, urgency: str, template: str, context: dict) -> None:
-    """One named staff member (urgency: darurat | mendesak | biasa; today every urgency goes to the outbox)."""
-    notify_user(user=user, template=template, context=context)
-
-
-def notify_on_duty(*, agency, function: str, urgency: str, template: str, context: dict) -> None:
-    """Whoever is on duty for `function` at the agency; today: the agency's supervisors."""
-    for user in User.objects.filter(agency=agency, groups__name=roles.SUPERVISOR, is_active=True):
-        notify_user(user=user, template=template, context=context)

@@ -177,8 +177,8 @@ def notify_on_duty(*, agency, function: str, urgency: str, template: str, contex
         recipients = available[:1] or [shift.backup]
     else:
         recipients = list(fallback_staff(agency, function))
-    if not recipients:
-        recipients = list(supervisors_of(agency))
+    if not recipients:  # nobody holds the function: its supervisors, else its officers (nothing goes unheard)
+        recipients = list(supervisors_of(agency)) or list(fallback_staff(agency, Function.REVIEW))
     for person in recipients:
         _route(person, agency=agency, function=function, urgency=urgency, template=template, context=context)
 

@@ -16,7 +16,7 @@ from pamong.cases.deadlines import objection_deadline
 from pamong.cases.selectors import final_decision
 from pamong.catalog.models import Service
 from pamong.core.formatting import format_date
-from pamong.notify.models import Notification
+from pamong.staffing.models import StaffNotice
 
 pytestmark = pytest.mark.django_db
 
@@ -156,9 +156,10 @@ def test_an_off_topic_question_is_handed_over_not_answered(world, client):
     assert f"Jawaban paling lambat {format_date(due.date())} pukul 16.00 WIB." in body["answer"]
     assert AuditEntry.objects.count() == before + 1
     assert AuditEntry.objects.last().action == "assistant.handover_opened"
-    told = Notification.objects.filter(recipient=world.dukcapil_officer, template="assistant_handover")
-    assert told.count() >= 1
-    assert not Notification.objects.filter(recipient=world.petugas, template="assistant_handover").exists()
+    # routed by staffing to the agency's officers (no rota yet: every holder of the function's role), by urgency
+    told = StaffNotice.objects.filter(recipient=world.dukcapil_officer, template="assistant_handover")
+    assert told.count() >= 1 and told.first().urgency == "mendesak"
+    assert not StaffNotice.objects.filter(recipient=world.petugas, template="assistant_handover").exists()
     page = flat(client.post("/tanya/", {"question": PRESIDENT}))
     assert "Maaf, pertanyaan ini di luar layanan" in page and "Sumber" not in page
 

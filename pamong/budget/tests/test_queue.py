@@ -8,6 +8,7 @@ from io import StringIO
 import pytest
 from django.core.management import call_command
 from django.db.models import Sum
+from django.template.loader import render_to_string
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -16,7 +17,7 @@ from pamong.budget import csvfile, demo, flags, services
 from pamong.budget.models import BudgetLine, Flag
 from pamong.catalog.models import Agency
 from pamong.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
-from pamong.notify.models import Notification
+from pamong.staffing.models import StaffNotice
 
 pytestmark = [pytest.mark.django_db]
 REASON = "Harga kursi roda elektrik, bukan manual; kontrak dan spesifikasi sudah diperiksa."
@@ -64,9 +65,10 @@ def test_the_demo_budget_raises_its_four_flags_with_evidence_and_audit_entries(l
             AuditEntry.objects.filter(action="budget.flag_raised", subject=f"budget:flag:{flag.pk}").count()
             == 1
         )
-    notes = Notification.objects.filter(recipient=auditor, template="budget_flags_raised")
-    assert notes.exists()
-    assert "bukan tuduhan" in notes.first().body
+    # one digest for the auditor, routed by staffing as a non-urgent notice (it waits for working hours)
+    notes = StaffNotice.objects.filter(recipient=auditor, template="budget_flags_raised")
+    assert notes.count() == 1 and notes.get().urgency == "biasa"
+    assert "bukan tuduhan" in render_to_string("notify/budget_flags_raised.txt", notes.get().context)
 
 
 def test_flags_never_name_a_supplier_or_a_person(loaded):

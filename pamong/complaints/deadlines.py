@@ -37,7 +37,9 @@ ESCALATION_FRACTION = 0.8
 
 def clock_amount(agency, urgency: str) -> int:
     """The agency's own clock for this urgency, else the default."""
-    own = ComplaintClock.objects.filter(agency=agency, urgency=urgency).values_list("amount", flat=True).first()
+    own = (
+        ComplaintClock.objects.filter(agency=agency, urgency=urgency).values_list("amount", flat=True).first()
+    )
     return own if own is not None else DEFAULTS[urgency]
 
 
@@ -101,4 +103,6 @@ def reopen_until(answered_at: dt.datetime) -> dt.date:
 
 def working_days_taken(received_at: dt.datetime, finished_at: dt.datetime) -> int:
     """Working days from the day of receipt to the day it was finished (the day of receipt does not count)."""
-    return working_days_between(received_at.astimezone(JAKARTA).date(), finished_at.astimezone(JAKARTA).date())
+    return working_days_between(
+        received_at.astimezone(JAKARTA).date(), finished_at.astimezone(JAKARTA).date()
+    )

@@ -56,7 +56,9 @@ class Complaint(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="complaints"
     )
     hidden_reporter = EncryptedTextField(blank=True, default="")  # anonymous: "user:<id>"
-    reporter_index = models.CharField(max_length=64, blank=True, db_index=True)  # blind index of hidden_reporter
+    reporter_index = models.CharField(
+        max_length=64, blank=True, db_index=True
+    )  # blind index of hidden_reporter
     contact = EncryptedTextField(blank=True, default="")  # name / e-mail / phone given without an account
     consent = models.JSONField(default=dict, blank=True)  # counter: method and statement
     filed_by = models.ForeignKey(
@@ -120,6 +122,9 @@ class ComplaintClock(models.Model):
     class Meta:
         constraints = [models.UniqueConstraint(fields=["agency", "urgency"], name="complaint_clock_unique")]
 
+    def __str__(self) -> str:
+        return f"{self.agency_id} {self.urgency} {self.amount}"
+
 
 class Follower(models.Model):
     """A citizen who follows a report (+1, "saya juga mengalami") and is told of each step."""
@@ -129,4 +134,9 @@ class Follower(models.Model):
     created_at = models.DateTimeField()
 
     class Meta:
-        constraints = [models.UniqueConstraint(fields=["complaint", "user"], name="complaint_follower_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["complaint", "user"], name="complaint_follower_unique")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} +1"

@@ -115,8 +115,13 @@ def discovery(request: HttpRequest) -> JsonResponse:
             "contact": "Lihat /kontak/",
             "key_service": "Kunci API: token klien (POST /oauth/token/, client credentials, scope complaints:submit)",
             "endpoints": [
-                {"specification": "http://wiki.open311.org/GeoReport_v2", "url": base, "changeset": "2026-11-30T00:00:00+07:00",
-                 "type": "production", "formats": ["application/json"]}
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-11-30T00:00:00+07:00",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
             ],
         }
     )
@@ -166,7 +171,7 @@ def _public():
     return Complaint.objects.filter(confidential=False).select_related("service", "agency")
 
 
-def _parse_date(text: str) -> dt.datetime | None | bool:
+def _parse_date(text: str) -> dt.datetime | bool | None:
     if not text:
         return None
     moment = parse_datetime(text.replace(" ", "+"))
@@ -184,13 +189,17 @@ def requests(request: HttpRequest) -> JsonResponse:
     rows = _public()
     ids = [part.strip() for part in request.GET.get("service_request_id", "").split(",") if part.strip()]
     if ids:  # "all other parameters are ignored" when ids are given
-        return JsonResponse([_request_json(c) for c in rows.filter(reference__in=ids[:MAX_REQUESTS])], safe=False)
+        return JsonResponse(
+            [_request_json(c) for c in rows.filter(reference__in=ids[:MAX_REQUESTS])], safe=False
+        )
     codes = [part.strip() for part in request.GET.get("service_code", "").split(",") if part.strip()]
     if codes:
         rows = rows.filter(service__slug__in=codes)
     start, end = _parse_date(request.GET.get("start_date", "")), _parse_date(request.GET.get("end_date", ""))
     if start is False or end is False:
-        return _error(400, "start_date dan end_date ditulis dalam format W3C, misalnya 2026-11-30T08:00:00+07:00.")
+        return _error(
+            400, "start_date dan end_date ditulis dalam format W3C, misalnya 2026-11-30T08:00:00+07:00."
+        )
     if start is None and end is None:
         start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
     if start:
@@ -210,7 +219,11 @@ def requests(request: HttpRequest) -> JsonResponse:
 def _client_for(api_key: str):
     """The machine client whose access token (POST /oauth/token/, client credentials) is the api_key."""
     checksum = hashlib.sha256(api_key.encode("utf-8")).hexdigest()
-    access = AccessToken.objects.select_related("application__api_client__agency").filter(token_checksum=checksum).first()
+    access = (
+        AccessToken.objects.select_related("application__api_client__agency")
+        .filter(token_checksum=checksum)
+        .first()
+    )
     client = getattr(access.application, "api_client", None) if access and access.application_id else None
     if client is None or not client.active or not access.is_valid([SCOPE]) or SCOPE not in client.scopes:
         return None
@@ -241,8 +254,14 @@ def _create(request: HttpRequest) -> JsonResponse:
     if privacy not in ("public", "anonim", "rahasia"):
         return _error(400, "attribute[privacy] hanya public, anonim, atau rahasia.")
     contact = " ".join(
-        part for part in (data.get("first_name", ""), data.get("last_name", ""), data.get("email", ""),
-                          data.get("phone", "")) if part
+        part
+        for part in (
+            data.get("first_name", ""),
+            data.get("last_name", ""),
+            data.get("email", ""),
+            data.get("phone", ""),
+        )
+        if part
     )
     report = services.Report(
         service=service,
@@ -263,9 +282,16 @@ def _create(request: HttpRequest) -> JsonResponse:
     except ApplicationError as exc:
         return _error(400 if exc.status == 422 else exc.status, str(exc.message))
     return JsonResponse(
-        [{"service_request_id": complaint.reference, "token": complaint.token,
-          "service_notice": f"Dijawab paling lambat {_w3c(complaint.due_at)}.", "account_id": None}],
-        status=201, safe=False,
+        [
+            {
+                "service_request_id": complaint.reference,
+                "token": complaint.token,
+                "service_notice": f"Dijawab paling lambat {_w3c(complaint.due_at)}.",
+                "account_id": None,
+            }
+        ],
+        status=201,
+        safe=False,
     )
 
 

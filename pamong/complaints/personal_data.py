@@ -58,8 +58,17 @@ def _clear(queryset) -> int:
         complaint.reporter_index = ""
         complaint.reporter = None
         complaint.consent = {}
-        complaint.save(update_fields=["description", "contact", "hidden_reporter", "reporter_index", "reporter",
-                                      "consent", "updated_at"])
+        complaint.save(
+            update_fields=[
+                "description",
+                "contact",
+                "hidden_reporter",
+                "reporter_index",
+                "reporter",
+                "consent",
+                "updated_at",
+            ]
+        )
         count += 1
     return count
 

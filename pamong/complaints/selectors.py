@@ -29,7 +29,9 @@ def staff_complaints(user, *, status: str = "") -> QuerySet[Complaint]:
     """The complaints of the officer's agency, oldest deadline first."""
     if not can_handle(user):
         return Complaint.objects.none()
-    queryset = Complaint.objects.filter(agency_id=user.agency_id).select_related("service", "agency", "assigned_to")
+    queryset = Complaint.objects.filter(agency_id=user.agency_id).select_related(
+        "service", "agency", "assigned_to"
+    )
     if status in S.values:
         queryset = queryset.filter(status=status)
     else:
@@ -53,7 +55,9 @@ def access_complaint_for_staff(user, complaint_id: int) -> Complaint:
 def complaints_of(user) -> QuerySet[Complaint]:
     """The citizen's own reports, anonymous ones included (found by the blind index), and those they follow."""
     return (
-        Complaint.objects.filter(Q(reporter=user) | Q(reporter_index=reporter_key(user)) | Q(followers__user=user))
+        Complaint.objects.filter(
+            Q(reporter=user) | Q(reporter_index=reporter_key(user)) | Q(followers__user=user)
+        )
         .select_related("service", "agency")
         .distinct()
     )
@@ -61,7 +65,11 @@ def complaints_of(user) -> QuerySet[Complaint]:
 
 def access_complaint_for_citizen(user, reference: str) -> Complaint:
     """The reporter's (or a follower's) report; public non-confidential reports are also readable by reference."""
-    complaint = Complaint.objects.select_related("service", "agency", "merged_into").filter(reference=reference).first()
+    complaint = (
+        Complaint.objects.select_related("service", "agency", "merged_into")
+        .filter(reference=reference)
+        .first()
+    )
     if complaint is None or not (
         is_reporter(complaint, user)
         or complaint.followers.filter(user_id=getattr(user, "pk", None)).exists()
@@ -84,8 +92,18 @@ def public_complaints(*, service_slug: str = "") -> QuerySet[Complaint]:
     if service_slug:
         queryset = queryset.filter(service__slug=service_slug)
     return queryset.select_related("service", "agency").only(
-        "reference", "title", "kind", "status", "received_at", "answered_at", "closed_at", "due_at",
-        "service__name", "service__slug", "agency__name", "region_code",
+        "reference",
+        "title",
+        "kind",
+        "status",
+        "received_at",
+        "answered_at",
+        "closed_at",
+        "due_at",
+        "service__name",
+        "service__slug",
+        "agency__name",
+        "region_code",
     )
 
 
@@ -112,9 +130,19 @@ def statistics_by_category(*, service_slug: str = "") -> list[Tally]:
     if service_slug:
         queryset = queryset.filter(service__slug=service_slug)
     rows: dict[tuple[str, str, str], list] = {}
-    for agency, service, slug, received_at, answered_at, due_at, reopened in queryset.values_list(
-        "agency__name", "service__name", "service__slug", "received_at", "answered_at", "due_at", "reopened"
-    ).order_by("agency__name", "service__name").iterator(chunk_size=2000):
+    for agency, service, slug, received_at, answered_at, due_at, reopened in (
+        queryset.values_list(
+            "agency__name",
+            "service__name",
+            "service__slug",
+            "received_at",
+            "answered_at",
+            "due_at",
+            "reopened",
+        )
+        .order_by("agency__name", "service__name")
+        .iterator(chunk_size=2000)
+    ):
         rows.setdefault((agency, service, slug), []).append((received_at, answered_at, due_at, reopened))
     tallies = []
     for (agency, service, slug), items in rows.items():

@@ -18,9 +18,9 @@ from typing import Any
 from django.db import transaction
 from django.utils import timezone
 
-from pamong.audit import services as audit
 from pamong.accounts import roles
 from pamong.accounts.models import User
+from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.catalog.models import Agency, Service
 from pamong.catalog.search import index_text, stems
@@ -70,7 +70,11 @@ def notify_on_duty(*, agency, function: str, urgency: str, template: str, contex
 
 
 def staff_of(agency, *role_names: str):
-    return User.objects.filter(agency=agency, is_active=True, groups__name__in=role_names).distinct().order_by("pk")
+    return (
+        User.objects.filter(agency=agency, is_active=True, groups__name__in=role_names)
+        .distinct()
+        .order_by("pk")
+    )
 
 
 # --- submission ---------------------------------------------------------------------------------------------
@@ -107,7 +111,9 @@ def _clean(report: Report) -> dict[str, str]:
         errors["kind"] = "Pilih jenis laporan: pengaduan, aspirasi, atau permintaan informasi."
     if (report.latitude is None) != (report.longitude is None):
         errors["location"] = "Isi garis lintang dan garis bujur bersama-sama, atau kosongkan keduanya."
-    elif report.latitude is not None and not (-90 <= report.latitude <= 90 and -180 <= report.longitude <= 180):
+    elif report.latitude is not None and not (
+        -90 <= report.latitude <= 90 and -180 <= report.longitude <= 180
+    ):
         errors["location"] = "Koordinat di luar jangkauan: lintang −90..90, bujur −180..180."
     if report.region_code and not re.fullmatch(r"\d{2}(\.?\d{2}){0,2}(\.?\d{4})?", report.region_code):
         errors["region_code"] = "Kode wilayah Kemendagri terdiri dari angka, misalnya 32.73.01.1001."
@@ -146,13 +152,21 @@ def submit_complaint(
     errors = _clean(report)
     if errors:
         raise ValidationFailed(
-            "Periksa kembali laporan Anda: " + " ".join(errors.values()), code="complaint_invalid", details=errors
+            "Periksa kembali laporan Anda: " + " ".join(errors.values()),
+            code="complaint_invalid",
+            details=errors,
         )
-    if channel == Complaint.Channel.COUNTER and not (consent and consent.get("method") and consent.get("statement")):
+    if channel == Complaint.Channel.COUNTER and not (
+        consent and consent.get("method") and consent.get("statement")
+    ):
         raise ValidationFailed(
             "Di loket, catat cara warga menyatakan persetujuan dan pernyataannya.", code="consent_required"
         )
-    if report.application is not None and reporter is not None and report.application.applicant_id != reporter.pk:
+    if (
+        report.application is not None
+        and reporter is not None
+        and report.application.applicant_id != reporter.pk
+    ):
         raise NotFound("Permohonan itu tidak ditemukan.", code="application_not_found")
     now = now or timezone.now()
     with transaction.atomic():
@@ -297,16 +311,23 @@ def verify_complaint(complaint: Complaint, *, actor, urgency: str, kind: str | N
         complaint.kind = kind or complaint.kind
         deadlines.set_clocks(complaint)
         complaint.save()
-        _record(complaint, Action.COMPLAINT_VERIFIED, actor, urgency=urgency, kind=complaint.kind,
-                due_at=complaint.due_at.isoformat())
+        _record(
+            complaint,
+            Action.COMPLAINT_VERIFIED,
+            actor,
+            urgency=urgency,
+            kind=complaint.kind,
+            due_at=complaint.due_at.isoformat(),
+        )
         _tell_reporters(complaint, "complaint_status")
         if urgency == U.DARURAT and not was_emergency:
             _alert_on_duty(complaint)
     return complaint
 
 
-def forward_complaint(complaint: Complaint, *, actor, officer: User | None = None, agency: Agency | None = None,
-                      note: str = "") -> Complaint:
+def forward_complaint(
+    complaint: Complaint, *, actor, officer: User | None = None, agency: Agency | None = None, note: str = ""
+) -> Complaint:
     """Disposisi: to an officer of this agency, or to another agency (its officers are told)."""
     if (officer is None) == (agency is None):
         raise ValidationFailed("Pilih petugas penerima atau instansi tujuan.", code="forward_target_required")
@@ -315,7 +336,10 @@ def forward_complaint(complaint: Complaint, *, actor, officer: User | None = Non
         _check_staff(complaint, actor)
         transitions.move(complaint, S.FORWARDED)
         if officer is not None:
-            if officer.agency_id != complaint.agency_id or not roles.roles_of(officer) & {roles.PETUGAS, roles.SUPERVISOR}:
+            if officer.agency_id != complaint.agency_id or not roles.roles_of(officer) & {
+                roles.PETUGAS,
+                roles.SUPERVISOR,
+            }:
                 raise ValidationFailed("Petugas itu tidak bekerja di instansi ini.", code="officer_invalid")
             complaint.assigned_to = officer
         else:
@@ -324,14 +348,29 @@ def forward_complaint(complaint: Complaint, *, actor, officer: User | None = Non
             complaint.agency = agency
             complaint.assigned_to = None
         complaint.save()
-        _record(complaint, Action.COMPLAINT_FORWARDED, actor, agency=complaint.agency.slug,
-                officer=f"user:{officer.pk}" if officer else None, note_chars=len(note))
+        _record(
+            complaint,
+            Action.COMPLAINT_FORWARDED,
+            actor,
+            agency=complaint.agency.slug,
+            officer=f"user:{officer.pk}" if officer else None,
+            note_chars=len(note),
+        )
         if officer is not None:
-            notify_staff(user=officer, urgency="mendesak", template="complaint_assigned",
-                         context=_staff_context(complaint))
+            notify_staff(
+                user=officer,
+                urgency="mendesak",
+                template="complaint_assigned",
+                context=_staff_context(complaint),
+            )
         else:
-            notify_on_duty(agency=complaint.agency, function="complaints", urgency="mendesak",
-                           template="complaint_assigned", context=_staff_context(complaint))
+            notify_on_duty(
+                agency=complaint.agency,
+                function="complaints",
+                urgency="mendesak",
+                template="complaint_assigned",
+                context=_staff_context(complaint),
+            )
         _tell_reporters(complaint, "complaint_status")
     return complaint
 
@@ -377,7 +416,9 @@ def check_answer(text: str) -> str:
     return text
 
 
-def answer_complaint(complaint: Complaint, *, actor, answer: str, now: dt.datetime | None = None) -> Complaint:
+def answer_complaint(
+    complaint: Complaint, *, actor, answer: str, now: dt.datetime | None = None
+) -> Complaint:
     answer = check_answer(answer)
     now = now or timezone.now()
     with transaction.atomic():
@@ -389,9 +430,16 @@ def answer_complaint(complaint: Complaint, *, actor, answer: str, now: dt.dateti
         complaint.first_response_at = complaint.first_response_at or now
         complaint.reopen_until = deadlines.reopen_until(now)
         complaint.save()
-        _record(complaint, Action.COMPLAINT_ANSWERED, actor, on_time=now <= complaint.due_at,
-                working_days=deadlines.working_days_taken(complaint.received_at, now))
-        _tell_reporters(complaint, "complaint_answered", reopen_until=complaint.reopen_until.strftime("%d-%m-%Y"))
+        _record(
+            complaint,
+            Action.COMPLAINT_ANSWERED,
+            actor,
+            on_time=now <= complaint.due_at,
+            working_days=deadlines.working_days_taken(complaint.received_at, now),
+        )
+        _tell_reporters(
+            complaint, "complaint_answered", reopen_until=complaint.reopen_until.strftime("%d-%m-%Y")
+        )
     return complaint
 
 
@@ -420,17 +468,25 @@ def rate_complaint(complaint: Complaint, *, actor, rating: int, comment: str = "
         complaint.rating = rating
         complaint.closed_at = timezone.now()
         complaint.save()
-        _record(complaint, Action.COMPLAINT_RATED, _reporter_actor(complaint, actor), rating=rating,
-                comment_chars=len(comment.strip()))
+        _record(
+            complaint,
+            Action.COMPLAINT_RATED,
+            _reporter_actor(complaint, actor),
+            rating=rating,
+            comment_chars=len(comment.strip()),
+        )
     return complaint
 
 
-def reopen_complaint(complaint: Complaint, *, actor, reason: str, now: dt.datetime | None = None) -> Complaint:
+def reopen_complaint(
+    complaint: Complaint, *, actor, reason: str, now: dt.datetime | None = None
+) -> Complaint:
     """Within 10 working days of the answer, the reporter says it is not resolved: back in progress, new clock."""
     now = now or timezone.now()
     if len(reason.strip()) < NOTE_MIN:
         raise ValidationFailed(
-            f"Jelaskan mengapa masalahnya belum selesai, paling sedikit {NOTE_MIN} karakter.", code="reason_too_short"
+            f"Jelaskan mengapa masalahnya belum selesai, paling sedikit {NOTE_MIN} karakter.",
+            code="reason_too_short",
         )
     with transaction.atomic():
         complaint = _locked(complaint)
@@ -446,11 +502,19 @@ def reopen_complaint(complaint: Complaint, *, actor, reason: str, now: dt.dateti
         complaint.reopened += 1
         deadlines.set_clocks(complaint, start=now)
         complaint.save()
-        _record(complaint, Action.COMPLAINT_REOPENED, _reporter_actor(complaint, actor),
-                due_at=complaint.due_at.isoformat())
+        _record(
+            complaint,
+            Action.COMPLAINT_REOPENED,
+            _reporter_actor(complaint, actor),
+            due_at=complaint.due_at.isoformat(),
+        )
         if complaint.assigned_to_id:
-            notify_staff(user=complaint.assigned_to, urgency="mendesak", template="complaint_reopened",
-                         context=_staff_context(complaint))
+            notify_staff(
+                user=complaint.assigned_to,
+                urgency="mendesak",
+                template="complaint_reopened",
+                context=_staff_context(complaint),
+            )
     return complaint
 
 
@@ -467,8 +531,7 @@ def follow_complaint(complaint: Complaint, *, actor) -> Follower:
             complaint=complaint, user=actor, defaults={"created_at": timezone.now()}
         )
         if created:
-            _record(complaint, Action.COMPLAINT_FOLLOWED, actor,
-                    followers=complaint.followers.count())
+            _record(complaint, Action.COMPLAINT_FOLLOWED, actor, followers=complaint.followers.count())
     return follower
 
 
@@ -491,7 +554,9 @@ def merge_complaints(duplicate: Complaint, *, into: Complaint, actor) -> Complai
         duplicate.merged_into = into
         duplicate.save()
         _record(duplicate, Action.COMPLAINT_MERGED, actor, into=into.reference)
-        _tell_reporters(duplicate, "complaint_merged", into=into.reference, into_url=f"/pengaduan/l/{into.reference}/")
+        _tell_reporters(
+            duplicate, "complaint_merged", into=into.reference, into_url=f"/pengaduan/l/{into.reference}/"
+        )
     return into
 
 
@@ -516,16 +581,30 @@ def possible_duplicates(report: Report, *, limit: int = 5) -> list[Complaint]:
     if len(stems(report.title + " " + report.description)) < 2:
         return []
     candidates = Complaint.objects.filter(
-        service=report.service, confidential=False, status__in=[S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS]
-    ).only("pk", "reference", "title", "search_terms", "latitude", "longitude", "region_code", "received_at",
-           "status", "service_id")
+        service=report.service,
+        confidential=False,
+        status__in=[S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS],
+    ).only(
+        "pk",
+        "reference",
+        "title",
+        "search_terms",
+        "latitude",
+        "longitude",
+        "region_code",
+        "received_at",
+        "status",
+        "service_id",
+    )
     region = report.region_code.replace(".", "")
     found = []
     for candidate in candidates.order_by("-received_at")[:500]:
         near = bool(region) and len(region) == 10 and candidate.region_code == region
         if not near and report.latitude is not None and candidate.latitude is not None:
-            near = _distance_m(report.latitude, report.longitude, candidate.latitude,
-                               candidate.longitude) <= DUPLICATE_RADIUS_M
+            near = (
+                _distance_m(report.latitude, report.longitude, candidate.latitude, candidate.longitude)
+                <= DUPLICATE_RADIUS_M
+            )
         if near and similar_text(terms, candidate.search_terms):
             found.append(candidate)
             if len(found) == limit:
@@ -542,7 +621,9 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
     answered reports whose reopening window has passed. Idempotent: each level is reached once per clock."""
     now = now or timezone.now()
     counts = {"warned": 0, "late": 0, "closed": 0}
-    due = Complaint.objects.filter(status__in=OPEN, escalation_level__lt=2, escalate_at__lte=now).values_list("pk", flat=True)
+    due = Complaint.objects.filter(status__in=OPEN, escalation_level__lt=2, escalate_at__lte=now).values_list(
+        "pk", flat=True
+    )
     for pk in list(due):
         with transaction.atomic():
             complaint = Complaint.objects.select_for_update().select_related("agency", "service").get(pk=pk)
@@ -551,10 +632,16 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             complaint.escalation_level = level
             complaint.save(update_fields=["escalation_level", "updated_at"])
-            _record(complaint, Action.COMPLAINT_ESCALATED, None, level=level, due_at=complaint.due_at.isoformat())
+            _record(
+                complaint, Action.COMPLAINT_ESCALATED, None, level=level, due_at=complaint.due_at.isoformat()
+            )
             for supervisor in staff_of(complaint.agency, roles.SUPERVISOR):
-                notify_staff(user=supervisor, urgency="darurat" if complaint.urgency == U.DARURAT else "mendesak",
-                             template="complaint_escalated", context={**_staff_context(complaint), "level": level})
+                notify_staff(
+                    user=supervisor,
+                    urgency="darurat" if complaint.urgency == U.DARURAT else "mendesak",
+                    template="complaint_escalated",
+                    context={**_staff_context(complaint), "level": level},
+                )
             counts["late" if level == 2 else "warned"] += 1
     today = now.astimezone(deadlines.JAKARTA).date()
     expired = Complaint.objects.filter(status=S.ANSWERED, reopen_until__lt=today).values_list("pk", flat=True)

@@ -71,7 +71,9 @@ def _form_context(request: HttpRequest, application, **extra: Any) -> dict[str, 
         "services": Service.objects.select_related("agency").order_by("name"),
         "kinds": Complaint.Kind.choices,
         "application": application,
-        "values": request.POST if request.method == "POST" else {"service": application.service.slug if application else ""},
+        "values": request.POST
+        if request.method == "POST"
+        else {"service": application.service.slug if application else ""},
         "errors": {},
         **extra,
     }
@@ -89,23 +91,29 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
     if report is not None and request.POST.get("send_anyway") != "1":
         duplicates = services.possible_duplicates(report)
         if duplicates:
-            return render(request, "complaints/new.html", _form_context(request, application, duplicates=duplicates))
+            return render(
+                request, "complaints/new.html", _form_context(request, application, duplicates=duplicates)
+            )
     if report is not None:
         try:
             complaint = services.submit_complaint(report, actor=request.user, reporter=request.user)
         except ApplicationError as exc:
             errors = exc.details if isinstance(exc.details, dict) else {"form": str(exc.message)}
         else:
-            messages.success(request, _("Your report was received. Its number is %(ref)s.") % {"ref": complaint.reference})
+            messages.success(
+                request, _("Your report was received. Its number is %(ref)s.") % {"ref": complaint.reference}
+            )
             return redirect("complaints:detail", reference=complaint.reference)
-    return render(request, "complaints/new.html", _form_context(request, application, errors=errors), status=422)
+    return render(
+        request, "complaints/new.html", _form_context(request, application, errors=errors), status=422
+    )
 
 
 @login_required
 def my_complaints(request: HttpRequest) -> HttpResponse:
-    page = Paginator(selectors.complaints_of(request.user).order_by("-received_at", "-pk"), PAGE_SIZE).get_page(
-        request.GET.get("halaman")
-    )
+    page = Paginator(
+        selectors.complaints_of(request.user).order_by("-received_at", "-pk"), PAGE_SIZE
+    ).get_page(request.GET.get("halaman"))
     return render(request, "complaints/mine.html", {"page": page})
 
 
@@ -122,7 +130,9 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         "complaint": complaint,
         "is_reporter": reporter,
         "can_respond": reporter and complaint.status == Complaint.Status.ANSWERED,
-        "can_follow": request.user.is_authenticated and not reporter and not complaint.confidential
+        "can_follow": request.user.is_authenticated
+        and not reporter
+        and not complaint.confidential
         and complaint.status not in (Complaint.Status.CLOSED, Complaint.Status.MERGED),
         "followers": complaint.followers.count(),
         "days": selectors.days_taken(complaint, timezone.now()),
@@ -146,14 +156,24 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
         return not_found(request)
     try:
         if request.POST.get("choice") == "reopen":
-            services.reopen_complaint(complaint, actor=request.user, reason=request.POST.get("reason", "")[:4000])
+            services.reopen_complaint(
+                complaint, actor=request.user, reason=request.POST.get("reason", "")[:4000]
+            )
         else:
             rating = request.POST.get("rating", "")
-            services.rate_complaint(complaint, actor=request.user, rating=int(rating) if rating.isdigit() else 0,
-                                    comment=request.POST.get("comment", "")[:4000])
+            services.rate_complaint(
+                complaint,
+                actor=request.user,
+                rating=int(rating) if rating.isdigit() else 0,
+                comment=request.POST.get("comment", "")[:4000],
+            )
     except ApplicationError as exc:
-        return render(request, "complaints/detail.html", _detail_context(request, complaint, error=exc.message),
-                      status=exc.status)
+        return render(
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, error=exc.message),
+            status=exc.status,
+        )
     return redirect("complaints:detail", reference=complaint.reference)
 
 
@@ -166,8 +186,12 @@ def follow(request: HttpRequest, reference: str) -> HttpResponse:
     try:
         services.follow_complaint(complaint, actor=request.user)
     except ApplicationError as exc:
-        return render(request, "complaints/detail.html", _detail_context(request, complaint, error=exc.message),
-                      status=exc.status)
+        return render(
+            request,
+            "complaints/detail.html",
+            _detail_context(request, complaint, error=exc.message),
+            status=exc.status,
+        )
     messages.success(request, _("You follow this report; we will tell you of each step."))
     return redirect("complaints:detail", reference=complaint.reference)
 
@@ -182,8 +206,12 @@ def public_list(request: HttpRequest) -> HttpResponse:
     return render(
         request,
         "complaints/public.html",
-        {"page": page, "rows": rows, "stats": selectors.statistics_by_category(service_slug=service_slug),
-         "service_slug": service_slug},
+        {
+            "page": page,
+            "rows": rows,
+            "stats": selectors.statistics_by_category(service_slug=service_slug),
+            "service_slug": service_slug,
+        },
     )
 
 
@@ -196,8 +224,11 @@ def inbox(request: HttpRequest) -> HttpResponse:
     page = Paginator(selectors.staff_complaints(request.user, status=status), PAGE_SIZE).get_page(
         request.GET.get("halaman")
     )
-    return render(request, "complaints/inbox.html", {"page": page, "statuses": Complaint.Status.choices,
-                                                      "status": status, "now": timezone.now()})
+    return render(
+        request,
+        "complaints/inbox.html",
+        {"page": page, "statuses": Complaint.Status.choices, "status": status, "now": timezone.now()},
+    )
 
 
 def _staff_complaint(request: HttpRequest, complaint_id: int) -> Complaint | None:
@@ -208,9 +239,14 @@ def _staff_complaint(request: HttpRequest, complaint_id: int) -> Complaint | Non
 
 
 def _staff_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> dict[str, Any]:
-    report = services.Report(service=complaint.service, title=complaint.title, description=complaint.description,
-                             latitude=complaint.latitude, longitude=complaint.longitude,
-                             region_code=complaint.region_code)
+    report = services.Report(
+        service=complaint.service,
+        title=complaint.title,
+        description=complaint.description,
+        latitude=complaint.latitude,
+        longitude=complaint.longitude,
+        region_code=complaint.region_code,
+    )
     return {
         "complaint": complaint,
         "urgencies": Complaint.Urgency.choices,
@@ -251,8 +287,12 @@ def _staff_step(request: HttpRequest, complaint_id: int, form: str, call) -> Htt
 @login_required
 def verify(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def call(complaint):
-        services.verify_complaint(complaint, actor=request.user, urgency=request.POST.get("urgency", ""),
-                                  kind=request.POST.get("kind") or None)
+        services.verify_complaint(
+            complaint,
+            actor=request.user,
+            urgency=request.POST.get("urgency", ""),
+            kind=request.POST.get("kind") or None,
+        )
 
     return _staff_step(request, complaint_id, "verify", call)
 
@@ -264,8 +304,13 @@ def forward(request: HttpRequest, complaint_id: int) -> HttpResponse:
         officer_id, agency_slug = request.POST.get("officer", ""), request.POST.get("agency", "")
         officer = User.objects.filter(pk=int(officer_id)).first() if officer_id.isdigit() else None
         agency = Agency.objects.filter(slug=agency_slug[:60]).first() if agency_slug else None
-        services.forward_complaint(complaint, actor=request.user, officer=officer, agency=agency,
-                                   note=request.POST.get("note", "")[:2000])
+        services.forward_complaint(
+            complaint,
+            actor=request.user,
+            officer=officer,
+            agency=agency,
+            note=request.POST.get("note", "")[:2000],
+        )
 
     return _staff_step(request, complaint_id, "forward", call)
 
@@ -292,11 +337,13 @@ def answer(request: HttpRequest, complaint_id: int) -> HttpResponse:
 @login_required
 def merge(request: HttpRequest, complaint_id: int) -> HttpResponse:
     def call(complaint):
-        target = Complaint.objects.filter(reference=request.POST.get("into", "").strip()[:40],
-                                          agency_id=complaint.agency_id).first()
+        target = Complaint.objects.filter(
+            reference=request.POST.get("into", "").strip()[:40], agency_id=complaint.agency_id
+        ).first()
         if target is None:
-            raise NotFound(_("No open report of this agency has that number."), code="merge_target_not_found",
-                           status=422)
+            raise NotFound(
+                _("No open report of this agency has that number."), code="merge_target_not_found", status=422
+            )
         services.merge_complaints(complaint, into=target, actor=request.user)
 
     return _staff_step(request, complaint_id, "merge", call)

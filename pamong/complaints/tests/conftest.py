@@ -30,13 +30,17 @@ def report(world, **changes) -> services.Report:
 def refused(world):
     """Bambang's bansos application, refused by an officer."""
     application, _ = cases.submit_application(
-        actor=world.denied, service=world.bansos, applicant=world.denied,
+        actor=world.denied,
+        service=world.bansos,
+        applicant=world.denied,
         form=dict(world.forms[world.niks.DENIED_NIK]),
     )
     application.refresh_from_db()
     if application.status == "under_review":
         cases.claim_application(application, actor=world.petugas2)
-        cases.decide_application(application, actor=world.petugas2, outcome="DENY", reasons="Di atas garis kemiskinan.")
+        cases.decide_application(
+            application, actor=world.petugas2, outcome="DENY", reasons="Di atas garis kemiskinan."
+        )
         application.refresh_from_db()
     assert application.status == "denied", application.status
     return application

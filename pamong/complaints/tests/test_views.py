@@ -36,7 +36,9 @@ def test_a_citizen_reports_through_the_form_without_javascript(client, world, re
     answer = client.post("/pengaduan/baru/", {**FORM, "application": refused.reference})
     complaint = Complaint.objects.get()
     assert answer.status_code == 302 and answer["Location"] == f"/pengaduan/l/{complaint.reference}/"
-    assert complaint.application == refused and complaint.reporter == world.denied and complaint.channel == "web"
+    assert (
+        complaint.application == refused and complaint.reporter == world.denied and complaint.channel == "web"
+    )
     detail = client.get(answer["Location"]).content.decode()
     assert FORM["description"] in detail
 
@@ -72,15 +74,23 @@ def test_staff_steps_and_the_reporter_rates(client, world):
     assert client.post(base + "disposisi/", {"officer": world.petugas2.pk}).status_code == 302
     client.force_login(world.petugas2)
     assert client.post(base + "proses/", {"note": "pendek"}).status_code == 422
-    assert client.post(base + "proses/", {"note": "Kami cek data DTKS keluarga Ibu minggu ini."}).status_code == 302
+    assert (
+        client.post(base + "proses/", {"note": "Kami cek data DTKS keluarga Ibu minggu ini."}).status_code
+        == 302
+    )
     refused_answer = client.post(base + "jawab/", {"answer": "Terima kasih atas laporan Anda."})
     assert refused_answer.status_code == 422 and "terlalu singkat" in refused_answer.content.decode()
     text = "Data Ibu sudah diperbarui di DTKS tanggal 2 Desember; bantuan tahap IV cair lewat Bank BNI minggu depan."
     assert client.post(base + "jawab/", {"answer": text}).status_code == 302
     client.force_login(world.warga)
     page = client.get(f"/pengaduan/l/{complaint.reference}/").content.decode()
-    assert text in page and "Accept and close" not in page or "Terima dan tutup" in page
-    assert client.post(f"/pengaduan/l/{complaint.reference}/tanggapi/", {"choice": "accept", "rating": "5"}).status_code == 302
+    assert text in page and "Terima dan tutup" in page
+    assert (
+        client.post(
+            f"/pengaduan/l/{complaint.reference}/tanggapi/", {"choice": "accept", "rating": "5"}
+        ).status_code
+        == 302
+    )
     complaint.refresh_from_db()
     assert complaint.status == "closed" and complaint.rating == 5
 
@@ -90,16 +100,23 @@ def test_another_agency_and_citizens_cannot_open_the_staff_page(client, world):
     for user in (world.dukcapil_officer, world.warga, world.loket):
         client.force_login(user)
         assert client.get(f"/pengaduan/masuk/{complaint.pk}/").status_code == 404
-        assert client.post(f"/pengaduan/masuk/{complaint.pk}/verifikasi/", {"urgency": "ringan"}).status_code == 404
+        assert (
+            client.post(f"/pengaduan/masuk/{complaint.pk}/verifikasi/", {"urgency": "ringan"}).status_code
+            == 404
+        )
     complaint.refresh_from_db()
     assert complaint.status == "received"
 
 
 def test_a_confidential_report_is_absent_from_the_public_list(client, world):
-    public = services.submit_complaint(report(world, title="Jalan rusak depan kantor dinas"), actor=world.warga,
-                                       reporter=world.warga)
-    secret = services.submit_complaint(report(world, title="Pungutan liar oleh oknum petugas", confidential=True),
-                                       actor=world.warga, reporter=world.warga)
+    public = services.submit_complaint(
+        report(world, title="Jalan rusak depan kantor dinas"), actor=world.warga, reporter=world.warga
+    )
+    secret = services.submit_complaint(
+        report(world, title="Pungutan liar oleh oknum petugas", confidential=True),
+        actor=world.warga,
+        reporter=world.warga,
+    )
     page = client.get("/pengaduan/").content.decode()
     assert public.reference in page and public.title in page
     assert secret.reference not in page and secret.title not in page
@@ -136,23 +153,46 @@ def _fill(route: str, values: dict[str, str]) -> str | None:
 @pytest.mark.slow
 def test_no_agency_user_ever_sees_an_anonymous_reporter(client, world, refused):
     reporter = accounts.create_account(
-        actor="system:test", username="pelapor-rahasia-71", password="x" * 12, role=roles.WARGA,
+        actor="system:test",
+        username="pelapor-rahasia-71",
+        password="x" * 12,
+        role=roles.WARGA,
         full_name="Ratna Kusumawati Hidayat",
     )
     complaint = services.submit_complaint(
-        report(world, anonymous=True, title="Petugas meminta imbalan di loket"), actor=reporter, reporter=reporter
+        report(world, anonymous=True, title="Petugas meminta imbalan di loket"),
+        actor=reporter,
+        reporter=reporter,
     )
     services.verify_complaint(complaint, actor=world.petugas, urgency="darurat")
     services.forward_complaint(complaint, actor=world.petugas, officer=world.petugas2)
-    assert complaint.reporter is None and "71" not in complaint.hidden_reporter.replace(f"user:{reporter.pk}", "")
+    assert complaint.reporter is None and "71" not in complaint.hidden_reporter.replace(
+        f"user:{reporter.pk}", ""
+    )
     markers = ("pelapor-rahasia-71", "Ratna Kusumawati", f"user:{reporter.pk}")
     staff = [
-        world.petugas, world.petugas2, world.supervisor, world.loket, world.dukcapil_officer,
-        accounts.create_account(actor="system:test", username="auditor-x", password="x" * 12, role=roles.AUDITOR),
-        accounts.create_account(actor="system:test", username="analis-x", password="x" * 12, role=roles.ANALIS,
-                                agency=world.bansos.agency),
-        accounts.create_account(actor="system:test", username="admin-x", password="x" * 12,
-                                role=roles.ADMIN_INSTANSI, agency=world.bansos.agency),
+        world.petugas,
+        world.petugas2,
+        world.supervisor,
+        world.loket,
+        world.dukcapil_officer,
+        accounts.create_account(
+            actor="system:test", username="auditor-x", password="x" * 12, role=roles.AUDITOR
+        ),
+        accounts.create_account(
+            actor="system:test",
+            username="analis-x",
+            password="x" * 12,
+            role=roles.ANALIS,
+            agency=world.bansos.agency,
+        ),
+        accounts.create_account(
+            actor="system:test",
+            username="admin-x",
+            password="x" * 12,
+            role=roles.ADMIN_INSTANSI,
+            agency=world.bansos.agency,
+        ),
     ]
     values = {name: make(complaint, world, refused) for name, make in PARAMS_FROM.items()}
     pages = sorted(p for p in (_fill(r, values) for r in web_routes()) if p and not p.startswith("/admin/"))
@@ -187,41 +227,72 @@ def test_no_agency_user_ever_sees_an_anonymous_reporter(client, world, refused):
 
 def test_following_and_merging_keep_every_reporter_informed(client, world):
     first = services.submit_complaint(
-        report(world, title="Lampu jalan mati di Jalan Cihapit", description="Lampu penerangan jalan mati sejak sepekan di Jalan Cihapit dekat pasar."),
-        actor=world.warga, reporter=world.warga,
+        report(
+            world,
+            title="Lampu jalan mati di Jalan Cihapit",
+            description="Lampu penerangan jalan mati sejak sepekan di Jalan Cihapit dekat pasar.",
+        ),
+        actor=world.warga,
+        reporter=world.warga,
     )
-    similar = report(world, title="Penerangan jalan Cihapit padam",
-                     description="Lampu jalan di Cihapit dekat pasar padam, jalan gelap sekali malam hari.")
+    similar = report(
+        world,
+        title="Penerangan jalan Cihapit padam",
+        description="Lampu jalan di Cihapit dekat pasar padam, jalan gelap sekali malam hari.",
+    )
     client.force_login(world.refer)
-    shown = client.post("/pengaduan/baru/", {**FORM, "title": similar.title, "description": similar.description,
-                                              "region_code": "3273011001"})
+    shown = client.post(
+        "/pengaduan/baru/",
+        {**FORM, "title": similar.title, "description": similar.description, "region_code": "3273011001"},
+    )
     assert shown.status_code == 200 and f"Sama dengan laporan {first.reference}" in shown.content.decode()
     assert Complaint.objects.count() == 1
     assert client.post(f"/pengaduan/l/{first.reference}/ikuti/").status_code == 302
     assert first.followers.filter(user=world.refer).exists()
     client.force_login(world.denied)
-    anyway = client.post("/pengaduan/baru/", {**FORM, "title": similar.title, "description": similar.description,
-                                               "region_code": "3273011001", "send_anyway": "1"})
+    anyway = client.post(
+        "/pengaduan/baru/",
+        {
+            **FORM,
+            "title": similar.title,
+            "description": similar.description,
+            "region_code": "3273011001",
+            "send_anyway": "1",
+        },
+    )
     assert anyway.status_code == 302
     second = Complaint.objects.exclude(pk=first.pk).get()
     client.force_login(world.petugas)
-    assert first.reference in client.get(f"/pengaduan/masuk/{second.pk}/").content.decode()  # offered for merging
+    assert (
+        first.reference in client.get(f"/pengaduan/masuk/{second.pk}/").content.decode()
+    )  # offered for merging
     assert client.post(f"/pengaduan/masuk/{second.pk}/gabung/", {"into": first.reference}).status_code == 302
     second.refresh_from_db()
     assert second.status == "merged" and second.merged_into == first
     assert Notification.objects.filter(recipient=world.denied, template="complaint_merged").count() == 1
     services.verify_complaint(first, actor=world.petugas, urgency="ringan")
-    told = set(Notification.objects.filter(template="complaint_status").values_list("recipient__username", flat=True))
+    told = set(
+        Notification.objects.filter(template="complaint_status").values_list("recipient__username", flat=True)
+    )
     assert told == {"warga", "asep", "bambang"}  # reporter, follower and the merged report's reporter
 
 
 def test_a_report_far_away_or_about_something_else_is_not_a_duplicate(world):
-    services.submit_complaint(report(world, region_code="", latitude=-6.9147, longitude=107.6098), actor=world.warga,
-                              reporter=world.warga)
+    services.submit_complaint(
+        report(world, region_code="", latitude=-6.9147, longitude=107.6098),
+        actor=world.warga,
+        reporter=world.warga,
+    )
     near = report(world, region_code="", latitude=-6.9157, longitude=107.6098)  # 111 m
     far = report(world, region_code="", latitude=-6.9177, longitude=107.6098)  # 334 m
-    other = report(world, region_code="", latitude=-6.9147, longitude=107.6098, title="Antrean loket sangat panjang",
-                   description="Antrean di loket pelayanan mengular sampai ke parkiran sejak subuh.")
+    other = report(
+        world,
+        region_code="",
+        latitude=-6.9147,
+        longitude=107.6098,
+        title="Antrean loket sangat panjang",
+        description="Antrean di loket pelayanan mengular sampai ke parkiran sejak subuh.",
+    )
     assert len(services.possible_duplicates(near)) == 1
     assert services.possible_duplicates(far) == []
     assert services.possible_duplicates(other) == []

@@ -23,12 +23,16 @@ ANSWER = (
 
 def actions(complaint) -> list[str]:
     return list(
-        AuditEntry.objects.filter(subject=f"complaint:{complaint.reference}").order_by("index").values_list("action", flat=True)
+        AuditEntry.objects.filter(subject=f"complaint:{complaint.reference}")
+        .order_by("index")
+        .values_list("action", flat=True)
     )
 
 
 def test_deadlines_skip_the_christmas_holidays(world):
-    complaint = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS)
+    complaint = services.submit_complaint(
+        report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+    )
     # Working days after Tue 22 Dec: Wed 23, (Thu 24 cuti bersama, Fri 25 Christmas, weekend), Mon 28, Tue 29,
     # Wed 30, Thu 31. Normatif = 5 working days: ends at the end of Thursday 31 December.
     assert complaint.due_at == dt.datetime(2027, 1, 1, 0, 0, tzinfo=WIB)
@@ -42,12 +46,17 @@ def test_deadlines_skip_the_christmas_holidays(world):
     ("urgency", "due"),
     [
         ("ringan", dt.datetime(2026, 12, 29, 0, 0, tzinfo=WIB)),  # 2 working days: 23, 28
-        ("tidak_berkadar", dt.datetime(2027, 1, 16, 0, 0, tzinfo=WIB)),  # 14: 23, 28–31 Dec, 4, 6–8, 11–15 Jan
+        (
+            "tidak_berkadar",
+            dt.datetime(2027, 1, 16, 0, 0, tzinfo=WIB),
+        ),  # 14: 23, 28–31 Dec, 4, 6–8, 11–15 Jan
         ("darurat", dt.datetime(2026, 12, 22, 14, 0, tzinfo=WIB)),  # 4 clock hours
     ],
 )
 def test_the_urgency_class_sets_the_answer_deadline(world, urgency, due):
-    complaint = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS)
+    complaint = services.submit_complaint(
+        report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+    )
     complaint = services.verify_complaint(complaint, actor=world.petugas, urgency=urgency)
     assert complaint.due_at == due
 
@@ -56,7 +65,9 @@ def test_an_agency_may_set_its_own_clock(world):
     from pamong.complaints.models import ComplaintClock
 
     ComplaintClock.objects.create(agency=world.bansos.agency, urgency="ringan", amount=1)
-    complaint = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS)
+    complaint = services.submit_complaint(
+        report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+    )
     complaint = services.verify_complaint(complaint, actor=world.petugas, urgency="ringan")
     assert complaint.due_at == dt.datetime(2026, 12, 24, 0, 0, tzinfo=WIB)
 
@@ -64,19 +75,34 @@ def test_an_agency_may_set_its_own_clock(world):
 def test_the_whole_cycle_about_a_refused_application(world, refused):
     complaint = services.submit_complaint(
         report(world, application=refused, title="Penolakan bansos saya keliru"),
-        actor=world.denied, reporter=world.denied, now=BEFORE_CHRISTMAS,
+        actor=world.denied,
+        reporter=world.denied,
+        now=BEFORE_CHRISTMAS,
     )
     assert complaint.application == refused
     services.verify_complaint(complaint, actor=world.petugas, urgency="normatif")
     services.forward_complaint(complaint, actor=world.petugas, officer=world.petugas2)
-    assert services.escalate_overdue(now=dt.datetime(2026, 12, 30, 21, 11, tzinfo=WIB)) == {"warned": 0, "late": 0, "closed": 0}
-    assert services.escalate_overdue(now=dt.datetime(2026, 12, 30, 21, 12, tzinfo=WIB)) == {"warned": 1, "late": 0, "closed": 0}
+    assert services.escalate_overdue(now=dt.datetime(2026, 12, 30, 21, 11, tzinfo=WIB)) == {
+        "warned": 0,
+        "late": 0,
+        "closed": 0,
+    }
+    assert services.escalate_overdue(now=dt.datetime(2026, 12, 30, 21, 12, tzinfo=WIB)) == {
+        "warned": 1,
+        "late": 0,
+        "closed": 0,
+    }
     assert services.escalate_overdue(now=dt.datetime(2026, 12, 30, 22, 0, tzinfo=WIB))["warned"] == 0  # once
-    told = Notification.objects.filter(template="complaint_escalated").values_list("recipient__username", flat=True)
+    told = Notification.objects.filter(template="complaint_escalated").values_list(
+        "recipient__username", flat=True
+    )
     assert set(told) == {"supervisor"}
-    services.start_complaint(complaint, actor=world.petugas2, note="Kami periksa ulang data DTKS keluarga Bapak.")
-    answered = services.answer_complaint(complaint, actor=world.petugas2, answer=ANSWER,
-                                         now=dt.datetime(2026, 12, 31, 9, 0, tzinfo=WIB))
+    services.start_complaint(
+        complaint, actor=world.petugas2, note="Kami periksa ulang data DTKS keluarga Bapak."
+    )
+    answered = services.answer_complaint(
+        complaint, actor=world.petugas2, answer=ANSWER, now=dt.datetime(2026, 12, 31, 9, 0, tzinfo=WIB)
+    )
     # 10 working days after 31 Dec: 1 Jan (New Year) and 5 Jan (Isra Mi'raj) do not count.
     assert answered.reopen_until == dt.date(2027, 1, 18)
     closed = services.rate_complaint(answered, actor=world.denied, rating=4)
@@ -90,16 +116,27 @@ def test_the_whole_cycle_about_a_refused_application(world, refused):
         "complaints.answered",
         "complaints.rated",
     ]
-    answered_entry = AuditEntry.objects.get(subject=f"complaint:{complaint.reference}", action="complaints.answered")
+    answered_entry = AuditEntry.objects.get(
+        subject=f"complaint:{complaint.reference}", action="complaints.answered"
+    )
     assert '"on_time":true' in answered_entry.payload and '"working_days":5' in answered_entry.payload
 
 
 def test_late_and_emergency_escalation(world):
-    complaint = services.submit_complaint(report(world, emergency=True), actor=world.warga, reporter=world.warga,
-                                          now=BEFORE_CHRISTMAS)
+    complaint = services.submit_complaint(
+        report(world, emergency=True), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+    )
     assert complaint.urgency == "darurat"
-    alerted = set(Notification.objects.filter(template="complaint_emergency").values_list("recipient__username", flat=True))
-    assert alerted == {"petugas", "petugas2", "supervisor"}  # everyone on duty for complaints, until staffing routes
+    alerted = set(
+        Notification.objects.filter(template="complaint_emergency").values_list(
+            "recipient__username", flat=True
+        )
+    )
+    assert alerted == {
+        "petugas",
+        "petugas2",
+        "supervisor",
+    }  # everyone on duty for complaints, until staffing routes
     counts = services.escalate_overdue(now=dt.datetime(2026, 12, 22, 14, 0, tzinfo=WIB))
     assert counts == {"warned": 0, "late": 1, "closed": 0}
     complaint.refresh_from_db()
@@ -114,8 +151,14 @@ def test_an_answer_that_says_nothing_is_refused(world):
     before = actions(complaint)
     for text, code in [
         ("Terima kasih atas laporan Anda. Sudah ditindaklanjuti.", "answer_too_short"),
-        ("Terima kasih, bantuan Bapak akan cair pada tanggal [TANGGAL] melalui bank [NAMA BANK] sesuai data.", "answer_template_unfilled"),
-        ("Bantuan akan cair pada ... di kantor pos terdekat, mohon membawa KTP dan KK asli saat mengambil.", "answer_template_unfilled"),
+        (
+            "Terima kasih, bantuan Bapak akan cair pada tanggal [TANGGAL] melalui bank [NAMA BANK] sesuai data.",
+            "answer_template_unfilled",
+        ),
+        (
+            "Bantuan akan cair pada ... di kantor pos terdekat, mohon membawa KTP dan KK asli saat mengambil.",
+            "answer_template_unfilled",
+        ),
     ]:
         with pytest.raises(ValidationFailed) as caught:
             services.answer_complaint(complaint, actor=world.petugas, answer=text)
@@ -137,8 +180,13 @@ def test_guards(world):
     with pytest.raises(ValidationFailed) as caught:
         services.submit_complaint(report(world), actor=world.loket, reporter=world.warga, channel="counter")
     assert caught.value.code == "consent_required"
-    counter = services.submit_complaint(report(world), actor=world.loket, reporter=world.warga, channel="counter",
-                                        consent={"method": "tanda_tangan", "statement": "Warga setuju."})
+    counter = services.submit_complaint(
+        report(world),
+        actor=world.loket,
+        reporter=world.warga,
+        channel="counter",
+        consent={"method": "tanda_tangan", "statement": "Warga setuju."},
+    )
     assert counter.filed_by == world.loket and counter.reporter == world.warga
 
 
@@ -152,27 +200,43 @@ def test_forwarding_to_another_agency_moves_the_report(world):
     complaint.refresh_from_db()
     assert complaint.agency == dukcapil and complaint.status == "forwarded"
     with pytest.raises(NotFound):  # no longer Dinas Sosial's
-        services.start_complaint(complaint, actor=world.petugas, note="Kami periksa ulang data DTKS keluarga.")
-    services.start_complaint(complaint, actor=world.dukcapil_officer, note="Data kependudukan kami periksa ulang.")
+        services.start_complaint(
+            complaint, actor=world.petugas, note="Kami periksa ulang data DTKS keluarga."
+        )
+    services.start_complaint(
+        complaint, actor=world.dukcapil_officer, note="Data kependudukan kami periksa ulang."
+    )
 
 
 def test_reopen_within_ten_working_days_then_the_job_closes(world):
-    complaint = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS)
+    complaint = services.submit_complaint(
+        report(world), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+    )
     services.verify_complaint(complaint, actor=world.petugas, urgency="normatif")
     services.forward_complaint(complaint, actor=world.petugas, officer=world.petugas)
     services.start_complaint(complaint, actor=world.petugas, note="Laporan sedang kami periksa di lapangan.")
     answered_at = dt.datetime(2026, 12, 23, 9, 0, tzinfo=WIB)
     services.answer_complaint(complaint, actor=world.petugas, answer=ANSWER, now=answered_at)
-    reopened = services.reopen_complaint(complaint, actor=world.warga, reason="Bantuan belum juga cair sampai hari ini.",
-                                         now=dt.datetime(2027, 1, 4, 9, 0, tzinfo=WIB))
+    reopened = services.reopen_complaint(
+        complaint,
+        actor=world.warga,
+        reason="Bantuan belum juga cair sampai hari ini.",
+        now=dt.datetime(2027, 1, 4, 9, 0, tzinfo=WIB),
+    )
     assert reopened.status == "in_progress" and reopened.reopened == 1
     assert reopened.due_at == dt.datetime(2027, 1, 13, 0, 0, tzinfo=WIB)  # a fresh 5: 6, 7, 8, 11, 12 Jan
-    services.answer_complaint(reopened, actor=world.petugas, answer=ANSWER, now=dt.datetime(2027, 1, 5, 9, 0, tzinfo=WIB))
+    services.answer_complaint(
+        reopened, actor=world.petugas, answer=ANSWER, now=dt.datetime(2027, 1, 5, 9, 0, tzinfo=WIB)
+    )
     reopened.refresh_from_db()
     assert reopened.reopen_until == dt.date(2027, 1, 19)
     with pytest.raises(ValidationFailed):
-        services.reopen_complaint(reopened, actor=world.warga, reason="Bantuan belum juga cair sampai hari ini.",
-                                  now=dt.datetime(2027, 1, 20, 9, 0, tzinfo=WIB))
+        services.reopen_complaint(
+            reopened,
+            actor=world.warga,
+            reason="Bantuan belum juga cair sampai hari ini.",
+            now=dt.datetime(2027, 1, 20, 9, 0, tzinfo=WIB),
+        )
     assert services.escalate_overdue(now=dt.datetime(2027, 1, 20, 9, 0, tzinfo=WIB))["closed"] == 1
     reopened.refresh_from_db()
     assert reopened.status == "closed"

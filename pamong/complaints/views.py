@@ -111,6 +111,8 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
 
 @login_required
 def my_complaints(request: HttpRequest) -> HttpResponse:
+    if roles.WARGA not in roles.roles_of(request.user):
+        return not_found(request)
     page = Paginator(
         selectors.complaints_of(request.user).order_by("-received_at", "-pk"), PAGE_SIZE
     ).get_page(request.GET.get("halaman"))
@@ -130,7 +132,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         "complaint": complaint,
         "is_reporter": reporter,
         "can_respond": reporter and complaint.status == Complaint.Status.ANSWERED,
-        "can_follow": request.user.is_authenticated
+        "can_follow": roles.WARGA in roles.roles_of(request.user)
         and not reporter
         and not complaint.confidential
         and complaint.status not in (Complaint.Status.CLOSED, Complaint.Status.MERGED),
@@ -181,7 +183,7 @@ def respond(request: HttpRequest, reference: str) -> HttpResponse:
 @login_required
 def follow(request: HttpRequest, reference: str) -> HttpResponse:
     complaint = _citizen_complaint(request, reference)
-    if complaint is None:
+    if complaint is None or roles.WARGA not in roles.roles_of(request.user):
         return not_found(request)
     try:
         services.follow_complaint(complaint, actor=request.user)

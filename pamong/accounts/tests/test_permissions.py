@@ -86,6 +86,25 @@ def _oversight_objects(world, analis, packs_root) -> dict[str, str]:
     return {"breaker_id": str(breaker.pk), "draft_id": str(draft.pk), "job_id": str(job.pk)}
 
 
+def _complaint_objects(world) -> dict[str, str]:
+    """A public complaint by the citizen about Dinas Sosial's bansos service, just received."""
+    from pamong.complaints import services as complaints
+
+    report = complaints.Report(
+        service=world.bansos,
+        title="Bantuan PKH belum cair",
+        description="Bantuan PKH keluarga kami belum cair tiga bulan, padahal status masih aktif.",
+    )
+    complaint = complaints.submit_complaint(report, actor=world.warga, reporter=world.warga)
+    return {
+        "reference": complaint.reference,
+        "complaint_id": str(complaint.pk),
+        "service_code": "bansos-pkh",
+        "service_request_id": complaint.reference,
+        "open311_token": complaint.token,
+    }
+
+
 def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
@@ -166,6 +185,7 @@ def build_cast(world, packs_root) -> Cast:
         "code": "3273",
         "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),
+        **_complaint_objects(world),
     }
     return Cast(people=people, others=others, values=values)
 

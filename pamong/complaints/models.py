@@ -90,6 +90,7 @@ class Complaint(models.Model):
     reopen_until = models.DateField(null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    personal_data_cleared = models.BooleanField(default=False)  # erased or past retention (personal_data.py)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
     )
@@ -98,7 +99,7 @@ class Complaint(models.Model):
     class Meta:
         ordering = ["-received_at", "-pk"]
         indexes = [
-            models.Index(fields=["agency", "status"]),
+            models.Index(fields=["agency", "status", "due_at"]),
             models.Index(fields=["status", "escalate_at"]),
             models.Index(fields=["service", "status"]),
             models.Index(fields=["received_at"]),

@@ -27,26 +27,31 @@ def _own(user):
 
 def export(user) -> dict[str, Any]:
     return {
-        "complaints": [
-            {
-                "reference": c.reference,
-                "kind": c.kind,
-                "service": c.service.slug,
-                "status": c.status,
-                "received_at": c.received_at.isoformat(),
-                "title": c.title,
-                "description": c.description,
-                "anonymous": c.anonymous,
-                "confidential": c.confidential,
-                "answer": c.answer,
-                "rating": c.rating,
-            }
-            for c in _own(user).select_related("service")
-        ],
-        "complaints_followed": list(
-            Follower.objects.filter(user=user).values_list("complaint__reference", flat=True)
-        ),
+        "complaints": {"reports": _reports(user), "followed": _followed(user)},
     }
+
+
+def _reports(user) -> list[dict[str, Any]]:
+    return [
+        {
+            "reference": c.reference,
+            "kind": c.kind,
+            "service": c.service.slug,
+            "status": c.status,
+            "received_at": c.received_at.isoformat(),
+            "title": c.title,
+            "description": c.description,
+            "anonymous": c.anonymous,
+            "confidential": c.confidential,
+            "answer": c.answer,
+            "rating": c.rating,
+        }
+        for c in _own(user).select_related("service")
+    ]
+
+
+def _followed(user) -> list[str]:
+    return list(Follower.objects.filter(user=user).values_list("complaint__reference", flat=True))
 
 
 def _clear(queryset) -> int:
@@ -58,6 +63,7 @@ def _clear(queryset) -> int:
         complaint.reporter_index = ""
         complaint.reporter = None
         complaint.consent = {}
+        complaint.personal_data_cleared = True
         complaint.save(
             update_fields=[
                 "description",
@@ -66,6 +72,7 @@ def _clear(queryset) -> int:
                 "reporter_index",
                 "reporter",
                 "consent",
+                "personal_data_cleared",
                 "updated_at",
             ]
         )
@@ -82,7 +89,8 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
     old = Complaint.objects.filter(
         status__in=[Complaint.Status.CLOSED, Complaint.Status.MERGED],
         updated_at__lt=now - dt.timedelta(days=settings.PAMONG_RETENTION_DAYS),
-    ).exclude(description=CLEARED)
+        personal_data_cleared=False,
+    )
     if dry_run:
         return {"complaints_cleared": old.count()}
     return {"complaints_cleared": _clear(old)}

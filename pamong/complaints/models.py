@@ -86,6 +86,9 @@ class Complaint(models.Model):
     first_response_at = models.DateTimeField(null=True, blank=True)
     answer = models.TextField(blank=True)
     answered_at = models.DateTimeField(null=True, blank=True)
+    answer_days = models.PositiveSmallIntegerField(
+        null=True, blank=True
+    )  # working days to the answer (statistics)
     rating = models.PositiveSmallIntegerField(null=True, blank=True)
     reopen_until = models.DateField(null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(default=0)

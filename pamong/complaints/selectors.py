@@ -7,7 +7,8 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Count, F, Q, QuerySet
+from django.utils import timezone
 
 from pamong.accounts import roles
 from pamong.cases.models import Application
@@ -108,7 +109,9 @@ def public_complaints(*, service_slug: str = "") -> QuerySet[Complaint]:
 
 
 def days_taken(complaint: Complaint, now: dt.datetime) -> int:
-    return deadlines.working_days_taken(complaint.received_at, complaint.answered_at or now)
+    if complaint.answer_days is not None:
+        return complaint.answer_days
+    return deadlines.working_days_taken(complaint.received_at, now)
 
 
 @dataclass(frozen=True)
@@ -123,41 +126,47 @@ class Tally:
     reopened_share: float | None
 
 
-def statistics_by_category(*, service_slug: str = "") -> list[Tally]:
-    """Per agency and category: received, answered on time, median working days to answer, share reopened.
-    Counts every report (confidential ones too: they are counted, never shown)."""
-    queryset = Complaint.objects.exclude(status=S.MERGED)
+PERIODS = (30, 90, 365)
+
+
+def statistics_by_category(
+    *, service_slug: str = "", days: int = 90, now: dt.datetime | None = None
+) -> list[Tally]:
+    """Per agency and category, for reports received in the last `days`: received, answered on time, median
+    working days to the answer, share of answered reports reopened. Confidential reports are counted, never
+    shown. Counts in SQL; the median from the stored `answer_days` of the period."""
+    since = (now or timezone.now()) - dt.timedelta(days=days)
+    queryset = Complaint.objects.exclude(status=S.MERGED).filter(received_at__gte=since)
     if service_slug:
         queryset = queryset.filter(service__slug=service_slug)
-    rows: dict[tuple[str, str, str], list] = {}
-    for agency, service, slug, received_at, answered_at, due_at, reopened in (
-        queryset.values_list(
-            "agency__name",
-            "service__name",
-            "service__slug",
-            "received_at",
-            "answered_at",
-            "due_at",
-            "reopened",
+    answered = Q(answered_at__isnull=False)
+    groups = (
+        queryset.values("service_id", "agency__name", "service__name", "service__slug")
+        .annotate(
+            received=Count("pk"),
+            answered=Count("pk", filter=answered),
+            on_time=Count("pk", filter=answered & Q(answered_at__lte=F("due_at"))),
+            reopened=Count("pk", filter=answered & Q(reopened__gt=0)),
         )
         .order_by("agency__name", "service__name")
-        .iterator(chunk_size=2000)
+    )
+    days_by_service: dict[int, list[int]] = {}
+    for service_id, taken in queryset.filter(answer_days__isnull=False).values_list(
+        "service_id", "answer_days"
     ):
-        rows.setdefault((agency, service, slug), []).append((received_at, answered_at, due_at, reopened))
-    tallies = []
-    for (agency, service, slug), items in rows.items():
-        answered = [item for item in items if item[1] is not None]
-        days = [deadlines.working_days_taken(r, a) for r, a, _d, _o in answered]
-        tallies.append(
-            Tally(
-                agency=agency,
-                service=service,
-                service_slug=slug,
-                received=len(items),
-                answered=len(answered),
-                on_time=sum(1 for _r, a, d, _o in answered if a <= d),
-                median_days=statistics.median(days) if days else None,
-                reopened_share=(sum(1 for *_rest, o in answered if o) / len(answered)) if answered else None,
-            )
+        days_by_service.setdefault(service_id, []).append(taken)
+    return [
+        Tally(
+            agency=row["agency__name"],
+            service=row["service__name"],
+            service_slug=row["service__slug"],
+            received=row["received"],
+            answered=row["answered"],
+            on_time=row["on_time"],
+            median_days=statistics.median(days_by_service[row["service_id"]])
+            if days_by_service.get(row["service_id"])
+            else None,
+            reopened_share=row["reopened"] / row["answered"] if row["answered"] else None,
         )
-    return tallies
+        for row in groups
+    ]

@@ -19,9 +19,11 @@ from django.db import transaction
 from django.utils import timezone
 
 from pamong.accounts import roles
+from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.cases.models import Application
 from pamong.catalog.models import Agency, Service
 from pamong.catalog.search import index_text, stems
 from pamong.core.crypto import blind_index
@@ -221,6 +223,36 @@ def submit_complaint(
         if complaint.urgency == U.DARURAT:
             _alert_on_duty(complaint)
     return complaint
+
+
+def submit_at_counter(
+    report: Report, *, actor, nik: str, full_name: str, consent_method: str, consent_statement: str
+) -> Complaint:
+    """A counter officer files a report for a citizen who came in person: their account (made if new, as for
+    applications) and their recorded consent, in one transaction."""
+    if roles.PETUGAS_LOKET not in roles.roles_of(actor):
+        raise PermissionDenied(
+            "Hanya petugas loket yang dapat mencatat laporan di loket.", code="not_counter"
+        )
+    if consent_method not in Application.ConsentMethod.values or len(consent_statement.strip()) < 5:
+        raise ValidationFailed(
+            "Catat cara warga menyatakan persetujuan dan pernyataannya.",
+            code="consent_required",
+            details={"consent": "Pilih cara persetujuan dan tulis pernyataan warga."},
+        )
+    with transaction.atomic():
+        citizen = accounts.citizen_for_nik(actor=actor, nik=nik, full_name=full_name.strip())
+        return submit_complaint(
+            report,
+            actor=actor,
+            reporter=citizen,
+            channel=Complaint.Channel.COUNTER,
+            consent={
+                "method": consent_method,
+                "statement": consent_statement.strip(),
+                "officer": f"user:{actor.pk}",
+            },
+        )
 
 
 def _alert_on_duty(complaint: Complaint) -> None:
@@ -427,6 +459,7 @@ def answer_complaint(
         transitions.move(complaint, S.ANSWERED)
         complaint.answer = answer
         complaint.answered_at = now
+        complaint.answer_days = deadlines.working_days_taken(complaint.received_at, now)
         complaint.first_response_at = complaint.first_response_at or now
         complaint.reopen_until = deadlines.reopen_until(now)
         complaint.save()
@@ -435,7 +468,7 @@ def answer_complaint(
             Action.COMPLAINT_ANSWERED,
             actor,
             on_time=now <= complaint.due_at,
-            working_days=deadlines.working_days_taken(complaint.received_at, now),
+            working_days=complaint.answer_days,
         )
         _tell_reporters(
             complaint, "complaint_answered", reopen_until=complaint.reopen_until.strftime("%d-%m-%Y")
@@ -500,6 +533,9 @@ def reopen_complaint(
             )
         transitions.move(complaint, S.IN_PROGRESS)
         complaint.reopened += 1
+        complaint.answered_at = complaint.answer_days = (
+            None  # answered again later; the text stays until then
+        )
         deadlines.set_clocks(complaint, start=now)
         complaint.save()
         _record(

@@ -10,6 +10,7 @@ urlpatterns = [
     path("pengaduan/", views.public_list, name="public"),
     path("pengaduan/baru/", views.new_complaint, name="new"),
     path("pengaduan/saya/", views.my_complaints, name="mine"),
+    path("loket/pengaduan/", views.counter_complaint, name="counter"),
     path("pengaduan/l/<str:reference>/", views.complaint_detail, name="detail"),
     path("pengaduan/l/<str:reference>/tanggapi/", views.respond, name="respond"),
     path("pengaduan/l/<str:reference>/ikuti/", views.follow, name="follow"),

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
+from pamong.cases.models import Application
 from pamong.catalog.models import Agency, Service
 from pamong.core.errors import ApplicationError, NotFound
 from pamong.core.views import not_found
@@ -107,6 +108,35 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
     return render(
         request, "complaints/new.html", _form_context(request, application, errors=errors), status=422
     )
+
+
+@login_required
+def counter_complaint(request: HttpRequest) -> HttpResponse:
+    """A counter officer records a report for a citizen in person, with the citizen's recorded consent."""
+    if roles.PETUGAS_LOKET not in roles.roles_of(request.user):
+        return not_found(request)
+    context = _form_context(request, None, consent_methods=Application.ConsentMethod.choices)
+    if request.method != "POST":
+        return render(request, "complaints/counter.html", context)
+    report, errors = _report(request.POST, None)
+    if report is not None:
+        try:
+            complaint = services.submit_at_counter(
+                report,
+                actor=request.user,
+                nik=request.POST.get("nik", "")[:40],
+                full_name=request.POST.get("full_name", "")[:200],
+                consent_method=request.POST.get("consent_method", ""),
+                consent_statement=request.POST.get("consent_statement", "")[:2000],
+            )
+        except ApplicationError as exc:
+            errors = exc.details if isinstance(exc.details, dict) else {"form": str(exc.message)}
+        else:
+            messages.success(
+                request, _("Your report was received. Its number is %(ref)s.") % {"ref": complaint.reference}
+            )
+            return redirect("complaints:counter")
+    return render(request, "complaints/counter.html", {**context, "errors": errors}, status=422)
 
 
 @login_required
@@ -205,13 +235,20 @@ def public_list(request: HttpRequest) -> HttpResponse:
     )
     now = timezone.now()
     rows = [{"complaint": c, "days": selectors.days_taken(c, now)} for c in page]
+    try:
+        days = int(request.GET.get("hari", 90))
+    except ValueError:
+        days = 90
+    days = days if days in selectors.PERIODS else 90
     return render(
         request,
         "complaints/public.html",
         {
             "page": page,
             "rows": rows,
-            "stats": selectors.statistics_by_category(service_slug=service_slug),
+            "stats": selectors.statistics_by_category(service_slug=service_slug, days=days),
+            "days": days,
+            "periods": selectors.PERIODS,
             "service_slug": service_slug,
         },
     )

@@ -297,3 +297,49 @@ def test_a_report_far_away_or_about_something_else_is_not_a_duplicate(world):
     assert services.possible_duplicates(far) == []
     assert services.possible_duplicates(other) == []
     assert Agency.objects.exists()
+
+
+def test_a_counter_officer_records_a_report_with_consent(client, world):
+    client.force_login(world.loket)
+    assert client.get("/loket/pengaduan/").status_code == 200
+    without = client.post(
+        "/loket/pengaduan/", {**FORM, "nik": world.niks.WARGA_NIK, "full_name": "Siti Nurhaliza"}
+    )
+    assert without.status_code == 422 and Complaint.objects.count() == 0
+    answer = client.post(
+        "/loket/pengaduan/",
+        {
+            **FORM,
+            "nik": world.niks.WARGA_NIK,
+            "full_name": "Siti Nurhaliza",
+            "consent_method": "tanda_tangan",
+            "consent_statement": "Warga setuju laporannya dicatat.",
+        },
+    )
+    assert answer.status_code == 302
+    complaint = Complaint.objects.get()
+    assert (
+        complaint.channel == "counter"
+        and complaint.reporter == world.warga
+        and complaint.filed_by == world.loket
+    )
+    assert complaint.consent["method"] == "tanda_tangan"
+    client.force_login(world.warga)
+    assert client.get("/loket/pengaduan/").status_code == 404
+
+
+def test_a_late_objection_points_to_the_complaint_form(world, refused):
+    import datetime as dt
+
+    from pamong.cases import services as cases
+    from pamong.cases.models import Decision
+    from pamong.core.errors import ValidationFailed
+
+    Decision.objects.filter(application=refused).update(
+        decided_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        cases.file_objection(refused, actor=world.denied, statement="Saya keberatan.")
+    assert caught.value.code == "objection_too_late"
+    url = f"/pengaduan/baru/?permohonan={refused.reference}"
+    assert caught.value.details["complaint_url"] == url and caught.value.message.endswith(url)

@@ -247,3 +247,43 @@ def test_working_point_is_pure_working_time():
     end = dt.datetime(2026, 12, 29, 12, 0, tzinfo=WIB)  # next Tuesday noon: 12 + 24 + 12 = 48 working hours
     assert deadlines.working_point(start, end, 0.5) == dt.datetime(2026, 12, 28, 12, 0, tzinfo=WIB)
     assert Complaint.Status.RECEIVED == "received"
+
+
+def test_statistics_per_agency_and_category(world):
+    from pamong.complaints import selectors
+
+    def answered(at, **changes):
+        complaint = services.submit_complaint(
+            report(world, **changes), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+        )
+        services.verify_complaint(
+            complaint, actor=world.petugas, urgency="ringan"
+        )  # due at the end of 28 Dec
+        services.forward_complaint(complaint, actor=world.petugas, officer=world.petugas)
+        services.start_complaint(
+            complaint, actor=world.petugas, note="Laporan sedang kami periksa di lapangan."
+        )
+        return services.answer_complaint(complaint, actor=world.petugas, answer=ANSWER, now=at)
+
+    answered(dt.datetime(2026, 12, 23, 9, 0, tzinfo=WIB))  # 1 working day, on time
+    late = answered(dt.datetime(2026, 12, 30, 9, 0, tzinfo=WIB))  # 4 working days, late
+    services.reopen_complaint(
+        late,
+        actor=world.warga,
+        reason="Bantuan belum juga cair sampai hari ini.",
+        now=dt.datetime(2026, 12, 30, 10, 0, tzinfo=WIB),
+    )  # ringan again: due end of 4 Jan
+    services.submit_complaint(
+        report(world, confidential=True), actor=world.warga, reporter=world.warga, now=BEFORE_CHRISTMAS
+    )
+    (tally,) = selectors.statistics_by_category(days=30, now=dt.datetime(2027, 1, 4, tzinfo=WIB))
+    # The reopened report is in progress again: not answered until its new answer.
+    assert (tally.received, tally.answered, tally.on_time, tally.median_days) == (3, 1, 1, 1)
+    services.answer_complaint(
+        late, actor=world.petugas, answer=ANSWER, now=dt.datetime(2027, 1, 6, 9, 0, tzinfo=WIB)
+    )
+    (tally,) = selectors.statistics_by_category(days=30, now=dt.datetime(2027, 1, 10, tzinfo=WIB))
+    assert (tally.service_slug, tally.received, tally.answered, tally.on_time) == ("bansos-pkh", 3, 2, 1)
+    assert tally.median_days == 4  # 1 and 7 working days (23, 28–31 Dec, 4 and 6 Jan; 5 Jan is a holiday)
+    assert tally.reopened_share == 0.5
+    assert selectors.statistics_by_category(days=30, now=dt.datetime(2027, 3, 1, tzinfo=WIB)) == []

@@ -28,7 +28,12 @@ def test_a_valid_client_gets_a_token_with_its_scopes_and_the_issue_is_audited(ma
     body = response.json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 3600
-    assert sorted(body["scope"].split()) == ["applications:read", "applications:submit", "complaints:submit", "registers:read"]
+    assert sorted(body["scope"].split()) == [
+        "applications:read",
+        "applications:submit",
+        "complaints:submit",
+        "registers:read",
+    ]
     token = AccessToken.objects.get()
     assert token.application_id == machines.full.client.application_id
     [entry] = AuditEntry.objects.filter(index__gte=before)

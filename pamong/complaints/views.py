@@ -294,7 +294,7 @@ def _staff_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> 
         "agencies": Agency.objects.exclude(pk=complaint.agency_id).order_by("name"),
         "duplicates": [c for c in services.possible_duplicates(report) if c.pk != complaint.pk],
         "followers": complaint.followers.count(),
-        "merged": complaint.merged.all(),
+        "merged": complaint.merged.order_by(),
         "now": timezone.now(),
         "error": "",
         "form": "",

@@ -93,6 +93,9 @@ class Complaint(models.Model):
     reopen_until = models.DateField(null=True, blank=True)
     reopened = models.PositiveSmallIntegerField(default=0)
     closed_at = models.DateTimeField(null=True, blank=True)
+    merged_count = models.PositiveIntegerField(
+        default=0
+    )  # reports merged into this one (skip the look-up at 0)
     personal_data_cleared = models.BooleanField(default=False)  # erased or past retention (personal_data.py)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"

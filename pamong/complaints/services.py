@@ -288,8 +288,10 @@ def _reporter_of(complaint: Complaint) -> User | None:
 def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
     """The reporter, the reporters of reports merged into this one, and every follower: each once."""
     people: dict[int, User] = {}
-    # No ordering: the default (-received_at) made SQLite scan the receipt index of every report (bench, 1M rows).
-    for report in [complaint, *complaint.merged.order_by()] if complaint.pk else [complaint]:
+    # Reports merged into this one are looked up only when there are some: at 1M rows SQLite's statistics count
+    # every NULL merged_into as one value and it scanned the table for each step (bench/complaints_cycle.py).
+    merged = list(complaint.merged.order_by()) if complaint.merged_count else []
+    for report in [complaint, *merged]:
         person = _reporter_of(report)
         if person is not None:
             people[person.pk] = person
@@ -590,6 +592,8 @@ def merge_complaints(duplicate: Complaint, *, into: Complaint, actor) -> Complai
         transitions.move(duplicate, S.MERGED)
         duplicate.merged_into = into
         duplicate.save()
+        into.merged_count += 1
+        into.save(update_fields=["merged_count", "updated_at"])
         _record(duplicate, Action.COMPLAINT_MERGED, actor, into=into.reference)
         _tell_reporters(
             duplicate, "complaint_merged", into=into.reference, into_url=f"/pengaduan/l/{into.reference}/"

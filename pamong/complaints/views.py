@@ -15,6 +15,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
+from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.cases.models import Application
 from pamong.catalog.models import Agency, Service
@@ -307,6 +308,15 @@ def staff_detail(request: HttpRequest, complaint_id: int) -> HttpResponse:
     complaint = _staff_complaint(request, complaint_id)
     if complaint is None:
         return not_found(request)
+    if (
+        complaint.reporter_id and not complaint.anonymous
+    ):  # an anonymous reporter is never named, not even here
+        accounts.record_personal_data_access(
+            actor=request.user,
+            citizen=complaint.reporter,
+            what=f"pengaduan {complaint.reference}: nama pelapor dan isi laporan",
+            why="menangani pengaduan (halaman petugas)",
+        )
     return render(request, "complaints/staff_detail.html", _staff_context(request, complaint))
 
 

@@ -9,6 +9,7 @@ import pytest
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
+from pamong.accounts.models import AccessLog
 from pamong.accounts.tests.routes import api_routes, web_routes
 from pamong.audit.models import AuditEntry
 from pamong.catalog.models import Agency
@@ -70,6 +71,8 @@ def test_staff_steps_and_the_reporter_rates(client, world):
     client.force_login(world.petugas)
     assert complaint.reference in client.get("/pengaduan/masuk/").content.decode()
     base = f"/pengaduan/masuk/{complaint.pk}/"
+    assert client.get(base).status_code == 200
+    assert AccessLog.objects.filter(citizen=world.warga, actor=world.petugas).count() == 1  # shown on /akun/
     assert client.post(base + "verifikasi/", {"urgency": "ringan", "kind": "pengaduan"}).status_code == 302
     assert client.post(base + "disposisi/", {"officer": world.petugas2.pk}).status_code == 302
     client.force_login(world.petugas2)
@@ -217,6 +220,7 @@ def test_no_agency_user_ever_sees_an_anonymous_reporter(client, world, refused):
     assert "Anonim" in client.get(f"/pengaduan/masuk/{complaint.pk}/").content.decode()
     for entry in AuditEntry.objects.filter(subject=f"complaint:{complaint.reference}"):
         assert all(marker not in entry.entry + entry.payload for marker in markers)
+    assert not AccessLog.objects.filter(citizen=reporter).exists()
     for note in Notification.objects.exclude(recipient=reporter):
         assert all(marker not in note.subject + note.body for marker in markers)
     # ... while the reporter finds it among their own and is told of each step

@@ -305,7 +305,9 @@ def test_a_report_far_away_or_about_something_else_is_not_a_duplicate(world):
 
 def test_a_counter_officer_records_a_report_with_consent(client, world):
     client.force_login(world.loket)
-    assert 'href="/loket/pengaduan/"' in client.get("/loket/").content.decode()  # from the counter's first page
+    assert (
+        'href="/loket/pengaduan/"' in client.get("/loket/").content.decode()
+    )  # from the counter's first page
     assert client.get("/loket/pengaduan/").status_code == 200
     without = client.post(
         "/loket/pengaduan/", {**FORM, "nik": world.niks.WARGA_NIK, "full_name": "Siti Nurhaliza"}

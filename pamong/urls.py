@@ -28,6 +28,7 @@ urlpatterns = [
     path("", include("pamong.surveys.urls")),
     path("", include("pamong.transparency.urls")),
     path("", include("pamong.staffing.urls")),
+    path("", include("pamong.complaints.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),

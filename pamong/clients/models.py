@@ -19,6 +19,7 @@ class Scope(models.TextChoices):
     )
     READ_STATUS = "applications:read", _("Read the status and decision of the agency's applications")
     READ_REGISTERS = "registers:read", _("Read reference registers (regions, poverty lines)")
+    SUBMIT_COMPLAINTS = "complaints:submit", _("Submit complaints (Open311 POST requests.json)")
 
 
 class Event(models.TextChoices):

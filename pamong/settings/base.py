@@ -70,6 +70,7 @@ INSTALLED_APPS = [
     "pamong.assistant",
     "pamong.surveys",
     "pamong.transparency",
+    "pamong.complaints",
 ]
 
 MIDDLEWARE = [
@@ -364,6 +365,7 @@ OAUTH2_PROVIDER = {
         "applications:submit": "Submit applications on behalf of citizens, with their recorded consent",
         "applications:read": "Read the status and decision of the agency's applications",
         "registers:read": "Read reference registers",
+        "complaints:submit": "Submit complaints (Open311 GeoReport v2)",
     },
     "ACCESS_TOKEN_EXPIRE_SECONDS": int(os.environ.get("PAMONG_CLIENT_TOKEN_SECONDS", 3600)),
     "SCOPES_BACKEND_CLASS": "pamong.clients.oauth.ClientScopes",

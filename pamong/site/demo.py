@@ -16,6 +16,7 @@ from pamong.accounts.models import User
 from pamong.budget import demo as budget_demo
 from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency, Service
+from pamong.complaints.demo import load_demo_complaints
 from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
 from pamong.staffing import demo as staffing_demo
@@ -80,6 +81,7 @@ def load_demo(*, packs_root: Path, population_scale: int = 1) -> catalog.LoadRep
         load_demo_surveys()
         # Working patterns and a week of staff notices routed by urgency (the staffing dashboard's demo week).
         staffing_demo.load(Agency.objects.get(slug="dinsos-kota-bandung"))
+        load_demo_complaints()
     return report
 
 

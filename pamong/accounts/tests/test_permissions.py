@@ -109,6 +109,25 @@ def _survey_followup(world):
     )
 
 
+def _complaint_objects(world) -> dict[str, str]:
+    """A public complaint by the citizen about Dinas Sosial's bansos service, just received."""
+    from pamong.complaints import services as complaints
+
+    report = complaints.Report(
+        service=world.bansos,
+        title="Bantuan PKH belum cair",
+        description="Bantuan PKH keluarga kami belum cair tiga bulan, padahal status masih aktif.",
+    )
+    complaint = complaints.submit_complaint(report, actor=world.warga, reporter=world.warga)
+    return {
+        "reference": complaint.reference,
+        "complaint_id": str(complaint.pk),
+        "service_code": "bansos-pkh",
+        "service_request_id": complaint.reference,
+        "open311_token": complaint.token,
+    }
+
+
 def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
@@ -220,6 +239,7 @@ def build_cast(world, packs_root) -> Cast:
                 dinsos, actor=world.supervisor, first_day=dt.date(2026, 11, 23), days=7, functions=["counter"]
             ).pk
         ),
+        **_complaint_objects(world),
     }
     return Cast(people=people, others=others, values=values)
 

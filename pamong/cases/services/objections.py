@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db import transaction
+from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from pamong.audit import services as audit
@@ -15,6 +16,14 @@ from ..models import Application, Decision, Objection
 from ..selectors import final_decision
 from .common import S, locked, notify_applicant, record_decision, subject_of
 from .counter import consent_for
+
+
+def complaint_url(application: Application) -> str:
+    """The complaint form about this application (pamong.complaints sits above cases: linked by URL name only)."""
+    try:
+        return f"{reverse('complaints:new')}?permohonan={application.reference}"
+    except NoReverseMatch:  # a site without the complaints module
+        return "/kontak/"
 
 
 def file_objection(
@@ -38,9 +47,9 @@ def file_objection(
             raise ValidationFailed(
                 f"Batas waktu keberatan sudah lewat: berakhir pada {format_date(deadline)} "
                 f"({application.service.objection_days} hari kerja setelah keputusan diberitahukan kepada Anda). "
-                "Anda masih dapat menyampaikan pengaduan.",
+                f"Anda masih dapat menyampaikan pengaduan: {complaint_url(application)}",
                 code="objection_too_late",
-                details={"deadline": deadline.isoformat()},
+                details={"deadline": deadline.isoformat(), "complaint_url": complaint_url(application)},
             )
         transitions.move(application, S.OBJECTION)
         application.save()

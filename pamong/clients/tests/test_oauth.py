@@ -28,7 +28,12 @@ def test_a_valid_client_gets_a_token_with_its_scopes_and_the_issue_is_audited(ma
     body = response.json()
     assert body["token_type"] == "Bearer"
     assert body["expires_in"] == 3600
-    assert sorted(body["scope"].split()) == ["applications:read", "applications:submit", "registers:read"]
+    assert sorted(body["scope"].split()) == [
+        "applications:read",
+        "applications:submit",
+        "complaints:submit",
+        "registers:read",
+    ]
     token = AccessToken.objects.get()
     assert token.application_id == machines.full.client.application_id
     [entry] = AuditEntry.objects.filter(index__gte=before)
@@ -37,7 +42,7 @@ def test_a_valid_client_gets_a_token_with_its_scopes_and_the_issue_is_audited(ma
     assert entry.subject == f"clients.client:{machines.full.client.pk}"
     assert json.loads(entry.payload) == {
         "token": token.pk,
-        "scopes": ["applications:read", "applications:submit", "registers:read"],
+        "scopes": ["applications:read", "applications:submit", "complaints:submit", "registers:read"],
         "expires_in": 3600,
     }
     assert body["access_token"] not in entry.payload  # the token is named by its id, never by its value

@@ -107,6 +107,7 @@ def test_the_export_gathers_every_modules_section(world):
         "account",
         "access_log",
         "applications",
+        "complaints",
         "notification_preference",
         "notifications",
     }

@@ -1,0 +1,311 @@
+"""Open311 GeoReport v2 (https://wiki.open311.org/GeoReport_v2) at /open311/v2/: JSON only.
+
+Plain Django views rather than the django-ninja API: GeoReport fixes its own paths (".json" suffixes), its
+form-encoded POST and its error shape (a JSON list of {"code", "description"} with the HTTP status), which are
+not the project API's. The service codes are the catalog's service slugs; the mapping of statuses and fields is
+in docs/complaints.md.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+from typing import Any
+
+from django.http import HttpRequest, JsonResponse
+from django.utils import timezone
+from django.utils.dateparse import parse_datetime
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_GET
+from oauth2_provider.models import AccessToken
+
+from pamong.catalog.models import Service
+from pamong.core.errors import ApplicationError
+from pamong.core.ratelimit import hit
+
+from . import services
+from .models import Complaint
+
+S = Complaint.Status
+SCOPE = "complaints:submit"
+CLOSED = (S.ANSWERED, S.CLOSED, S.MERGED)  # Open311 "closed": the agency has answered
+DEFAULT_DAYS = 90  # GeoReport v2: without dates, the last 90 days
+MAX_REQUESTS = 1000  # ... and at most 1000 requests
+STATUS_NOTES = {
+    S.RECEIVED: "Laporan diterima, menunggu verifikasi.",
+    S.VERIFIED: "Laporan diverifikasi dan diklasifikasikan.",
+    S.FORWARDED: "Laporan diteruskan (disposisi) ke petugas atau instansi yang berwenang.",
+    S.IN_PROGRESS: "Laporan sedang ditindaklanjuti.",
+    S.ANSWERED: "Instansi telah menjawab laporan.",
+    S.CLOSED: "Laporan selesai.",
+    S.MERGED: "Laporan digabung dengan laporan lain yang sama.",
+}
+ATTRIBUTES = [
+    {
+        "variable": True,
+        "code": "title",
+        "datatype": "string",
+        "required": False,
+        "datatype_description": "5–150 karakter; tanpa judul, awal deskripsi dipakai.",
+        "order": 1,
+        "description": "Judul laporan (ditampilkan di daftar publik)",
+    },
+    {
+        "variable": True,
+        "code": "kind",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": None,
+        "order": 2,
+        "description": "Jenis laporan",
+        "values": [{"key": value, "name": str(label)} for value, label in Complaint.Kind.choices],
+    },
+    {
+        "variable": True,
+        "code": "privacy",
+        "datatype": "singlevaluelist",
+        "required": False,
+        "datatype_description": None,
+        "order": 3,
+        "description": "Pilihan privasi pelapor",
+        "values": [
+            {"key": "public", "name": "Publik"},
+            {"key": "anonim", "name": "Anonim (identitas tidak pernah terlihat oleh instansi)"},
+            {"key": "rahasia", "name": "Rahasia (tidak ditampilkan di daftar publik)"},
+        ],
+    },
+    {
+        "variable": True,
+        "code": "region_code",
+        "datatype": "string",
+        "required": False,
+        "datatype_description": "Kode wilayah Kemendagri, misalnya 32.73.01.1001.",
+        "order": 4,
+        "description": "Kode wilayah (kelurahan/desa)",
+    },
+]
+
+
+def _error(status: int, description: str) -> JsonResponse:
+    return JsonResponse([{"code": status, "description": description}], status=status, safe=False)
+
+
+def _w3c(moment: dt.datetime | None) -> str | None:
+    return timezone.localtime(moment).isoformat(timespec="seconds") if moment else None
+
+
+def _service_json(service: Service) -> dict[str, Any]:
+    return {
+        "service_code": service.slug,
+        "service_name": service.name,
+        "description": service.summary,
+        "metadata": True,
+        "type": "realtime",
+        "keywords": ",".join(service.keywords or []),
+        "group": service.agency.name,
+    }
+
+
+@require_GET
+def discovery(request: HttpRequest) -> JsonResponse:
+    base = request.build_absolute_uri("/open311/v2/")
+    return JsonResponse(
+        {
+            "changeset": "2026-11-30T00:00:00+07:00",
+            "contact": "Lihat /kontak/",
+            "key_service": "Kunci API: token klien (POST /oauth/token/, client credentials, scope complaints:submit)",
+            "endpoints": [
+                {
+                    "specification": "http://wiki.open311.org/GeoReport_v2",
+                    "url": base,
+                    "changeset": "2026-11-30T00:00:00+07:00",
+                    "type": "production",
+                    "formats": ["application/json"],
+                }
+            ],
+        }
+    )
+
+
+@require_GET
+def service_list(request: HttpRequest) -> JsonResponse:
+    rows = Service.objects.select_related("agency").order_by("slug")
+    return JsonResponse([_service_json(service) for service in rows], safe=False)
+
+
+@require_GET
+def service_definition(request: HttpRequest, service_code: str) -> JsonResponse:
+    if not Service.objects.filter(slug=service_code).exists():
+        return _error(404, "service_code tidak dikenal.")
+    return JsonResponse({"service_code": service_code, "attributes": ATTRIBUTES})
+
+
+def _request_json(complaint: Complaint) -> dict[str, Any]:
+    """The public face of a report: no reporter, no full text (the title stands for the description); an
+    anonymous report's place is rounded to about 100 m and its address left out."""
+    latitude, longitude = complaint.latitude, complaint.longitude
+    if complaint.anonymous and latitude is not None:
+        latitude, longitude = round(latitude, 3), round(longitude, 3)
+    return {
+        "service_request_id": complaint.reference,
+        "status": "closed" if complaint.status in CLOSED else "open",
+        "status_notes": STATUS_NOTES[complaint.status],
+        "service_name": complaint.service.name,
+        "service_code": complaint.service.slug,
+        "description": complaint.title,
+        "agency_responsible": complaint.agency.name,
+        "service_notice": f"Dijawab paling lambat {_w3c(complaint.due_at)}.",
+        "requested_datetime": _w3c(complaint.received_at),
+        "updated_datetime": _w3c(complaint.updated_at),
+        "expected_datetime": _w3c(complaint.due_at),
+        "address": "" if complaint.anonymous else complaint.address,
+        "address_id": complaint.region_code,
+        "zipcode": None,
+        "lat": latitude,
+        "long": longitude,
+        "media_url": complaint.media_url,
+    }
+
+
+def _public():
+    return Complaint.objects.filter(confidential=False).select_related("service", "agency")
+
+
+def _parse_date(text: str) -> dt.datetime | bool | None:
+    if not text:
+        return None
+    moment = parse_datetime(text.replace(" ", "+"))
+    if moment is None or moment.tzinfo is None:
+        return False
+    return moment
+
+
+@csrf_exempt
+def requests(request: HttpRequest) -> JsonResponse:
+    if request.method == "POST":
+        return _create(request)
+    if request.method != "GET":
+        return _error(405, "Gunakan GET atau POST.")
+    rows = _public()
+    ids = [part.strip() for part in request.GET.get("service_request_id", "").split(",") if part.strip()]
+    if ids:  # "all other parameters are ignored" when ids are given
+        return JsonResponse(
+            [_request_json(c) for c in rows.filter(reference__in=ids[:MAX_REQUESTS])], safe=False
+        )
+    codes = [part.strip() for part in request.GET.get("service_code", "").split(",") if part.strip()]
+    if codes:
+        rows = rows.filter(service__slug__in=codes)
+    start, end = _parse_date(request.GET.get("start_date", "")), _parse_date(request.GET.get("end_date", ""))
+    if start is False or end is False:
+        return _error(
+            400, "start_date dan end_date ditulis dalam format W3C, misalnya 2026-11-30T08:00:00+07:00."
+        )
+    if start is None and end is None:
+        start = timezone.now() - dt.timedelta(days=DEFAULT_DAYS)
+    if start:
+        rows = rows.filter(received_at__gte=start)
+    if end:
+        rows = rows.filter(received_at__lte=end)
+    statuses = {part.strip() for part in request.GET.get("status", "").split(",") if part.strip()}
+    if statuses - {"open", "closed"}:
+        return _error(400, "status hanya open atau closed.")
+    if statuses == {"open"}:
+        rows = rows.exclude(status__in=CLOSED)
+    elif statuses == {"closed"}:
+        rows = rows.filter(status__in=CLOSED)
+    return JsonResponse([_request_json(c) for c in rows.order_by("-received_at")[:MAX_REQUESTS]], safe=False)
+
+
+def _client_for(api_key: str):
+    """The machine client whose access token (POST /oauth/token/, client credentials) is the api_key."""
+    checksum = hashlib.sha256(api_key.encode("utf-8")).hexdigest()
+    access = (
+        AccessToken.objects.select_related("application__api_client__agency")
+        .filter(token_checksum=checksum)
+        .first()
+    )
+    client = getattr(access.application, "api_client", None) if access and access.application_id else None
+    if client is None or not client.active or not access.is_valid([SCOPE]) or SCOPE not in client.scopes:
+        return None
+    return client
+
+
+def _create(request: HttpRequest) -> JsonResponse:
+    data = request.POST
+    header = request.headers.get("Authorization", "")
+    api_key = data.get("api_key", "") or (header[7:] if header.startswith("Bearer ") else "")
+    client = _client_for(api_key) if api_key else None
+    if client is None:
+        return _error(403, "api_key tidak sah, kedaluwarsa, atau tanpa scope complaints:submit.")
+    if not hit("client", f"client:{client.pk}", rate=client.rate_limit or None):
+        return _error(429, "Terlalu banyak permintaan; coba lagi sebentar lagi.")
+    service = Service.objects.select_related("agency").filter(slug=data.get("service_code", "")).first()
+    if service is None:
+        return _error(404, "service_code tidak dikenal.")
+    try:
+        latitude = float(data["lat"]) if data.get("lat") else None
+        longitude = float(data["long"]) if data.get("long") else None
+    except ValueError:
+        return _error(400, "lat dan long berupa angka desimal.")
+    if latitude is None and not data.get("address_string") and not data.get("address_id"):
+        return _error(400, "Sertakan lokasi: lat dan long, address_string, atau address_id.")
+    description = data.get("description", "")
+    privacy = data.get("attribute[privacy]", "public")
+    if privacy not in ("public", "anonim", "rahasia"):
+        return _error(400, "attribute[privacy] hanya public, anonim, atau rahasia.")
+    contact = " ".join(
+        part
+        for part in (
+            data.get("first_name", ""),
+            data.get("last_name", ""),
+            data.get("email", ""),
+            data.get("phone", ""),
+        )
+        if part
+    )
+    report = services.Report(
+        service=service,
+        title=data.get("attribute[title]", "") or description.strip()[:60],
+        description=description,
+        kind=data.get("attribute[kind]", Complaint.Kind.PENGADUAN),
+        anonymous=privacy == "anonim",
+        confidential=privacy == "rahasia",
+        latitude=latitude,
+        longitude=longitude,
+        region_code=data.get("attribute[region_code]", "") or data.get("address_id", ""),
+        address=data.get("address_string", "")[:300],
+        media_url=data.get("media_url", "")[:500],
+        contact="" if privacy == "anonim" else contact,
+    )
+    try:
+        complaint = services.submit_complaint(report, actor=client.actor, channel=Complaint.Channel.OPEN311)
+    except ApplicationError as exc:
+        return _error(400 if exc.status == 422 else exc.status, str(exc.message))
+    return JsonResponse(
+        [
+            {
+                "service_request_id": complaint.reference,
+                "token": complaint.token,
+                "service_notice": f"Dijawab paling lambat {_w3c(complaint.due_at)}.",
+                "account_id": None,
+            }
+        ],
+        status=201,
+        safe=False,
+    )
+
+
+@require_GET
+def request_detail(request: HttpRequest, service_request_id: str) -> JsonResponse:
+    complaint = _public().filter(reference=service_request_id[:40]).first()
+    if complaint is None:
+        return _error(404, "service_request_id tidak ditemukan.")
+    return JsonResponse([_request_json(complaint)], safe=False)
+
+
+@require_GET
+def token_detail(request: HttpRequest, open311_token: str) -> JsonResponse:
+    complaint = Complaint.objects.filter(token=open311_token[:40]).only("reference", "token").first()
+    if complaint is None:
+        return _error(404, "token tidak ditemukan.")
+    return JsonResponse([{"service_request_id": complaint.reference, "token": complaint.token}], safe=False)

@@ -1,0 +1,172 @@
+"""An Open311 GeoReport v2 client: list services, POST a request with an API key (a client-credentials token),
+get it by id and by token, list with status and date filters; field names as the spec gives them."""
+
+from __future__ import annotations
+
+import base64
+import datetime as dt
+
+import pytest
+
+from pamong.clients import services as clients
+from pamong.complaints import services
+from pamong.complaints.models import Complaint
+
+from .conftest import report
+
+SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
+ATTRIBUTE_FIELDS = {
+    "variable",
+    "code",
+    "datatype",
+    "required",
+    "datatype_description",
+    "order",
+    "description",
+}
+REQUEST_FIELDS = {
+    "service_request_id",
+    "status",
+    "status_notes",
+    "service_name",
+    "service_code",
+    "description",
+    "agency_responsible",
+    "service_notice",
+    "requested_datetime",
+    "updated_datetime",
+    "expected_datetime",
+    "address",
+    "address_id",
+    "zipcode",
+    "lat",
+    "long",
+    "media_url",
+}
+
+
+@pytest.fixture
+def api_key(client, world):
+    machine, secret = clients.register_client(
+        actor="system:test", agency=world.bansos.agency, name="Aplikasi warga", scopes=["complaints:submit"]
+    )
+    basic = base64.b64encode(f"{machine.client_id}:{secret}".encode()).decode()
+    answer = client.post(
+        "/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
+    )
+    assert answer.status_code == 200, answer.content
+    return answer.json()["access_token"]
+
+
+def test_the_open311_client_flow(client, world, api_key):
+    services_json = client.get("/open311/v2/services.json").json()
+    assert set(services_json[0]) == SERVICE_FIELDS
+    assert "bansos-pkh" in [s["service_code"] for s in services_json]
+    definition = client.get("/open311/v2/services/bansos-pkh.json").json()
+    assert definition["service_code"] == "bansos-pkh"
+    assert all(set(attribute) >= ATTRIBUTE_FIELDS for attribute in definition["attributes"])
+
+    posted = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": "bansos-pkh",
+            "lat": "-6.9147",
+            "long": "107.6098",
+            "address_string": "Jl. Cihapit No. 5, Bandung",
+            "description": "Petugas pendamping PKH tidak pernah datang ke RW kami selama enam bulan terakhir.",
+            "email": "warga@contoh.id",
+            "attribute[kind]": "pengaduan",
+        },
+    )
+    assert posted.status_code == 201, posted.content
+    (created,) = posted.json()
+    assert set(created) == {"service_request_id", "token", "service_notice", "account_id"}
+    complaint = Complaint.objects.get(reference=created["service_request_id"])
+    assert complaint.channel == "open311" and complaint.contact == "warga@contoh.id"
+
+    (by_id,) = client.get(f"/open311/v2/requests/{created['service_request_id']}.json").json()
+    assert set(by_id) == REQUEST_FIELDS
+    assert by_id["status"] == "open" and by_id["lat"] == -6.9147 and by_id["service_code"] == "bansos-pkh"
+    assert "warga@contoh.id" not in str(by_id)
+    assert client.get(f"/open311/v2/tokens/{created['token']}.json").json() == [
+        {"service_request_id": created["service_request_id"], "token": created["token"]}
+    ]
+
+    closed = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga)
+    Complaint.objects.filter(pk=closed.pk).update(status="closed")
+    old = services.submit_complaint(
+        report(world),
+        actor=world.warga,
+        reporter=world.warga,
+        now=dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC),
+    )
+
+    def ids(query: str) -> set[str]:
+        answer = client.get(f"/open311/v2/requests.json{query}")
+        assert answer.status_code == 200, answer.content
+        return {r["service_request_id"] for r in answer.json()}
+
+    assert ids("") == {created["service_request_id"], closed.reference}  # the last 90 days by default
+    assert ids("?status=open") == {created["service_request_id"]}
+    assert ids("?status=closed") == {closed.reference}
+    assert ids("?start_date=2026-01-01T00:00:00Z&end_date=2026-01-31T00:00:00Z") == {old.reference}
+    assert ids(f"?service_request_id={old.reference},{closed.reference}") == {old.reference, closed.reference}
+    assert ids("?service_code=sktm") == set()
+
+
+@pytest.mark.parametrize(
+    ("data", "status"),
+    [
+        ({"service_code": "bansos-pkh"}, 403),  # no api_key
+        ({"service_code": "bansos-pkh", "api_key": "salah"}, 403),
+        ({"service_code": "tidak-ada", "key": True, "lat": "1", "long": "1"}, 404),
+        (
+            {
+                "service_code": "bansos-pkh",
+                "key": True,
+                "description": "Jalan rusak parah di depan sekolah dasar.",
+            },
+            400,
+        ),
+        ({"service_code": "bansos-pkh", "key": True, "lat": "x", "long": "1"}, 400),
+        ({"service_code": "bansos-pkh", "key": True, "lat": "1", "long": "1", "description": "pendek"}, 400),
+    ],
+)
+def test_errors_have_the_spec_shape(client, world, api_key, data, status):
+    if data.pop("key", False):
+        data["api_key"] = api_key
+    answer = client.post("/open311/v2/requests.json", data)
+    assert answer.status_code == status
+    (error,) = answer.json()
+    assert set(error) == {"code", "description"} and error["code"] == status
+    assert Complaint.objects.count() == 0
+
+
+def test_a_token_without_the_scope_is_refused(client, world):
+    machine, secret = clients.register_client(
+        actor="system:test", agency=world.bansos.agency, name="Dasbor", scopes=["applications:read"]
+    )
+    basic = base64.b64encode(f"{machine.client_id}:{secret}".encode()).decode()
+    token = client.post(
+        "/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
+    ).json()["access_token"]
+    answer = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": token,
+            "service_code": "bansos-pkh",
+            "lat": "1",
+            "long": "1",
+            "description": "Jalan rusak parah di depan sekolah dasar.",
+        },
+    )
+    assert answer.status_code == 403
+
+
+def test_unknown_ids_and_bad_filters(client, world):
+    assert client.get("/open311/v2/services/tidak-ada.json").status_code == 404
+    assert client.get("/open311/v2/requests/ADU-0.json").json()[0]["code"] == 404
+    assert client.get("/open311/v2/tokens/abc.json").status_code == 404
+    assert client.get("/open311/v2/requests.json?status=pending").status_code == 400
+    assert client.get("/open311/v2/requests.json?start_date=kemarin").status_code == 400

@@ -1,0 +1,39 @@
+"""What complaints hold about a person is exported, erased and expired by the privacy coordinator."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.utils import timezone
+
+from pamong.complaints import personal_data, services
+from pamong.complaints.models import Complaint
+
+from .conftest import report
+
+
+def test_export_erase_and_expire(world):
+    own = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga)
+    hidden = services.submit_complaint(report(world, anonymous=True), actor=world.warga, reporter=world.warga)
+    other = services.submit_complaint(report(world), actor=world.denied, reporter=world.denied)
+    services.follow_complaint(other, actor=world.warga)
+    exported = personal_data.export(world.warga)["complaints"]
+    assert sorted(r["reference"] for r in exported["reports"]) == sorted([own.reference, hidden.reference])
+    assert exported["followed"] == [other.reference]
+
+    assert personal_data.erase(world.warga) == {"complaints_cleared": 2, "complaint_follows_removed": 1}
+    hidden.refresh_from_db()
+    assert (
+        hidden.description == personal_data.CLEARED
+        and hidden.hidden_reporter == ""
+        and hidden.reporter_index == ""
+    )
+    assert personal_data.export(world.warga)["complaints"] == {"reports": [], "followed": []}
+
+    Complaint.objects.filter(pk=other.pk).update(status="closed")
+    Complaint.objects.filter(pk=other.pk).update(updated_at=timezone.now() - dt.timedelta(days=10_000))
+    assert personal_data.expire(timezone.now(), True) == {"complaints_cleared": 1}
+    assert personal_data.expire(timezone.now(), False) == {"complaints_cleared": 1}
+    assert personal_data.expire(timezone.now(), False) == {"complaints_cleared": 0}
+    other.refresh_from_db()
+    assert other.reporter is None and other.description == personal_data.CLEARED

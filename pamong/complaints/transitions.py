@@ -1,0 +1,33 @@
+"""The only place that assigns Complaint.status (CONVENTIONS §6): each status names where it may be reached from."""
+
+from __future__ import annotations
+
+from pamong.core.errors import InvalidTransition
+
+from .models import Complaint
+
+S = Complaint.Status
+
+ALLOWED: dict[str, set[str]] = {
+    S.VERIFIED: {S.RECEIVED},
+    S.FORWARDED: {S.VERIFIED, S.FORWARDED, S.IN_PROGRESS},  # disposisi, also onwards to another agency
+    S.IN_PROGRESS: {S.FORWARDED, S.ANSWERED},  # ANSWERED: the reporter reopened it
+    S.ANSWERED: {S.IN_PROGRESS},
+    S.CLOSED: {S.ANSWERED},
+    S.MERGED: {S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS},
+}
+
+
+def require(complaint: Complaint, *statuses: str) -> None:
+    if complaint.status not in statuses:
+        current = S(complaint.status).label
+        raise InvalidTransition(
+            f"Laporan {complaint.reference} berstatus {current}; tindakan ini tidak dapat dilakukan sekarang.",
+            details={"status": complaint.status, "required": sorted(statuses)},
+        )
+
+
+def move(complaint: Complaint, to: str) -> None:
+    """Change the status in memory; the caller saves it in its transaction."""
+    require(complaint, *ALLOWED[to])
+    complaint.status = to

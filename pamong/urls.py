@@ -23,6 +23,7 @@ urlpatterns = [
     path("", include("pamong.oversight.urls")),
     path("audit/", auditor_views.audit_log, name="audit-log"),
     path("", include("pamong.clients.urls")),
+    path("", include("pamong.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),

@@ -47,3 +47,6 @@ class Action(StrEnum):
     CLIENT_TOKEN_ISSUED = "clients.token_issued"  # noqa: S105  (an action name, not a secret)
     WEBHOOK_REGISTERED = "clients.webhook_registered"
     WEBHOOK_DISABLED = "clients.webhook_disabled"
+    LETTER_ISSUED = "documents.letter_issued"
+    LETTER_REVOKED = "documents.letter_revoked"
+    LETTER_BATCH_STARTED = "documents.batch_started"

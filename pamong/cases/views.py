@@ -33,7 +33,7 @@ from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, Val
 from pamong.core.views import not_found
 from pamong.registry.selectors import validate_nik
 
-from . import selectors, services, webforms
+from . import letters, selectors, services, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
 from .models import Application, Discretion
 
@@ -174,6 +174,7 @@ def _status_context(request: HttpRequest, application: Application, **extra: Any
         "actions": selectors.citizen_actions(application) if is_applicant else {},
         "is_applicant": is_applicant,
         "has_receipt": bool(explained.decision and explained.decision.audit_index is not None),
+        "letter": letters.current_letter(application),  # installed by pamong.documents; None without it
         "form_errors": {},
         "values": {},
         **extra,

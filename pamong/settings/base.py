@@ -64,6 +64,7 @@ INSTALLED_APPS = [
     "pamong.site",
     "pamong.privacy",
     "pamong.clients",
+    "pamong.documents",
 ]
 
 MIDDLEWARE = [
@@ -295,6 +296,7 @@ PAMONG_RATE_LIMITS = {
     # requests per IP address (guessing a client secret).
     "client": os.environ.get("PAMONG_RATE_CLIENT", "600/m"),
     "client_token": os.environ.get("PAMONG_RATE_CLIENT_TOKEN", "30/m"),
+    "verify": os.environ.get("PAMONG_RATE_VERIFY", "60/m"),  # the public letter-verification page, per IP
 }
 # Web pages under a limit (pamong.core.ratelimit.RateLimitMiddleware): view name → (bucket, methods, per).
 PAMONG_RATE_LIMITED_VIEWS = {
@@ -306,6 +308,7 @@ PAMONG_RATE_LIMITED_VIEWS = {
     "service-detail": ("public", ("GET",), "ip"),
     "oversight:register": ("public", ("GET",), "ip"),
     "oversight:register-detail": ("public", ("GET",), "ip"),
+    "documents:verify": ("verify", ("GET", "POST"), "ip"),
 }
 
 # An activation code printed at a counter lets the citizen choose a password for this many days.
@@ -359,3 +362,11 @@ OAUTH2_PROVIDER = {
     "ALLOWED_REDIRECT_URI_SCHEMES": ["https"],
     "PKCE_REQUIRED": True,
 }
+
+# Documents (pamong.documents): the agency's signing key and certificate as PKCS#12 (in production issued by
+# BSrE), its passphrase and the root verifiers trust. Unset: a demo CA under var/ (production refuses it).
+PAMONG_DOCUMENTS_SIGNING_P12 = os.environ.get("PAMONG_DOCUMENTS_SIGNING_P12", "")
+PAMONG_DOCUMENTS_SIGNING_PASSPHRASE = os.environ.get("PAMONG_DOCUMENTS_SIGNING_PASSPHRASE", "")
+PAMONG_DOCUMENTS_TRUST_ROOT = os.environ.get("PAMONG_DOCUMENTS_TRUST_ROOT", "")
+# The public address printed in each letter's QR code (verification page /v/<code>).
+PAMONG_PUBLIC_URL = os.environ.get("PAMONG_PUBLIC_URL", "http://localhost:8000").rstrip("/")

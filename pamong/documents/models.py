@@ -1,0 +1,79 @@
+"""Issued documents: decision letters and service products (DESIGN §2.11). A `Letter` row is first the job
+"issue this letter" (status pending, written inside the decision's transaction), then the issued, signed file.
+Rows change only through pamong.documents.services."""
+
+from __future__ import annotations
+
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+from pamong.core.crypto import decrypt_bytes
+
+
+class Letter(models.Model):
+    class Kind(models.TextChoices):
+        GRANT = "grant", _("Decision letter: granted")
+        REFUSAL = "refusal", _("Decision letter: refused")
+        DEEMED = "deemed", _("Decision letter: granted by law (deemed approval)")
+        OBJECTION = "objection", _("Decision letter on an objection")
+        APPEAL = "appeal", _("Decision letter on an appeal")
+
+    class Status(models.TextChoices):
+        PENDING = "pending", _("being issued")
+        VALID = "valid", _("valid")
+        REVOKED = "revoked", _("revoked")
+
+    application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="+")
+    # One letter per final decision: the unique constraint is what makes the job safe to run twice.
+    decision = models.OneToOneField("cases.Decision", on_delete=models.PROTECT, related_name="+")
+    kind = models.CharField(max_length=12, choices=Kind.choices)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
+    # Public verification code in the QR (/v/<code>): 100 random bits, base32, so not enumerable.
+    code = models.CharField(max_length=32, unique=True)
+    number = models.CharField(max_length=64, blank=True)  # printed on the letter; set when issued
+    masked_name = models.CharField(max_length=120, blank=True)  # as printed; the page shows only this
+    outcome = models.CharField(max_length=8)
+    created_at = models.DateTimeField()
+    issued_at = models.DateTimeField(null=True, blank=True)
+    file = models.FileField(upload_to="letters/%Y/%m/", blank=True)  # the signed PDF, encrypted at rest
+    size = models.PositiveIntegerField(default=0)
+    sha256 = models.CharField(max_length=64, blank=True, db_index=True)  # of the signed PDF as issued
+    audit_index = models.BigIntegerField(null=True, blank=True)
+    attempts = models.PositiveSmallIntegerField(default=0)
+    last_error = models.CharField(max_length=300, blank=True)
+    revoked_at = models.DateTimeField(null=True, blank=True)
+    revoked_reason = models.CharField(max_length=300, blank=True)
+    revoke_audit_index = models.BigIntegerField(null=True, blank=True)
+    replaced_by = models.ForeignKey("self", null=True, blank=True, on_delete=models.PROTECT, related_name="+")
+    batch = models.ForeignKey("documents.Batch", null=True, blank=True, on_delete=models.SET_NULL)
+
+    class Meta:
+        ordering = ["created_at", "pk"]
+        indexes = [models.Index(fields=["application", "status"])]
+
+    def __str__(self) -> str:
+        return self.number or self.code
+
+    def read_content(self) -> bytes:
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())
+
+
+class Batch(models.Model):
+    """A batch issue (e.g. re-issuing every letter of a service): progress counted as the job runs; the job
+    resumes after a crash, and the letters' unique constraint keeps any from being issued twice."""
+
+    class Status(models.TextChoices):
+        QUEUED = "queued", _("queued")
+        RUNNING = "running", _("running")
+        DONE = "done", _("done")
+
+    label = models.CharField(max_length=200)
+    status = models.CharField(max_length=8, choices=Status.choices, default=Status.QUEUED)
+    total = models.PositiveIntegerField(default=0)
+    done = models.PositiveIntegerField(default=0)
+    created_at = models.DateTimeField()
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    def __str__(self) -> str:
+        return self.label

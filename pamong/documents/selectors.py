@@ -1,0 +1,72 @@
+"""Reads of issued documents: for the case pages (through cases' port), the public verification page, and other
+modules that need a case's current letter (e.g. a printed copy for a citizen a notice did not reach)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.utils import translation
+
+from pamong.audit.models import AuditEntry
+from pamong.cases.letters import LetterSummary
+
+from .models import Letter
+
+
+def letter_by_code(code: str) -> Letter | None:
+    return (
+        Letter.objects.select_related("application__service__agency", "replaced_by")
+        .filter(code=code.strip().lower())
+        .first()
+    )
+
+
+def current_letter(application) -> Letter | None:
+    """The newest letter of the application that is valid or still being issued (never a revoked one)."""
+    return (
+        Letter.objects.filter(
+            application=application, status__in=(Letter.Status.VALID, Letter.Status.PENDING)
+        )
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+
+
+def letter_summary(application) -> LetterSummary | None:
+    """The provider installed in pamong.cases.letters."""
+    letter = current_letter(application)
+    if letter is None:
+        return None
+    with translation.override("id"):
+        kind_text = str(Letter.Kind(letter.kind).label)
+    return LetterSummary(number=letter.number, issued_at=letter.issued_at, kind_text=kind_text)
+
+
+def current_letter_pdf(application) -> tuple[Letter, bytes] | None:
+    """A case's current issued letter and its signed PDF, e.g. to print it for a citizen by post. None when
+    no letter has been issued yet (a pending one has no file)."""
+    letter = (
+        Letter.objects.filter(application=application, status=Letter.Status.VALID)
+        .order_by("-created_at", "-pk")
+        .first()
+    )
+    if letter is None:
+        return None
+    return letter, letter.read_content()
+
+
+def letters_of(application) -> list[Letter]:
+    return list(Letter.objects.filter(application=application).order_by("created_at", "pk"))
+
+
+@dataclass(frozen=True)
+class AuditLink:
+    index: int
+    leaf_hash: str
+
+
+def audit_link(index: int | None) -> AuditLink | None:
+    if index is None:
+        return None
+    entry = AuditEntry.objects.filter(index=index).only("index", "leaf_hash").first()
+    return AuditLink(entry.index, bytes(entry.leaf_hash).hex()) if entry else None

@@ -1,0 +1,10 @@
+from django.urls import path
+
+from . import views
+
+app_name = "documents"
+
+urlpatterns = [
+    path("permohonan/<str:application_id>/surat/", views.application_letter, name="application-letter"),
+    path("v/<str:code>", views.verify, name="verify"),
+]

@@ -24,6 +24,7 @@ from pamong.cases.selectors import final_decision
 from pamong.core.crypto import encrypt_bytes
 from pamong.core.formatting import format_date
 from pamong.registry.nik import mask_nik
+from pamong.registry.selectors import person_by_nik
 
 from . import rendering, signing
 from .models import Batch, Letter
@@ -42,6 +43,15 @@ def mask_name(name: str) -> str:
     """The name as printed beside the QR code and shown on the public page: each word's first letter, the rest
     hidden ("Siti Nurhaliza" → "S*** N*******"), enough to match the paper, too little to learn the name."""
     return " ".join(word[0] + "*" * (len(word) - 1) for word in name.split()) or "-"
+
+
+def citizen_name(user) -> str:
+    """The name on the letter: the account's, or the population registry's for the account's NIK."""
+    name = user.get_full_name().strip()
+    if not name and user.nik:
+        person = person_by_nik(user.nik)
+        name = person.full_name if person else ""
+    return name or user.get_username()
 
 
 def letter_kind(decision: Decision) -> str:
@@ -82,7 +92,7 @@ def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: boo
                     kind=letter_kind(decision),
                     outcome=decision.outcome,
                     code=new_code(),
-                    masked_name=mask_name(application.applicant.get_full_name()),
+                    masked_name=mask_name(citizen_name(application.applicant)),
                     created_at=timezone.now(),
                     batch=batch,
                 )
@@ -229,7 +239,7 @@ def start_batch(*, actor: Any, decisions, label: str) -> Batch:
                     kind=letter_kind(d),
                     outcome=d.outcome,
                     code=new_code(),
-                    masked_name=mask_name(d.application.applicant.get_full_name()),
+                    masked_name=mask_name(citizen_name(d.application.applicant)),
                     created_at=now,
                     batch=batch,
                 )
@@ -309,7 +319,7 @@ def letter_context(letter: Letter, *, number: str, issued_at) -> dict[str, Any]:
         "agency": service.agency,
         "service": service,
         "service_basis": "; ".join(str(item) for item in service.legal_basis),
-        "citizen_name": application.applicant.get_full_name() or "-",
+        "citizen_name": citizen_name(application.applicant),
         "masked_name": letter.masked_name,
         "masked_nik": mask_nik(nik) if nik else "-",
         "reference": application.reference,

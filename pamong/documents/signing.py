@@ -4,7 +4,7 @@ Production: a PKCS#12 file with the key and the certificate issued to the agency
 and passphrase (PAMONG_DOCUMENTS_SIGNING_P12, PAMONG_DOCUMENTS_SIGNING_PASSPHRASE) and the root that verifiers
 trust (PAMONG_DOCUMENTS_TRUST_ROOT). Unset (development, tests, `pamong demo`): a demo CA and an agency
 certificate are made under the var directory on first use (`ensure_demo_certificates`); production refuses that
-(pamong.documents.checks).
+(letters stay pending, retried, until the key is configured).
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.hazmat.primitives.serialization import pkcs12
 from cryptography.x509.oid import ExtendedKeyUsageOID, NameOID
 from django.conf import settings
+from django.core.exceptions import ImproperlyConfigured
 from pyhanko.pdf_utils.incremental_writer import IncrementalPdfFileWriter
 from pyhanko.pdf_utils.reader import PdfFileReader
 from pyhanko.sign import fields, signers
@@ -118,6 +119,9 @@ def key_paths() -> KeyPaths:
             settings.PAMONG_DOCUMENTS_SIGNING_PASSPHRASE.encode(),
             Path(settings.PAMONG_DOCUMENTS_TRUST_ROOT),
         )
+    if settings.PAMONG_ENVIRONMENT == "production":
+        # Never the demo CA in production: letters stay pending (and are retried) until the key is configured.
+        raise ImproperlyConfigured("PAMONG_DOCUMENTS_SIGNING_P12 is not set: letters cannot be signed")
     return ensure_demo_certificates()
 
 

@@ -12,6 +12,7 @@ from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency
+from pamong.documents import signing as document_signing
 from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
 
@@ -65,4 +66,5 @@ def load_demo(*, packs_root: Path) -> catalog.LoadReport:
             )
             if account.role in roles.STAFF_ROLES:
                 accounts.install_totp_device(actor="system:demo", user=user, secret=DEMO_TOTP_SECRET)
+    document_signing.ensure_demo_certificates()  # the demo CA and agency certificate that sign letters
     return report

@@ -7,6 +7,7 @@ import datetime as dt
 import io
 
 import pytest
+from django.core.exceptions import ImproperlyConfigured
 from django.test import Client
 from pyhanko.pdf_utils.reader import PdfFileReader
 
@@ -203,3 +204,28 @@ def test_a_successful_appeal_revokes_the_refusal_and_links_the_replacement(world
     # The citizen's download is now the replacement.
     _, pdf = selectors.current_letter_pdf(Application.objects.get(pk=body["id"]))
     assert __import__("hashlib").sha256(pdf).hexdigest() == replacement.sha256
+
+
+def test_production_never_signs_with_the_demo_ca(settings):
+    settings.PAMONG_ENVIRONMENT = "production"  # with no PAMONG_DOCUMENTS_SIGNING_P12 set
+    with pytest.raises(ImproperlyConfigured, match="PAMONG_DOCUMENTS_SIGNING_P12"):
+        signing.key_paths()
+
+
+def test_a_letter_that_cannot_be_signed_stays_pending_and_is_counted(world, client_for, monkeypatch):
+    body = post(
+        client_for(world.warga), APPLY, {"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]}
+    ).json()
+    letter = Letter.objects.get(application_id=body["id"])
+
+    def no_key(*args, **kwargs):
+        raise ImproperlyConfigured("PAMONG_DOCUMENTS_SIGNING_P12 is not set: letters cannot be signed")
+
+    monkeypatch.setattr(signing, "sign_pdf", no_key)
+    assert services.issue_letter(letter_id=letter.pk) == "failed"
+    letter.refresh_from_db()
+    assert (letter.status, letter.attempts, letter.number, letter.file.name) == ("pending", 1, "", "")
+    assert "PAMONG_DOCUMENTS_SIGNING_P12" in letter.last_error
+    assert not AuditEntry.objects.filter(action="documents.letter_issued").exists()
+    monkeypatch.undo()
+    assert services.issue_pending() == 1  # the sweep issues it once signing works again

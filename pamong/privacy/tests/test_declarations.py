@@ -109,6 +109,7 @@ def test_the_export_gathers_every_modules_section(world):
         "applications",
         "notification_preference",
         "notifications",
+        "letters",
     }
     assert exported["account"]["nik"] == world.niks.WARGA_NIK
     assert [a["service"] for a in exported["applications"]] == ["bansos-pkh"]

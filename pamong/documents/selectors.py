@@ -5,12 +5,14 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.db.models import Exists, OuterRef, QuerySet
 from django.utils import translation
 
 from pamong.audit.models import AuditEntry
 from pamong.cases.letters import LetterSummary
+from pamong.cases.models import Decision
 
-from .models import Letter
+from .models import Batch, Letter
 
 
 def letter_by_code(code: str) -> Letter | None:
@@ -70,3 +72,23 @@ def audit_link(index: int | None) -> AuditLink | None:
         return None
     entry = AuditEntry.objects.filter(index=index).only("index", "leaf_hash").first()
     return AuditLink(entry.index, bytes(entry.leaf_hash).hex()) if entry else None
+
+
+def decisions_without_letter(*, service) -> QuerySet[Decision]:
+    """Final grants and refusals of a service that have no letter (e.g. decided before letters existed)."""
+    return Decision.objects.filter(
+        application__service=service,
+        final=True,
+        outcome__in=(Decision.Outcome.GRANT, Decision.Outcome.DENY),
+    ).exclude(
+        Exists(Letter.objects.filter(decision=OuterRef("pk")))
+        | Exists(  # only an application's latest final decision: an earlier one was superseded
+            Decision.objects.filter(
+                application=OuterRef("application"), final=True, decided_at__gt=OuterRef("decided_at")
+            )
+        )
+    )
+
+
+def batch_list(*, limit: int = 20) -> list:
+    return list(Batch.objects.order_by("-created_at", "-pk")[:limit])

@@ -6,5 +6,6 @@ app_name = "documents"
 
 urlpatterns = [
     path("permohonan/<str:application_id>/surat/", views.application_letter, name="application-letter"),
-    path("v/<str:code>", views.verify, name="verify"),
+    path("v/<str:verification_code>", views.verify, name="verify"),
+    path("petugas/surat/batch/", views.batches, name="batches"),
 ]

@@ -12,6 +12,7 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
+from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.cases.access import access_application_by_id
 from pamong.core.errors import NotFound, ValidationFailed
@@ -32,8 +33,8 @@ def application_letter(request: HttpRequest, application_id: str) -> HttpRespons
     except NotFound:
         return not_found(request)
     found = selectors.current_letter_pdf(application)
-    if found is None:
-        return not_found(request)
+    if found is None:  # no final decision yet, or its letter is still being signed
+        return render(request, "documents/no_letter.html", {"application": application}, status=409)
     letter, pdf = found
     if application.applicant_id != request.user.pk:  # staff reading a citizen's letter is logged for them
         accounts.record_personal_data_access(
@@ -49,9 +50,10 @@ def application_letter(request: HttpRequest, application_id: str) -> HttpRespons
 
 
 @never_cache
-def verify(request: HttpRequest, code: str) -> HttpResponse:
+def verify(request: HttpRequest, verification_code: str) -> HttpResponse:
     """Anyone checks a letter: status, issuer, type, number, date, the masked name as printed, the file's hash and
     its audit entry; uploading a PDF tells whether it is the very file issued."""
+    code = verification_code
     letter = selectors.letter_by_code(code) if CODE_RE.match(code or "") else None
     if letter is None:
         return render(request, "documents/verify_unknown.html", status=404)
@@ -90,3 +92,11 @@ def _check_file(request: HttpRequest, letter: Letter) -> dict:
         "sha256": hashlib.sha256(content).hexdigest(),
         "signature": signing.validate(content) if not same else None,
     }
+
+
+@login_required
+def batches(request: HttpRequest) -> HttpResponse:
+    """Progress of batch issues (supervisors, agency administrators, auditors); reload to refresh, no JS."""
+    if not set(roles.roles_of(request.user)) & {roles.SUPERVISOR, roles.ADMIN_INSTANSI, roles.AUDITOR}:
+        return not_found(request)
+    return render(request, "documents/batches.html", {"batches": selectors.batch_list()})

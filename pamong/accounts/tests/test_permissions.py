@@ -86,6 +86,14 @@ def _oversight_objects(world, analis, packs_root) -> dict[str, str]:
     return {"breaker_id": str(breaker.pk), "draft_id": str(draft.pk), "job_id": str(job.pk)}
 
 
+def _letter_code(application) -> str:
+    from django.apps import apps
+
+    if not apps.is_installed("pamong.documents"):
+        return "tidakada"
+    return apps.get_model("documents", "Letter").objects.get(application=application).code
+
+
 def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
@@ -163,6 +171,8 @@ def build_cast(world, packs_root) -> Cast:
         "uidb64": "MQ",  # the one-time password link of `pamong setup`: the token guards it, not a role
         "token": "no-such-token",
         "webhook_id": str(webhook.pk),  # a webhook subscriber of Dinas Sosial
+        # The public verification page of the granted application's letter (pamong.documents, if installed).
+        "verification_code": _letter_code(granted),
         "code": "3273",
         "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),

@@ -54,7 +54,7 @@ def pct(values: list[float], q: float) -> float:
 def decisions(count: int) -> list[Decision]:
     """`count` final GRANT decisions on one granted application (copies of its automatic decision)."""
     warga = User.objects.get(username="warga")
-    application = cases.submit_application(
+    application, _ = cases.submit_application(
         actor=warga,
         service=Service.objects.get(slug="bansos-pkh"),
         applicant=warga,

@@ -50,3 +50,7 @@ class Action(StrEnum):
     LETTER_ISSUED = "documents.letter_issued"
     LETTER_REVOKED = "documents.letter_revoked"
     LETTER_BATCH_STARTED = "documents.batch_started"
+    VAULT_DOCUMENT_UPLOADED = "documents.vault_document_uploaded"
+    VAULT_DOCUMENT_DELETED = "documents.vault_document_deleted"
+    VAULT_CONSENT_GIVEN = "documents.vault_consent_given"
+    VAULT_CONSENT_WITHDRAWN = "documents.vault_consent_withdrawn"

@@ -33,7 +33,7 @@ from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, Val
 from pamong.core.views import not_found
 from pamong.registry.selectors import validate_nik
 
-from . import letters, selectors, services, webforms
+from . import letters, selectors, services, vault, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
 from .models import Application, Discretion
 
@@ -83,6 +83,11 @@ def _apply_context(service, key: str, values=None, errors=None, statement: str =
     }
 
 
+def _with_vault(context: dict, request: HttpRequest, service) -> dict:
+    """The documents the service asks for, with what the citizen's vault holds (pamong.documents; else none)."""
+    return {**context, "vault_asks": vault.documents_for(request.user, service)}
+
+
 def _summary(errors: dict[str, str], inputs: list[tuple[str, str]], message: str) -> dict[str, Any]:
     """Error summary entries in the order of the form, each linked to its input (`inputs`: name, input id)."""
     ids = dict(inputs)
@@ -105,7 +110,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if service is None or not _has_role(request.user, roles.WARGA):
         return not_found(request)
     if request.method != "POST":
-        return render(request, "cases/apply.html", _apply_context(service, webforms.idempotency_key()))
+        context = _with_vault(_apply_context(service, webforms.idempotency_key()), request, service)
+        return render(request, "cases/apply.html", context)
     data, raw = webforms.submitted(service.form_fields, request.POST)
     key = webforms.idempotency_key(request.POST)
     statement = request.POST.get("statement", "")[:4000]
@@ -127,6 +133,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return _apply_failed(request, service, key, raw, statement, exc)
     if not created:
         messages.info(request, _("This application was already sent; nothing new was created."))
+    else:  # documents ticked from the citizen's vault (once-only) become attachments of the open case
+        vault.attach_chosen(application, actor=request.user, chosen=request.POST.getlist("vault_document"))
     return redirect("cases:application", application_id=application.pk)
 
 
@@ -135,7 +143,7 @@ def _apply_invalid(request, service, key, raw, errors, statement, status: int = 
     context = _apply_context(
         service, key, raw, errors, statement, summary=_summary(errors, _inputs(service), message)
     )
-    return render(request, "cases/apply.html", context, status=status)
+    return render(request, "cases/apply.html", _with_vault(context, request, service), status=status)
 
 
 def _apply_failed(request, service, key, raw, statement, exc: ApplicationError) -> HttpResponse:
@@ -148,7 +156,7 @@ def _apply_failed(request, service, key, raw, statement, exc: ApplicationError) 
     context = _apply_context(
         service, webforms.idempotency_key(), raw, {}, statement, summary=summary, existing=existing
     )
-    return render(request, "cases/apply.html", context, status=exc.status)
+    return render(request, "cases/apply.html", _with_vault(context, request, service), status=exc.status)
 
 
 # --- citizen: my applications and the status page -------------------------------------------------------------

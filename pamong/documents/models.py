@@ -77,3 +77,59 @@ class Batch(models.Model):
 
     def __str__(self) -> str:
         return self.label
+
+
+class VaultDocument(models.Model):
+    """A document in a citizen's vault (once-only): uploaded by the citizen (KTP, KK, certificates) and offered
+    again on every later application. Typed by the citizen, checked by content; encrypted at rest; kept until
+    `keep_until` (retention) or until the citizen deletes it."""
+
+    class Type(models.TextChoices):
+        KTP = "ktp", _("Identity card (KTP-el)")
+        KK = "kk", _("Family card (Kartu Keluarga)")
+        BIRTH = "akta_kelahiran", _("Birth certificate")
+        DIPLOMA = "ijazah", _("School certificate (ijazah)")
+        OTHER = "lainnya", _("Other document")
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    doc_type = models.CharField(max_length=20, choices=Type.choices)
+    original_name = models.CharField(max_length=200)
+    content_type = models.CharField(max_length=80)  # detected from the content, never from the name
+    size = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)
+    file = models.FileField(upload_to="vault/%Y/%m/")
+    uploaded_at = models.DateTimeField()
+    keep_until = models.DateField()
+
+    class Meta:
+        ordering = ["-uploaded_at", "-pk"]
+
+    def __str__(self) -> str:
+        return f"{self.doc_type}: {self.original_name}"
+
+    def read_content(self) -> bytes:
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())
+
+
+class VaultConsent(models.Model):
+    """A citizen's recorded consent that an agency may read their vault (documents uploaded or issued by another
+    agency). Withdrawn by setting `withdrawn_at`; a new consent is a new row."""
+
+    owner = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    agency = models.ForeignKey("catalog.Agency", on_delete=models.PROTECT, related_name="+")
+    given_at = models.DateTimeField()
+    withdrawn_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-given_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["owner", "agency"],
+                condition=models.Q(withdrawn_at__isnull=True),
+                name="vault_one_open_consent_per_agency",
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.owner_id} → {self.agency_id}"

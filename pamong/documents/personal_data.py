@@ -7,14 +7,16 @@ retention in pamong.cases; the row with number, hash and audit index stays for v
 
 from __future__ import annotations
 
+import datetime as dt
 from typing import Any
 
 from django.core.files.storage import default_storage
 from django.db import transaction
+from django.utils import timezone
 
 from pamong.core.personal_data import PersonalData, declare
 
-from .models import Letter
+from .models import Letter, VaultConsent, VaultDocument
 
 
 def export(user) -> dict[str, Any]:
@@ -29,7 +31,25 @@ def export(user) -> dict[str, Any]:
                 "verify_code": letter.code,
             }
             for letter in Letter.objects.filter(application__applicant=user).order_by("created_at", "pk")
-        ]
+        ],
+        "vault": [
+            {
+                "type": d.doc_type,
+                "name": d.original_name,
+                "sha256": d.sha256,
+                "uploaded_at": d.uploaded_at.isoformat(),
+                "keep_until": d.keep_until.isoformat(),
+            }
+            for d in VaultDocument.objects.filter(owner=user)
+        ],
+        "vault_consents": [
+            {
+                "agency": c.agency.slug,
+                "given_at": c.given_at.isoformat(),
+                "withdrawn_at": c.withdrawn_at.isoformat() if c.withdrawn_at else None,
+            }
+            for c in VaultConsent.objects.filter(owner=user).select_related("agency")
+        ],
     }
 
 
@@ -39,17 +59,34 @@ def erase(user) -> dict[str, int]:
     letters = list(Letter.objects.filter(application__applicant=user).exclude(file=""))
     files = [letter.file.name for letter in letters]
     Letter.objects.filter(application__applicant=user).update(file="", masked_name="-")
+    vault = list(VaultDocument.objects.filter(owner=user))
+    files += [d.file.name for d in vault]
+    VaultDocument.objects.filter(owner=user).delete()
+    VaultConsent.objects.filter(owner=user, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
-    return {"letters_erased": len(letters)}
+    return {"letters_erased": len(letters), "vault_documents_erased": len(vault)}
+
+
+def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
+    """Vault documents past `keep_until` are deleted (the citizen uploads again if needed)."""
+    due = VaultDocument.objects.filter(keep_until__lt=timezone.localdate(now))
+    count = due.count()
+    if not dry_run and count:
+        files = list(due.values_list("file", flat=True))
+        due.delete()
+        transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
+    return {"vault_documents_expired": count}
 
 
 declare(
     PersonalData(
         module="documents",
-        models=("documents.Letter",),
+        models=("documents.Letter", "documents.VaultDocument", "documents.VaultConsent"),
         retention="Surat keputusan disimpan selama catatan keputusannya; berkas PDF dihapus bersama data "
-        "pribadi pemohon, nomor, hash dan entri audit tetap untuk verifikasi.",
+        "pribadi pemohon, nomor, hash dan entri audit tetap untuk verifikasi. Dokumen di brankas warga disimpan "
+        "PAMONG_VAULT_RETENTION_DAYS (bawaan 5 tahun) atau sampai warga menghapusnya.",
         export=export,
         erase=erase,
+        expire=expire,
     )
 )

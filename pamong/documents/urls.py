@@ -8,4 +8,6 @@ urlpatterns = [
     path("permohonan/<str:application_id>/surat/", views.application_letter, name="application-letter"),
     path("v/<str:verification_code>", views.verify, name="verify"),
     path("petugas/surat/batch/", views.batches, name="batches"),
+    path("akun/dokumen/", views.vault_page, name="vault"),
+    path("dokumen/<str:document_id>/berkas/", views.vault_file, name="vault-file"),
 ]

@@ -6,21 +6,23 @@ from __future__ import annotations
 import hashlib
 import re
 
+from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.cases.access import access_application_by_id
+from pamong.catalog.models import Agency
 from pamong.core.errors import NotFound, ValidationFailed
 from pamong.core.uploads import check_upload
 from pamong.core.views import not_found
 
-from . import selectors, signing
-from .models import Letter
+from . import selectors, signing, vault
+from .models import Letter, VaultConsent, VaultDocument
 
 CODE_RE = re.compile(r"^[a-z2-7]{16,32}$")
 
@@ -100,3 +102,72 @@ def batches(request: HttpRequest) -> HttpResponse:
     if not set(roles.roles_of(request.user)) & {roles.SUPERVISOR, roles.ADMIN_INSTANSI, roles.AUDITOR}:
         return not_found(request)
     return render(request, "documents/batches.html", {"batches": selectors.batch_list()})
+
+
+# --- the document vault (once-only) -------------------------------------------------------------------------
+
+
+def _is_citizen(user) -> bool:
+    return roles.WARGA in roles.roles_of(user)
+
+
+@login_required
+def vault_page(request: HttpRequest) -> HttpResponse:
+    """My documents: upload (type chosen, content checked), delete, and consent for agencies to read them."""
+    if not _is_citizen(request.user):
+        return not_found(request)
+    errors: dict[str, str] = {}
+    status = 200
+    if request.method == "POST":
+        action = request.POST.get("action", "")
+        try:
+            if action == "upload":
+                vault.upload_document(
+                    actor=request.user,
+                    doc_type=request.POST.get("doc_type", ""),
+                    uploaded=request.FILES.get("file"),
+                )
+                messages.success(request, _("The document is kept in My documents."))
+            elif action == "delete":
+                vault.delete_document(
+                    vault.access_vault_document(request.user, request.POST.get("document")),
+                    actor=request.user,
+                )
+                messages.success(request, _("The document was deleted."))
+            elif action in ("consent", "withdraw"):
+                agency = Agency.objects.filter(slug=request.POST.get("agency", "")).first()
+                if agency is None:
+                    raise ValidationFailed(_("Choose an agency."), code="agency_required")
+                if action == "consent":
+                    vault.give_consent(actor=request.user, agency=agency)
+                else:
+                    vault.withdraw_consent(actor=request.user, agency=agency)
+            else:
+                raise ValidationFailed(_("Unknown action."), code="unknown_action")
+            return redirect("documents:vault")
+        except (ValidationFailed, NotFound) as exc:
+            errors[action or "upload"] = exc.message
+            status = exc.status
+    context = {
+        "documents": vault.held(request.user),
+        "types": VaultDocument.Type.choices,
+        "agencies": Agency.objects.order_by("name"),
+        "consents": VaultConsent.objects.filter(owner=request.user, withdrawn_at__isnull=True).select_related(
+            "agency"
+        ),
+        "errors": errors,
+    }
+    return render(request, "documents/vault.html", context, status=status)
+
+
+@login_required
+def vault_file(request: HttpRequest, document_id: str) -> HttpResponse:
+    """A vault document's file, to its owner or to staff of an agency the owner consented to (one 404)."""
+    try:
+        document = vault.access_vault_document(request.user, document_id)
+    except NotFound:
+        return not_found(request)
+    response = HttpResponse(document.read_content(), content_type=document.content_type)
+    response["Content-Disposition"] = f'attachment; filename="{document.original_name}"'
+    response["Cache-Control"] = "private, no-store"
+    return response

@@ -368,5 +368,7 @@ OAUTH2_PROVIDER = {
 PAMONG_DOCUMENTS_SIGNING_P12 = os.environ.get("PAMONG_DOCUMENTS_SIGNING_P12", "")
 PAMONG_DOCUMENTS_SIGNING_PASSPHRASE = os.environ.get("PAMONG_DOCUMENTS_SIGNING_PASSPHRASE", "")
 PAMONG_DOCUMENTS_TRUST_ROOT = os.environ.get("PAMONG_DOCUMENTS_TRUST_ROOT", "")
+# The document vault: how long a citizen's uploaded document is kept (then it must be uploaded again).
+PAMONG_VAULT_RETENTION_DAYS = int(os.environ.get("PAMONG_VAULT_RETENTION_DAYS", 5 * 365))
 # The public address printed in each letter's QR code (verification page /v/<code>).
 PAMONG_PUBLIC_URL = os.environ.get("PAMONG_PUBLIC_URL", "http://localhost:8000").rstrip("/")

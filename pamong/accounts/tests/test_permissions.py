@@ -94,6 +94,19 @@ def _letter_code(application) -> str:
     return apps.get_model("documents", "Letter").objects.get(application=application).code
 
 
+def _vault_document(owner) -> str:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.is_installed("pamong.documents"):
+        return "0"
+    vault = import_module("pamong.documents.vault")
+    return str(
+        vault.upload_document(actor=owner, doc_type="kk", uploaded=SimpleUploadedFile("kk.pdf", PDF)).pk
+    )
+
+
 def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
@@ -173,6 +186,7 @@ def build_cast(world, packs_root) -> Cast:
         "webhook_id": str(webhook.pk),  # a webhook subscriber of Dinas Sosial
         # The public verification page of the granted application's letter (pamong.documents, if installed).
         "verification_code": _letter_code(granted),
+        "document_id": _vault_document(world.warga),  # a KK in Siti's document vault
         "code": "3273",
         "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),

@@ -38,9 +38,9 @@ from django.test import Client  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from pamong.accounts.models import User  # noqa: E402
-from pamong.catalog.models import Service  # noqa: E402
 from pamong.cases import services as cases  # noqa: E402
 from pamong.cases.models import Decision  # noqa: E402
+from pamong.catalog.models import Service  # noqa: E402
 from pamong.documents import services  # noqa: E402
 from pamong.documents.models import Batch, Letter  # noqa: E402
 from pamong.registry import demo as registry_demo  # noqa: E402

@@ -54,3 +54,4 @@ class Action(StrEnum):
     VAULT_DOCUMENT_DELETED = "documents.vault_document_deleted"
     VAULT_CONSENT_GIVEN = "documents.vault_consent_given"
     VAULT_CONSENT_WITHDRAWN = "documents.vault_consent_withdrawn"
+    PRODUCT_REQUESTED = "documents.product_requested"

@@ -15,6 +15,11 @@ class LetterSummary:
     number: str
     issued_at: dt.datetime | None  # None while it is being issued
     kind_text: str
+    product_number: str = ""  # the service product (a pack's product document), once issued
+    product_issued_at: dt.datetime | None = None
+    product_issuable: bool = (
+        False  # granted, the pack declares a product, none issued yet: an officer's click
+    )
 
 
 Provider = Callable[[Any], "LetterSummary | None"]

@@ -304,6 +304,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "computed": (proposal.evaluation or {}).get("values", {}) if proposal else {},
         "days_left": selectors.sla_working_days_left(application),
         "purposes": Discretion.Purpose.choices,
+        "letter": letters.current_letter(application),  # installed by pamong.documents; None without it
         "form_errors": {},
         "values": {},
         **extra,

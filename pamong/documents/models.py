@@ -17,6 +17,11 @@ class Letter(models.Model):
         DEEMED = "deemed", _("Decision letter: granted by law (deemed approval)")
         OBJECTION = "objection", _("Decision letter on an objection")
         APPEAL = "appeal", _("Decision letter on an appeal")
+        PRODUCT = "product", _("Service product")
+
+    class Document(models.TextChoices):
+        LETTER = "letter", _("decision letter")
+        PRODUCT = "product", _("service product")
 
     class Status(models.TextChoices):
         PENDING = "pending", _("being issued")
@@ -24,8 +29,10 @@ class Letter(models.Model):
         REVOKED = "revoked", _("revoked")
 
     application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="+")
-    # One letter per final decision: the unique constraint is what makes the job safe to run twice.
-    decision = models.OneToOneField("cases.Decision", on_delete=models.PROTECT, related_name="+")
+    # One letter (and at most one product) per final decision: the unique constraint is what makes the job safe
+    # to run twice.
+    decision = models.ForeignKey("cases.Decision", on_delete=models.PROTECT, related_name="+")
+    document = models.CharField(max_length=8, choices=Document.choices, default=Document.LETTER)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
     # Public verification code in the QR (/v/<code>): 100 random bits, base32, so not enumerable.
@@ -50,6 +57,11 @@ class Letter(models.Model):
     class Meta:
         ordering = ["created_at", "pk"]
         indexes = [models.Index(fields=["application", "status"])]
+        constraints = [
+            models.UniqueConstraint(
+                fields=["decision", "document"], name="one_document_of_a_kind_per_decision"
+            )
+        ]
 
     def __str__(self) -> str:
         return self.number or self.code

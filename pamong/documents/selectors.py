@@ -12,6 +12,7 @@ from pamong.audit.models import AuditEntry
 from pamong.cases.letters import LetterSummary
 from pamong.cases.models import Decision
 
+from . import services
 from .models import Batch, Letter
 
 
@@ -23,11 +24,13 @@ def letter_by_code(code: str) -> Letter | None:
     )
 
 
-def current_letter(application) -> Letter | None:
-    """The newest letter of the application that is valid or still being issued (never a revoked one)."""
+def current_letter(application, *, document: str = Letter.Document.LETTER) -> Letter | None:
+    """The newest letter (or product) of the application that is valid or still being issued (never revoked)."""
     return (
         Letter.objects.filter(
-            application=application, status__in=(Letter.Status.VALID, Letter.Status.PENDING)
+            application=application,
+            document=document,
+            status__in=(Letter.Status.VALID, Letter.Status.PENDING),
         )
         .order_by("-created_at", "-pk")
         .first()
@@ -39,16 +42,26 @@ def letter_summary(application) -> LetterSummary | None:
     letter = current_letter(application)
     if letter is None:
         return None
+    product = current_letter(application, document=Letter.Document.PRODUCT)
     with translation.override("id"):
         kind_text = str(Letter.Kind(letter.kind).label)
-    return LetterSummary(number=letter.number, issued_at=letter.issued_at, kind_text=kind_text)
+    return LetterSummary(
+        number=letter.number,
+        issued_at=letter.issued_at,
+        kind_text=kind_text,
+        product_number=product.number if product else "",
+        product_issued_at=product.issued_at if product else None,
+        product_issuable=product is None
+        and letter.outcome == "GRANT"
+        and bool(services.product_template(application.service)),
+    )
 
 
-def current_letter_pdf(application) -> tuple[Letter, bytes] | None:
-    """A case's current issued letter and its signed PDF, e.g. to print it for a citizen by post. None when
-    no letter has been issued yet (a pending one has no file)."""
+def current_letter_pdf(application, *, document: str = Letter.Document.LETTER) -> tuple[Letter, bytes] | None:
+    """A case's current issued letter (or product) and its signed PDF, e.g. to print it for a citizen by post.
+    None when none has been issued yet (a pending one has no file)."""
     letter = (
-        Letter.objects.filter(application=application, status=Letter.Status.VALID)
+        Letter.objects.filter(application=application, document=document, status=Letter.Status.VALID)
         .order_by("-created_at", "-pk")
         .first()
     )
@@ -81,7 +94,7 @@ def decisions_without_letter(*, service) -> QuerySet[Decision]:
         final=True,
         outcome__in=(Decision.Outcome.GRANT, Decision.Outcome.DENY),
     ).exclude(
-        Exists(Letter.objects.filter(decision=OuterRef("pk")))
+        Exists(Letter.objects.filter(decision=OuterRef("pk"), document=Letter.Document.LETTER))
         | Exists(  # only an application's latest final decision: an earlier one was superseded
             Decision.objects.filter(
                 application=OuterRef("application"), final=True, decided_at__gt=OuterRef("decided_at")

@@ -8,12 +8,14 @@ import base64
 import hashlib
 import logging
 import secrets
+from pathlib import Path
 from typing import Any
 
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
+from django.template import Context, Template
 from django.utils import timezone, translation
 
 from pamong.audit import services as audit
@@ -22,6 +24,7 @@ from pamong.cases import deadlines, events
 from pamong.cases.models import Application, Decision, Objection
 from pamong.cases.selectors import final_decision
 from pamong.core.crypto import encrypt_bytes
+from pamong.core.errors import ValidationFailed
 from pamong.core.formatting import format_date
 from pamong.registry.nik import mask_nik
 from pamong.registry.selectors import person_by_nik
@@ -32,6 +35,7 @@ from .tasks import issue_letter_task, run_batch_task
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
+PRODUCT_TEMPLATE = "product.id.html"
 CODE_BYTES = 13  # 104 random bits: not guessable, not enumerable
 
 
@@ -73,6 +77,66 @@ def on_application_change(application: Application, *, change: str) -> None:
     if decision is None or decision.outcome not in (Decision.Outcome.GRANT, Decision.Outcome.DENY):
         return
     queue_letter(decision=decision)
+    if (
+        decision.outcome == Decision.Outcome.GRANT
+        and application.service.automated
+        and product_template(application.service)
+    ):
+        queue_product(decision=decision)  # automated services issue their product on grant without a click
+
+
+def product_template(service) -> str:
+    """The product document a pack declares (`packs/<slug>/product.id.html`, a Django template fragment the
+    agency writes like its rules), or "" when the service has none."""
+    path = Path(settings.PACKS_DIR) / service.slug / PRODUCT_TEMPLATE
+    return path.read_text(encoding="utf-8") if path.is_file() else ""
+
+
+def queue_product(*, decision: Decision) -> Letter:
+    """The pending product of a final grant (once per decision, like a letter); issued by the same job."""
+    if not (decision.final and decision.outcome == Decision.Outcome.GRANT):
+        raise ValidationFailed(
+            "Produk layanan hanya terbit untuk permohonan yang dikabulkan.", code="not_granted"
+        )
+    if not product_template(decision.application.service):
+        raise ValidationFailed("Layanan ini tidak mendeklarasikan dokumen produk.", code="no_product")
+    with transaction.atomic():
+        existing = Letter.objects.filter(decision=decision, document=Letter.Document.PRODUCT).first()
+        if existing is not None:
+            return existing
+        application = decision.application
+        try:
+            with transaction.atomic():
+                product = Letter.objects.create(
+                    application=application,
+                    decision=decision,
+                    document=Letter.Document.PRODUCT,
+                    kind=Letter.Kind.PRODUCT,
+                    outcome=decision.outcome,
+                    code=new_code(),
+                    masked_name=mask_name(citizen_name(application.applicant)),
+                    created_at=timezone.now(),
+                )
+        except IntegrityError:
+            return Letter.objects.get(decision=decision, document=Letter.Document.PRODUCT)
+    transaction.on_commit(lambda: issue_letter_task(product.pk))
+    return product
+
+
+def issue_product(application: Application, *, actor) -> Letter:
+    """An officer's click: the product of a granted application of a service decided by people."""
+    decision = final_decision(application)
+    if decision is None:
+        raise ValidationFailed("Permohonan ini belum diputus.", code="not_decided")
+    with transaction.atomic():
+        product = queue_product(decision=decision)
+        audit.record_event(
+            actor=actor,
+            action=Action.PRODUCT_REQUESTED,
+            subject=f"documents.letter:{product.pk}",
+            data={"application": str(application.pk), "decision": decision.pk},
+        )
+    return product
 
 
 def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: bool = True) -> Letter:
@@ -80,7 +144,7 @@ def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: boo
     callers race). A letter whose outcome differs from the application's earlier letters revokes them in the
     same transaction: the verification page says so at once, and links the replacement once it is issued."""
     with transaction.atomic():
-        existing = Letter.objects.filter(decision=decision).first()
+        existing = Letter.objects.filter(decision=decision, document=Letter.Document.LETTER).first()
         if existing is not None:
             return existing
         application = decision.application
@@ -97,7 +161,7 @@ def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: boo
                     batch=batch,
                 )
         except IntegrityError:  # another caller queued it first
-            return Letter.objects.get(decision=decision)
+            return Letter.objects.get(decision=decision, document=Letter.Document.LETTER)
         earlier = (
             Letter.objects.select_for_update()
             .filter(application=application, status__in=(Letter.Status.PENDING, Letter.Status.VALID))
@@ -149,7 +213,14 @@ def letter_number(letter: Letter) -> str:
     """Number / type / agency region / year, unique by the row's id (the same on every attempt)."""
     agency = letter.application.service.agency
     year = timezone.localtime(letter.created_at).year
-    code = {"grant": "SK-K", "refusal": "SK-T", "deemed": "SK-FP", "objection": "SK-KB", "appeal": "SK-BD"}
+    code = {
+        "grant": "SK-K",
+        "refusal": "SK-T",
+        "deemed": "SK-FP",
+        "objection": "SK-KB",
+        "appeal": "SK-BD",
+        "product": "PL",
+    }
     return f"{letter.pk:06d}/{code[letter.kind]}/{agency.region_code or agency.slug}/{year}"
 
 
@@ -170,7 +241,12 @@ def issue_letter(*, letter_id: int) -> str:
     issued_at = timezone.now()
     number = letter_number(letter)
     try:
-        pdf = rendering.render_pdf(letter_context(letter, number=number, issued_at=issued_at))
+        pdf = rendering.render_pdf(
+            letter_context(letter, number=number, issued_at=issued_at),
+            template="documents/product.html"
+            if letter.kind == Letter.Kind.PRODUCT
+            else "documents/letter.html",
+        )
         signed = signing.sign_pdf(
             pdf,
             reason=f"Keputusan {letter.application.reference}",
@@ -193,6 +269,7 @@ def issue_letter(*, letter_id: int) -> str:
                 "application": str(letter.application_id),
                 "decision": letter.decision_id,
                 "kind": letter.kind,
+                "document": letter.document,
                 "number": number,
                 "sha256": digest,
             },
@@ -228,7 +305,11 @@ def start_batch(*, actor: Any, decisions, label: str) -> Batch:
     job after commit. Resuming a crashed batch is starting its job again (`run_batch`)."""
     with transaction.atomic():
         batch = Batch.objects.create(label=label[:200], created_at=timezone.now())
-        have = set(Letter.objects.filter(decision__in=decisions).values_list("decision_id", flat=True))
+        have = set(
+            Letter.objects.filter(decision__in=decisions, document=Letter.Document.LETTER).values_list(
+                "decision_id", flat=True
+            )
+        )
         fresh = [d for d in decisions.select_related("application__applicant") if d.pk not in have]
         now = timezone.now()
         Letter.objects.bulk_create(
@@ -348,6 +429,10 @@ def letter_context(letter: Letter, *, number: str, issued_at) -> dict[str, Any]:
         "verify_url": verify_url(letter.code),
         "qr": rendering.qr_data_uri(verify_url(letter.code)),
     }
+    if letter.kind == Letter.Kind.PRODUCT:
+        context["product_body"] = Template(product_template(service)).render(
+            Context({**context, "form": application.form_data, "service": service})
+        )
     return context
 
 

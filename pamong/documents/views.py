@@ -12,16 +12,17 @@ from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _
 from django.views.decorators.cache import never_cache
+from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
-from pamong.cases.access import access_application_by_id
+from pamong.cases.access import DECIDING_ROLES, access_application_by_id
 from pamong.catalog.models import Agency
-from pamong.core.errors import NotFound, ValidationFailed
+from pamong.core.errors import NotFound, PermissionDenied, ValidationFailed
 from pamong.core.uploads import check_upload
 from pamong.core.views import not_found
 
-from . import selectors, signing, vault
+from . import selectors, services, signing, vault
 from .models import Letter, VaultConsent, VaultDocument
 
 CODE_RE = re.compile(r"^[a-z2-7]{16,32}$")
@@ -49,6 +50,42 @@ def application_letter(request: HttpRequest, application_id: str) -> HttpRespons
     response["Content-Disposition"] = f'attachment; filename="surat-{application.reference}.pdf"'
     response["Cache-Control"] = "private, no-store"
     return response
+
+
+@login_required
+def application_product(request: HttpRequest, application_id: str) -> HttpResponse:
+    """The signed service product (e.g. the SKTM certificate) of a granted application, to whoever may read it."""
+    try:
+        application = access_application_by_id(request.user, application_id)
+    except NotFound:
+        return not_found(request)
+    found = selectors.current_letter_pdf(application, document=Letter.Document.PRODUCT)
+    if found is None:
+        return render(request, "documents/no_letter.html", {"application": application}, status=409)
+    _product, pdf = found
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="produk-{application.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@require_POST
+@login_required
+def issue_product(request: HttpRequest, application_id: str) -> HttpResponse:
+    """An officer's click on the case page: issue the service's product for a granted application."""
+    try:
+        application = access_application_by_id(request.user, application_id, for_decision=True)
+    except (NotFound, PermissionDenied):  # one 404 for missing and not-yours (CONVENTIONS §4)
+        return not_found(request)
+    if not set(roles.roles_of(request.user)) & set(DECIDING_ROLES):
+        return not_found(request)
+    try:
+        services.issue_product(application, actor=request.user)
+    except ValidationFailed as exc:
+        messages.error(request, exc.message)
+        return redirect("cases:case", application_id=application.pk)
+    messages.success(request, _("The service product is being issued and signed."))
+    return redirect("cases:case", application_id=application.pk)
 
 
 @never_cache

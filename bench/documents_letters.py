@@ -26,6 +26,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
 os.environ["PAMONG_VAR_DIR"] = tempfile.mkdtemp(prefix="pamong-bench-documents-")
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "pamong.settings.local")
 os.environ["DJANGO_DEBUG"] = "false"
+os.environ["DJANGO_ALLOWED_HOSTS"] = "testserver,localhost"  # the in-process test client
 os.environ["PAMONG_RATE_VERIFY"] = "1000000/m"  # the bench measures the page, not the limiter
 
 import django

@@ -227,6 +227,9 @@ def _citizen_action(request: HttpRequest, application_id: str, form: str, call) 
 @login_required
 def answer_information(request: HttpRequest, application_id: str) -> HttpResponse:
     def call(application, *, actor, text):
+        uploaded = request.FILES.get("document")
+        if uploaded is not None:  # "mohon unggah ...": the file goes with the answer (checked by its content)
+            services.attach_document(application, actor=actor, uploaded=uploaded)
         services.provide_information(application, actor=actor, answer=text)
         messages.success(request, _("Thank you. Your answer was sent and the deadline runs again."))
 

@@ -62,6 +62,7 @@ def current_letter_pdf(application, *, document: str = Letter.Document.LETTER) -
     None when none has been issued yet (a pending one has no file)."""
     letter = (
         Letter.objects.filter(application=application, document=document, status=Letter.Status.VALID)
+        .exclude(file="")  # erased with the citizen's personal data: the row stays for verification only
         .order_by("-created_at", "-pk")
         .first()
     )

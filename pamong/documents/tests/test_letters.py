@@ -229,3 +229,26 @@ def test_a_letter_that_cannot_be_signed_stays_pending_and_is_counted(world, clie
     assert not AuditEntry.objects.filter(action="documents.letter_issued").exists()
     monkeypatch.undo()
     assert services.issue_pending() == 1  # the sweep issues it once signing works again
+
+
+def test_the_demo_ca_is_made_once(tmp_path):
+    first = signing.ensure_demo_certificates(tmp_path)
+    content = first.p12.read_bytes()
+    again = signing.ensure_demo_certificates(tmp_path)
+    assert again == first and again.p12.read_bytes() == content
+    assert b"BEGIN CERTIFICATE" in first.trust_root.read_bytes()
+
+
+def test_export_lists_the_letters_and_erasure_removes_their_files(world, client_for, run_jobs):
+    from pamong.documents import personal_data
+
+    application = grant(world, client_for, run_jobs)
+    exported = personal_data.export(world.warga)
+    letter = Letter.objects.get(application=application)
+    assert [(x["number"], x["sha256"]) for x in exported["letters"]] == [(letter.number, letter.sha256)]
+    with run_jobs():
+        assert personal_data.erase(world.warga)["letters_erased"] == 1
+    letter.refresh_from_db()
+    assert (letter.file.name, letter.masked_name, letter.status) == ("", "-", "valid")
+    assert selectors.current_letter_pdf(application) is None
+    assert "SAH" in Client().get(f"/v/{letter.code}").content.decode()  # a paper copy still verifies

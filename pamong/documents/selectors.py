@@ -106,3 +106,13 @@ def decisions_without_letter(*, service) -> QuerySet[Decision]:
 
 def batch_list(*, limit: int = 20) -> list:
     return list(Batch.objects.order_by("-created_at", "-pk")[:limit])
+
+
+def issued_to(user) -> list[Letter]:
+    """The valid letters and products issued to a citizen (shown in their vault beside what they uploaded)."""
+    return list(
+        Letter.objects.filter(application__applicant=user, status=Letter.Status.VALID)
+        .exclude(file="")
+        .select_related("application__service__agency")
+        .order_by("-issued_at", "-pk")
+    )

@@ -187,6 +187,7 @@ def vault_page(request: HttpRequest) -> HttpResponse:
             status = exc.status
     context = {
         "documents": vault.held(request.user),
+        "issued": selectors.issued_to(request.user),
         "types": VaultDocument.Type.choices,
         "agencies": Agency.objects.order_by("name"),
         "consents": VaultConsent.objects.filter(owner=request.user, withdrawn_at__isnull=True).select_related(

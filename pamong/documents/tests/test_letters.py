@@ -58,6 +58,18 @@ def test_a_grant_ends_with_a_signed_letter_the_citizen_downloads(world, client_f
     assert issued.data["sha256"] == letter.sha256
 
 
+def test_the_issued_letter_is_listed_in_my_documents(world, client_for, run_jobs):
+    application = grant(world, client_for, run_jobs)
+    letter = Letter.objects.get(application=application)
+    page = client_for(world.warga).get("/akun/dokumen/").content.decode()
+    assert (
+        letter.number in page
+        and f"/permohonan/{application.pk}/surat/" in page
+        and f"/v/{letter.code}" in page
+    )
+    assert letter.number not in client_for(world.denied).get("/akun/dokumen/").content.decode()
+
+
 def test_the_fonts_are_embedded(world, client_for, run_jobs):
     application = grant(world, client_for, run_jobs)
     _, pdf = selectors.current_letter_pdf(application)

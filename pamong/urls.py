@@ -29,6 +29,7 @@ urlpatterns = [
     path("", include("pamong.transparency.urls")),
     path("", include("pamong.staffing.urls")),
     path("", include("pamong.complaints.urls")),
+    path("", include("pamong.documents.urls")),
     path("i18n/", include("django.conf.urls.i18n")),
     path("api/", api.urls),
     path("oauth/token/", clients_views.ClientTokenView.as_view(), name="oauth-token"),

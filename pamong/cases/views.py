@@ -35,7 +35,7 @@ from pamong.core.views import not_found
 from pamong.notify import services as notify
 from pamong.registry.selectors import validate_nik
 
-from . import selectors, services, webforms
+from . import letters, selectors, services, vault, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
 from .models import Application, Discretion
 
@@ -86,6 +86,11 @@ def _apply_context(service, key: str, values=None, errors=None, statement: str =
     }
 
 
+def _with_vault(context: dict, request: HttpRequest, service) -> dict:
+    """The documents the service asks for, with what the citizen's vault holds (pamong.documents; else none)."""
+    return {**context, "vault_asks": vault.documents_for(request.user, service)}
+
+
 def _summary(errors: dict[str, str], inputs: list[tuple[str, str]], message: str) -> dict[str, Any]:
     """Error summary entries in the order of the form, each linked to its input (`inputs`: name, input id)."""
     ids = dict(inputs)
@@ -108,7 +113,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
     if service is None or not _has_role(request.user, roles.WARGA):
         return not_found(request)
     if request.method != "POST":
-        return render(request, "cases/apply.html", _apply_context(service, _issued_key(request, service)))
+        context = _with_vault(_apply_context(service, _issued_key(request, service)), request, service)
+        return render(request, "cases/apply.html", context)
     data, raw = webforms.submitted(service.form_fields, request.POST)
     key = webforms.idempotency_key(request.POST)
     statement = request.POST.get("statement", "")[:4000]
@@ -130,6 +136,8 @@ def apply(request: HttpRequest, slug: str) -> HttpResponse:
         return _apply_failed(request, service, key, raw, statement, exc)
     if not created:
         messages.info(request, _("This application was already sent; nothing new was created."))
+    else:  # documents ticked from the citizen's vault (once-only) become attachments of the open case
+        vault.attach_chosen(application, actor=request.user, chosen=request.POST.getlist("vault_document"))
     return redirect("cases:application", application_id=application.pk)
 
 
@@ -158,7 +166,7 @@ def _apply_invalid(request, service, key, raw, errors, statement, status: int = 
     context = _apply_context(
         service, key, raw, errors, statement, summary=_summary(errors, _inputs(service), message)
     )
-    return render(request, "cases/apply.html", context, status=status)
+    return render(request, "cases/apply.html", _with_vault(context, request, service), status=status)
 
 
 def _apply_failed(request, service, key, raw, statement, exc: ApplicationError) -> HttpResponse:
@@ -171,7 +179,7 @@ def _apply_failed(request, service, key, raw, statement, exc: ApplicationError) 
     fresh = webforms.idempotency_key()
     request.session["apply_keys"] = {**request.session.get("apply_keys", {}), service.slug: fresh}
     context = _apply_context(service, fresh, raw, {}, statement, summary=summary, existing=existing)
-    return render(request, "cases/apply.html", context, status=exc.status)
+    return render(request, "cases/apply.html", _with_vault(context, request, service), status=exc.status)
 
 
 # --- citizen: my applications and the status page -------------------------------------------------------------
@@ -197,6 +205,7 @@ def _status_context(request: HttpRequest, application: Application, **extra: Any
         "actions": selectors.citizen_actions(application) if is_applicant else {},
         "is_applicant": is_applicant,
         "has_receipt": bool(explained.decision and explained.decision.audit_index is not None),
+        "letter": letters.current_letter(application),  # installed by pamong.documents; None without it
         "form_errors": {},
         "values": {},
         **extra,
@@ -244,6 +253,9 @@ def _citizen_action(request: HttpRequest, application_id: str, form: str, call) 
 @login_required
 def answer_information(request: HttpRequest, application_id: str) -> HttpResponse:
     def call(application, *, actor, text):
+        uploaded = request.FILES.get("document")
+        if uploaded is not None:  # "mohon unggah ...": the file goes with the answer (checked by its content)
+            services.attach_document(application, actor=actor, uploaded=uploaded)
         services.provide_information(application, actor=actor, answer=text)
         messages.success(request, _("Thank you. Your answer was sent and the deadline runs again."))
 
@@ -322,6 +334,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "days_left": selectors.sla_working_days_left(application),
         "officers": selectors.deciding_officers(application) if actions["can_move"] else [],
         "purposes": Discretion.Purpose.choices,
+        "letter": letters.current_letter(application),  # installed by pamong.documents; None without it
         "form_errors": {},
         "values": {},
         **extra,

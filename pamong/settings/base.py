@@ -71,6 +71,7 @@ INSTALLED_APPS = [
     "pamong.surveys",
     "pamong.transparency",
     "pamong.complaints",
+    "pamong.documents",
 ]
 
 MIDDLEWARE = [
@@ -307,6 +308,7 @@ PAMONG_RATE_LIMITS = {
     # requests per IP address (guessing a client secret).
     "client": os.environ.get("PAMONG_RATE_CLIENT", "600/m"),
     "client_token": os.environ.get("PAMONG_RATE_CLIENT_TOKEN", "30/m"),
+    "verify": os.environ.get("PAMONG_RATE_VERIFY", "60/m"),  # the public letter-verification page, per IP
 }
 # Web pages under a limit (pamong.core.ratelimit.RateLimitMiddleware): view name → (bucket, methods, per).
 PAMONG_RATE_LIMITED_VIEWS = {
@@ -319,6 +321,7 @@ PAMONG_RATE_LIMITED_VIEWS = {
     "oversight:register": ("public", ("GET",), "ip"),
     "oversight:register-detail": ("public", ("GET",), "ip"),
     "assistant:ask": ("public", ("POST",), "ip"),
+    "documents:verify": ("verify", ("GET", "POST"), "ip"),
 }
 
 # An activation code printed at a counter lets the citizen choose a password for this many days.
@@ -387,3 +390,12 @@ PAMONG_ASSISTANT_WEBHOOK_SECRET = os.environ.get("PAMONG_ASSISTANT_WEBHOOK_SECRE
 PAMONG_ASSISTANT_QUESTION_DAYS = int(os.environ.get("PAMONG_ASSISTANT_QUESTION_DAYS", 90))
 # Staffing (docs/staffing.md): the cap on on-call hours per person in a 7-day week used by the rota solver.
 PAMONG_ONCALL_CAP_HOURS = int(os.environ.get("PAMONG_ONCALL_CAP_HOURS", 48))
+# Documents (pamong.documents): the agency's signing key and certificate as PKCS#12 (in production issued by
+# BSrE), its passphrase and the root verifiers trust. Unset: a demo CA under var/ (production refuses it).
+PAMONG_DOCUMENTS_SIGNING_P12 = os.environ.get("PAMONG_DOCUMENTS_SIGNING_P12", "")
+PAMONG_DOCUMENTS_SIGNING_PASSPHRASE = os.environ.get("PAMONG_DOCUMENTS_SIGNING_PASSPHRASE", "")
+PAMONG_DOCUMENTS_TRUST_ROOT = os.environ.get("PAMONG_DOCUMENTS_TRUST_ROOT", "")
+# The document vault: how long a citizen's uploaded document is kept (then it must be uploaded again).
+PAMONG_VAULT_RETENTION_DAYS = int(os.environ.get("PAMONG_VAULT_RETENTION_DAYS", 5 * 365))
+# The public address printed in each letter's QR code (verification page /v/<code>): the site's own address.
+PAMONG_PUBLIC_URL = PAMONG_BASE_URL

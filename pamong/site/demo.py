@@ -17,6 +17,7 @@ from pamong.budget import demo as budget_demo
 from pamong.catalog import services as catalog
 from pamong.catalog.models import Agency, Service
 from pamong.complaints.demo import load_demo_complaints
+from pamong.documents import signing as document_signing
 from pamong.registry import demo as registry_demo
 from pamong.registry import services as registry
 from pamong.staffing import demo as staffing_demo
@@ -82,6 +83,7 @@ def load_demo(*, packs_root: Path, population_scale: int = 1) -> catalog.LoadRep
         # Working patterns and a week of staff notices routed by urgency (the staffing dashboard's demo week).
         staffing_demo.load(Agency.objects.get(slug="dinsos-kota-bandung"))
         load_demo_complaints()
+    document_signing.ensure_demo_certificates()  # the demo CA and agency certificate that sign letters
     return report
 
 

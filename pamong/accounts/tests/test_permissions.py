@@ -128,6 +128,27 @@ def _complaint_objects(world) -> dict[str, str]:
     }
 
 
+def _letter_code(application) -> str:
+    from django.apps import apps
+
+    if not apps.is_installed("pamong.documents"):
+        return "tidakada"
+    return apps.get_model("documents", "Letter").objects.get(application=application).code
+
+
+def _vault_document(owner) -> str:
+    from importlib import import_module
+
+    from django.apps import apps
+
+    if not apps.is_installed("pamong.documents"):
+        return "0"
+    vault = import_module("pamong.documents.vault")
+    return str(
+        vault.upload_document(actor=owner, doc_type="kk", uploaded=SimpleUploadedFile("kk.pdf", PDF)).pk
+    )
+
+
 def build_cast(world, packs_root) -> Cast:
     dinsos = world.bansos.agency
     dukcapil = Agency.objects.get(slug="disdukcapil-kota-bandung")
@@ -228,6 +249,9 @@ def build_cast(world, packs_root) -> Cast:
         "uidb64": "MQ",  # the one-time password link of `pamong setup`: the token guards it, not a role
         "token": "no-such-token",
         "webhook_id": str(webhook.pk),  # a webhook subscriber of Dinas Sosial
+        # The public verification page of the granted application's letter (pamong.documents, if installed).
+        "verification_code": _letter_code(granted),
+        "document_id": _vault_document(world.warga),  # a KK in Siti's document vault
         "code": "3273",
         "regency_code": "3273",
         **_oversight_objects(world, people["analis"], packs_root),

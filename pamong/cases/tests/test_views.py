@@ -325,6 +325,35 @@ def test_information_request_is_answered_on_the_status_page(world, client_for):
     assert application.information_requests.get().answer == "Surat domisili dari RT 03."
 
 
+def test_the_answer_to_an_information_request_carries_the_asked_document(world, client_for):
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
+    application = submitted(world, world.refer, world.niks.REFER_NIK)
+    services.claim_application(application, actor=world.petugas)
+    services.request_information(application, actor=world.petugas, message="Mohon unggah surat domisili.")
+    client = client_for(world.refer)
+    assert 'name="document" type="file"' in text(client.get(f"/permohonan/{application.pk}/"))
+    refused = client.post(
+        f"/permohonan/{application.pk}/informasi/",
+        {"answer": "Terlampir.", "document": SimpleUploadedFile("domisili.pdf", b"bukan pdf " * 50)},
+    )
+    assert refused.status_code == 422
+    assert "Jenis berkas tidak diterima" in text(refused)
+    application.refresh_from_db()
+    assert (application.status, application.attachments.count()) == ("info_requested", 0)
+    response = client.post(
+        f"/permohonan/{application.pk}/informasi/",
+        {"answer": "Terlampir.", "document": SimpleUploadedFile("domisili.pdf", pdf)},
+    )
+    assert response.status_code == 302
+    application.refresh_from_db()
+    assert application.status == "under_review"
+    assert list(application.attachments.values_list("original_name", "content_type")) == [
+        ("domisili.pdf", "application/pdf")
+    ]
+
+
 def test_my_applications_lists_mine_only_and_has_an_empty_state(world, client_for):
     client = client_for(world.warga)
     assert "Anda belum pernah mengajukan permohonan." in text(client.get("/permohonan/"))

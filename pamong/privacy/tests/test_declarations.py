@@ -110,6 +110,9 @@ def test_the_export_gathers_every_modules_section(world):
         "complaints",
         "notification_preference",
         "notifications",
+        "letters",
+        "vault",
+        "vault_consents",
     }
     assert exported["account"]["nik"] == world.niks.WARGA_NIK
     assert [a["service"] for a in exported["applications"]] == ["bansos-pkh"]

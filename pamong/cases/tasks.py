@@ -1,4 +1,5 @@
-"""Periodic job: deemed approval (fiktif positif) for whatever passed its legal deadline undecided."""
+"""Periodic jobs: deemed approval (fiktif positif) for whatever passed its legal deadline undecided; refusal
+notices whose response period ended become final refusals."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -9,3 +10,8 @@ from . import services
 @db_periodic_task(crontab(minute="5"))
 def deem_overdue_applications() -> int:
     return services.deem_overdue()
+
+
+@db_periodic_task(crontab(minute="15"))
+def finalise_lapsed_refusal_notices() -> int:
+    return services.finalise_lapsed_notices()

@@ -352,10 +352,29 @@ def _open(
 
 
 def _analysts_of(service):
-    """The on-duty analysts: for now every analyst of the agency (staffing/rota routing comes in wave 2)."""
-    return User.objects.filter(
-        agency_id=service.agency_id, groups__name=roles.ANALIS, is_active=True
-    ).distinct()
+    """Who hears of a breaker: the agency's analysts, else its supervisors, else the platform's operators
+    (superusers), so that an alert never reaches nobody (staffing/rota routing comes in wave 2)."""
+    for role in (roles.ANALIS, roles.SUPERVISOR):
+        people = User.objects.filter(
+            agency_id=service.agency_id, groups__name=role, is_active=True
+        ).distinct()
+        if people.exists():
+            return people
+    return User.objects.filter(is_superuser=True, is_active=True)
+
+
+def open_provisional_breaker(
+    service, *, rule_id: str, region_code: str | None, reason: str, statistics: dict
+) -> CircuitBreaker:
+    """Opened by the platform on officers' flags (pamong.oversight.guard), in the flag's transaction."""
+    return _open(
+        service=service,
+        rule_id=rule_id,
+        region_code=region_code,
+        actor=None,
+        reason=reason,
+        statistics=statistics,
+    )
 
 
 def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> CircuitBreaker:

@@ -17,7 +17,7 @@ from pamong.accounts import roles
 from pamong.core.errors import ApplicationError, NotFound
 from pamong.registry.selectors import region_names
 
-from . import access, charts, register, sandbox, selectors, services
+from . import access, charts, guard, register, sandbox, selectors, services
 from .models import RuleSetDraft
 
 OUTCOME_NAMES = {"GRANT": "dikabulkan", "REFER": "ke petugas", "DENY": "ditolak"}
@@ -118,6 +118,7 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
         "sla_rate": charts.percent(data["sla"]["compliance"]),
         "breakers": selectors.breaker_list(service=service, limit=10),
         "can_act": access.can_act(request.user, service.agency_id),
+        "voice": guard.dashboard_voice(service),
         "updated_at": timezone.localtime(),
     }
 

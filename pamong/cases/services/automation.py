@@ -14,12 +14,14 @@ from django.utils import timezone
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.core.formatting import format_date
 from pamong.registry.regions import region_code_of
 from pamong.registry.services import gather_facts
 
 from .. import deadlines, rulebook, safeguards, transitions
 from ..models import Application, Decision
 from .common import S, locked, notify_applicant, record_decision, subject_of
+from .notice import issue_notice
 
 
 @dataclass(frozen=True)
@@ -86,28 +88,43 @@ def system_facts(service) -> dict[str, Any]:
 
 
 def record_rule_run(application: Application, run: RuleRun | None) -> Decision | None:
-    """In the filing transaction: the safeguards of DESIGN §3 applied to a rules run. GRANT and (impact < 3)
-    DENY are final; a DENY at impact ≥ 3 is only proposed; REFER and any source problem go to the review queue.
-    A service without automation (run None) goes to the queue."""
+    """In the filing transaction: the safeguards of DESIGN §3 applied to a rules run. GRANT is final; a DENY at
+    impact ≥ 3 is only proposed; below, a DENY is only intended (notice of intended refusal, or a person when the
+    citizen wrote a statement); REFER and any source problem go to the review queue. A service without automation
+    (run None) goes to the queue."""
     if run is None:
         notify_applicant(application, "application_received")
         return None
+    # The right to be heard: an automated refusal is never final at once. With a written statement (which the
+    # rules cannot read) a person decides; otherwise a notice of intended refusal gives the citizen time to answer.
+    refusal = run.final and run.outcome == Decision.Outcome.DENY
+    statement = refusal and bool(application.statement.strip())
+    final = run.final and not refusal
+    kind = Decision.Kind.AUTOMATIC if final or (refusal and not statement) else Decision.Kind.PROPOSAL
+    extra = {"problems": run.problems, "proposed": run.proposed}
+    if refusal:
+        extra["heard"] = "statement" if statement else "notice"
     decision = record_decision(
         application,
-        kind=Decision.Kind.AUTOMATIC if run.final else Decision.Kind.PROPOSAL,
+        kind=kind,
         outcome=run.outcome,
-        final=run.final,
+        final=final,
         actor=None,
         evaluation=run.evaluation,
         facts=run.facts,
-        extra={"problems": run.problems, "proposed": run.proposed},
+        extra=extra,
     )
     safeguards.current().decision_recorded(decision, rerun=False)
-    if run.final:
-        transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
+    if final:
+        transitions.move(application, S.GRANTED)
+    elif refusal and not statement:
+        notice = issue_notice(application, decision=decision)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
     application.save()
-    notify_applicant(application, "decision_made" if run.final else "application_received")
+    if refusal and not statement:
+        notify_applicant(application, "refusal_intended", respond_by=format_date(notice.respond_by))
+    else:
+        notify_applicant(application, "decision_made" if final else "application_received")
     return decision
 
 

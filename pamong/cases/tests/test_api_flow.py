@@ -39,6 +39,18 @@ SKTM_FORM = {
 }
 
 
+def refused_after_notice(client, form: dict = SKTM_FORM) -> dict:
+    """An automated refusal is first a notice of intended refusal; the citizen stays silent past its period."""
+    body = apply(client, "sktm", form).json()
+    assert (body["status"], body["decision"]["outcome"], body["decision"]["final"]) == (
+        "refusal_notice",
+        "DENY",
+        False,
+    )
+    assert services.finalise_lapsed_notices(today=deadlines.local_today() + dt.timedelta(days=30)) == 1
+    return client.get(f"{APPLY}/{body['id']}").json()
+
+
 def test_automatic_grant_with_explanation_and_a_receipt(world, client_for):
     client = client_for(world.warga)
     response = apply(client, "bansos-pkh", world.forms[world.niks.WARGA_NIK])
@@ -71,7 +83,7 @@ def test_automatic_grant_with_explanation_and_a_receipt(world, client_for):
 
 def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     assert (body["status"], body["decision"]["kind"], body["decision"]["outcome"]) == (
         "denied",
         "automatic",
@@ -109,7 +121,7 @@ def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client
 
 def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     # Given the decision was made on Monday 2 March 2026: 21 working days later is Wednesday 8 April 2026.
     Decision.objects.filter(application_id=body["id"]).update(
         decided_at=dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -317,7 +329,7 @@ def test_a_taken_reference_is_drawn_again(world, monkeypatch):
 
 def test_appeal_after_an_upheld_objection_decided_by_the_supervisor(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     objection = post(
         citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Penghasilan kami turun."}
     ).json()
@@ -346,7 +358,7 @@ def test_appeal_after_an_upheld_objection_decided_by_the_supervisor(world, clien
 
 def test_an_appeal_not_decided_in_time_is_deemed_granted(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     objection = post(
         citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Penghasilan kami turun."}
     ).json()

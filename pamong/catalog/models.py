@@ -20,6 +20,8 @@ class Agency(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Who answers for the agency's decisions, automated ones included (named on decisions and in the register).
+    accountable_official = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]

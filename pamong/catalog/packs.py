@@ -68,6 +68,7 @@ class AgencySpec(_Strict):
     phone: str = ""
     email: str = ""
     website: str = ""
+    accountable_official: str = Field(default="", max_length=200)  # name and position, named on decisions
 
 
 class LegalBasisSpec(_Strict):

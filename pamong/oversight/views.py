@@ -24,6 +24,8 @@ OUTCOME_NAMES = {"GRANT": "dikabulkan", "REFER": "ke petugas", "DENY": "ditolak"
 PERIODS = (7, 30, 90)
 FEATURE_TEXT = {
     "region": "Wilayah (kabupaten/kota)",
+    "area": "Kota atau kabupaten (perkotaan/perdesaan)",
+    "channel": "Saluran pengajuan (portal, loket, API)",
     "sex": "Jenis kelamin (diklaim NIK)",
     "age_band": "Kelompok umur (diklaim NIK)",
     "disability": "Disabilitas (registri)",
@@ -257,7 +259,10 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
             elif request.POST.get("action") == "publikasikan":
                 draft = access.access_draft_by_id(request.user, draft_id, for_write=True)
                 _, job = sandbox.publish_draft(
-                    draft, actor=request.user, reevaluate_pending=bool(request.POST.get("reevaluate"))
+                    draft,
+                    actor=request.user,
+                    reevaluate_pending=bool(request.POST.get("reevaluate")),
+                    fairness_justification=request.POST.get("fairness_justification", "")[:4000],
                 )
                 messages.success(request, "Versi aturan dipublikasikan.")
                 if job:

@@ -407,3 +407,21 @@ def test_the_counter_refuses_an_impossible_nik(world, client_for):
     assert response.status_code == 422
     assert response.json()["code"] == "nik_birth_date_invalid"
     assert Application.objects.count() == 0
+
+
+def test_the_notice_of_intended_refusal_over_the_api(world, client_for):
+    citizen = client_for(world.denied)
+    body = apply(citizen, "sktm", SKTM_FORM).json()
+    assert body["status"] == "refusal_notice"
+    wrong = post(citizen, f"{APPLY}/{body['id']}/notice-response", {"circumstance": "holiday"})
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "invalid_circumstance")
+    disputed = post(
+        citizen,
+        f"{APPLY}/{body['id']}/data-correction",
+        {"fact": "household_income", "statement": "Penghasilan kami kini Rp1.000.000."},
+    )
+    assert disputed.status_code == 201 and disputed.json()["source"] == "form"
+    # disputing the data during the notice is a response: a person decides
+    assert client_for(world.denied).get(f"{APPLY}/{body['id']}").json()["status"] == "under_review"
+    late = post(citizen, f"{APPLY}/{body['id']}/notice-response", {"statement": "Tambahan."})
+    assert (late.status_code, late.json()["code"]) == (409, "no_open_notice")

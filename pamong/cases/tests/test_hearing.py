@@ -237,3 +237,25 @@ def test_a_supervisor_reviews_each_diskresi_record_once(world):
     assert AuditEntry.objects.filter(action="cases.discretion_reviewed").count() == 1
     with pytest.raises(Conflict):
         services.review_discretion(discretion, actor=world.supervisor, verdict="supported")
+
+
+def test_the_status_page_shows_the_notice_the_facts_and_the_accountable_official(world, client):
+    application = refused(world)
+    client.force_login(world.denied)
+    page = client.get(f"/permohonan/{application.pk}/").content.decode()
+    assert "Pemberitahuan rencana penolakan" in page
+    assert "Data yang menentukan permohonan Anda" in page and "Rp4.500.000" in page
+    assert "Lurah Cihapit" in page  # the accountable official of the deciding agency
+    assert "Data ini tidak benar" in page
+    empty = client.post(f"/permohonan/{application.pk}/tanggapan/", {"statement": "", "circumstance": ""})
+    assert empty.status_code == 422
+    assert "Tuliskan tanggapan Anda" in empty.content.decode()
+    sent = client.post(f"/permohonan/{application.pk}/tanggapan/", {"statement": "", "circumstance": "moved"})
+    assert sent.status_code == 302
+    application.refresh_from_db()
+    assert application.status == Application.Status.UNDER_REVIEW
+    # the officer's case page shows the response to consider and the flag form
+    client.force_login(world.lurah_staff)
+    case = client.get(f"/petugas/permohonan/{application.pk}/").content.decode()
+    assert "Tanggapan warga atas pemberitahuan rencana penolakan" in case and "saya pindah alamat" in case
+    assert "Tandai aturan yang merugikan" in case

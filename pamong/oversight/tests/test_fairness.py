@@ -67,7 +67,14 @@ def test_fairness_numbers_equal_fairlearns(world, decided):
     report = selectors.fairness(world.bansos, period, basis="rules")
 
     assert len(records) == report["applications"] == len(decided)
-    assert {f["feature"] for f in report["features"]} == {"region", "sex", "age_band", "disability"}
+    assert {f["feature"] for f in report["features"]} == {
+        "region",
+        "area",
+        "channel",
+        "sex",
+        "age_band",
+        "disability",
+    }
     for feature in report["features"]:
         rates, ratio = fairlearn_view(records, feature["feature"])
         assert {g["label"]: g["rate"] for g in feature["groups"]} == pytest.approx(rates, abs=1e-12)
@@ -86,6 +93,12 @@ def test_groups_are_read_from_the_nik_and_the_registry_and_small_samples_are_mar
         "perempuan": sum(1 for c in decided if c.sex == "P"),
     }
     assert {g["label"]: g["n"] for g in by_feature["region"]["groups"]} == {"3204": 164, "3273": 220}
+    # 32.04 is a kabupaten, 32.73 a kota; every application came through the portal
+    assert {g["label"]: g["n"] for g in by_feature["area"]["groups"]} == {
+        "kabupaten (perdesaan)": 164,
+        "kota (perkotaan)": 220,
+    }
+    assert {g["label"]: g["n"] for g in by_feature["channel"]["groups"]} == {"portal": 384}
     disability = {g["label"]: g for g in by_feature["disability"]["groups"]}
     assert (disability["penyandang disabilitas"]["n"], disability[UNKNOWN]["n"]) == (20, 4)
     assert disability["penyandang disabilitas"]["small"] and disability[UNKNOWN]["small"]

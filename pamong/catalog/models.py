@@ -77,6 +77,8 @@ class Service(models.Model):
     objection_days = models.PositiveSmallIntegerField(_("objection window (working days)"), default=21)
     appeal_days = models.PositiveSmallIntegerField(_("appeal deadline (working days)"), default=10)
     form_fields = models.JSONField(_("form fields"), default=list)
+    # Why automated refusals of this (impact level 1) service are final at once, without a notice (published).
+    refusal_notice_opt_out = models.TextField(blank=True)
 
     # Stemmed words of name, summary and keywords (see pamong.catalog.search); rebuilt on every pack load.
     search_terms = models.TextField(editable=False, default="")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pamong.rules import RuleError, check_versions, load_rule_set
 
@@ -131,7 +131,19 @@ class ServiceSpec(_Strict):
     decision_days: int = Field(default=5, ge=1, le=60)
     objection_days: int = Field(default=21, ge=1, le=90)
     appeal_days: int = Field(default=10, ge=1, le=60)
+    # The right to be heard: an automated refusal is first a notice of intended refusal. Only a service of impact
+    # level 1 may opt out, and the reason is published in the algorithm register.
+    refusal_notice_opt_out: str = Field(default="", max_length=1000)
     form: list[FormFieldSpec] = []
+
+    @model_validator(mode="after")
+    def _opt_out_only_at_level_one(self) -> ServiceSpec:
+        if self.refusal_notice_opt_out and self.impact_level != 1:
+            raise ValueError(
+                "refusal_notice_opt_out is allowed only for impact level 1 (every other automated refusal "
+                "must first be a notice of intended refusal)"
+            )
+        return self
 
 
 @dataclass

@@ -125,6 +125,13 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
             for b in open_rows
         ],
         "accountable_official": service.agency.accountable_official,
+        "refusal_notice": (
+            f"Tanpa pemberitahuan rencana penolakan (tingkat dampak 1): {service.refusal_notice_opt_out}"
+            if service.refusal_notice_opt_out
+            else ""
+        )
+        or "Penolakan otomatis selalu didahului pemberitahuan rencana penolakan: pemohon mendapat 5 hari kerja "
+        "untuk menanggapi, dan setiap tanggapan diperiksa petugas.",
         "versions": version_history(service),
         "version": rule_set.version_id if rule_set else "",
         "content_hash": rule_set.content_hash if rule_set else "",

@@ -97,7 +97,7 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
         return None
     # The right to be heard: an automated refusal is never final at once. With a written statement (which the
     # rules cannot read) a person decides; otherwise a notice of intended refusal gives the citizen time to answer.
-    refusal = run.final and run.outcome == Decision.Outcome.DENY
+    refusal = run.final and run.outcome == Decision.Outcome.DENY and not _opted_out(application.service)
     statement = refusal and bool(application.statement.strip())
     final = run.final and not refusal
     kind = Decision.Kind.AUTOMATIC if final or (refusal and not statement) else Decision.Kind.PROPOSAL
@@ -116,7 +116,7 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
     )
     safeguards.current().decision_recorded(decision, rerun=False)
     if final:
-        transitions.move(application, S.GRANTED)
+        transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
     elif refusal and not statement:
         notice = issue_notice(application, decision=decision)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
@@ -126,6 +126,11 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
     else:
         notify_applicant(application, "decision_made" if final else "application_received")
     return decision
+
+
+def _opted_out(service) -> bool:
+    """Only an impact-level-1 service may publish a reason to refuse at once (catalog.packs checks it too)."""
+    return service.impact_level == 1 and bool(service.refusal_notice_opt_out.strip())
 
 
 def rerun_application(pk, *, actor, repair: bool) -> tuple[str, str] | None:

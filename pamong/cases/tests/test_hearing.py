@@ -10,6 +10,7 @@ import pytest
 from pamong.audit.models import AuditEntry
 from pamong.cases import deadlines, selectors, services
 from pamong.cases.models import Application, DataCorrectionRequest, Decision, Discretion, RefusalNotice
+from pamong.catalog.models import Service
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.workdays import add_working_days
 from pamong.notify.models import Notification
@@ -259,3 +260,15 @@ def test_the_status_page_shows_the_notice_the_facts_and_the_accountable_official
     case = client.get(f"/petugas/permohonan/{application.pk}/").content.decode()
     assert "Tanggapan warga atas pemberitahuan rencana penolakan" in case and "saya pindah alamat" in case
     assert "Tandai aturan yang merugikan" in case
+
+
+def test_an_impact_level_1_service_that_published_an_opt_out_refuses_at_once(world):
+
+    Service.objects.filter(pk=world.sktm.pk).update(
+        impact_level=1, refusal_notice_opt_out="Surat keterangan dapat diajukan ulang kapan saja tanpa biaya."
+    )
+    world.sktm.refresh_from_db()
+    application = refused(world)
+    assert application.status == Application.Status.DENIED
+    assert not RefusalNotice.objects.filter(application=application).exists()
+    assert selectors.final_decision(application).kind == "automatic"

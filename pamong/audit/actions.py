@@ -46,6 +46,7 @@ class Action(StrEnum):
     RULE_FLAGGED = "cases.rule_flagged"
     DISCRETION_REVIEWED = "cases.discretion_reviewed"
     REVIEW_PATTERN_ALERTED = "oversight.review_pattern_alerted"
+    FAIRNESS_ALERTED = "oversight.fairness_alerted"
     RULES_DRAFT_CREATED = "rules.draft_created"
     RULES_DRAFT_SIMULATED = "rules.draft_simulated"
     RULES_DRAFT_APPROVED = "rules.draft_approved"

@@ -13,6 +13,7 @@ import datetime as dt
 import statistics
 from dataclasses import dataclass
 
+from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
 
@@ -22,6 +23,7 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.audit.models import AuditEntry
 from pamong.cases.models import DataCorrectionRequest, Decision, RuleFlag
+from pamong.catalog.models import Service
 from pamong.notify import services as notify
 
 from . import selectors, services
@@ -234,3 +236,58 @@ def dashboard_voice(service) -> dict:
         ).count(),
         "corrections_corrected": corrections.filter(status=DataCorrectionRequest.Status.CORRECTED).count(),
     }
+
+
+# --- fairness alert -------------------------------------------------------------------------------------------
+FAIRNESS_ALERT_EVERY = dt.timedelta(days=7)
+
+
+def check_fairness(service, *, now: dt.datetime | None = None) -> list[str]:
+    """The rules' grant rates of the last 30 days per group (region, kota/kabupaten, channel, sex, age band,
+    disability): a feature below four fifths alerts the agency's analysts (else supervisors, else operators), at
+    most once a week per service. Returns the flagged features."""
+    now = now or timezone.now()
+    report = selectors.fairness(
+        service, selectors.last_days(30, timezone.localtime(now).date()), basis="rules"
+    )
+    flagged = [f for f in report["features"] if f["flagged"]]
+    if not flagged:
+        return []
+    subject = f"catalog.service:{service.slug}:fairness"
+    if AuditEntry.objects.filter(
+        subject=subject, action=Action.FAIRNESS_ALERTED, created_at__gte=now - FAIRNESS_ALERT_EVERY
+    ).exists():
+        return [f["feature"] for f in flagged]
+    with transaction.atomic():
+        audit.record_event(
+            actor=None,
+            action=Action.FAIRNESS_ALERTED,
+            subject=subject,
+            data={
+                "features": [
+                    {"feature": f["feature"], "ratio": f["ratio"], "lowest": f["lowest"]} for f in flagged
+                ]
+            },
+        )
+        notify_on_duty(
+            agency=service.agency,
+            function="alerts",
+            urgency="mendesak",
+            template="fairness_alert",
+            context={
+                "service": service.name,
+                "groups": "; ".join(
+                    f"{f['lowest']} ({f['feature']}, rasio {f['ratio']:.2f})" for f in flagged
+                ),
+                "url": f"/pengawasan/keadilan/?layanan={service.slug}",
+            },
+        )
+    return [f["feature"] for f in flagged]
+
+
+def check_fairness_of_all_services() -> int:
+    """The daily job: one fairness check per automated service. Returns how many services were flagged."""
+    flagged = 0
+    for service in Service.objects.filter(automated=True).select_related("agency"):
+        flagged += bool(check_fairness(service))
+    return flagged

@@ -7,9 +7,11 @@ import pytest
 from django.db import transaction
 from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_rate
 
+from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.core.testing import snapshot
-from pamong.oversight import selectors, stats
+from pamong.notify.models import Notification
+from pamong.oversight import guard, selectors, stats
 from pamong.oversight.stats import UNKNOWN
 
 from .factories import Population
@@ -137,3 +139,14 @@ def test_the_four_fifths_flag_is_decided_exactly_at_the_boundary():
     assert at.flagged is False and at.ratio == pytest.approx(0.8)
     below = stats.feature_fairness({"a": (300, 99), "b": (300, 125)}, "sex")
     assert below.flagged is True
+
+
+def test_a_group_below_four_fifths_alerts_once_a_week(world, decided):
+    assert "disability" in guard.check_fairness(world.bansos)
+    entry = AuditEntry.objects.get(action="oversight.fairness_alerted")
+    assert "disability" in [f["feature"] for f in entry.data["features"]]
+    # the agency has no analyst in this world: its supervisor is told
+    alert = Notification.objects.get(template="fairness_alert")
+    assert alert.recipient == world.supervisor and "empat perlima" in alert.subject
+    assert "disability" in guard.check_fairness(world.bansos)  # still flagged, but told once a week
+    assert Notification.objects.filter(template="fairness_alert").count() == 1

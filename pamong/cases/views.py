@@ -268,6 +268,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "objections": selectors.pending_objections(request.user),
+        "corrections": services.open_corrections(request.user)[:PAGE_SIZE],
         "services": catalog.service_list(agency=request.user.agency.slug),
         "service_slug": service_slug,
     }

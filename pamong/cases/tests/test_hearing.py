@@ -272,3 +272,14 @@ def test_an_impact_level_1_service_that_published_an_opt_out_refuses_at_once(wor
     assert application.status == Application.Status.DENIED
     assert not RefusalNotice.objects.filter(application=application).exists()
     assert selectors.final_decision(application).kind == "automatic"
+
+
+def test_a_correction_request_waits_in_the_agencys_queue_until_answered(world, client):
+    application = refused(world)
+    fact = next(row["name"] for row in selectors.deciding_facts(application) if row["registry"])
+    services.request_data_correction(application, actor=world.denied, fact=fact, statement="Data saya salah.")
+    client.force_login(world.lurah_staff)
+    queue = client.get("/petugas/antrean/").content.decode()
+    assert application.reference in queue and "Permintaan perbaikan data" in queue
+    client.force_login(world.petugas)  # another agency's officer does not see it
+    assert application.reference not in client.get("/petugas/antrean/").content.decode()

@@ -87,6 +87,22 @@ def respond_to_notice(
     return notice
 
 
+def answer_with_document(application: Application) -> None:
+    """In the attaching transaction (the row locked): a document sent during the notice answers it."""
+    notice = open_notice(application)
+    if notice is None:
+        return
+    notice.status, notice.responded_at = RefusalNotice.Status.ANSWERED, timezone.now()
+    notice.save()
+    to_a_person(application, notice, reason="document")
+    audit.record_event(
+        actor=application.applicant,
+        action=Action.REFUSAL_NOTICE_ANSWERED,
+        subject=subject_of(application),
+        data={"notice": notice.pk, "circumstance": "", "with_document": True},
+    )
+
+
 def to_a_person(application: Application, notice: RefusalNotice, *, reason: str) -> Decision:
     """The rules' refusal becomes a proposal that an officer confirms or departs from, with a new date."""
     intended = notice.decision

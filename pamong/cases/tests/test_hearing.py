@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
 from pamong.audit.models import AuditEntry
 from pamong.cases import deadlines, selectors, services
@@ -117,6 +118,20 @@ def test_notice_then_silence_then_final_after_five_working_days(world):
     assert selectors.citizen_actions(application)["objection_until"] is not None
     assert services.finalise_lapsed_notices(today=notice.respond_by + dt.timedelta(days=9)) == 0  # once only
     assert AuditEntry.objects.filter(action="cases.refusal_notice_lapsed").count() == 1
+
+
+def test_uploading_a_document_during_the_notice_answers_it(world):
+    application = refused(world)
+    pdf = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
+    services.attach_document(
+        application, actor=world.denied, uploaded=SimpleUploadedFile("surat-phk.pdf", pdf, "application/pdf")
+    )
+    application.refresh_from_db()
+    assert application.status == Application.Status.UNDER_REVIEW
+    notice = RefusalNotice.objects.get(application=application)
+    assert notice.status == "answered"
+    assert selectors.latest_proposal(application).outcome == "DENY"
+    assert services.finalise_lapsed_notices(today=notice.respond_by + dt.timedelta(days=1)) == 0
 
 
 def test_a_document_attached_during_the_notice_goes_to_a_person(world):

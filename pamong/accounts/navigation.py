@@ -36,6 +36,13 @@ MENU = (
     MenuItem(
         "queue", _("Review queue"), "cases:queue", frozenset({roles.PETUGAS, roles.SUPERVISOR}), "/petugas/"
     ),
+    MenuItem(
+        "discretion",
+        _("Diskresi register"),
+        "cases:discretion-register",
+        frozenset({roles.SUPERVISOR}),
+        "/petugas/diskresi/",
+    ),
     MenuItem("audit", _("Audit log"), "audit-log", frozenset({roles.AUDITOR}), "/audit/"),
     MenuItem("oversight", _("Oversight"), "oversight:dashboard", OVERSIGHT, "/pengawasan/"),
     MenuItem("staff", _("Agency staff"), "accounts:staff", frozenset({roles.ADMIN_INSTANSI}), "/instansi/"),

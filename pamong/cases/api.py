@@ -103,6 +103,24 @@ class AnswerIn(Schema):
     answer: str = Field(max_length=4000)
 
 
+class NoticeResponseIn(Schema):
+    statement: str = Field(default="", max_length=4000)
+    circumstance: str = Field(default="", max_length=20)  # disaster | moved | illness | data_error | other
+
+
+class CorrectionIn(Schema):
+    fact: str = Field(max_length=80)
+    statement: str = Field(max_length=4000)
+
+
+class CorrectionOut(Schema):
+    id: int
+    fact: str
+    source: str
+    status: str
+    due: dt.date
+
+
 class ObjectionOut(Schema):
     id: int
     stage: str
@@ -220,6 +238,35 @@ def answer_information(request: HttpRequest, application_id: str, payload: Answe
 def object_to_decision(request: HttpRequest, application_id: str, payload: StatementIn):
     application = access_application_by_id(request.user, application_id)
     return Status(201, services.file_objection(application, actor=request.user, statement=payload.statement))
+
+
+@citizen_router.post(
+    "/{application_id}/notice-response",
+    response={200: ApplicationOut, **ERRORS},
+    summary="Respond to a notice of intended refusal",
+)
+def respond_to_notice(request: HttpRequest, application_id: str, payload: NoticeResponseIn):
+    """Words, a special circumstance, or both; the case then goes to an officer who must consider them."""
+    application = access_application_by_id(request.user, application_id)
+    services.respond_to_notice(
+        application, actor=request.user, statement=payload.statement, circumstance=payload.circumstance
+    )
+    return application_out(access_application_by_id(request.user, application_id))
+
+
+@citizen_router.post(
+    "/{application_id}/data-correction",
+    response={201: CorrectionOut, **ERRORS},
+    summary="Say that a fact that decided the case is wrong",
+)
+def request_data_correction(request: HttpRequest, application_id: str, payload: CorrectionIn):
+    application = access_application_by_id(request.user, application_id)
+    return Status(
+        201,
+        services.request_data_correction(
+            application, actor=request.user, fact=payload.fact, statement=payload.statement
+        ),
+    )
 
 
 @citizen_router.post("/{application_id}/appeal", response={201: ObjectionOut, **ERRORS}, summary="Appeal")

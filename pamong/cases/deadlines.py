@@ -75,6 +75,21 @@ def information_answer_by(*, requested_on: dt.date) -> dt.date:
     return add_working_days(requested_on, INFORMATION_ANSWER_DAYS)
 
 
+NOTICE_DAYS = (
+    5  # the right to be heard before an automated refusal is final (UU 30/2014 Art. 7(2) f, Art. 51)
+)
+DISCRETION_REVIEW_DAYS = 5  # a supervisor acknowledges a diskresi record within 5 working days
+
+
+def notice_response_due(*, issued_on: dt.date) -> dt.date:
+    """The last day to respond to a notice of intended refusal issued on `issued_on`."""
+    return add_working_days(issued_on, NOTICE_DAYS)
+
+
+def discretion_review_due(*, recorded_on: dt.date) -> dt.date:
+    return add_working_days(recorded_on, DISCRETION_REVIEW_DAYS)
+
+
 def objection_deadline(decision) -> dt.date:
     """The last day to object to `decision`: `service.objection_days` working days after it was made known
     (UU 30/2014 Art. 77(1)); the latest possible date while the citizen has not been told."""

@@ -10,13 +10,14 @@ from django.db import models
 from django.utils.translation import gettext_lazy as _
 
 from pamong.core.crypto import decrypt_bytes
-from pamong.core.fields import EncryptedJSONField
+from pamong.core.fields import EncryptedJSONField, EncryptedTextField
 from pamong.rules.model import Outcome as RuleOutcome
 
 
 class Application(models.Model):
     class Status(models.TextChoices):
         UNDER_REVIEW = "under_review", _("being reviewed by an officer")
+        REFUSAL_NOTICE = "refusal_notice", _("refusal intended: you may respond")
         INFO_REQUESTED = "info_requested", _("waiting for more information from you")
         GRANTED = "granted", _("granted")
         DENIED = "denied", _("refused")
@@ -136,6 +137,11 @@ class Discretion(models.Model):
         LEGAL_CERTAINTY = "legal_certainty", _("give legal certainty")
         OVERCOME_STAGNATION = "overcome_stagnation", _("overcome stagnation in the public interest")
 
+    class Verdict(models.TextChoices):
+        ACKNOWLEDGED = "acknowledged", _("acknowledged")
+        SUPPORTED = "supported", _("supported")
+        RETURNED = "returned", _("returned to the officer")
+
     decision = models.OneToOneField(Decision, on_delete=models.PROTECT, related_name="discretion")
     purpose = models.CharField(max_length=24, choices=Purpose.choices)
     objective_reasons = models.TextField()
@@ -146,6 +152,10 @@ class Discretion(models.Model):
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
     )
     supervisor_acknowledged_at = models.DateTimeField(null=True, blank=True)
+    # The supervisor's register: each record is acknowledged within REVIEW_DAYS working days, with a verdict.
+    review_due = models.DateField(null=True, blank=True)
+    verdict = models.CharField(max_length=12, choices=Verdict.choices, blank=True)
+    supervisor_note = models.TextField(blank=True)
 
     def __str__(self) -> str:
         return f"diskresi on {self.decision}"
@@ -232,3 +242,88 @@ class Attachment(models.Model):
         """The file's bytes: stored encrypted at rest (pamong.core.crypto.encrypt_bytes), decrypted here."""
         with self.file.open("rb") as stored:
             return decrypt_bytes(stored.read())
+
+
+class RefusalNotice(models.Model):
+    """*Pemberitahuan rencana penolakan*: before an automated refusal becomes final the citizen sees the reasons
+    and the facts and has `NOTICE_DAYS` working days to respond. A response goes to a person; silence makes the
+    refusal final (and starts the objection clock)."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("waiting for your response")
+        ANSWERED = "answered", _("response received: an officer decides")
+        FINAL = "final", _("no response: the refusal became final")
+
+    class Circumstance(models.TextChoices):
+        NONE = "", _("none")
+        DISASTER = "disaster", _("natural or other disaster")
+        MOVED = "moved", _("I moved house")
+        ILLNESS = "illness", _("illness")
+        DATA_ERROR = "data_error", _("the data used is wrong")
+        OTHER = "other", _("another special circumstance")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="refusal_notices")
+    decision = models.ForeignKey(Decision, on_delete=models.PROTECT, related_name="+")  # the intended refusal
+    issued_at = models.DateTimeField()
+    respond_by = models.DateField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    response = EncryptedTextField(blank=True)  # the citizen's words: may hold health or family details
+    circumstance = models.CharField(max_length=12, choices=Circumstance.choices, blank=True)
+    responded_at = models.DateTimeField(null=True, blank=True)
+    closed_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-issued_at"]
+
+    def __str__(self) -> str:
+        return f"refusal notice on {self.application}"
+
+
+class DataCorrectionRequest(models.Model):
+    """ "Data ini tidak benar": the citizen disputes one registry fact that decided the case. Routed to the
+    agency's officers with a deadline; when the data is corrected that one case is re-run and the citizen told."""
+
+    class Status(models.TextChoices):
+        OPEN = "open", _("being checked")
+        CORRECTED = "corrected", _("corrected: your case was checked again")
+        REJECTED = "rejected", _("checked: the data is correct")
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="data_corrections")
+    fact = models.CharField(max_length=80)
+    source = models.CharField(max_length=120)
+    statement = EncryptedTextField()
+    filed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    filed_at = models.DateTimeField()
+    due = models.DateField(db_index=True)
+    status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
+    resolved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
+    resolved_at = models.DateTimeField(null=True, blank=True)
+    resolution = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["due", "pk"]
+
+    def __str__(self) -> str:
+        return f"data correction {self.fact} on {self.application}"
+
+
+class RuleFlag(models.Model):
+    """A case officer's flag on a rule (or the data source behind it) that looks harmful. Goes to the agency's
+    analysts; flags from two officers within 24 hours open a provisional breaker (pamong.oversight). The
+    flagger's identity is kept for the audit log only and is never used in appraisal."""
+
+    application = models.ForeignKey(Application, on_delete=models.PROTECT, related_name="rule_flags")
+    service = models.ForeignKey("catalog.Service", on_delete=models.PROTECT, related_name="+")
+    rule_id = models.CharField(max_length=80)
+    region_code = models.CharField(max_length=10, blank=True)
+    reason = models.TextField()
+    flagged_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    flagged_at = models.DateTimeField(db_index=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+
+    def __str__(self) -> str:
+        return f"flag {self.rule_id} on {self.application}"

@@ -18,7 +18,15 @@ from django.db import transaction
 
 from pamong.core.personal_data import PersonalData, declare
 
-from .models import Application, Attachment, Decision, InformationRequest, Objection
+from .models import (
+    Application,
+    Attachment,
+    DataCorrectionRequest,
+    Decision,
+    InformationRequest,
+    Objection,
+    RefusalNotice,
+)
 from .selectors import applications_of
 
 S = Application.Status
@@ -50,6 +58,20 @@ def _application(application: Application) -> dict[str, Any]:
                 "audit_index": d.audit_index,
             }
             for d in application.decisions.all()
+        ],
+        "refusal_notices": [
+            {
+                "issued_at": n.issued_at.isoformat(),
+                "respond_by": n.respond_by.isoformat(),
+                "status": n.status,
+                "circumstance": n.circumstance,
+                "response": n.response,
+            }
+            for n in application.refusal_notices.all()
+        ],
+        "data_corrections": [
+            {"fact": c.fact, "source": c.source, "statement": c.statement, "status": c.status}
+            for c in application.data_corrections.all()
         ],
         "documents": [
             {"name": a.original_name, "type": a.content_type, "sha256": a.sha256}
@@ -94,6 +116,8 @@ def _clear(application_ids: list) -> dict[str, int]:
     # Queryset updates on purpose: clearing is not a status change and must not touch `updated_at`.
     InformationRequest.objects.filter(application_id__in=application_ids).update(answer="")
     Objection.objects.filter(application_id__in=application_ids).update(statement="")
+    RefusalNotice.objects.filter(application_id__in=application_ids).update(response="")
+    DataCorrectionRequest.objects.filter(application_id__in=application_ids).update(statement="")
     Decision.objects.filter(application_id__in=application_ids).update(facts={})
     deleted, _ = attachments.delete()
     Application.objects.filter(pk__in=application_ids).update(form_data={}, statement="")
@@ -117,6 +141,9 @@ declare(
             "cases.InformationRequest",
             "cases.Objection",
             "cases.Attachment",
+            "cases.RefusalNotice",
+            "cases.DataCorrectionRequest",
+            "cases.RuleFlag",
         ),
         retention="finished applications: PAMONG_RETENTION_DAYS after their last change, then answers, "
         "statements, input facts and files are cleared; decision records and the audit log stay",

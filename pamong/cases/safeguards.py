@@ -24,6 +24,12 @@ class Safeguards(Protocol):
     def decision_recorded(self, decision: Any, *, rerun: bool) -> None:
         """A rules evaluation was recorded (in its transaction): count it, check for spikes."""
 
+    def rule_flagged(self, flag: Any) -> bool:
+        """A case officer flagged a rule (in its transaction). True when this opened a provisional breaker."""
+
+    def review_decided(self, decision: Any) -> None:
+        """An officer decided a case the rules had proposed (in its transaction): watch review patterns."""
+
 
 class NoOversight:
     """The default when no oversight is installed: no breaker is open, no version was published beyond the
@@ -36,6 +42,12 @@ class NoOversight:
         return ()
 
     def decision_recorded(self, decision: Any, *, rerun: bool) -> None:
+        return None
+
+    def rule_flagged(self, flag: Any) -> bool:
+        return False
+
+    def review_decided(self, decision: Any) -> None:
         return None
 
 

@@ -15,10 +15,12 @@ from pamong.accounts.models import User
 from pamong.audit.models import AuditEntry
 from pamong.core.formatting import format_date
 from pamong.core.workdays import working_days_between
+from pamong.registry.regions import region_code_of
+from pamong.rules.formatting import format_value
 
-from . import access
+from . import access, rulebook, safeguards
 from .deadlines import appeal_deadline, local_today, objection_deadline
-from .models import Application, Decision, Objection
+from .models import Application, DataCorrectionRequest, Decision, Objection, RefusalNotice
 
 S = Application.Status
 
@@ -53,7 +55,13 @@ TIMELINE_TEXT = {
     "cases.information_request_ended": _(
         "The request for information ended unanswered (the deadline runs again)"
     ),
+    "cases.refusal_notice_issued": _("Notice of intended refusal: you may respond before it becomes final"),
+    "cases.refusal_notice_answered": _("Your response to the notice was received; an officer decides"),
+    "cases.refusal_notice_lapsed": _("No response to the notice: the refusal became final"),
+    "cases.data_correction_requested": _("You said some data is wrong; the agency checks it"),
+    "cases.data_correction_resolved": _("The agency answered your data correction request"),
 }
+INTENDED_TEXT = _("refusal intended (not final): you may respond")
 PROPOSAL_TEXT = _("The rules proposed an outcome; an officer checks it")
 KIND_TEXT = {
     Decision.Kind.AUTOMATIC: _("automatic, by the published rules"),
@@ -115,6 +123,8 @@ def _timeline_text(entry: AuditEntry) -> str:
     if kind == Decision.Kind.PROPOSAL:
         # A proposal is not a decision: the citizen must not read "refused" where an officer has yet to decide.
         return str(PROPOSAL_TEXT)
+    if entry.data.get("heard") == "notice":  # an intended refusal is not a decision either
+        return f"{TIMELINE_TEXT[entry.action]}: {INTENDED_TEXT}"
     text = str(TIMELINE_TEXT.get(entry.action, OTHER_EVENT))
     if outcome in OUTCOME_TEXT and kind in KIND_TEXT:
         text = f"{text}: {OUTCOME_TEXT[outcome]} ({KIND_TEXT[kind]})"
@@ -146,9 +156,10 @@ def explanation(application: Application) -> Explanation:
         if evaluation
         else ""
     )
+    intended = not decision.final and decision.kind == Decision.Kind.AUTOMATIC
     return Explanation(
         decision=decision,
-        outcome_text=str(OUTCOME_TEXT.get(decision.outcome, "")),
+        outcome_text=str(INTENDED_TEXT if intended else OUTCOME_TEXT.get(decision.outcome, "")),
         kind_text=str(KIND_TEXT.get(decision.kind, "")),
         rules=list(evaluation.get("rules", [])),
         reasons=decision.reasons,
@@ -180,6 +191,18 @@ def next_steps(application: Application, today: dt.date | None = None) -> list[s
             gettext(
                 "If there is no decision by that date, your application is deemed granted (fiktif positif)."
             ),
+        ]
+    if status == S.REFUSAL_NOTICE:
+        notice = application.refusal_notices.filter(status=RefusalNotice.Status.OPEN).first()
+        until = format_date(notice.respond_by) if notice else "-"
+        return [
+            gettext(
+                "The rules would refuse your application, but it is not final. Until %(date)s you can add "
+                "information, attach a document, tell us about special circumstances or say that data is wrong; "
+                "an officer will consider it."
+            )
+            % {"date": until},
+            gettext("If you do not respond by then, the refusal becomes final and you may still object."),
         ]
     if status == S.INFO_REQUESTED:
         return [gettext("Answer the officer's request for information; the deadline stops until you answer.")]
@@ -231,7 +254,13 @@ def citizen_actions(application: Application, today: dt.date | None = None) -> d
     appeal_until = None
     if contested and last and last.stage == Objection.Stage.OBJECTION and last.decided_at:
         appeal_until = appeal_deadline(last)
+    notice = None
+    if application.status == S.REFUSAL_NOTICE:
+        notice = application.refusal_notices.filter(status=RefusalNotice.Status.OPEN).first()
     return {
+        "notice": notice,
+        "circumstances": [c for c in RefusalNotice.Circumstance.choices if c[0]],
+        "corrections": list(application.data_corrections.order_by("filed_at")),
         "open_request": open_request if application.status == S.INFO_REQUESTED else None,
         "objection_until": objection_until if objection_until and today <= objection_until else None,
         "appeal_until": appeal_until if appeal_until and today <= appeal_until else None,
@@ -273,3 +302,68 @@ def deciding_officers(application: Application):
         .distinct()
         .order_by("username")
     )
+
+
+# --- the facts that decided a case, as the citizen reads them -----------------------------------------------
+MASKED = "••••"
+
+
+def deciding_facts(application: Application) -> list[dict[str, Any]]:
+    """Every fact of the latest rules run with its description, source, as-of date and value (identity numbers
+    masked but for their last four digits, UU 24/2013 Art. 79 and UU 27/2022). Registry facts can be disputed."""
+    decision = next((d for d in application.decisions.order_by("-decided_at", "-pk") if d.facts), None)
+    if decision is None:
+        return []
+    recorded = decision.facts or {}
+    values = recorded.get("values") or {}
+    version = (decision.evaluation or {}).get("version_id")
+    rule_set = next(
+        (r for r in rulebook.rule_sets_for(application.service.slug) if r.version_id == version), None
+    )
+    declared = rule_set.facts if rule_set else {}
+    open_disputes = set(
+        application.data_corrections.filter(status=DataCorrectionRequest.Status.OPEN).values_list(
+            "fact", flat=True
+        )
+    )
+    rows = []
+    for name, provenance in (recorded.get("facts") or {}).items():
+        fact = declared.get(name)
+        source = str(provenance.get("source") or (fact.source if fact else ""))
+        value = values.get(name)
+        shown = format_value(value, fact.type) if fact and fact.type != "date" else format_value(value, "str")
+        if isinstance(value, str) and value.isdigit() and len(value) >= 12:
+            shown = MASKED + value[-4:]
+        rows.append(
+            {
+                "name": name,
+                "description": fact.description if fact else name,
+                "source": source,
+                "as_of": provenance.get("fetched_at") or recorded.get("on_date"),
+                "value": shown,
+                "registry": source.startswith("registry:"),
+                "disputed": name in open_disputes,
+            }
+        )
+    return rows
+
+
+def officer_voice(application: Application) -> dict[str, Any]:
+    """What the case page shows the officer beside the decision: the citizen's responses to a notice (to be
+    considered before deciding), correction requests, the rules that can be flagged, flags already made, and
+    circuit breakers holding any of this case's rules."""
+    latest = next((d for d in application.decisions.order_by("-decided_at", "-pk") if d.evaluation), None)
+    rules = [
+        (r.get("rule_id"), r.get("title")) for r in (latest.evaluation if latest else {}).get("rules", [])
+    ]
+    values = ((latest.facts if latest else {}) or {}).get("values") or {}
+    held = safeguards.current().open_breaker_rule_ids(
+        service_slug=application.service.slug, region_code=region_code_of(values, application.form_data)
+    )
+    return {
+        "notices": [n for n in application.refusal_notices.order_by("issued_at") if n.responded_at],
+        "corrections": list(application.data_corrections.order_by("filed_at")),
+        "rules": rules,
+        "flags": list(application.rule_flags.order_by("-flagged_at")),
+        "held_rules": sorted(rule for rule, _title in rules if rule in held),
+    }

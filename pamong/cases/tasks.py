@@ -1,6 +1,6 @@
 """Periodic jobs: deemed approval (fiktif positif) for whatever passed its legal deadline undecided; deadline
 warnings 2 and 1 working days before (once a day, early: the routing holds them until working hours); information
-requests reminded and ended at their date."""
+requests reminded and ended at their date; refusal notices whose response period ended become final refusals."""
 
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task
@@ -21,3 +21,8 @@ def warn_approaching_deadlines() -> int:
 @db_periodic_task(crontab(minute="40", hour="5"))
 def follow_information_requests() -> dict:
     return services.follow_information_requests()
+
+
+@db_periodic_task(crontab(minute="15"))
+def finalise_lapsed_refusal_notices() -> int:
+    return services.finalise_lapsed_notices()

@@ -9,10 +9,12 @@ from .models import Application
 S = Application.Status
 
 ALLOWED: dict[str, set[str]] = {
-    S.UNDER_REVIEW: {S.INFO_REQUESTED, S.DENIED},  # DENIED: re-opened after a data fix (oversight)
+    # DENIED: re-opened after a data fix (oversight); REFUSAL_NOTICE: the citizen responded to the notice
+    S.UNDER_REVIEW: {S.INFO_REQUESTED, S.DENIED, S.REFUSAL_NOTICE},
+    S.REFUSAL_NOTICE: {S.UNDER_REVIEW},  # an automated refusal is first only intended (notice)
     S.INFO_REQUESTED: {S.UNDER_REVIEW},
     S.GRANTED: {S.UNDER_REVIEW, S.OBJECTION, S.APPEAL},
-    S.DENIED: {S.UNDER_REVIEW, S.OBJECTION},
+    S.DENIED: {S.UNDER_REVIEW, S.OBJECTION, S.REFUSAL_NOTICE},  # REFUSAL_NOTICE: silence made it final
     S.DEEMED_GRANTED: {S.UNDER_REVIEW, S.OBJECTION, S.APPEAL},
     S.OBJECTION: {S.DENIED},
     S.APPEAL: {S.DENIED},

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from . import counter_views, views
+from . import counter_views, hearing_views, views
 
 app_name = "cases"
 
@@ -13,7 +13,23 @@ urlpatterns = [
     path("permohonan/<str:application_id>/informasi/", views.answer_information, name="answer-information"),
     path("permohonan/<str:application_id>/keberatan/", views.file_objection, name="objection"),
     path("permohonan/<str:application_id>/banding/", views.file_appeal, name="appeal"),
+    path(
+        "permohonan/<str:application_id>/tanggapan/", hearing_views.respond_to_notice, name="respond-notice"
+    ),
+    path("permohonan/<str:application_id>/data-salah/", hearing_views.dispute_fact, name="dispute-fact"),
     path("petugas/antrean/", views.staff_queue, name="queue"),
+    path("petugas/permohonan/<str:application_id>/tandai-aturan/", hearing_views.flag_rule, name="flag-rule"),
+    path(
+        "petugas/permohonan/<str:application_id>/perbaikan-data/<int:correction_id>/",
+        hearing_views.resolve_correction,
+        name="resolve-correction",
+    ),
+    path("petugas/diskresi/", hearing_views.discretion_register, name="discretion-register"),
+    path(
+        "petugas/diskresi/<int:discretion_id>/tinjau/",
+        hearing_views.review_discretion,
+        name="review-discretion",
+    ),
     path("petugas/permohonan/<str:application_id>/", views.case_detail, name="case"),
     path("petugas/permohonan/<str:application_id>/klaim/", views.claim, name="claim"),
     path("petugas/permohonan/<str:application_id>/putuskan/", views.decide, name="decide"),

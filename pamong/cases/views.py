@@ -203,6 +203,7 @@ def _status_context(request: HttpRequest, application: Application, **extra: Any
         "timeline": selectors.timeline(application),
         "next_steps": selectors.next_steps(application),
         "actions": selectors.citizen_actions(application) if is_applicant else {},
+        "deciding_facts": selectors.deciding_facts(application),
         "is_applicant": is_applicant,
         "has_receipt": bool(explained.decision and explained.decision.audit_index is not None),
         "letter": letters.current_letter(application),  # installed by pamong.documents; None without it
@@ -305,6 +306,7 @@ def staff_queue(request: HttpRequest) -> HttpResponse:
         "page": page,
         "rows": rows,
         "objections": selectors.pending_objections(request.user),
+        "corrections": services.open_corrections(request.user)[:PAGE_SIZE],
         "services": catalog.service_list(agency=request.user.agency.slug),
         "service_slug": service_slug,
     }
@@ -329,6 +331,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "answers": _answers(application),
         "timeline": selectors.timeline(application),
         "actions": actions,
+        "voice": selectors.officer_voice(application),
         "facts": _provenance(proposal.facts if proposal else {}),
         "computed": (proposal.evaluation or {}).get("values", {}) if proposal else {},
         "days_left": selectors.sla_working_days_left(application),

@@ -20,6 +20,8 @@ class Agency(models.Model):
     phone = models.CharField(_("phone"), max_length=40, blank=True)
     email = models.EmailField(_("email"), blank=True)
     website = models.URLField(_("website"), blank=True)
+    # Who answers for the agency's decisions, automated ones included (named on decisions and in the register).
+    accountable_official = models.CharField(max_length=200, blank=True)
 
     class Meta:
         ordering = ["name"]
@@ -76,6 +78,8 @@ class Service(models.Model):
     appeal_days = models.PositiveSmallIntegerField(_("appeal deadline (working days)"), default=10)
     repeat_allowed = models.BooleanField(_("several applications per person allowed"), default=False)
     form_fields = models.JSONField(_("form fields"), default=list)
+    # Why automated refusals of this (impact level 1) service are final at once, without a notice (published).
+    refusal_notice_opt_out = models.TextField(blank=True)
 
     # Stemmed words of name, summary and keywords (see pamong.catalog.search); rebuilt on every pack load.
     search_terms = models.TextField(editable=False, default="")

@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError
+from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
 
 from pamong.rules import RuleError, check_versions, load_rule_set
 
@@ -68,6 +68,7 @@ class AgencySpec(_Strict):
     phone: str = ""
     email: str = ""
     website: str = ""
+    accountable_official: str = Field(default="", max_length=200)  # name and position, named on decisions
 
 
 class LegalBasisSpec(_Strict):
@@ -133,7 +134,19 @@ class ServiceSpec(_Strict):
     # Whether one person may hold several applications for this service at once, or apply again right after
     # a grant (a permit per location, say). Default: no; a second one shows the first (issue 15).
     repeat_allowed: bool = False
+    # The right to be heard: an automated refusal is first a notice of intended refusal. Only a service of impact
+    # level 1 may opt out, and the reason is published in the algorithm register.
+    refusal_notice_opt_out: str = Field(default="", max_length=1000)
     form: list[FormFieldSpec] = []
+
+    @model_validator(mode="after")
+    def _opt_out_only_at_level_one(self) -> ServiceSpec:
+        if self.refusal_notice_opt_out and self.impact_level != 1:
+            raise ValueError(
+                "refusal_notice_opt_out is allowed only for impact level 1 (every other automated refusal "
+                "must first be a notice of intended refusal)"
+            )
+        return self
 
 
 @dataclass

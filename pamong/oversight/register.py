@@ -17,7 +17,7 @@ from pamong.cases.models import Decision
 from pamong.catalog.models import Service
 
 from . import charts, selectors
-from .models import DecisionObservation
+from .models import DecisionObservation, RuleSetDraft
 
 OPERATORS = [
     (r"\s*<=\s*", " ≤ "),
@@ -124,6 +124,15 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
             {"rule_id": b.rule_id, "region_code": b.region_code, "opened_at": b.opened_at.isoformat()}
             for b in open_rows
         ],
+        "accountable_official": service.agency.accountable_official,
+        "refusal_notice": (
+            f"Tanpa pemberitahuan rencana penolakan (tingkat dampak 1): {service.refusal_notice_opt_out}"
+            if service.refusal_notice_opt_out
+            else ""
+        )
+        or "Penolakan otomatis selalu didahului pemberitahuan rencana penolakan: pemohon mendapat 5 hari kerja "
+        "untuk menanggapi, dan setiap tanggapan diperiksa petugas.",
+        "versions": version_history(service),
         "version": rule_set.version_id if rule_set else "",
         "content_hash": rule_set.content_hash if rule_set else "",
         "effective_from": rule_set.effective_from.isoformat() if rule_set else "",
@@ -145,6 +154,38 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
             "website": service.agency.website,
         },
     }
+
+
+def version_history(service) -> list[dict[str, Any]]:
+    """Every rule-set version of the service, newest first, with its dates and who drafted and approved it: a
+    version from the pack was loaded from the published pack file; one from the sandbox names its drafter and
+    its second approver (four eyes)."""
+    drafts = {
+        d.version_id: d
+        for d in RuleSetDraft.objects.filter(
+            service=service, status=RuleSetDraft.Status.PUBLISHED
+        ).select_related("created_by", "approved_by")
+    }
+
+    def name(user) -> str:
+        return (user.get_full_name() or user.username) if user else ""
+
+    rows = []
+    for rule_set in rulebook.rule_sets_for(service.slug):
+        draft = drafts.get(rule_set.version_id)
+        rows.append(
+            {
+                "version": rule_set.version_id,
+                "effective_from": rule_set.effective_from.isoformat(),
+                "effective_until": rule_set.effective_until.isoformat() if rule_set.effective_until else "",
+                "content_hash": rule_set.content_hash,
+                "origin": "sandbox" if draft else "pack",
+                "drafted_by": name(draft.created_by) if draft else "",
+                "approved_by": name(draft.approved_by) if draft else "",
+                "approved_at": draft.approved_at.isoformat() if draft and draft.approved_at else "",
+            }
+        )
+    return sorted(rows, key=lambda r: (r["effective_from"], r["version"]), reverse=True)
 
 
 def template_text(template) -> str:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from . import selectors, services
+from . import guard, selectors, services
 
 
 class OversightSafeguards:
@@ -19,3 +19,9 @@ class OversightSafeguards:
     def decision_recorded(self, decision: Any, *, rerun: bool) -> None:
         # A re-run is counted but does not itself trigger a spike check (the re-run is the response to one).
         services.observe_decision(decision, rerun=rerun, check=not rerun)
+
+    def rule_flagged(self, flag: Any) -> bool:
+        return guard.flag_received(flag)
+
+    def review_decided(self, decision: Any) -> None:
+        guard.review_decided(decision)

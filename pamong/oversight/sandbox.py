@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from fractions import Fraction
 from pathlib import Path
 from typing import Any
 
@@ -32,13 +33,14 @@ from pamong.rules import RuleError, RuleSet, check_versions, compare_versions, l
 from pamong.rules.types import DATE, POLARS_DTYPES
 from pamong.staffing import routing as staffing
 
-from . import access, selectors
+from . import access, selectors, stats
 from .models import DecisionObservation, Job, RuleSetDraft
 from .services import reevaluate_application
 from .tasks import reevaluate_pending
 
-KEEP = ("application", "reference", "region", "sex", "age_band", "disability")
-GROUP_FEATURES = ("region", "sex", "age_band", "disability")
+KEEP = ("application", "reference", "region", "area", "channel", "sex", "age_band", "disability")
+GROUP_FEATURES = ("region", "area", "channel", "sex", "age_band", "disability")
+MIN_FAIRNESS_JUSTIFICATION = 30
 JOB_BATCH = 50
 
 
@@ -208,12 +210,44 @@ def approve_draft(draft: RuleSetDraft, *, actor, effective_from: dt.date) -> Rul
     return draft
 
 
+def below_four_fifths(groups: dict[str, list[dict[str, Any]]]) -> list[dict[str, Any]]:
+    """The groups (of a simulation's summary) that the draft pushes below four fifths of the best-served group's
+    grant rate while the version in force kept them at or above it. Exact fractions (no float at the boundary);
+    groups under the small-sample size are left out, as in the fairness report."""
+    pushed = []
+    for feature, rows in groups.items():
+        large = [r for r in rows if not r.get("small")]
+        if len(large) < 2:
+            continue
+        best_old = max(Fraction(r["granted_old"], r["n"]) for r in large)
+        best_new = max(Fraction(r["granted_new"], r["n"]) for r in large)
+        for row in large:
+            old_ok = best_old == 0 or Fraction(row["granted_old"], row["n"]) >= stats.FOUR_FIFTHS * best_old
+            new_ok = best_new == 0 or Fraction(row["granted_new"], row["n"]) >= stats.FOUR_FIFTHS * best_new
+            if old_ok and not new_ok:
+                pushed.append({"feature": feature, "label": row["label"], "rate_new": row["rate_new"]})
+    return pushed
+
+
 def publish_draft(
-    draft: RuleSetDraft, *, actor, reevaluate_pending: bool = False
+    draft: RuleSetDraft, *, actor, reevaluate_pending: bool = False, fairness_justification: str = ""
 ) -> tuple[RuleSetDraft, Job | None]:
     """Publish an approved draft: from its effective date it decides the service's applications (cases.rulebook
-    reads published drafts beside the pack files). Optionally re-evaluate pending cases in a background job."""
+    reads published drafts beside the pack files). Optionally re-evaluate pending cases in a background job.
+    A draft whose simulation pushes a group below four fifths is published only with a written justification,
+    recorded in the audit entry."""
     access.require_act(actor, draft.service.agency_id)
+    pushed = below_four_fifths((draft.simulation or {}).get("groups") or {})
+    justification = fairness_justification.strip()
+    if pushed and len(justification) < MIN_FAIRNESS_JUSTIFICATION:
+        names = "; ".join(f"{p['label']} ({p['feature']})" for p in pushed)
+        raise ValidationFailed(
+            f"Versi ini menurunkan tingkat dikabulkan kelompok berikut di bawah empat perlima kelompok terbaik: "
+            f"{names}. Publikasi hanya dengan pembenaran tertulis (paling sedikit {MIN_FAIRNESS_JUSTIFICATION} "
+            "karakter).",
+            code="fairness_justification_required",
+            details={"groups": pushed},
+        )
     with transaction.atomic():
         draft = (
             RuleSetDraft.objects.select_for_update(of=("self",)).select_related("service").get(pk=draft.pk)
@@ -242,6 +276,7 @@ def publish_draft(
                 "author": draft.created_by_id,
                 "approved_by": draft.approved_by_id,
                 "source": "sandbox",
+                **({"below_four_fifths": pushed, "fairness_justification": justification} if pushed else {}),
             },
         )
         job = start_reevaluation(draft, actor=actor) if reevaluate_pending else None

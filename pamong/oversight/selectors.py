@@ -264,8 +264,18 @@ def breaker_dict(breaker: CircuitBreaker) -> dict[str, Any]:
 
 
 # --- fairness ----------------------------------------------------------------------------------------------------
-FAIRNESS_FEATURES = ("region", "sex", "age_band", "disability")
+FAIRNESS_FEATURES = ("region", "area", "channel", "sex", "age_band", "disability")
 SEX_TEXT = {"L": "laki-laki", "P": "perempuan"}
+CHANNEL_TEXT = {"web": "portal", "counter": "loket (dibantu petugas)", "api": "sistem lain (API)"}
+URBAN, RURAL = "kota (perkotaan)", "kabupaten (perdesaan)"
+
+
+def area_of(region: str | None) -> str | None:
+    """Urban or rural, at regency level: in Kemendagri codes a regency number from 71 up is a *kota* (city),
+    below it a *kabupaten* (Permendagri 72/2019 numbering). The digital divide runs mostly along this line."""
+    if not region or len(region) < 4 or not region[:4].isdigit():
+        return None
+    return URBAN if int(region[2:4]) >= 71 else RURAL
 
 
 def fairness_records(service, period: Period, *, basis: str = "final") -> list[dict[str, Any]]:
@@ -288,7 +298,9 @@ def fairness_records(service, period: Period, *, basis: str = "final") -> list[d
         ).values_list("application_id", "region_code", "outcome")
     }
     rows = list(
-        applications.values_list("pk", "status", "filed_at", "applicant__nik", "applicant__nik_index")
+        applications.values_list(
+            "pk", "status", "filed_at", "applicant__nik", "applicant__nik_index", "channel"
+        )
     )
     disabled = set(
         Person.objects.filter(nik_index__in=[r[4] for r in rows if r[4]], disability=True).values_list(
@@ -299,7 +311,7 @@ def fairness_records(service, period: Period, *, basis: str = "final") -> list[d
         Person.objects.filter(nik_index__in=[r[4] for r in rows if r[4]]).values_list("nik_index", flat=True)
     )
     records = []
-    for pk, status, filed_at, nik, nik_index in rows:
+    for pk, status, filed_at, nik, nik_index, channel in rows:
         region, outcome = first_obs.get(pk, ("", None))
         if basis == "rules" and outcome is None:
             continue
@@ -309,6 +321,8 @@ def fairness_records(service, period: Period, *, basis: str = "final") -> list[d
             {
                 "application": str(pk),
                 "region": region[:REGION_LEVEL] or None,
+                "area": area_of(region),
+                "channel": CHANNEL_TEXT.get(channel, channel),
                 "sex": SEX_TEXT.get(sex) if sex else None,
                 "age_band": stats.age_band(born, filed_on),
                 "disability": None

@@ -351,6 +351,20 @@ def _open(
     return breaker
 
 
+def open_provisional_breaker(
+    service, *, rule_id: str, region_code: str | None, reason: str, statistics: dict
+) -> CircuitBreaker:
+    """Opened by the platform on officers' flags (pamong.oversight.guard), in the flag's transaction."""
+    return _open(
+        service=service,
+        rule_id=rule_id,
+        region_code=region_code,
+        actor=None,
+        reason=reason,
+        statistics=statistics,
+    )
+
+
 def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> CircuitBreaker:
     """Close an open breaker: an analyst or supervisor of the agency, with a written justification."""
     access.require_act(actor, breaker.service.agency_id)

@@ -4,7 +4,7 @@ re-evaluation of pending cases after a rule-set publication (progress in a Job r
 from huey import crontab
 from huey.contrib.djhuey import db_periodic_task, db_task
 
-from . import sandbox, services
+from . import guard, sandbox, services
 
 
 @db_periodic_task(crontab(minute="*"))
@@ -15,3 +15,8 @@ def check_spikes_every_minute() -> int:
 @db_task()
 def reevaluate_pending(job_id: int) -> int:
     return sandbox.run_reevaluation(job_id=job_id)
+
+
+@db_periodic_task(crontab(minute="30", hour="6"))
+def check_fairness_daily() -> int:
+    return guard.check_fairness_of_all_services()

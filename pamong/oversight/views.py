@@ -17,13 +17,15 @@ from pamong.accounts import roles
 from pamong.core.errors import ApplicationError, NotFound
 from pamong.registry.selectors import region_names
 
-from . import access, charts, register, sandbox, selectors, services
+from . import access, charts, guard, register, sandbox, selectors, services
 from .models import RuleSetDraft
 
 OUTCOME_NAMES = {"GRANT": "dikabulkan", "REFER": "ke petugas", "DENY": "ditolak"}
 PERIODS = (7, 30, 90)
 FEATURE_TEXT = {
     "region": "Wilayah (kabupaten/kota)",
+    "area": "Kota atau kabupaten (perkotaan/perdesaan)",
+    "channel": "Saluran pengajuan (portal, loket, API)",
     "sex": "Jenis kelamin (diklaim NIK)",
     "age_band": "Kelompok umur (diklaim NIK)",
     "disability": "Disabilitas (registri)",
@@ -118,6 +120,7 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
         "sla_rate": charts.percent(data["sla"]["compliance"]),
         "breakers": selectors.breaker_list(service=service, limit=10),
         "can_act": access.can_act(request.user, service.agency_id),
+        "voice": guard.dashboard_voice(service),
         "updated_at": timezone.localtime(),
     }
 
@@ -256,7 +259,10 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
             elif request.POST.get("action") == "publikasikan":
                 draft = access.access_draft_by_id(request.user, draft_id, for_write=True)
                 _, job = sandbox.publish_draft(
-                    draft, actor=request.user, reevaluate_pending=bool(request.POST.get("reevaluate"))
+                    draft,
+                    actor=request.user,
+                    reevaluate_pending=bool(request.POST.get("reevaluate")),
+                    fairness_justification=request.POST.get("fairness_justification", "")[:4000],
                 )
                 messages.success(request, "Versi aturan dipublikasikan.")
                 if job:

@@ -7,6 +7,7 @@ import decimal
 from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 import polars as pl
 
@@ -16,6 +17,7 @@ from pamong.rules.expr import Node
 from pamong.rules.frame import evaluate_lazy
 from pamong.rules.scalar import ScalarFn
 from pamong.rules.types import DATE, INTEGRAL, NUMBER, python_value_ok
+from pamong.rules.why import Part, deciding_parts, tree_leaves
 
 
 class Outcome(StrEnum):
@@ -33,6 +35,11 @@ class Status(StrEnum):
 STATUS_OF = {True: Status.PASSED, False: Status.FAILED, None: Status.UNKNOWN}
 DEFAULT_UNKNOWN = "Belum dapat dinilai karena data berikut belum tersedia: {missing}."
 DEFAULT_UNKNOWN_NO_FACTS = "Belum dapat dinilai karena data pendukungnya belum lengkap."
+# A condition of several parts of which only some decided it: the drafter's one sentence for the whole rule
+# would be false for this applicant, so the explanation names the deciding parts (pamong/rules/why.py).
+PARTS_FAILED = 'Syarat "{title}" tidak terpenuhi: {parts}.'
+PARTS_UNKNOWN = 'Syarat "{title}" belum dapat dinilai: {parts}.'
+PARTS_DETAIL = "Rinciannya: {parts}."
 
 
 @dataclass(frozen=True)
@@ -96,6 +103,7 @@ class RuleResult:
     explanation: str
     legal_basis: str
     unknown_facts: tuple[str, ...]
+    parts: tuple[Part, ...] = ()  # the parts of the condition that decided a failed or unknown rule
 
     def to_dict(self) -> dict[str, object]:
         return {
@@ -106,6 +114,7 @@ class RuleResult:
             "explanation": self.explanation,
             "legal_basis": self.legal_basis,
             "unknown_facts": list(self.unknown_facts),
+            "parts": [part.to_dict() for part in self.parts],
         }
 
 
@@ -196,7 +205,7 @@ class RuleSet:
         values.update(zip(self.derived, derived_values, strict=True))
         values.update(zip(self.scores, score_values, strict=True))
         results = tuple(
-            self._result(rule, status, fail, values)
+            self._result(rule, status, fail, values, tables)
             for rule, status, fail in zip(self.rules, rule_values, on_fail, strict=True)
         )
         used = {name for rule in self.rules for name in rule.facts_used}
@@ -236,19 +245,48 @@ class RuleSet:
         return tables
 
     def _result(
-        self, rule: Rule, value: bool | None, on_fail: str, values: Mapping[str, object]
+        self,
+        rule: Rule,
+        value: bool | None,
+        on_fail: str,
+        values: Mapping[str, object],
+        tables: Mapping[str, Mapping[object, object]],
     ) -> RuleResult:
         status = STATUS_OF[value]
         missing = tuple(n for n in rule.facts_used if values.get(n) is None) if value is None else ()
         template = rule.explain.get(str(status))
-        if template is not None:
+        parts: tuple[Part, ...] = ()
+        if status != Status.PASSED:
+            parts = deciding_parts(rule.tree, values, tables, self.descriptions, self.value_types)
+        leaves = tree_leaves(rule.tree)
+        every_part = len(parts) == leaves and all(p.status == status for p in parts)
+        if parts and leaves > 1 and not every_part and (template is not None or status == Status.FAILED):
+            joined = "; ".join(p.text for p in parts)
+            pattern = PARTS_FAILED if status == Status.FAILED else PARTS_UNKNOWN
+            text = pattern.format(title=rule.title, parts=joined)
+        elif template is not None:
             text = render(template, values, self.value_types)
+            if (
+                parts and leaves > 1
+            ):  # every part failed: the drafter's sentence holds; add each part's values
+                text += " " + PARTS_DETAIL.format(parts="; ".join(p.text for p in parts))
         elif missing:
             described = "; ".join(self.facts[name].description for name in missing)
             text = DEFAULT_UNKNOWN.format(missing=described)
+        elif unknown := [n for p in parts for n in p.unknown]:
+            described = "; ".join(self.descriptions.get(n, n) for n in dict.fromkeys(unknown))
+            text = DEFAULT_UNKNOWN.format(missing=described)
         else:
             text = DEFAULT_UNKNOWN_NO_FACTS
-        return RuleResult(rule.id, rule.title, status, on_fail, text, rule.legal_basis, missing)
+        return RuleResult(rule.id, rule.title, status, on_fail, text, rule.legal_basis, missing, parts)
+
+    @cached_property
+    def descriptions(self) -> dict[str, str]:
+        """How a fact, derived value or table is named in a citizen's explanation."""
+        names = {name: fact.description for name, fact in self.facts.items()}
+        names.update({name: d.description for name, d in self.derived.items()})
+        names.update({name: t.description for name, t in self.tables.items()})
+        return names
 
     @property
     def value_types(self) -> dict[str, str]:

@@ -177,8 +177,13 @@ def notify_on_duty(*, agency, function: str, urgency: str, template: str, contex
         recipients = available[:1] or [shift.backup]
     else:
         recipients = list(fallback_staff(agency, function))
-    if not recipients:  # nobody holds the function: its supervisors, else its officers (nothing goes unheard)
-        recipients = list(supervisors_of(agency)) or list(fallback_staff(agency, Function.REVIEW))
+    if not recipients:  # nobody holds the function: its supervisors, else its officers, else the platform's
+        # operators (superusers), so that a message never reaches nobody
+        recipients = (
+            list(supervisors_of(agency))
+            or list(fallback_staff(agency, Function.REVIEW))
+            or list(User.objects.filter(is_superuser=True, is_active=True).order_by("pk"))
+        )
     for person in recipients:
         _route(person, agency=agency, function=function, urgency=urgency, template=template, context=context)
 

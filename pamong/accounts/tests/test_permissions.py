@@ -26,7 +26,7 @@ from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
 from pamong.assistant import services as assistant
 from pamong.cases import services as cases
-from pamong.cases.models import Attachment, Decision
+from pamong.cases.models import Attachment, Decision, Discretion
 from pamong.catalog.models import Agency
 from pamong.clients import services as clients
 from pamong.core.testing import snapshot
@@ -212,6 +212,17 @@ def build_cast(world, packs_root) -> Cast:
     )
     refused.refresh_from_db()
     objection = cases.file_objection(refused, actor=world.denied, statement="Mobil sudah dijual.")
+    # Siti disputes a registry fact of her case; the decision on Bambang's case carries a diskresi record.
+    correction = cases.request_data_correction(
+        application, actor=world.warga, fact="in_dtsen", statement="Keluarga saya sudah terdaftar di DTSEN."
+    )
+    discretion = Discretion.objects.create(
+        decision=cases.final_decision(refused),
+        purpose="legal_certainty",
+        objective_reasons="Uji.",
+        legal_basis="UU 30/2014",
+        conflict_of_interest=False,
+    )
     webhook, _secret = clients.register_webhook(
         actor="system:test",
         agency=dinsos,
@@ -243,6 +254,8 @@ def build_cast(world, packs_root) -> Cast:
         "decided_application_id": str(granted.pk),
         "attachment_id": str(attachment.pk),
         "objection_id": str(objection.pk),
+        "correction_id": str(correction.pk),
+        "discretion_id": str(discretion.pk),
         "slug": "bansos-pkh",
         "index": "0",
         "user_id": str(world.petugas.pk),  # a staff member of Dinas Sosial, managed by its administrator
@@ -310,6 +323,11 @@ def _bodies(world) -> dict[tuple[str, str], object]:
         ("POST", "/api/v1/applications/{application_id}/information"): {"answer": "Sudah saya lengkapi."},
         ("POST", "/api/v1/applications/{application_id}/objection"): {"statement": "Saya keberatan."},
         ("POST", "/api/v1/applications/{application_id}/appeal"): {"statement": "Saya banding."},
+        ("POST", "/api/v1/applications/{application_id}/notice-response"): {"statement": "Ada fakta baru."},
+        ("POST", "/api/v1/applications/{application_id}/data-correction"): {
+            "fact": "in_dtsen",
+            "statement": "Salah.",
+        },
         ("POST", "/api/v1/staff/applications/{application_id}/decide"): {
             "outcome": "DENY",
             "reasons": "Alamat pada KK berbeda dengan yang dinyatakan.",
@@ -351,6 +369,17 @@ def _bodies(world) -> dict[tuple[str, str], object]:
         ("POST", "/permohonan/<application_id>/keberatan/"): {"statement": "Saya keberatan."},
         ("POST", "/petugas/permohonan/<application_id>/pindahkan/"): {"reason": "Petugas cuti."},
         ("POST", "/permohonan/<application_id>/banding/"): {"statement": "Saya banding."},
+        ("POST", "/permohonan/<application_id>/tanggapan/"): {"statement": "Ada fakta baru."},
+        ("POST", "/permohonan/<application_id>/data-salah/"): {"fact": "in_dtsen", "statement": "Salah."},
+        ("POST", "/petugas/permohonan/<application_id>/tandai-aturan/"): {
+            "rule_id": "address_matches_kk",
+            "reason": "Aturan ini merugikan warga yang baru pindah.",
+        },
+        ("POST", "/petugas/permohonan/<application_id>/perbaikan-data/<correction_id>/"): {
+            "corrected": "tidak",
+            "resolution": "Data DTSEN sudah diperiksa.",
+        },
+        ("POST", "/petugas/diskresi/<discretion_id>/tinjau/"): {"verdict": "acknowledged"},
         ("POST", "/instansi/petugas/"): {
             "full_name": "Budi Santoso",
             "username": "budi.santoso",

@@ -8,18 +8,21 @@ once are locked with select_for_update. The legal clocks are in `pamong.cases.de
 - documents: attach a document to an open case;
 - objections: objection (keberatan) and appeal (banding);
 - counter: any counter officer finds a case by reference + NIK and acts for the citizen; printed letters;
-- deemed: deemed approval (fiktif positif) when the state is late.
 - deemed: deemed approval (fiktif positif) when the state is late;
-- handover: cases that move when an officer is away, and deadline warnings.
+- handover: cases that move when an officer is away, and deadline warnings;
+- notice: the notice of intended refusal (the right to be heard); corrections: "Data ini tidak benar";
+- voice: officers flag rules; supervisors review diskresi records.
 """
 
 from ..selectors import final_decision, latest_proposal, subject_of
 from .automation import RuleRun, evaluate_rules, record_rule_run, rerun_application, run_rules, system_facts
 from .common import locked, notify_applicant, record_decision, status_text
+from .corrections import open_corrections, request_data_correction, resolve_data_correction
 from .counter import consent_for, counter_find, hand_over_letter, is_counter_officer
 from .deemed import deem_overdue
 from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
 from .handover import follow_information_requests, release_case, release_claims_of, warn_deadlines
+from .notice import finalise_lapsed_notices, open_notice, respond_to_notice
 from .objections import decide_objection, file_appeal, file_objection
 from .review import (
     DiscretionInput,
@@ -41,6 +44,7 @@ from .submission import (
     submit_at_counter,
     submit_for_citizen,
 )
+from .voice import discretion_register, flag_rule, review_discretion
 
 __all__ = [
     "MAX_ATTACHMENTS",
@@ -59,10 +63,13 @@ __all__ = [
     "decide_application",
     "decide_objection",
     "deem_overdue",
+    "discretion_register",
     "evaluate_rules",
     "file_appeal",
     "file_objection",
     "final_decision",
+    "finalise_lapsed_notices",
+    "flag_rule",
     "follow_information_requests",
     "hand_over_letter",
     "is_counter_officer",
@@ -70,15 +77,21 @@ __all__ = [
     "locked",
     "new_reference",
     "notify_applicant",
+    "open_corrections",
+    "open_notice",
     "provide_information",
     "record_decision",
     "record_rule_run",
     "refuse_duplicate",
     "release_case",
     "release_claims_of",
+    "request_data_correction",
     "request_digest",
     "request_information",
     "rerun_application",
+    "resolve_data_correction",
+    "respond_to_notice",
+    "review_discretion",
     "run_rules",
     "status_text",
     "subject_of",

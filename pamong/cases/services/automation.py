@@ -22,6 +22,7 @@ from pamong.staffing import selectors as staffing
 from .. import deadlines, rulebook, safeguards, transitions
 from ..models import Application, Decision
 from .common import S, locked, notify_applicant, record_decision, subject_of
+from .notice import issue_notice
 
 
 @dataclass(frozen=True)
@@ -88,28 +89,42 @@ def system_facts(service) -> dict[str, Any]:
 
 
 def record_rule_run(application: Application, run: RuleRun | None) -> Decision | None:
-    """In the filing transaction: the safeguards of DESIGN §3 applied to a rules run. GRANT and (impact < 3)
-    DENY are final; a DENY at impact ≥ 3 is only proposed; REFER and any source problem go to the review queue.
-    A service without automation (run None) goes to the queue."""
+    """In the filing transaction: the safeguards of DESIGN §3 applied to a rules run. GRANT is final; a DENY at
+    impact ≥ 3 is only proposed; below, a DENY is only intended (notice of intended refusal, or a person when the
+    citizen wrote a statement); REFER and any source problem go to the review queue. A service without automation
+    (run None) goes to the queue."""
     if run is None:
         notify_applicant(application, "application_received", next_open=next_open_text(application))
         return None
+    # The right to be heard: an automated refusal is never final at once. With a written statement (which the
+    # rules cannot read) a person decides; otherwise a notice of intended refusal gives the citizen time to answer.
+    refusal = run.final and run.outcome == Decision.Outcome.DENY and not _opted_out(application.service)
+    statement = refusal and bool(application.statement.strip())
+    final = run.final and not refusal
+    kind = Decision.Kind.AUTOMATIC if final or (refusal and not statement) else Decision.Kind.PROPOSAL
+    extra = {"problems": run.problems, "proposed": run.proposed}
+    if refusal:
+        extra["heard"] = "statement" if statement else "notice"
     decision = record_decision(
         application,
-        kind=Decision.Kind.AUTOMATIC if run.final else Decision.Kind.PROPOSAL,
+        kind=kind,
         outcome=run.outcome,
-        final=run.final,
+        final=final,
         actor=None,
         evaluation=run.evaluation,
         facts=run.facts,
-        extra={"problems": run.problems, "proposed": run.proposed},
+        extra=extra,
     )
     safeguards.current().decision_recorded(decision, rerun=False)
-    if run.final:
+    if final:
         transitions.move(application, S.GRANTED if run.outcome == Decision.Outcome.GRANT else S.DENIED)
+    elif refusal and not statement:
+        notice = issue_notice(application, decision=decision)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
     application.save()
-    if run.final:
+    if refusal and not statement:
+        notify_applicant(application, "refusal_intended", respond_by=format_date(notice.respond_by))
+    elif final:
         notify_applicant(application, "decision_made")
     else:
         notify_applicant(application, "application_received", next_open=next_open_text(application))
@@ -123,6 +138,11 @@ def next_open_text(application: Application) -> str:
         return ""
     local = timezone.localtime(moment)
     return f"{format_date(local.date())} pukul {local:%H.%M} WIB"
+
+
+def _opted_out(service) -> bool:
+    """Only an impact-level-1 service may publish a reason to refuse at once (catalog.packs checks it too)."""
+    return service.impact_level == 1 and bool(service.refusal_notice_opt_out.strip())
 
 
 def rerun_application(pk, *, actor, repair: bool) -> tuple[str, str] | None:

@@ -18,9 +18,10 @@ from pamong.core.uploads import check_upload
 from .. import transitions
 from ..models import Application, Attachment, Objection
 from .common import S, locked, subject_of
+from .notice import answer_with_document
 
 MAX_ATTACHMENTS = 10
-OPEN_FOR_DOCUMENTS = (S.UNDER_REVIEW, S.INFO_REQUESTED, S.OBJECTION, S.APPEAL)
+OPEN_FOR_DOCUMENTS = (S.UNDER_REVIEW, S.INFO_REQUESTED, S.OBJECTION, S.APPEAL, S.REFUSAL_NOTICE)
 
 
 def attach_document(application: Application, *, actor, uploaded) -> Attachment:
@@ -58,4 +59,6 @@ def attach_document(application: Application, *, actor, uploaded) -> Attachment:
             subject=subject_of(application),
             data={"attachment": attachment.pk, "sha256": attachment.sha256, "type": checked.content_type},
         )
+        if application.status == S.REFUSAL_NOTICE:  # a document is a response to the notice: a person decides
+            answer_with_document(application)
     return attachment

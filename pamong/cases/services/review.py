@@ -17,7 +17,7 @@ from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
 from pamong.staffing import routing as staffing
 
-from .. import deadlines, transitions
+from .. import deadlines, safeguards, transitions
 from ..models import Application, Decision, Discretion, InformationRequest
 from ..selectors import latest_proposal
 from .common import S, locked, notify_applicant, record_decision, subject_of
@@ -79,6 +79,8 @@ def decide_application(
         )
         if overriding:
             _record_discretion(decision, discretion, application)
+        if proposal is not None:  # oversight watches review patterns (coaching, never appraisal)
+            safeguards.current().review_decided(decision)
         transitions.move(application, S.GRANTED if outcome == Decision.Outcome.GRANT else S.DENIED)
         application.save()
         notify_applicant(application, "decision_made")
@@ -114,7 +116,11 @@ def _check_reasons(outcome: str, reasons: str, overriding: bool, discretion: Dis
 
 
 def _record_discretion(decision: Decision, discretion: DiscretionInput, application: Application) -> None:
-    Discretion.objects.create(decision=decision, **discretion.__dict__)
+    Discretion.objects.create(
+        decision=decision,
+        review_due=deadlines.discretion_review_due(recorded_on=deadlines.local_today()),
+        **discretion.__dict__,
+    )
     for supervisor in _supervisors_of(application):
         staffing.notify_staff(
             user=supervisor,

@@ -41,6 +41,18 @@ SKTM_FORM = {
 }
 
 
+def refused_after_notice(client, form: dict = SKTM_FORM) -> dict:
+    """An automated refusal is first a notice of intended refusal; the citizen stays silent past its period."""
+    body = apply(client, "sktm", form).json()
+    assert (body["status"], body["decision"]["outcome"], body["decision"]["final"]) == (
+        "refusal_notice",
+        "DENY",
+        False,
+    )
+    assert services.finalise_lapsed_notices(today=deadlines.local_today() + dt.timedelta(days=30)) == 1
+    return client.get(f"{APPLY}/{body['id']}").json()
+
+
 def test_automatic_grant_with_explanation_and_a_receipt(world, client_for):
     client = client_for(world.warga)
     response = apply(client, "bansos-pkh", world.forms[world.niks.WARGA_NIK])
@@ -73,7 +85,7 @@ def test_automatic_grant_with_explanation_and_a_receipt(world, client_for):
 
 def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     assert (body["status"], body["decision"]["kind"], body["decision"]["outcome"]) == (
         "denied",
         "automatic",
@@ -111,7 +123,7 @@ def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client
 
 def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     # Given the decision was made and delivered on Monday 2 March 2026: 21 working days after the citizen was
     # told is Wednesday 8 April 2026 (the clock runs from notification, UU 30/2014 Art. 77(1)).
     decided = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
@@ -326,7 +338,7 @@ def test_a_taken_reference_is_drawn_again(world, monkeypatch):
 
 def test_appeal_after_an_upheld_objection_decided_by_the_supervisor(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     objection = post(
         citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Penghasilan kami turun."}
     ).json()
@@ -355,7 +367,7 @@ def test_appeal_after_an_upheld_objection_decided_by_the_supervisor(world, clien
 
 def test_an_appeal_not_decided_in_time_is_deemed_granted(world, client_for):
     citizen = client_for(world.denied)
-    body = apply(citizen, "sktm", SKTM_FORM).json()
+    body = refused_after_notice(citizen)
     objection = post(
         citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Penghasilan kami turun."}
     ).json()
@@ -404,3 +416,21 @@ def test_the_counter_refuses_an_impossible_nik(world, client_for):
     assert response.status_code == 422
     assert response.json()["code"] == "nik_birth_date_invalid"
     assert Application.objects.count() == 0
+
+
+def test_the_notice_of_intended_refusal_over_the_api(world, client_for):
+    citizen = client_for(world.denied)
+    body = apply(citizen, "sktm", SKTM_FORM).json()
+    assert body["status"] == "refusal_notice"
+    wrong = post(citizen, f"{APPLY}/{body['id']}/notice-response", {"circumstance": "holiday"})
+    assert (wrong.status_code, wrong.json()["code"]) == (422, "invalid_circumstance")
+    disputed = post(
+        citizen,
+        f"{APPLY}/{body['id']}/data-correction",
+        {"fact": "household_income", "statement": "Penghasilan kami kini Rp1.000.000."},
+    )
+    assert disputed.status_code == 201 and disputed.json()["source"] == "form"
+    # disputing the data during the notice is a response: a person decides
+    assert client_for(world.denied).get(f"{APPLY}/{body['id']}").json()["status"] == "under_review"
+    late = post(citizen, f"{APPLY}/{body['id']}/notice-response", {"statement": "Tambahan."})
+    assert (late.status_code, late.json()["code"]) == (409, "no_open_notice")

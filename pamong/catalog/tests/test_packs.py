@@ -223,3 +223,13 @@ def test_a_range_on_the_wrong_type_or_upside_down_is_refused(packs_copy):
         f"packs/sktm/service.yaml:{earliest}: form.1.earliest: 'earliest' does not apply to integer fields",
         f"packs/sktm/service.yaml:{line}: form.1.max: max (30) is below min (31)",
     ]
+
+
+def test_only_an_impact_level_1_service_may_opt_out_of_the_notice_of_intended_refusal(packs_copy):
+    sktm = packs_copy / "sktm" / "service.yaml"
+    edit(sktm, "impact_level: 2\n", "impact_level: 2\nrefusal_notice_opt_out: Tidak perlu.\n")
+    problems = problems_of(packs_copy)
+    assert len(problems) == 1 and "refusal_notice_opt_out is allowed only for impact level 1" in problems[0]
+    assert problems[0].startswith("packs/sktm/service.yaml:")
+    edit(sktm, "impact_level: 2\n", "impact_level: 1\n")
+    assert problems_of(packs_copy) == []

@@ -7,9 +7,11 @@ import pytest
 from django.db import transaction
 from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_rate
 
+from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.core.testing import snapshot
-from pamong.oversight import selectors, stats
+from pamong.notify.models import Notification
+from pamong.oversight import guard, selectors, stats
 from pamong.oversight.stats import UNKNOWN
 
 from .factories import Population
@@ -67,7 +69,14 @@ def test_fairness_numbers_equal_fairlearns(world, decided):
     report = selectors.fairness(world.bansos, period, basis="rules")
 
     assert len(records) == report["applications"] == len(decided)
-    assert {f["feature"] for f in report["features"]} == {"region", "sex", "age_band", "disability"}
+    assert {f["feature"] for f in report["features"]} == {
+        "region",
+        "area",
+        "channel",
+        "sex",
+        "age_band",
+        "disability",
+    }
     for feature in report["features"]:
         rates, ratio = fairlearn_view(records, feature["feature"])
         assert {g["label"]: g["rate"] for g in feature["groups"]} == pytest.approx(rates, abs=1e-12)
@@ -86,6 +95,12 @@ def test_groups_are_read_from_the_nik_and_the_registry_and_small_samples_are_mar
         "perempuan": sum(1 for c in decided if c.sex == "P"),
     }
     assert {g["label"]: g["n"] for g in by_feature["region"]["groups"]} == {"3204": 164, "3273": 220}
+    # 32.04 is a kabupaten, 32.73 a kota; every application came through the portal
+    assert {g["label"]: g["n"] for g in by_feature["area"]["groups"]} == {
+        "kabupaten (perdesaan)": 164,
+        "kota (perkotaan)": 220,
+    }
+    assert {g["label"]: g["n"] for g in by_feature["channel"]["groups"]} == {"portal": 384}
     disability = {g["label"]: g for g in by_feature["disability"]["groups"]}
     assert (disability["penyandang disabilitas"]["n"], disability[UNKNOWN]["n"]) == (20, 4)
     assert disability["penyandang disabilitas"]["small"] and disability[UNKNOWN]["small"]
@@ -124,3 +139,14 @@ def test_the_four_fifths_flag_is_decided_exactly_at_the_boundary():
     assert at.flagged is False and at.ratio == pytest.approx(0.8)
     below = stats.feature_fairness({"a": (300, 99), "b": (300, 125)}, "sex")
     assert below.flagged is True
+
+
+def test_a_group_below_four_fifths_alerts_once_a_week(world, decided):
+    assert "disability" in guard.check_fairness(world.bansos)
+    entry = AuditEntry.objects.get(action="oversight.fairness_alerted")
+    assert "disability" in [f["feature"] for f in entry.data["features"]]
+    # the agency has no analyst in this world: its supervisor is told
+    alert = Notification.objects.get(template="fairness_alert")
+    assert alert.recipient == world.supervisor and "empat perlima" in alert.subject
+    assert "disability" in guard.check_fairness(world.bansos)  # still flagged, but told once a week
+    assert Notification.objects.filter(template="fairness_alert").count() == 1

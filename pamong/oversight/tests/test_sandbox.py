@@ -13,7 +13,7 @@ from pamong.audit.models import AuditEntry
 from pamong.cases import rulebook
 from pamong.cases import services as cases
 from pamong.core.errors import PermissionDenied, ValidationFailed
-from pamong.oversight import sandbox
+from pamong.oversight import register, sandbox
 from pamong.oversight.models import Job, RuleSetDraft
 
 from .factories import LINE_2025, Population
@@ -141,6 +141,18 @@ def test_publishing_needs_a_second_approver_and_then_decides_new_applications(
     assert rulebook.rule_set_in_force("bansos-pkh", today).version_id == "2026-12"
     assert AuditEntry.objects.filter(action="rules.rule_set_published").count() == 1
     assert job.status == "queued"
+    # the public register lists every version with its dates and its approvers
+    versions = register.register_entry("bansos-pkh")["versions"]
+    assert [(v["version"], v["origin"]) for v in versions] == [
+        ("2026-12", "sandbox"),
+        ("2026-07", "pack"),
+        ("2026-01", "pack"),
+    ]
+    assert (versions[0]["drafted_by"], versions[0]["approved_by"]) == (
+        analis.get_full_name() or analis.username,
+        supervisor2.get_full_name() or supervisor2.username,
+    )
+    assert (versions[2]["effective_from"], versions[2]["effective_until"]) == ("2026-01-01", "2026-06-30")
 
     sandbox.run_reevaluation(job_id=job.pk)  # what the Huey task does after commit
     job.refresh_from_db()
@@ -216,3 +228,57 @@ def test_a_supervisor_sees_the_drafts_awaiting_a_second_approver(client, world, 
     )
     client.force_login(analis)  # the author is not a second approver, and an analyst approves nothing
     assert "Draf yang menunggu persetujuan Anda" not in client.get("/pengawasan/sandbox/").content.decode()
+
+
+def group(label, n, old, new, small=False):
+    return {
+        "label": label,
+        "n": n,
+        "granted_old": old,
+        "granted_new": new,
+        "rate_new": new / n,
+        "small": small,
+    }
+
+
+def test_below_four_fifths_is_decided_exactly_and_only_for_groups_the_draft_pushes_below():
+    groups = {
+        # kota 40/50 = 0.8; kabupaten 32/50 = 0.64 = exactly 4/5 of 0.8 (not below) -> 31/50 (below)
+        "area": [group("kota", 50, 40, 40), group("kabupaten", 50, 32, 31)],
+        # already below before the draft: not *pushed* below by it
+        "channel": [group("portal", 50, 40, 40), group("loket", 50, 20, 20)],
+        # a small group is left out, as in the fairness report
+        "sex": [group("L", 50, 40, 40), group("P", 10, 8, 1, small=True)],
+    }
+    assert sandbox.below_four_fifths(groups) == [{"feature": "area", "label": "kabupaten", "rate_new": 0.62}]
+    groups["area"][1]["granted_new"] = 32
+    assert sandbox.below_four_fifths(groups) == []
+
+
+def test_publishing_a_draft_that_pushes_a_group_below_four_fifths_needs_a_written_justification(
+    world, staff, packs_root
+):
+    analis, supervisor2 = staff
+    today = timezone.localdate()
+    draft = sandbox.create_draft(
+        world.bansos, actor=analis, yaml_text=stricter_draft(packs_root, "2026-12", today)
+    )
+    approved = sandbox.approve_draft(draft, actor=supervisor2, effective_from=today)
+    simulation = {
+        **approved.simulation,
+        "groups": {"area": [group("kota", 50, 40, 40), group("kab", 50, 40, 20)]},
+    }
+    RuleSetDraft.objects.filter(pk=draft.pk).update(simulation=simulation)  # given the simulation found this
+    approved.refresh_from_db()
+    with pytest.raises(ValidationFailed) as refused:
+        sandbox.publish_draft(approved, actor=analis, fairness_justification="terlalu pendek")
+    assert refused.value.code == "fairness_justification_required"
+    assert "kab (area)" in refused.value.message
+    approved.refresh_from_db()
+    assert approved.status == "approved"
+    reason = "Kabupaten menerima program pengganti dari provinsi mulai bulan ini; dipantau mingguan."
+    published, _ = sandbox.publish_draft(approved, actor=analis, fairness_justification=reason)
+    assert published.status == "published"
+    entry = AuditEntry.objects.get(action="rules.rule_set_published")
+    assert entry.data["fairness_justification"] == reason
+    assert entry.data["below_four_fifths"] == [{"feature": "area", "label": "kab", "rate_new": 0.4}]

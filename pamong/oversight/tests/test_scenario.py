@@ -25,7 +25,7 @@ from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.cases.models import Application, Decision
 from pamong.notify.models import Notification
-from pamong.oversight import services
+from pamong.oversight import guard, services
 from pamong.oversight.models import CircuitBreaker, DecisionObservation, RuleTally
 from pamong.registry import services as registry
 
@@ -36,6 +36,7 @@ from .factories import LINE_2025, Population, poverty_map
 pytestmark = [pytest.mark.django_db, pytest.mark.slow]
 
 RULE = "income_below_poverty_line"
+PATTERN_AFTER = 50  # decisions after which a confirm-everything officer is noticed
 STALE_LINE = 295_000  # the regency's line from an old survey period: about 60% of the current one
 BATCH = 250
 
@@ -77,6 +78,29 @@ def test_stale_poverty_map_opens_the_breaker_and_the_repair_reopens_the_wrong_re
     Decision.objects.update(decided_at=F("decided_at") - week)
     Application.objects.update(filed_at=F("filed_at") - week, completed_at=F("completed_at") - week)
     assert not CircuitBreaker.objects.exists()
+    # A busy officer confirms the rules' refusal proposals as they come, seconds apart (a rubber stamp).
+    history_users = {c.user.pk for c in history}
+    stamped = 0
+    for proposal in Decision.objects.filter(
+        kind="proposal", outcome="DENY", application__applicant__in=list(history_users)
+    ).select_related("application__service", "application__applicant"):
+        cases.claim_application(proposal.application, actor=world.petugas)
+        cases.decide_application(
+            proposal.application, actor=world.petugas, outcome="DENY", reasons="Sesuai hasil aturan."
+        )
+        stamped += 1
+        if stamped == PATTERN_AFTER - 1:  # not yet: too few decisions to say anything
+            assert not AuditEntry.objects.filter(action="oversight.review_pattern_alerted").exists()
+    assert stamped >= PATTERN_AFTER
+    # then: the pattern is noticed at the 50th decision, once, and the supervisor is told (as coaching)
+    noticed = AuditEntry.objects.get(action="oversight.review_pattern_alerted")
+    assert (noticed.subject, noticed.data["proposals"], noticed.data["confirmed"]) == (
+        guard.officer_subject(world.petugas.pk),
+        PATTERN_AFTER,
+        PATTERN_AFTER,
+    )
+    coaching = Notification.objects.get(template="review_pattern")
+    assert coaching.recipient == world.supervisor and "pembinaan" in coaching.subject.lower()
 
     # when: the stale map is loaded, then 5,000 applications arrive from the regency
     stale = poverty_map(tmp_path, "stale", amounts={"3204": STALE_LINE}, note="peta kemiskinan lama (keliru)")
@@ -178,6 +202,18 @@ def test_stale_poverty_map_opens_the_breaker_and_the_repair_reopens_the_wrong_re
     assert AuditEntry.objects.filter(action="cases.decision_reopened").count() == len(reopened)
     assert (
         AuditEntry.objects.filter(action="oversight.breaker_closed", actor=f"user:{analis.pk}").count() == 1
+    )
+    # Officers' voice: two officers flag the rule on a case of the regency; a provisional breaker holds it again
+    case = Application.objects.get(applicant=still_denied[0].user)
+    for officer in (world.petugas, world.petugas2):
+        cases.flag_rule(
+            case, actor=officer, rule_id=RULE, reason="Garis kemiskinan wilayah ini perlu diperiksa."
+        )
+    provisional = CircuitBreaker.objects.get(closed_at__isnull=True)
+    assert (provisional.rule_id, provisional.region_code[:4], provisional.statistics["provisional"]) == (
+        RULE,
+        "3204",
+        True,
     )
     elapsed = time.perf_counter() - started
     print(

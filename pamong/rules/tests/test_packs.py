@@ -274,6 +274,15 @@ def test_evaluation_to_dict_is_json_ready() -> None:
         "rumah sakit, puskesmas, bidan atau kepala desa/lurah dilampirkan.",
         "legal_basis": "Perpres 96/2018 Pasal 33 ayat (1) dan ayat (2)",
         "unknown_facts": ["has_birth_letter"],
+        "parts": [
+            {
+                "claim": "",
+                "source": "has_birth_letter",
+                "status": "unknown",
+                "text": "Surat keterangan kelahiran dari rumah sakit, puskesmas, bidan atau kepala desa/lurah "
+                "dilampirkan belum diketahui",
+            }
+        ],
     }
     assert (data["values"], data["unknown_facts"], data["version_id"]) == (
         {"days_since_birth": 60},

@@ -29,6 +29,7 @@ from pamong.catalog.search import index_text, stems
 from pamong.core.crypto import blind_index
 from pamong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pamong.notify.services import notify_user
+from pamong.staffing.routing import notify_on_duty, notify_staff
 
 from . import deadlines, transitions
 from .models import Complaint, Follower
@@ -55,20 +56,6 @@ _COURTESY = (
     "terima kasih",
 )
 ANONYMOUS_ACTOR = "reporter:anonymous"  # audit label of an anonymous reporter: who it was is never logged
-
-
-# --- staff notifications (the staffing module's interface; see PREAMBLE "Staff notifications") --------------
-def notify_staff(*, user, urgency: str, template: str, context: dict) -> None:
-    """One named staff member. Until pamong.staffing routes by urgency and rota, straight to their channels."""
-    notify_user(user=user, template=template, context={**context, "urgency": urgency})
-
-
-def notify_on_duty(*, agency, function: str, urgency: str, template: str, context: dict) -> None:
-    """Whoever is on duty for `function` at `agency`. Until pamong.staffing exists: every active officer and
-    supervisor of the agency."""
-    wanted = {"complaints": (roles.PETUGAS, roles.SUPERVISOR)}.get(function, (roles.SUPERVISOR,))
-    for user in staff_of(agency, *wanted):
-        notify_staff(user=user, urgency=urgency, template=template, context={**context, "function": function})
 
 
 def staff_of(agency, *role_names: str):

@@ -24,7 +24,7 @@ from pamong.audit.actions import Action
 from pamong.audit.models import AuditEntry
 from pamong.cases.models import DataCorrectionRequest, Decision, RuleFlag
 from pamong.catalog.models import Service
-from pamong.notify import services as notify
+from pamong.staffing.routing import notify_on_duty
 
 from . import selectors, services
 
@@ -36,23 +36,6 @@ PATTERN_MEDIAN_SECONDS = 60.0
 PATTERN_WINDOW = 200  # the officer's most recent decisions on proposals looked at
 ALERT_EVERY = dt.timedelta(days=7)
 DECIDED = (Decision.Outcome.GRANT, Decision.Outcome.DENY)
-
-
-# --- staff notifications (the staffing module's interface; a module-local stand-in until it is merged) ---------
-def notify_on_duty(*, agency, function: str, urgency: str, template: str, context: dict) -> None:
-    """Whoever serves `function` in `agency`: alerts go to the analysts, else the supervisors; supervision goes to
-    the supervisors; when the agency has nobody in those roles, the platform's operators (superusers)."""
-    wanted = {"alerts": (roles.ANALIS, roles.SUPERVISOR), "supervision": (roles.SUPERVISOR,)}.get(
-        function, (roles.SUPERVISOR,)
-    )
-    for role in wanted:
-        people = list(User.objects.filter(agency=agency, groups__name=role, is_active=True).distinct())
-        if people:
-            break
-    else:
-        people = list(User.objects.filter(is_superuser=True, is_active=True))
-    for user in people:
-        notify.notify_user(user=user, template=template, context={**context, "urgency": urgency})
 
 
 # --- flags --------------------------------------------------------------------------------------------------

@@ -65,11 +65,15 @@ class UnknownUrgency(ValueError):
     pass
 
 
+# Routed like a function but never on a rota: what a supervisor must look at (diskresi records, review patterns).
+SUPERVISION = "supervision"
+
+
 def _check(urgency: str, function: str | None = None) -> None:
     if urgency not in Urgency.values:
         raise UnknownUrgency(f"urgency must be one of {Urgency.values}, not {urgency!r}")
-    if function is not None and function not in Function.values:
-        raise ValueError(f"function must be one of {Function.values}, not {function!r}")
+    if function is not None and function not in {*Function.values, SUPERVISION}:
+        raise ValueError(f"function must be one of {Function.values} or {SUPERVISION!r}, not {function!r}")
 
 
 # --- who and when -----------------------------------------------------------------------------------------------
@@ -167,7 +171,7 @@ def notify_on_duty(*, agency, function: str, urgency: str, template: str, contex
     without a published rota, every holder of the function's role (so nothing is lost before rotas exist)."""
     _check(urgency, function)
     now = now_()
-    shift = on_duty(agency, function, now)
+    shift = on_duty(agency, function, now) if function != SUPERVISION else None
     if shift is not None:
         available = [
             person
@@ -175,13 +179,15 @@ def notify_on_duty(*, agency, function: str, urgency: str, template: str, contex
             if not on_leave(person, timezone.localtime(now).date())
         ]
         recipients = available[:1] or [shift.backup]
+    elif function == SUPERVISION:
+        recipients = list(supervisors_of(agency))
     else:
         recipients = list(fallback_staff(agency, function))
-    if not recipients:  # nobody holds the function: its supervisors, else its officers, else the platform's
-        # operators (superusers), so that a message never reaches nobody
+    if not recipients:  # nobody holds the function: its supervisors, else (but for alerts, which an officer
+        # cannot act on) its officers, else the platform's operators (superusers): a message never reaches nobody
         recipients = (
             list(supervisors_of(agency))
-            or list(fallback_staff(agency, Function.REVIEW))
+            or (list(fallback_staff(agency, Function.REVIEW)) if function != Function.ALERTS else [])
             or list(User.objects.filter(is_superuser=True, is_active=True).order_by("pk"))
         )
     for person in recipients:
@@ -213,7 +219,7 @@ def _route(
         function=function,
         urgency=urgency,
         template=template,
-        context=context,
+        context={**context, "urgency": urgency},  # a message may say how urgent it is
         created_at=now,
         deliver_at=deliver_at,
         level=level,

@@ -11,13 +11,13 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
+from pamong.staffing.routing import notify_on_duty
 
 from .. import deadlines
 from ..models import Application, DataCorrectionRequest, RefusalNotice
 from .automation import rerun_application
 from .common import locked, notify_applicant, subject_of
 from .notice import MAX_RESPONSE, open_notice, to_a_person
-from .staff import notify_on_duty
 
 CORRECTION_DAYS = 5  # the owning agency checks a disputed fact within 5 working days
 

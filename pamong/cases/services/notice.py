@@ -19,11 +19,11 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
+from pamong.staffing.routing import notify_on_duty
 
 from .. import deadlines, transitions
 from ..models import Application, Decision, RefusalNotice
 from .common import S, locked, notify_applicant, record_decision, subject_of
-from .staff import notify_on_duty
 
 MAX_RESPONSE = 4000
 

@@ -12,11 +12,11 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.registry.regions import region_code_of
+from pamong.staffing.routing import notify_on_duty, notify_staff
 
 from .. import safeguards
 from ..models import Application, Discretion, RuleFlag
 from .common import subject_of
-from .staff import notify_on_duty, notify_staff
 
 MAX_REASON = 2000
 MIN_REASON = 10

@@ -23,6 +23,14 @@ from pamong.staffing.tests.conftest import WIB, Clock
 THURSDAY = dt.datetime(2026, 11, 19, 10, 0, tzinfo=WIB)
 
 
+@pytest.fixture(autouse=True)
+def repeats(world):
+    """These tests file several cases for one citizen and service (what they test is who holds each case, not
+    the duplicate guard of issue 15)."""
+    world.bansos.repeat_allowed = True
+    world.bansos.save(update_fields=["repeat_allowed"])
+
+
 @pytest.fixture
 def clock(monkeypatch):
     clock = Clock(monkeypatch)

@@ -13,6 +13,7 @@ from pamong.cases import deadlines, selectors, services
 from pamong.cases.models import Application, DataCorrectionRequest, Decision, Discretion, RefusalNotice
 from pamong.catalog.models import Service
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.core.testing.staff_notices import staff_told
 from pamong.core.workdays import add_working_days
 from pamong.notify.models import Notification
 
@@ -76,9 +77,7 @@ def test_notice_then_the_citizen_adds_a_fact_then_a_person_decides(world):
     assert [n.response for n in voice["notices"]] == [
         "Suami saya terkena PHK bulan lalu; penghasilan keluarga kini Rp1.000.000."
     ]
-    assert Notification.objects.filter(
-        recipient=world.lurah_staff, template="refusal_notice_answered"
-    ).exists()
+    assert staff_told("refusal_notice_answered", recipient=world.lurah_staff)
     services.claim_application(application, actor=world.lurah_staff)
     decision = services.decide_application(
         application,
@@ -111,10 +110,10 @@ def test_notice_then_silence_then_final_after_five_working_days(world):
     final = selectors.final_decision(application)
     assert (final.kind, final.outcome, final.final) == ("automatic", "DENY", True)
     assert final.evaluation == notice.decision.evaluation
-    # the objection clock starts with the final refusal
-    assert deadlines.objection_deadline(final) == add_working_days(
-        final.decided_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date(), world.sktm.objection_days
-    )
+    # the objection clock starts with the final refusal, once it is made known (issue 15), not with the notice
+    known_on, _told = deadlines.made_known_on(application, decided_at=final.decided_at)
+    assert known_on >= final.decided_at.astimezone(dt.timezone(dt.timedelta(hours=7))).date()
+    assert deadlines.objection_deadline(final) == add_working_days(known_on, world.sktm.objection_days)
     assert selectors.citizen_actions(application)["objection_until"] is not None
     assert services.finalise_lapsed_notices(today=notice.respond_by + dt.timedelta(days=9)) == 0  # once only
     assert AuditEntry.objects.filter(action="cases.refusal_notice_lapsed").count() == 1
@@ -195,9 +194,7 @@ def test_the_citizen_sees_each_fact_with_its_source_and_can_dispute_a_registry_f
     # disputing the data during the notice is a response: a person decides
     assert application.status == Application.Status.UNDER_REVIEW
     assert RefusalNotice.objects.get(application=application).circumstance == "data_error"
-    assert Notification.objects.filter(
-        recipient=world.lurah_staff, template="data_correction_requested"
-    ).exists()
+    assert staff_told("data_correction_requested", recipient=world.lurah_staff)
     with pytest.raises(Conflict):
         services.request_data_correction(application, actor=world.denied, fact=fact, statement="lagi")
     services.resolve_data_correction(
@@ -249,7 +246,7 @@ def test_a_supervisor_reviews_each_diskresi_record_once(world):
     services.review_discretion(discretion, actor=world.supervisor, verdict="returned", note="Lengkapi bukti.")
     discretion.refresh_from_db()
     assert (discretion.verdict, discretion.supervisor_acknowledged_by) == ("returned", world.supervisor)
-    assert Notification.objects.filter(recipient=world.petugas, template="discretion_returned").count() == 1
+    assert len(staff_told("discretion_returned", recipient=world.petugas)) == 1
     assert AuditEntry.objects.filter(action="cases.discretion_reviewed").count() == 1
     with pytest.raises(Conflict):
         services.review_discretion(discretion, actor=world.supervisor, verdict="supported")

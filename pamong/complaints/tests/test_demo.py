@@ -9,8 +9,8 @@ from pamong.accounts.models import User
 from pamong.audit.models import AuditEntry
 from pamong.complaints import services
 from pamong.complaints.models import Complaint
-from pamong.notify.models import Notification
 from pamong.site.demo import load_demo
+from pamong.staffing.models import StaffNotice
 
 
 @pytest.mark.slow
@@ -25,8 +25,9 @@ def test_the_demo_story(packs_root, client):
     people = User.objects.in_bulk(["warga-ditolak", "petugas2", "supervisor"], field_name="username")
 
     assert services.escalate_overdue(now=complaint.escalate_at)["warned"] == 1
+    # routed by staffing to the supervisor (a non-urgent notice waits for working hours)
     assert (
-        Notification.objects.filter(template="complaint_escalated", recipient=people["supervisor"]).count()
+        StaffNotice.objects.filter(template="complaint_escalated", recipient=people["supervisor"]).count()
         == 1
     )
     services.start_complaint(

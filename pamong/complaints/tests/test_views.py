@@ -3,6 +3,7 @@ staff inbox and steps, and the public list; an anonymous reporter is never shown
 
 from __future__ import annotations
 
+import json
 import re
 
 import pytest
@@ -16,6 +17,7 @@ from pamong.catalog.models import Agency
 from pamong.complaints import services
 from pamong.complaints.models import Complaint
 from pamong.notify.models import Notification
+from pamong.staffing.models import StaffNotice
 
 from .conftest import report
 
@@ -223,6 +225,8 @@ def test_no_agency_user_ever_sees_an_anonymous_reporter(client, world, refused):
     assert not AccessLog.objects.filter(citizen=reporter).exists()
     for note in Notification.objects.exclude(recipient=reporter):
         assert all(marker not in note.subject + note.body for marker in markers)
+    for notice in StaffNotice.objects.all():  # what staffing holds for staff until their working hours
+        assert all(marker not in json.dumps(notice.context) for marker in markers)
     # ... while the reporter finds it among their own and is told of each step
     client.force_login(reporter)
     assert complaint.reference in client.get("/pengaduan/saya/").content.decode()

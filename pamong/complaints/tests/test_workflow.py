@@ -11,7 +11,7 @@ from pamong.audit.models import AuditEntry
 from pamong.complaints import deadlines, services
 from pamong.complaints.models import Complaint
 from pamong.core.errors import InvalidTransition, NotFound, ValidationFailed
-from pamong.notify.models import Notification
+from pamong.staffing.models import StaffNotice
 
 from .conftest import BEFORE_CHRISTMAS, WIB, report
 
@@ -93,7 +93,7 @@ def test_the_whole_cycle_about_a_refused_application(world, refused):
         "closed": 0,
     }
     assert services.escalate_overdue(now=dt.datetime(2026, 12, 30, 22, 0, tzinfo=WIB))["warned"] == 0  # once
-    told = Notification.objects.filter(template="complaint_escalated").values_list(
+    told = StaffNotice.objects.filter(template="complaint_escalated").values_list(
         "recipient__username", flat=True
     )
     assert set(told) == {"supervisor"}
@@ -128,15 +128,11 @@ def test_late_and_emergency_escalation(world):
     )
     assert complaint.urgency == "darurat"
     alerted = set(
-        Notification.objects.filter(template="complaint_emergency").values_list(
+        StaffNotice.objects.filter(template="complaint_emergency", urgency="darurat").values_list(
             "recipient__username", flat=True
         )
     )
-    assert alerted == {
-        "petugas",
-        "petugas2",
-        "supervisor",
-    }  # everyone on duty for complaints, until staffing routes
+    assert alerted == {"supervisor"}  # on duty for complaints: no rota yet, so the agency's supervisor
     counts = services.escalate_overdue(now=dt.datetime(2026, 12, 22, 14, 0, tzinfo=WIB))
     assert counts == {"warned": 0, "late": 1, "closed": 0}
     complaint.refresh_from_db()

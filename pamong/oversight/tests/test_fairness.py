@@ -10,7 +10,7 @@ from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_r
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.core.testing import snapshot
-from pamong.notify.models import Notification
+from pamong.core.testing.staff_notices import staff_told
 from pamong.oversight import guard, selectors, stats
 from pamong.oversight.stats import UNKNOWN
 
@@ -146,7 +146,7 @@ def test_a_group_below_four_fifths_alerts_once_a_week(world, decided):
     entry = AuditEntry.objects.get(action="oversight.fairness_alerted")
     assert "disability" in [f["feature"] for f in entry.data["features"]]
     # the agency has no analyst in this world: its supervisor is told
-    alert = Notification.objects.get(template="fairness_alert")
+    [alert] = staff_told("fairness_alert")
     assert alert.recipient == world.supervisor and "empat perlima" in alert.subject
     assert "disability" in guard.check_fairness(world.bansos)  # still flagged, but told once a week
-    assert Notification.objects.filter(template="fairness_alert").count() == 1
+    assert len(staff_told("fairness_alert")) == 1

@@ -14,9 +14,10 @@ from pamong.cases import selectors as case_selectors
 from pamong.cases import services as cases
 from pamong.cases.models import Application, RuleFlag
 from pamong.core.errors import ValidationFailed
-from pamong.notify.models import Notification
+from pamong.core.testing.staff_notices import staff_told
 from pamong.oversight import guard, services
 from pamong.oversight.models import CircuitBreaker
+from pamong.staffing.models import StaffNotice
 
 pytestmark = pytest.mark.django_db
 RULE = "income_below_poverty_line"
@@ -36,7 +37,7 @@ def test_flags_from_two_officers_within_24_hours_open_a_provisional_breaker(worl
     cases.flag_rule(application, actor=world.petugas, rule_id=RULE, reason="Garis kemiskinan tampak usang.")
     cases.flag_rule(application, actor=world.petugas, rule_id=RULE, reason="Masih tampak usang hari ini.")
     assert not CircuitBreaker.objects.exists()  # one officer twice is one voice
-    assert Notification.objects.filter(template="rule_flagged", recipient=world.supervisor).count() == 2
+    assert len(staff_told("rule_flagged", recipient=world.supervisor)) == 2
     cases.flag_rule(
         application, actor=world.petugas2, rule_id=RULE, reason="Saya juga melihat hal yang sama."
     )
@@ -47,7 +48,7 @@ def test_flags_from_two_officers_within_24_hours_open_a_provisional_breaker(worl
     # the officer deciding a case under that rule sees the breaker
     assert case_selectors.officer_voice(application)["held_rules"] == [RULE]
     # no analyst in the agency: the breaker alert goes to its supervisor rather than to nobody
-    assert Notification.objects.filter(template="breaker_opened", recipient=world.supervisor).count() == 1
+    assert len(staff_told("breaker_opened", recipient=world.supervisor)) == 1
     assert AuditEntry.objects.filter(action="cases.rule_flagged").count() == 3
 
 
@@ -94,5 +95,5 @@ def test_breaker_alerts_fall_back_to_the_platform_operators(world):
         world.bansos, rule_id=RULE, region_code=None, reason="uji", statistics={"provisional": True}
     )
     assert list(
-        Notification.objects.filter(template="breaker_opened").values_list("recipient", flat=True)
+        StaffNotice.objects.filter(template="breaker_opened").values_list("recipient", flat=True)
     ) == [platform.pk]

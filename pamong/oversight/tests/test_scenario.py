@@ -24,6 +24,7 @@ from pamong.accounts import services as accounts
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.cases.models import Application, Decision
+from pamong.core.testing.staff_notices import staff_told
 from pamong.notify.models import Notification
 from pamong.oversight import guard, services
 from pamong.oversight.models import CircuitBreaker, DecisionObservation, RuleTally
@@ -99,7 +100,7 @@ def test_stale_poverty_map_opens_the_breaker_and_the_repair_reopens_the_wrong_re
         PATTERN_AFTER,
         PATTERN_AFTER,
     )
-    coaching = Notification.objects.get(template="review_pattern")
+    [coaching] = staff_told("review_pattern")
     assert coaching.recipient == world.supervisor and "pembinaan" in coaching.subject.lower()
 
     # when: the stale map is loaded, then 5,000 applications arrive from the regency
@@ -128,7 +129,7 @@ def test_stale_poverty_map_opens_the_breaker_and_the_repair_reopens_the_wrong_re
     assert before_breaker.count() <= 300
     assert breaker.statistics["recent_rate"] > breaker.statistics["baseline_rate"] + 0.2
     assert breaker.statistics["method"] == "z" and breaker.statistics["z"] >= breaker.statistics["critical_z"]
-    alert = Notification.objects.get(template="breaker_opened")
+    [alert] = staff_told("breaker_opened")
     assert alert.recipient == analis and "3204" in alert.subject
     assert AuditEntry.objects.filter(action="oversight.breaker_opened", actor="system").count() == 1
 

@@ -129,6 +129,18 @@ class Tally:
 PERIODS = (30, 90, 365)
 
 
+def received_and_answered_on_time(*, service_ids: list[int], start: dt.date, end: dt.date) -> tuple[int, int]:
+    """Reports about these services received from `start` up to (not including) `end`, local days, and how many
+    of them were answered by their due time (a merged report counts once, in the report it joined). For the public
+    performance pages (pamong.transparency)."""
+    since, until = (timezone.make_aware(dt.datetime.combine(day, dt.time())) for day in (start, end))
+    received = Complaint.objects.exclude(status=S.MERGED).filter(
+        service_id__in=service_ids, received_at__gte=since, received_at__lt=until
+    )
+    on_time = received.filter(answered_at__isnull=False, answered_at__lte=F("due_at"))
+    return received.count(), on_time.count()
+
+
 def statistics_by_category(
     *, service_slug: str = "", days: int = 90, now: dt.datetime | None = None
 ) -> list[Tally]:

@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from pamong.cases.models import Application, Decision, Objection
 from pamong.catalog.models import Agency, Service
+from pamong.complaints import selectors as complaints
 from pamong.core.workdays import working_days_between
 from pamong.surveys import selectors as surveys
 from pamong.surveys.ikm import Period, month_labels
@@ -45,9 +46,12 @@ class Performance:
 
 
 def complaints_figures(services: list[Service], period: Period) -> ComplaintsFigures | None:
-    """SLOT for the complaints module (built in parallel): complaints received in the period and answered within
-    their SLA. Until `pamong.complaints` is merged this returns None and the page says "belum tersedia"."""
-    return None
+    """Complaints about these services received in the period, and how many were answered within their deadline
+    by urgency (pamong.complaints)."""
+    received, on_time = complaints.received_and_answered_on_time(
+        service_ids=[service.pk for service in services], start=period.start, end=period.end
+    )
+    return ComplaintsFigures(received=received, answered_on_time=on_time)
 
 
 def _local(moment: dt.datetime) -> dt.date:

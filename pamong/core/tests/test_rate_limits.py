@@ -28,6 +28,8 @@ def test_public_api_reads_are_limited_per_address(world, client, small_limits):
 
 def test_applying_through_the_api_is_limited_per_account(world, client_for, small_limits):
     client = client_for(world.warga)
+    world.bansos.repeat_allowed = True  # what is limited here is the rate, not the duplicate guard (issue 15)
+    world.bansos.save(update_fields=["repeat_allowed"])
     body = json.dumps({"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]})
     statuses = [
         client.post(

@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 
 import pytest
+
+from pamong.cases import deadlines
+from pamong.cases import services as cases
 
 APPLY = "/api/v1/applications"
 
@@ -18,6 +22,12 @@ SKTM_FORM = {
 
 def post(client, path: str, payload: dict):
     return client.post(path, json.dumps(payload), content_type="application/json")
+
+
+def let_notices_lapse() -> int:
+    """An automated refusal is first a notice of intended refusal (issue 13); silence past its period makes it
+    final, and only a final decision gets a letter."""
+    return cases.finalise_lapsed_notices(today=deadlines.local_today() + dt.timedelta(days=30))
 
 
 @pytest.fixture

@@ -10,7 +10,7 @@ from pamong.cases.models import Decision
 from pamong.documents import selectors, services
 from pamong.documents.models import Batch, Letter
 
-from .conftest import APPLY, SKTM_FORM, post
+from .conftest import APPLY, SKTM_FORM, let_notices_lapse, post
 
 pytestmark = pytest.mark.django_db
 
@@ -24,6 +24,7 @@ def decided(world, client_for):
         (world.refer, "sktm", SKTM_FORM),
     ):
         post(client_for(user), APPLY, {"service": service, "form": form})
+    let_notices_lapse()
     Letter.objects.all().delete()
     return Decision.objects.filter(final=True)
 

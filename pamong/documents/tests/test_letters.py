@@ -17,7 +17,7 @@ from pamong.cases.models import Application, Decision
 from pamong.documents import rendering, selectors, services, signing
 from pamong.documents.models import Letter
 
-from .conftest import APPLY, SKTM_FORM, post
+from .conftest import APPLY, SKTM_FORM, let_notices_lapse, post
 
 pytestmark = pytest.mark.django_db
 
@@ -125,8 +125,11 @@ def test_a_letter_left_pending_by_a_crash_is_issued_by_the_sweep(world, client_f
 def test_a_refusal_letter_has_every_reason_legal_basis_and_the_objection_deadline(
     world, client_for, run_jobs
 ):
+    client = client_for(world.denied)
     with run_jobs():
-        body = post(client_for(world.denied), APPLY, {"service": "sktm", "form": SKTM_FORM}).json()
+        body = post(client, APPLY, {"service": "sktm", "form": SKTM_FORM}).json()
+        assert body["status"] == "refusal_notice" and let_notices_lapse() == 1
+    body = client.get(f"{APPLY}/{body['id']}").json()
     assert body["status"] == "denied"
     letter = Letter.objects.get(application_id=body["id"])
     assert (letter.kind, letter.status) == ("refusal", "valid")

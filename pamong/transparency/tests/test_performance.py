@@ -19,6 +19,8 @@ from django.utils import timezone
 
 from pamong.cases import services as cases
 from pamong.cases.models import Application, Decision, Objection
+from pamong.complaints import services as complaints
+from pamong.complaints.models import Complaint
 from pamong.core.workdays import add_working_days, working_days_between
 from pamong.surveys import services as surveys
 from pamong.surveys.forms import clean_survey
@@ -84,6 +86,14 @@ def build_scenario(world) -> dict[str, Application]:
     for who, key in (("warga", "siti"), ("denied", "bambang")):
         scores = dict(zip(ELEMENTS, map(str, SCORES[who]), strict=True))
         surveys.record_response(made[key], channel="web", answers=clean_survey(scores))
+    # two complaints about the service: one answered within its deadline, one not answered yet
+    for title in ("Antrean verifikasi terlalu lama", "Petugas tidak datang saat survei rumah"):
+        report = complaints.Report(
+            service=world.bansos, title=title, description=f"{title}; mohon ditindaklanjuti."
+        )
+        complaints.submit_complaint(report, actor=world.warga, reporter=world.warga)
+    first = Complaint.objects.filter(service=world.bansos).order_by("pk").first()
+    Complaint.objects.filter(pk=first.pk).update(answered_at=first.due_at - dt.timedelta(hours=1))
     return made
 
 
@@ -118,12 +128,23 @@ def expected_from_database(service) -> dict[str, str]:
                 application__service=service, status__in=["overturned", "deemed_granted"]
             ).count()
         ),
-        "complaints": "belum tersedia",
+        "complaints": _complaints_from_database(service, today),
         "ikm": str(
             (Decimal(ikm.numerator) / ikm.denominator).quantize(Decimal("0.01"), ROUND_HALF_UP)
         ).replace(".", ","),
         "respondents": str(len(responses)),
     }
+
+
+def _complaints_from_database(service, today) -> str:
+    """Answered on time / received this year (merged reports count in the report they joined)."""
+    this_year = [
+        c
+        for c in Complaint.objects.filter(service=service).exclude(status="merged")
+        if timezone.localtime(c.received_at).year == today.year
+    ]
+    on_time = [c for c in this_year if c.answered_at is not None and c.answered_at <= c.due_at]
+    return f"{len(on_time)} / {len(this_year)}"
 
 
 @pytest.fixture
@@ -150,6 +171,7 @@ def test_every_figure_of_the_bansos_pkh_page_matches_the_database(client, world,
         "1",
         "2",
     )
+    assert expected["complaints"] == "1 / 2"  # by hand: two received, one answered within its deadline
     # IKM by hand: totals 31 and 22 over 18 answers → 25 × 53 / 18 = 73,61 (C).
     assert expected["ikm"] == "73,61"
 
@@ -169,7 +191,7 @@ def test_every_figure_of_the_bansos_pkh_page_matches_the_database(client, world,
     )  # fmt: skip
     assert (total["keberatan"], total["keberatan_mengubah_putusan"]) == (1, 1)
     assert data["ikm"] == {"nilai": "73.61", "mutu": "C", "responden": 2, "populasi": 5, "sampel_minimum": 5}
-    assert data["pengaduan"] is None
+    assert data["pengaduan"] == {"diterima": 2, "dijawab_tepat_waktu": 1}
     rows = list(
         csv.DictReader(
             io.StringIO(client.get(reverse("transparency:service-csv", args=["bansos-pkh"])).content.decode())

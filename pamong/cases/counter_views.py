@@ -22,6 +22,7 @@ from pamong.core.views import not_found
 from pamong.notify import services as notify
 from pamong.notify.models import LetterTask
 
+from . import letters as letters_port
 from . import selectors, services
 from .models import Application
 
@@ -58,7 +59,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
     explained = selectors.explanation(application)
-    letters = notify.letter_tasks(queue=application.service.agency.slug, open_only=False).filter(
+    tasks = notify.letter_tasks(queue=application.service.agency.slug, open_only=False).filter(
         notification__subject_ref=selectors.subject_of(application)
     )
     return {
@@ -66,7 +67,8 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "explained": explained,
         "next_steps": selectors.next_steps(application),
         "actions": selectors.citizen_actions(application),
-        "letters": list(letters),
+        "letters": list(tasks),
+        "signed_letter": _issued(letters_port.current_letter(application)),
         "nik": request.POST.get("nik", "")[:20],
         "status_url": notify.absolute_url(reverse("cases:application", args=[application.pk])),
         "form_errors": {},
@@ -162,7 +164,7 @@ def _letter_of_agency(request: HttpRequest, task_id: int) -> LetterTask | None:
 
 @login_required
 def letter_print(request: HttpRequest, task_id: int) -> HttpResponse:
-    """The letter as printed (the notice's text; the signed decision letter PDF when `letter_url` is set)."""
+    """The letter as printed: the notice's text, and the signed decision letter (PDF) once it is issued."""
     task = _letter_of_agency(request, task_id)
     if task is None:
         return not_found(request)
@@ -172,7 +174,68 @@ def letter_print(request: HttpRequest, task_id: int) -> HttpResponse:
         what=_("printed letter of a notice"),
         why=_("printing the notice no channel could deliver"),
     )
-    return render(request, "cases/letter_print.html", {"task": task})
+    application = _application_of(task)
+    signed = letters_port.current_letter(application) if application else None
+    context = {"task": task, "signed_letter": _issued(signed)}
+    return render(request, "cases/letter_print.html", context)
+
+
+@login_required
+def letter_task_pdf(request: HttpRequest, task_id: int) -> HttpResponse:
+    """The signed decision letter of a letter task's case, for the agency's counter to print and hand over."""
+    task = _letter_of_agency(request, task_id)
+    if task is None:
+        return not_found(request)
+    application = _application_of(task)
+    if application is None:  # a notice about no application (an account matter): there is no decision letter
+        return render(request, "cases/letter_not_ready.html", {"application": None}, status=409)
+    return _signed_letter_response(request, application)
+
+
+@require_POST
+@login_required
+def counter_letter_pdf(request: HttpRequest) -> HttpResponse:
+    """Any counter prints the signed letter of a case it found by reference + NIK (found again: access-logged)."""
+    if not services.is_counter_officer(request.user):
+        return not_found(request)
+    try:
+        application = services.counter_find(
+            actor=request.user, reference=request.POST.get("reference", ""), nik=request.POST.get("nik", "")
+        )
+    except NotFound:
+        return not_found(request)
+    return _signed_letter_response(request, application)
+
+
+def _issued(letter: letters_port.LetterSummary | None) -> letters_port.LetterSummary | None:
+    return letter if letter is not None and letter.issued_at is not None else None
+
+
+def _application_of(task: LetterTask) -> Application | None:
+    prefix = "cases.application:"
+    ref = task.notification.subject_ref
+    if not ref.startswith(prefix):
+        return None
+    return Application.objects.select_related("service__agency").filter(pk=ref.removeprefix(prefix)).first()
+
+
+def _signed_letter_response(request: HttpRequest, application: Application) -> HttpResponse:
+    found = letters_port.current_letter_pdf(application)
+    if (
+        found is None
+    ):  # no final decision yet, or its letter is still being signed: say so, and print the notice
+        return render(request, "cases/letter_not_ready.html", {"application": application}, status=409)
+    number, pdf = found
+    accounts.record_personal_data_access(
+        actor=request.user,
+        citizen=application.applicant,
+        what=_("signed decision letter %(number)s") % {"number": number},
+        why=_("printing the letter for the citizen at a counter"),
+    )
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'attachment; filename="surat-{application.reference}.pdf"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 @require_POST

@@ -34,3 +34,18 @@ def install(provider: Provider) -> None:
 def current_letter(application: Any) -> LetterSummary | None:
     """The application's current letter (valid or being issued), or None."""
     return _provider(application) if _provider is not None else None
+
+
+# The signed file itself, for a counter that prints it for a citizen the notices could not reach (issue 15).
+PdfProvider = Callable[[Any], "tuple[str, bytes] | None"]
+_pdf_provider: PdfProvider | None = None
+
+
+def install_pdf(provider: PdfProvider) -> None:
+    global _pdf_provider
+    _pdf_provider = provider
+
+
+def current_letter_pdf(application: Any) -> tuple[str, bytes] | None:
+    """(number, signed PDF) of the application's current issued letter, or None (none issued, or no documents)."""
+    return _pdf_provider(application) if _pdf_provider is not None else None

@@ -48,6 +48,8 @@ urlpatterns = [
     path("loket/surat/", counter_views.letter_queue, name="letters"),
     path("loket/surat/<int:task_id>/", counter_views.letter_print, name="letter"),
     path("loket/surat/<int:task_id>/selesai/", counter_views.letter_handled, name="letter-handled"),
+    path("loket/surat/<int:task_id>/pdf/", counter_views.letter_task_pdf, name="letter-pdf"),
+    path("loket/cari/surat/", counter_views.counter_letter_pdf, name="counter-letter-pdf"),
     path("loket/permohonan/<str:application_id>/", views.counter_receipt, name="counter-receipt"),
     path(
         "loket/permohonan/<str:application_id>/kode-aktivasi/",

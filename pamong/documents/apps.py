@@ -16,5 +16,7 @@ class DocumentsConfig(AppConfig):
         events.subscribe(services.on_application_change)
         # The case pages ask through cases' port whether a letter exists (and link it by URL name).
         letters.install(selectors.letter_summary)
+        # A counter prints the signed letter of a notice no channel could deliver, through the same port.
+        letters.install_pdf(selectors.letter_number_and_pdf)
         # The application form offers what the citizen's vault holds (once-only), through cases' port.
         vault.install(documents_vault.VaultProvider())

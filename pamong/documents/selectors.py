@@ -57,6 +57,12 @@ def letter_summary(application) -> LetterSummary | None:
     )
 
 
+def letter_number_and_pdf(application) -> tuple[str, bytes] | None:
+    """The PDF provider installed in pamong.cases.letters: the current issued letter's number and file."""
+    found = current_letter_pdf(application)
+    return (found[0].number, found[1]) if found else None
+
+
 def current_letter_pdf(application, *, document: str = Letter.Document.LETTER) -> tuple[Letter, bytes] | None:
     """A case's current issued letter (or product) and its signed PDF, e.g. to print it for a citizen by post.
     None when none has been issued yet (a pending one has no file)."""

@@ -68,9 +68,8 @@ class Notification(models.Model):
 
 class LetterTask(models.Model):
     """A printed-letter task on an agency's counter queue: a notice no channel could deliver, to be handed over
-    at the counter or posted. `text` is what is printed now; `letter_url` is where the signed decision letter
-    (PDF, from the documents module) is linked once that module is merged: until then it stays empty and the
-    notice's text is printed."""
+    at the counter or posted. `text` is the notice as printed; the case's signed decision letter (PDF) is printed
+    beside it through the cases port `pamong.cases.letters`, which the documents module fills."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("to print and hand over")
@@ -80,7 +79,6 @@ class LetterTask(models.Model):
     notification = models.OneToOneField(Notification, on_delete=models.CASCADE, related_name="letter_task")
     queue = models.CharField(max_length=80, db_index=True)  # the agency's slug
     text = EncryptedTextField()  # the notice as printed (personal data: encrypted at rest)
-    letter_url = models.CharField(max_length=500, blank=True, default="")  # the decision letter PDF, later
     status = models.CharField(max_length=16, choices=Status.choices, default=Status.OPEN, db_index=True)
     created_at = models.DateTimeField(auto_now_add=True)
     handled_by = models.ForeignKey(

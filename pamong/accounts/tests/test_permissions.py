@@ -26,7 +26,7 @@ from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
 from pamong.assistant import services as assistant
 from pamong.cases import services as cases
-from pamong.cases.models import Attachment, Decision, Discretion
+from pamong.cases.models import Application, Attachment, Decision, Discretion
 from pamong.catalog.models import Agency
 from pamong.clients import services as clients
 from pamong.core.testing import snapshot
@@ -318,7 +318,9 @@ def cast(world, cast_snapshot) -> Cast:
 
 def _bodies(world) -> dict[tuple[str, str], object]:
     warga_form = dict(world.forms[world.niks.WARGA_NIK])
+    warga_case = Application.objects.filter(applicant=world.warga).order_by("filed_at").first()
     return {
+        ("POST", "/loket/cari/surat/"): {"reference": warga_case.reference, "nik": world.niks.WARGA_NIK},
         ("POST", "/api/v1/applications"): {"service": "bansos-pkh", "form": warga_form},
         ("POST", "/api/v1/applications/{application_id}/information"): {"answer": "Sudah saya lengkapi."},
         ("POST", "/api/v1/applications/{application_id}/objection"): {"statement": "Saya keberatan."},

@@ -13,7 +13,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import AccessLog, User
 from pamong.audit.models import AuditEntry
-from pamong.cases import deadlines, services
+from pamong.cases import deadlines, letters, services
 from pamong.cases.identity import names_match
 from pamong.cases.models import Application, Objection
 from pamong.catalog.models import Agency
@@ -436,3 +436,44 @@ def test_reading_the_decision_on_the_status_page_starts_the_clock(world, client_
     from pamong.core.formatting import format_date
 
     assert format_date(add_working_days(start, 21)) in page
+
+
+def test_the_signed_refusal_letter_is_printed_at_the_counter_with_the_notice(
+    world, client_for, django_capture_on_commit_callbacks
+):
+    """Issue 15, point 2: a notice no channel could deliver becomes a printed-letter task *with the letter* of
+    the documents module: the agency's counter prints the signed PDF beside the notice, and a counter of another
+    agency prints it for a case it found by reference + NIK; each print is in the citizen's access log."""
+    with django_capture_on_commit_callbacks(execute=True):  # the letter is signed by a job after commit
+        application = file_sktm_at_counter(world, services.CounterContact(told_by=services.ToldBy.COUNTER))
+    deliver_all()
+    number, pdf = letters.current_letter_pdf(application)
+    assert pdf.startswith(b"%PDF")
+    task = LetterTask.objects.get(notification__template="decision_made")
+    kelurahan = counter_officer("kelurahan-cihapit", "loket-cihapit", "Rina Kusuma")
+    client = client_for(kelurahan)
+    printed = page_text(client.get(f"/loket/surat/{task.pk}/"))
+    assert "Surat keputusan bertanda tangan (PDF)" in printed and number in printed
+    response = client.get(f"/loket/surat/{task.pk}/pdf/")
+    assert (response.status_code, response["Content-Type"]) == (200, "application/pdf")
+    assert response.content == pdf
+    assert (
+        client_for(world.loket).get(f"/loket/surat/{task.pk}/pdf/").status_code == 404
+    )  # another agency's queue
+
+    mpp = counter_officer("disdukcapil-kota-bandung", "loket-mpp", "Dewi Lestari")
+    other = client_for(mpp)
+    found = page_text(
+        other.post("/loket/cari/", {"reference": application.reference, "nik": world.niks.DENIED_NIK})
+    )
+    assert "Cetak surat keputusan bertanda tangan elektronik (PDF)" in found
+    wrong = other.post(
+        "/loket/cari/surat/", {"reference": application.reference, "nik": world.niks.WARGA_NIK}
+    )
+    assert wrong.status_code == 404
+    right = other.post(
+        "/loket/cari/surat/", {"reference": application.reference, "nik": world.niks.DENIED_NIK}
+    )
+    assert (right.status_code, right.content) == (200, pdf)
+    logged = AccessLog.objects.filter(citizen=application.applicant, what__contains=number)
+    assert set(logged.values_list("actor", flat=True)) == {kelurahan.pk, mpp.pk}

@@ -39,7 +39,7 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.cases import deadlines, rulebook
 from pamong.cases.models import Application, Decision, InformationRequest, Objection
-from pamong.cases.services import subject_of
+from pamong.cases.services import automation, subject_of
 from pamong.cases.services.submission import REFERENCE_ALPHABET
 from pamong.catalog.models import Agency, Service
 from pamong.core.crypto import blind_index
@@ -49,6 +49,7 @@ from pamong.oversight.models import CircuitBreaker, DecisionObservation, RuleTal
 from pamong.oversight.services import MonitorSettings, breaker_subject, hour_of
 from pamong.registry import selectors as registry_selectors
 from pamong.registry import services as registry
+from pamong.registry.adapters import CAR_WHEELS, ELDERLY_AGE
 from pamong.registry.models import ReferenceDataset
 from pamong.registry.regions import region_code_of
 from pamong.registry.synthetic import age_on
@@ -70,8 +71,6 @@ CHANNELS = [
     (Application.Channel.COUNTER, 0.27),
     (Application.Channel.API, 0.05),
 ]
-ELDERLY_AGE = 60
-CAR_WHEELS = 4
 WIB = ZoneInfo("Asia/Jakarta")
 GENERATED_BY = "demo-history"
 USERNAME_PREFIX = "riwayat"  # history people and colleagues; they cannot sign in
@@ -228,7 +227,7 @@ class _Writer:
         application = self._file(service, person, channel, form, filed_at)
         run = self._evaluate(service, form, facts, filed_at) if service.automated else None
         if run is None:
-            self._by_officer(application, filed_at, refer=True)
+            self._by_officer(application, filed_at)
             return
         evaluation, provenance, outcome, proposed = run
         final = outcome in (O.GRANT, O.DENY) and not proposed
@@ -249,7 +248,7 @@ class _Writer:
             application.status = S.GRANTED if outcome == O.GRANT else S.DENIED
             self._afterwards(application, decision)
         else:
-            self._by_officer(application, filed_at, refer=outcome == O.REFER, proposal=decision)
+            self._by_officer(application, filed_at, proposal=decision)
 
     def _applicant(self, slug: str):
         """Someone who has not applied for this service yet (no pack allows a second application), from the
@@ -350,7 +349,7 @@ class _Writer:
         if rule_set is None:
             return None
         values = {name: facts.get(name, form.get(name)) for name in rule_set.facts}
-        values.update(filing_date=day, **_system_facts(service))
+        values.update(filing_date=day, **automation.system_facts(service))
         values = {name: values.get(name) for name in rule_set.facts}
         region = region_code_of(values, form)
         held = self._held_rules(service, region, filed_at)
@@ -494,7 +493,6 @@ class _Writer:
         application: Application,
         filed_at: dt.datetime,
         *,
-        refer: bool,
         proposal: Decision | None = None,
     ) -> None:
         """A case in the queue: an officer decides it within a few working days (asking for information first
@@ -958,11 +956,6 @@ _STAFF_NAMES = [
     "Teguh Prasetyo",
     "Lina Marlina",
 ]
-
-
-def _system_facts(service: Service) -> dict[str, str]:
-    office = service.agency.region_code.replace(".", "")
-    return {"office_village_code": office, "office_regency_code": office[:4]}
 
 
 def _at(day: dt.date, hour: int, minute: int) -> dt.datetime:

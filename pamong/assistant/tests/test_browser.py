@@ -6,6 +6,7 @@ from __future__ import annotations
 import pytest
 
 from pamong.core.testing.browser import axe_violations, chromium, screenshot
+from pamong.core.testing.browser import sign_in as browser_sign_in
 from pamong.site.demo import load_demo
 
 pytestmark = [pytest.mark.browser, pytest.mark.slow, pytest.mark.django_db(transaction=True)]
@@ -79,17 +80,9 @@ def refused_browser(transactional_db, packs_root):
 
 
 def sign_in(page, base: str, username: str) -> None:
-    import pyotp
-
     from pamong.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET
 
-    page.goto(f"{base}/masuk/")
-    page.get_by_label("NIK atau nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    if page.url.endswith("/masuk/verifikasi/"):
-        page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.get_by_role("button", name="Lanjutkan").click()
+    browser_sign_in(page, base, username, DEMO_PASSWORD, DEMO_TOTP_SECRET)
 
 
 def narrow(browser, *, javascript: bool = False):

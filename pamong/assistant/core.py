@@ -125,6 +125,7 @@ class Answer:
     urgency: str = "biasa"  # darurat for distress
     intent: str = ""
     agency: str = ""  # the agency whose staff should answer a hand-over (slug; "" = the default)
+    service: str = ""  # a hand-over's closest service (slug; "" = none), the category of its complaint
     confidence: float = 0.0
 
     @property
@@ -201,7 +202,11 @@ def detect_intent(words: Sequence[str]) -> str:
     return "general"
 
 
-def is_own_case(words: Sequence[str]) -> bool:
+def is_own_case(words: Sequence[str], *, serving: bool = False) -> bool:
+    """About the asker's own application; at a counter (`serving`) a word about a case is enough: the officer
+    asks for the citizen they serve ("kenapa permohonannya ditolak")."""
+    if serving:
+        return has_phrase(words, lexicon.CASE_WORDS) or any(word in lexicon.SERVED_CASE for word in words)
     return has_phrase(words, lexicon.OWN) and has_phrase(words, lexicon.CASE_WORDS)
 
 
@@ -297,8 +302,10 @@ def answer(
     cases: Sequence[CaseFacts] | None = None,
     signed_in: bool = False,
     sign_in_doc: Doc | None = None,
+    serving: bool = False,
 ) -> Answer:
-    """The answer to `question` from `kb` (and, for a signed-in citizen, their own `cases`), or a hand-over."""
+    """The answer to `question` from `kb` (and, for a signed-in citizen, their own `cases`; at a counter,
+    `serving`, the served citizen's), or a hand-over."""
     words = tokens(question)
     if not words:
         return Answer(handover=True, reason="low_confidence", agency=kb.default_agency)
@@ -314,8 +321,8 @@ def answer(
     content = [root for root in roots if root not in lexicon.QUESTION_ROOTS]
     ranked = kb.rank(content)
 
-    if is_own_case(words):
-        return _own_case(kb, ranked, cases, signed_in, sign_in_doc)
+    if is_own_case(words, serving=serving):
+        return _own_case(kb, ranked, cases, signed_in or serving, sign_in_doc)
 
     # A word naming another agency's service (passport, driving licence, ...) the catalog does not hold.
     foreign = [root for root in content if root in lexicon.OTHER_AGENCY_ROOTS]
@@ -336,6 +343,7 @@ def answer(
             reason=reason,
             intent=intent,
             agency=doc.agency or kb.default_agency,
+            service=doc.service,
             confidence=coverage,
         )
     doc = _prefer_for_intent(intent, doc, ranked, kb)

@@ -578,6 +578,20 @@ CASE_WORDS = (
     "cek",
 )
 
+# At a counter the officer asks for the citizen they serve: these words are about that citizen's case.
+SERVED_CASE = frozenset(
+    {
+        "permohonannya",
+        "pengajuannya",
+        "statusnya",
+        "alasannya",
+        "kasusnya",
+        "berkasnya",
+        "keberatannya",
+        "bandingnya",
+    }
+)
+
 # A person is asked for.
 HUMAN = (
     "minta petugas",

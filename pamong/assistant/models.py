@@ -1,5 +1,7 @@
 """What the assistant keeps: the questions asked (masked, for a limited time, to improve answers) and the
-conversations handed over to a person of the agency, with the transcript."""
+conversations handed over to a person of the agency. A hand-over is a complaint of type *permintaan informasi*
+(pamong.complaints), which holds the masked transcript and the contact; the `Handover` row keeps only why and
+when, and the link. Rows opened before hand-overs became complaints keep their own transcript (complaint empty)."""
 
 from __future__ import annotations
 
@@ -14,6 +16,7 @@ class Channel(models.TextChoices):
     WEB = "web", _("web page")
     API = "api", _("API")
     GATEWAY = "gateway", _("messaging gateway")
+    COUNTER = "counter", _("counter")
 
 
 class Question(models.Model):
@@ -37,7 +40,7 @@ class Question(models.Model):
 
 
 class Handover(models.Model):
-    """A question the assistant passed to a person of the agency, with the conversation so far (masked)."""
+    """A question the assistant passed to a person of the agency: the complaint it opened, why and how urgent."""
 
     class Status(models.TextChoices):
         OPEN = "open", _("waiting for an answer")
@@ -58,8 +61,12 @@ class Handover(models.Model):
     channel = models.CharField(max_length=8, choices=Channel.choices)
     reason = models.CharField(max_length=20, choices=Reason.choices)
     urgency = models.CharField(max_length=12, default="biasa")  # biasa | mendesak | darurat
-    transcript = EncryptedJSONField()  # [{"from": "warga"|"asisten", "text": ...}], masked
-    contact = EncryptedTextField(blank=True)  # where to answer: a phone or e-mail the person gave
+    complaint = models.ForeignKey(
+        "complaints.Complaint", null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
+    )  # the conversation with the agency (type informasi); empty for rows opened before, and after retention
+    # Rows opened before hand-overs became complaints only: the conversation (masked) and where to answer.
+    transcript = EncryptedJSONField(default=list, blank=True)  # [{"from": "warga"|"asisten", "text": ...}]
+    contact = EncryptedTextField(blank=True)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.OPEN)
     opened_at = models.DateTimeField()
     answer_by = models.DateTimeField()

@@ -1,6 +1,8 @@
 """What pamong.assistant keeps about people: questions (masked: NIK, phone and e-mail replaced; encrypted; no link
-to an account) for PAMONG_ASSISTANT_QUESTION_DAYS to improve answers; hand-overs (transcript masked and
-encrypted, the contact given, the account when signed in) while the agency handles them and one year after."""
+to an account) for PAMONG_ASSISTANT_QUESTION_DAYS to improve answers. A hand-over is a complaint (type *permintaan
+informasi*): its masked transcript, contact and reporter are the complaints module's personal data (exported,
+erased and expired there); the `Handover` row keeps only why, when and the link, one year. Rows opened before
+hand-overs were complaints hold a transcript, contact and account: until answered and one year after."""
 
 from __future__ import annotations
 
@@ -8,6 +10,7 @@ import datetime as dt
 from typing import Any
 
 from django.conf import settings
+from django.db.models import Q
 
 from pamong.core.personal_data import PersonalData, declare
 
@@ -44,7 +47,8 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
         asked_at__lt=now - dt.timedelta(days=settings.PAMONG_ASSISTANT_QUESTION_DAYS)
     )
     handovers = Handover.objects.filter(
-        status=Handover.Status.CLOSED, opened_at__lt=now - dt.timedelta(days=HANDOVER_DAYS)
+        Q(status=Handover.Status.CLOSED) | Q(complaint__isnull=False),
+        opened_at__lt=now - dt.timedelta(days=HANDOVER_DAYS),
     )
     counts = {"assistant_questions": questions.count(), "assistant_handovers": handovers.count()}
     if not dry_run:
@@ -58,8 +62,9 @@ declare(
         module="assistant",
         models=("assistant.Question", "assistant.Handover"),
         retention=f"questions asked (masked, no account) {settings.PAMONG_ASSISTANT_QUESTION_DAYS} days "
-        f"(PAMONG_ASSISTANT_QUESTION_DAYS) to improve answers; hand-overs to an officer until answered and "
-        f"{HANDOVER_DAYS} days after",
+        f"(PAMONG_ASSISTANT_QUESTION_DAYS) to improve answers; a hand-over is a complaint (its transcript and "
+        f"contact kept by pamong.complaints), the hand-over row (why, when, the link) {HANDOVER_DAYS} days; rows "
+        f"from before hand-overs were complaints until answered and {HANDOVER_DAYS} days after",
         export=export,
         erase=erase,
         expire=expire,

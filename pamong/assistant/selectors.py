@@ -2,15 +2,20 @@
 
 from __future__ import annotations
 
-from django.db.models import QuerySet
+from django.db.models import Q, QuerySet
 
 from pamong.accounts import roles
+from pamong.complaints.models import Complaint
 from pamong.core.errors import NotFound
 
 from .models import Handover
 
 # Who in an agency reads the hand-overs of that agency.
 HANDOVER_ROLES = (roles.PETUGAS, roles.SUPERVISOR, roles.PETUGAS_LOKET, roles.ADMIN_INSTANSI)
+S = Complaint.Status
+COMPLAINT_WAITING = (S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS)
+# Waiting: a complaint not yet answered, or a row from before hand-overs were complaints still open.
+WAITING = Q(complaint__status__in=COMPLAINT_WAITING) | Q(complaint__isnull=True, status=Handover.Status.OPEN)
 
 
 def handover_agency(user) -> int | None:
@@ -21,17 +26,21 @@ def handover_agency(user) -> int | None:
 
 
 def handovers_of(agency_id: int, *, status: str = Handover.Status.OPEN) -> QuerySet[Handover]:
-    return (
-        Handover.objects.filter(agency_id=agency_id, status=status)
-        .select_related("agency", "citizen")
-        .order_by("-urgency", "answer_by", "pk")
-    )
+    """The agency's hand-overs, waiting (`open`) or answered (`closed`): by the complaint's status."""
+    queryset = Handover.objects.filter(agency_id=agency_id)
+    queryset = queryset.filter(WAITING) if status == Handover.Status.OPEN else queryset.exclude(WAITING)
+    return queryset.select_related("agency", "citizen", "complaint").order_by("-urgency", "answer_by", "pk")
 
 
 def access_handover_by_id(user, handover_id: int) -> Handover:
-    """A hand-over of the user's own agency; the same NotFound for missing and for another agency's."""
+    """A hand-over of the user's own agency from before hand-overs were complaints (a complaint is answered in
+    the complaints inbox); the same NotFound for missing, another agency's and a complaint's."""
     agency_id = handover_agency(user)
-    handover = Handover.objects.filter(pk=handover_id, agency_id=agency_id).select_related("agency").first()
+    handover = (
+        Handover.objects.filter(pk=handover_id, agency_id=agency_id, complaint__isnull=True)
+        .select_related("agency")
+        .first()
+    )
     if agency_id is None or handover is None:
         raise NotFound("Tidak ditemukan.")
     return handover

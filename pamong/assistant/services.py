@@ -1,6 +1,6 @@
-"""The assistant's writes: answer a question (and keep it, masked, for a while), and hand a conversation over to
-a person of the agency (`open_handover`, the one place the lead points at the complaints module, type
-*permintaan informasi*, after merging)."""
+"""The assistant's writes: answer a question (and keep it, masked, for a while); hand a conversation over to a
+person of the agency (`open_handover`: a complaint of type *permintaan informasi* with the masked transcript);
+answer a counter officer about the citizen they serve (`ask_at_counter`, logged for that citizen)."""
 
 from __future__ import annotations
 
@@ -9,16 +9,18 @@ import time
 from dataclasses import dataclass
 from typing import Any
 
-from django.conf import settings
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pamong.accounts import roles
+from pamong.accounts import services as accounts
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
-from pamong.catalog.models import Agency
+from pamong.cases.models import Application
+from pamong.catalog.models import Agency, Service
+from pamong.complaints import services as complaints
+from pamong.complaints.models import Complaint
 from pamong.core.formatting import format_date
-from pamong.core.workdays import add_working_days
 from pamong.staffing.routing import notify_on_duty
 
 from . import core, knowledge
@@ -61,23 +63,40 @@ def ask_question(
     text = result.text
     if result.handover:
         agency = Agency.objects.filter(slug=result.agency or kb.default_agency).first()
-        if agency is not None:
-            notice = handover_notice(result, agency=agency, now=now)
+        service = handover_service(agency, result.service)
+        if service is not None:
+            said = REASON_TEXT.get(result.reason, REASON_TEXT["low_confidence"]).format(agency=agency.name)
             handover = open_handover(
                 agency=agency,
                 citizen=citizen,
                 channel=channel,
                 reason=result.reason,
                 urgency=result.urgency,
-                transcript=[{"from": "warga", "text": question}, {"from": "asisten", "text": notice}],
+                transcript=[{"from": "warga", "text": question}, {"from": "asisten", "text": said}],
                 contact=contact,
                 now=now,
+                service=service,
             )
-            text = notice
+            text = handover_notice(said, handover.complaint, signed_in=citizen is not None, contact=contact)
         else:
-            text = "Maaf, saya belum dapat menjawab pertanyaan ini. Silakan hubungi loket layanan terdekat."
+            text = NO_AGENCY_TEXT
+    keep_question(question, result, channel=channel, now=now, started=started)
+    return Reply(answer=result, text=text, handover=handover)
+
+
+NO_AGENCY_TEXT = "Maaf, saya belum dapat menjawab pertanyaan ini. Silakan hubungi loket layanan terdekat."
+COUNTER_UNSURE_TEXT = (
+    "Asisten tidak dapat menjawab pertanyaan ini dengan yakin. Periksa status, alasan dan batas waktu pada "
+    "halaman kasus di loket, atau tanyakan kepada petugas instansi yang menangani."
+)
+
+
+def keep_question(
+    question: str, result: core.Answer, *, channel: str, now: dt.datetime, started: float
+) -> Question:
+    """The question, masked and without its asker, with how it was answered (to improve answers)."""
     top = result.top_source
-    Question.objects.create(
+    return Question.objects.create(
         asked_at=now,
         channel=channel,
         text=mask(question)[:2000],
@@ -87,7 +106,34 @@ def ask_question(
         reason=result.reason,
         elapsed_ms=int((time.perf_counter() - started) * 1000),
     )
-    return Reply(answer=result, text=text, handover=handover)
+
+
+def ask_at_counter(question: str, *, officer: Any, application: Application) -> Reply:
+    """Answer a counter officer about the citizen they serve: `application` was found by reference + NIK
+    (`cases.services.counter_find`, itself logged), so its applicant is the served citizen; nothing in the question
+    picks a person. The citizen's applications are read, and every answer is written to the citizen's access log
+    with the applications it told about. No hand-over: the officer is the person; an unsure answer says so."""
+    started = time.perf_counter()
+    now = timezone.now()
+    kb = knowledge.knowledge()
+    citizen = application.applicant
+    words = core.tokens(question)
+    cases = knowledge.case_facts(citizen) if core.is_own_case(words, serving=True) else []
+    result = core.answer(question, kb, cases=cases, serving=True, sign_in_doc=knowledge.sign_in_doc(kb))
+    told = [source.slug for source in result.sources if source.kind == "application"]
+    with transaction.atomic():
+        accounts.record_personal_data_access(
+            actor=officer,
+            citizen=citizen,
+            what=(
+                "jawaban asisten di loket: permohonan " + ", ".join(told)
+                if told
+                else "jawaban asisten di loket (tanpa data permohonan)"
+            ),
+            why=f"pertanyaan petugas loket yang melayani warga (dicari dengan {application.reference} dan NIK)",
+        )
+        keep_question(question, result, channel=Channel.COUNTER, now=now, started=started)
+    return Reply(answer=result, text=COUNTER_UNSURE_TEXT if result.handover else result.text)
 
 
 REASON_TEXT = {
@@ -102,27 +148,62 @@ REASON_TEXT = {
     "low_confidence": "Maaf, saya belum yakin dapat menjawab pertanyaan ini dengan benar. "
     "Pertanyaan Anda kami teruskan kepada petugas {agency}.",
 }
+# The complaint is filed by the assistant itself when nobody is signed in (audit actor).
+ASSISTANT_ACTOR = "system:assistant"
+COMPLAINT_CHANNEL = {
+    Channel.WEB: Complaint.Channel.WEB,
+    Channel.API: Complaint.Channel.API,
+    Channel.GATEWAY: Complaint.Channel.API,
+}
 
 
-def answer_due(*, urgency: str, now: dt.datetime) -> dt.datetime:
-    """When a person answers: darurat within the hour (the officer on duty, any time); otherwise before the end
-    of the next working day's opening hours (pamong.core.workdays)."""
-    if urgency == "darurat":
-        return now + dt.timedelta(hours=1)
-    local = timezone.localtime(now)
-    _start, end = settings.PAMONG_ASSISTANT_OFFICE_HOURS
-    today = local.date()
-    day = add_working_days(today, 1)
-    return timezone.make_aware(dt.datetime.combine(day, end), timezone.get_current_timezone())
+def handover_service(agency: Agency | None, slug: str = "") -> Service | None:
+    """The complaint's category: the service the question came closest to when it is the agency's, else the
+    agency's first service by name (a complaint needs one); None when the agency offers none."""
+    if agency is None:
+        return None
+    services = Service.objects.filter(agency=agency).select_related("agency")
+    return (slug and services.filter(slug=slug).first()) or services.order_by("name", "pk").first()
 
 
-def handover_notice(result: core.Answer, *, agency: Agency, now: dt.datetime) -> str:
-    due = answer_due(urgency=result.urgency, now=now)
-    reason = REASON_TEXT.get(result.reason, REASON_TEXT["low_confidence"]).format(agency=agency.name)
-    if result.urgency == "darurat":
-        return reason
-    local = timezone.localtime(due)
-    return f"{reason} Jawaban paling lambat {format_date(local.date())} pukul {local:%H.%M} WIB."
+def last_day(due: dt.datetime) -> dt.date:
+    """The local day a deadline falls on: one ending at 24:00 belongs to the day before."""
+    return (timezone.localtime(due) - dt.timedelta(microseconds=1)).date()
+
+
+def handover_notice(said: str, complaint: Complaint, *, signed_in: bool, contact: str) -> str:
+    """What the person reads: why it was passed on, the report number, and when an officer answers (working
+    hours and days from the calendar; darurat: the on-duty officer, by the clock)."""
+    due = timezone.localtime(complaint.due_at)
+    if complaint.urgency == Complaint.Urgency.DARURAT:
+        when = f"Petugas jaga menjawab paling lambat {format_date(due.date())} pukul {due:%H.%M} WIB."
+    else:
+        when = (
+            f"Petugas menjawab pada {knowledge.office_hours_text()}, "
+            f"paling lambat {format_date(last_day(complaint.due_at))}."
+        )
+    if signed_in:
+        where = f"Jawabannya tampil di halaman laporan Anda: /pengaduan/l/{complaint.reference}/"
+    elif contact.strip():
+        where = "Petugas menjawab melalui kontak yang Anda berikan."
+    else:
+        where = (
+            "Anda tidak meninggalkan kontak: masuk, atau tulis nomor telepon atau e-mail, agar petugas dapat "
+            "menjawab Anda."
+        )
+    return f"{said} Nomor laporan: {complaint.reference}. {when} {where}"
+
+
+def _transcript_text(transcript: list[dict[str, str]], *, reason: str, channel: str) -> str:
+    speaker = {"warga": "Warga", "asisten": "Asisten"}
+    with translation.override("id"):
+        why = str(Handover.Reason(reason).label) if reason in Handover.Reason.values else reason
+        via = str(Channel(channel).label) if channel in Channel.values else channel
+    lines = [f"Percakapan dengan asisten Tanya, diteruskan kepada petugas ({why}; kanal: {via})."]
+    lines += [
+        f"{speaker.get(item['from'], item['from'])}: {mask(item['text'])[:2000]}" for item in transcript
+    ]
+    return "\n".join(lines)[: complaints.DESCRIPTION_MAX]
 
 
 @transaction.atomic
@@ -136,45 +217,75 @@ def open_handover(
     transcript: list[dict[str, str]],
     contact: str = "",
     now: dt.datetime | None = None,
+    service: Service | None = None,
 ) -> Handover:
-    """Open a conversation with the agency, transcript attached (masked), and tell its staff. The one entry point
-    of hand-overs: after merging, the lead points it at the complaints module (type *permintaan informasi*)."""
+    """Open a conversation with the agency: a confidential complaint of type *permintaan informasi* with the
+    masked transcript (its reporter the signed-in citizen, else nobody; the contact given kept, encrypted, to
+    answer), and a `Handover` row saying why. A *darurat* one reaches the on-duty officer at once (the complaints
+    module alerts them); any other is announced to the agency's complaints function."""
     now = now or timezone.now()
+    service = service or handover_service(agency)
+    with translation.override("id"):
+        title = f"Pertanyaan dari asisten: {Handover.Reason(reason).label}"[: complaints.TITLE_MAX]
+    report = complaints.Report(
+        service=service,
+        title=title,
+        description=_transcript_text(transcript, reason=reason, channel=channel),
+        kind=Complaint.Kind.INFORMASI,
+        confidential=True,  # a person's own question: never on the public list
+        emergency=urgency == "darurat",
+        contact=contact[:200],
+    )
+    complaint = complaints.submit_complaint(
+        report,
+        actor=citizen or ASSISTANT_ACTOR,
+        reporter=citizen,
+        channel=COMPLAINT_CHANNEL.get(channel, Complaint.Channel.WEB),
+        now=now,
+    )
     handover = Handover.objects.create(
         agency=agency,
-        citizen=citizen,
         channel=channel,
         reason=reason,
         urgency=urgency,
-        transcript=[{"from": item["from"], "text": mask(item["text"])[:2000]} for item in transcript],
-        contact=contact[:200],
+        complaint=complaint,
         opened_at=now,
-        answer_by=answer_due(urgency=urgency, now=now),
+        answer_by=complaint.due_at,
     )
     audit.record_event(
-        actor=citizen or "system:assistant",
+        actor=citizen or ASSISTANT_ACTOR,
         action=Action.ASSISTANT_HANDOVER_OPENED,
         subject=f"assistant.handover:{handover.pk}",
-        data={"agency": agency.slug, "channel": channel, "reason": reason, "urgency": urgency},
+        data={
+            "agency": agency.slug,
+            "channel": channel,
+            "reason": reason,
+            "urgency": urgency,
+            "complaint": complaint.reference,
+        },
     )
-    context = {
-        "agency": agency.name,
-        "reason": Handover.Reason(reason).label if reason in Handover.Reason.values else reason,
-        "answer_by": format_date(timezone.localtime(handover.answer_by).date()),
-        "url": "/instansi/tanya/",
-    }
-    notify_on_duty(
-        agency=agency,
-        function="complaints",
-        urgency=urgency if urgency == "darurat" else "mendesak",
-        template="assistant_handover",
-        context=context,
-    )
+    if urgency != "darurat":
+        with translation.override("id"):
+            why = str(Handover.Reason(reason).label)
+        notify_on_duty(
+            agency=agency,
+            function="complaints",
+            urgency="mendesak",
+            template="assistant_handover",
+            context={
+                "agency": agency.name,
+                "reason": why,
+                "reference": complaint.reference,
+                "answer_by": format_date(last_day(complaint.due_at)),
+                "url": f"/pengaduan/masuk/{complaint.pk}/",
+            },
+        )
     return handover
 
 
 def close_handover(handover: Handover, *, actor: Any) -> Handover:
-    """An officer marks a hand-over answered."""
+    """An officer marks a hand-over opened before hand-overs were complaints answered (a complaint is answered in
+    the complaints inbox)."""
     with transaction.atomic():
         locked = Handover.objects.select_for_update().get(pk=handover.pk)
         if locked.status == Handover.Status.CLOSED:

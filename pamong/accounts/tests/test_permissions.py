@@ -24,7 +24,7 @@ from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.accounts.models import User
 from pamong.accounts.tests.routes import ROLES, api_routes, permission_table, web_routes
-from pamong.assistant import services as assistant
+from pamong.assistant.models import Handover
 from pamong.cases import services as cases
 from pamong.cases.models import Application, Attachment, Decision, Discretion
 from pamong.catalog.models import Agency
@@ -238,13 +238,15 @@ def build_cast(world, packs_root) -> Cast:
         letter_queue=dinsos.slug,
     )
     notify.deliver(notification_id=letter.pk)
-    handover = assistant.open_handover(  # a question the assistant passed to Dinas Sosial
+    # A question the assistant passed to Dinas Sosial before hand-overs were complaints (only those are marked
+    # answered on /instansi/tanya/; a complaint is answered in the complaints inbox).
+    handover = Handover.objects.create(
         agency=dinsos,
-        citizen=None,
         channel="web",
         reason="human",
-        urgency="biasa",
         transcript=[{"from": "warga", "text": "Saya mau bicara dengan petugas."}],
+        opened_at=timezone.now(),
+        answer_by=timezone.now() + dt.timedelta(days=1),
     )
     values = {
         "notification_id": str(letter.pk),

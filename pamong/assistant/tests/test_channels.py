@@ -3,11 +3,14 @@ signed webhook; the issue's must-show questions; hand-over to the agency; who he
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import re
 import time
+from zoneinfo import ZoneInfo
 
 import pytest
+from django.utils import timezone
 
 from pamong.assistant import api as assistant_api
 from pamong.assistant.models import Handover, Question
@@ -16,7 +19,8 @@ from pamong.cases.deadlines import objection_deadline
 from pamong.cases.selectors import final_decision
 from pamong.catalog.models import Service
 from pamong.core.formatting import format_date
-from pamong.staffing.models import StaffNotice
+from pamong.core.testing.staff_notices import staff_told
+from pamong.core.workdays import add_working_days
 
 pytestmark = pytest.mark.django_db
 
@@ -140,28 +144,91 @@ def test_a_proposed_refusal_is_told_as_a_proposal(world, client_for):
     assert "ditolak." not in answer.split("\n")[0]
 
 
-# --- must show: hand-over ------------------------------------------------------------------------------------
+# --- must show: hand-over, as a complaint of type permintaan informasi ----------------------------------------
 
 
-def test_an_off_topic_question_is_handed_over_not_answered(world, client):
+def jakarta_day(moment) -> dt.date:
+    return moment.astimezone(ZoneInfo("Asia/Jakarta")).date()
+
+
+def test_an_off_topic_question_is_handed_over_as_an_information_request(world, client, client_for):
     before = AuditEntry.objects.count()
     body = ask_api(client, PRESIDENT).json()
     assert body["handover"] is True and body["sources"] == []
     handover = Handover.objects.get()
+    complaint = handover.complaint
     assert handover.reason == "out_of_scope" and handover.agency.slug == "disdukcapil-kota-bandung"
-    assert handover.transcript[0] == {"from": "warga", "text": PRESIDENT}
-    assert handover.transcript[1]["text"] == body["answer"]
+    assert (complaint.kind, complaint.confidential, complaint.status) == ("informasi", True, "received")
+    assert complaint.agency.slug == "disdukcapil-kota-bandung" and complaint.reporter is None
+    assert complaint.channel == "api" and handover.answer_by == complaint.due_at
+    # the transcript is attached (masked, encrypted at rest); the Handover row keeps none of it
+    lines = complaint.description.split("\n")
+    assert lines[0] == (
+        "Percakapan dengan asisten Tanya, diteruskan kepada petugas (bukan tentang layanan instansi; kanal: API)."
+    )
+    assert lines[1] == f"Warga: {PRESIDENT}"
+    assert lines[2].startswith("Asisten: Maaf, pertanyaan ini di luar layanan yang kami ketahui")
+    assert handover.transcript == [] and handover.contact == "" and handover.citizen is None
+    # the person reads the report number and when to expect the answer: working hours, the 5th working day
+    last = add_working_days(jakarta_day(complaint.received_at), 5)
     assert body["answer"].startswith("Maaf, pertanyaan ini di luar layanan yang kami ketahui")
-    due = handover.answer_by.astimezone(__import__("zoneinfo").ZoneInfo("Asia/Jakarta"))
-    assert f"Jawaban paling lambat {format_date(due.date())} pukul 16.00 WIB." in body["answer"]
-    assert AuditEntry.objects.count() == before + 1
-    assert AuditEntry.objects.last().action == "assistant.handover_opened"
-    # routed by staffing to the agency's officers (no rota yet: every holder of the function's role), by urgency
-    told = StaffNotice.objects.filter(recipient=world.dukcapil_officer, template="assistant_handover")
-    assert told.count() >= 1 and told.first().urgency == "mendesak"
-    assert not StaffNotice.objects.filter(recipient=world.petugas, template="assistant_handover").exists()
-    page = flat(client.post("/tanya/", {"question": PRESIDENT}))
+    assert f"Nomor laporan: {complaint.reference}." in body["answer"]
+    assert (
+        "Petugas menjawab pada hari kerja (Senin–Jumat, kecuali hari libur nasional dan cuti bersama) pukul "
+        f"08.00–16.00 WIB, paling lambat {format_date(last)}." in body["answer"]
+    )
+    assert jakarta_day(complaint.due_at) == last + dt.timedelta(days=1)  # 24:00 of the 5th working day
+    assert "Anda tidak meninggalkan kontak" in body["answer"]
+    actions = list(AuditEntry.objects.order_by("pk").values_list("action", flat=True))[before:]
+    assert actions == ["complaints.submitted", "assistant.handover_opened"]
+    # the agency's complaints function is told, through staffing's routing; nobody of another agency
+    told = staff_told("assistant_handover")
+    assert told and {t.recipient for t in told} == {world.dukcapil_officer}
+    assert told[0].urgency == "mendesak" and complaint.reference in told[0].body
+    assert f"/pengaduan/masuk/{complaint.pk}/" in told[0].body
+    # in the complaints staff queue of the agency, with the transcript; never on the public list
+    inbox = flat(client_for(world.dukcapil_officer).get("/pengaduan/masuk/"))
+    assert complaint.reference in inbox
+    detail = client_for(world.dukcapil_officer).get(f"/pengaduan/masuk/{complaint.pk}/")
+    assert detail.status_code == 200 and PRESIDENT in flat(detail)
+    assert complaint.reference not in flat(client_for(world.petugas).get("/pengaduan/masuk/"))
+    client.logout()
+    assert complaint.reference not in flat(client.get("/pengaduan/"))
+    page = flat(client.post("/tanya/", {"question": PRESIDENT, "contact": "budi@contoh.id"}))
     assert "Maaf, pertanyaan ini di luar layanan" in page and "Sumber" not in page
+    assert "Petugas menjawab melalui kontak yang Anda berikan." in page
+    assert Handover.objects.latest("pk").complaint.contact == "budi@contoh.id"
+
+
+def test_a_signed_in_citizen_reads_the_answer_on_their_own_report(world, client_for):
+    page = client_for(world.warga).post("/tanya/", {"question": "sy mau ngomong sama petugas"})
+    complaint = Handover.objects.get().complaint
+    assert complaint.reporter == world.warga and not complaint.anonymous
+    assert f'href="/pengaduan/l/{complaint.reference}/"' in flat(page)
+    mine = client_for(world.warga).get(f"/pengaduan/l/{complaint.reference}/")
+    assert mine.status_code == 200 and "sy mau ngomong sama petugas" in flat(mine)
+    # confidential: another citizen gets the same 404 as for a missing report
+    assert client_for(world.denied).get(f"/pengaduan/l/{complaint.reference}/").status_code == 404
+
+
+def test_distress_reaches_the_on_duty_officer_at_once_as_darurat(world, client):
+    body = ask_api(client, "sy udah ga kuat lagi pengen mati").json()
+    handover = Handover.objects.get()
+    complaint = handover.complaint
+    assert (handover.reason, handover.urgency, complaint.urgency) == ("distress", "darurat", "darurat")
+    assert complaint.due_at == complaint.received_at + dt.timedelta(hours=4)
+    told = staff_told("complaint_emergency")
+    assert told and all(t.urgency == "darurat" for t in told)
+    assert {t.recipient for t in told} == {world.dukcapil_officer}
+    assert complaint.reference in told[0].subject
+    assert staff_told("assistant_handover") == []  # told once, by the complaints module's alert
+    due = complaint.due_at.astimezone(ZoneInfo("Asia/Jakarta"))
+    assert body["answer"].startswith("Pesan Anda sudah kami teruskan sekarang juga kepada petugas jaga")
+    assert "hubungi layanan darurat 112" in body["answer"]
+    assert (
+        f"Petugas jaga menjawab paling lambat {format_date(due.date())} pukul {due:%H.%M} WIB."
+        in body["answer"]
+    )
 
 
 @pytest.mark.parametrize(
@@ -178,6 +245,16 @@ def test_hand_over_reasons(world, client, question, reason, urgency):
     handover = Handover.objects.get()
     assert body["handover"] is True
     assert (handover.reason, handover.urgency) == (reason, urgency)
+    assert handover.complaint.kind == "informasi"
+
+
+def test_a_hand_over_s_category_is_the_service_it_came_closest_to(world, client):
+    body = ask_api(client, "pkh tabungan emas investasi saham reksadana").json()
+    assert body["handover"] is True
+    handover = Handover.objects.get()
+    assert handover.reason == "low_confidence" and handover.agency.slug == "dinsos-kota-bandung"
+    assert handover.complaint.service.slug == "bansos-pkh"
+    assert staff_told("assistant_handover")[0].recipient.agency == handover.agency
 
 
 def test_personal_numbers_are_masked_in_what_is_kept(world, client):
@@ -185,7 +262,9 @@ def test_personal_numbers_are_masked_in_what_is_kept(world, client):
     ask_api(client, question)
     masked = "nik sy [NIK] hp [telepon] mau ngomong sama petugas"
     assert Question.objects.get().text == masked
-    assert Handover.objects.get().transcript[0]["text"] == masked
+    description = Handover.objects.get().complaint.description
+    assert f"Warga: {masked}" in description.split("\n")
+    assert "3273071206750001" not in description and "3456" not in description
 
 
 # --- the agency's page of hand-overs ---------------------------------------------------------------------------
@@ -193,12 +272,34 @@ def test_personal_numbers_are_masked_in_what_is_kept(world, client):
 
 def test_staff_see_only_their_agencys_hand_overs(world, client, client_for):
     ask_api(client, PRESIDENT)
+    reference = Handover.objects.get().complaint.reference
     page = client_for(world.dukcapil_officer).get("/instansi/tanya/")
-    assert page.status_code == 200 and PRESIDENT in flat(page)
+    assert page.status_code == 200
+    assert f'href="/pengaduan/masuk/{Handover.objects.get().complaint.pk}/">{reference}</a>' in flat(page)
     other = client_for(world.petugas).get("/instansi/tanya/")
-    assert other.status_code == 200 and PRESIDENT not in flat(other)
+    assert other.status_code == 200 and reference not in flat(other)
     assert "Tidak ada pertanyaan di sini." in flat(other)
     assert client_for(world.warga).get("/instansi/tanya/").status_code == 404
+
+
+def test_an_answered_complaint_moves_the_hand_over_to_answered(world, client, client_for):
+    from pamong.complaints import services as complaints
+
+    ask_api(client, PRESIDENT)
+    complaint = Handover.objects.get().complaint
+    officer = client_for(world.dukcapil_officer)
+    assert complaint.reference in flat(officer.get("/instansi/tanya/"))
+    officer_user = world.dukcapil_officer
+    complaints.verify_complaint(complaint, actor=officer_user, urgency="ringan")
+    complaints.forward_complaint(complaint, actor=officer_user, officer=officer_user)
+    complaints.start_complaint(complaint, actor=officer_user, note="Pertanyaan Anda sedang kami periksa.")
+    complaints.answer_complaint(
+        complaint,
+        actor=officer_user,
+        answer="Presiden pertama Republik Indonesia adalah Ir. Soekarno (1945–1967), menurut sejarah resmi.",
+    )
+    assert complaint.reference not in flat(officer.get("/instansi/tanya/"))
+    assert complaint.reference in flat(officer.get("/instansi/tanya/?status=closed"))
 
 
 # --- the messaging gateway ------------------------------------------------------------------------------------
@@ -231,7 +332,7 @@ def test_the_gateway_answers_a_signed_message_in_plain_text(world, client, setti
     assert "<" not in text
     handed = post_gateway(client, {"from": "+6281234567890", "text": PRESIDENT})
     assert handed.content.decode().startswith("Maaf, pertanyaan ini di luar layanan")
-    assert Handover.objects.get().contact == "+6281234567890"
+    assert Handover.objects.get().complaint.contact == "+6281234567890"
 
 
 def test_the_gateway_refuses_unsigned_stale_or_unconfigured_calls(world, client, settings):
@@ -256,14 +357,30 @@ def test_a_session_without_its_csrf_token_hears_nothing_about_its_case(world, re
     assert response.status_code == 403  # the session is refused, not read as anonymous
 
 
-def test_an_officer_marks_a_hand_over_answered_once_and_only_in_their_agency(world, client, client_for):
+def test_an_officer_marks_an_older_hand_over_answered_once_and_only_in_their_agency(
+    world, client, client_for
+):
+    """Rows from before hand-overs were complaints keep their transcript and are closed on the page; a
+    complaint's hand-over is answered in the complaints inbox (404 here)."""
     ask_api(client, PRESIDENT)
-    handover = Handover.objects.get()
+    linked = Handover.objects.get()
+    handover = Handover.objects.create(
+        agency=linked.agency,
+        channel="web",
+        reason="human",
+        transcript=[{"from": "warga", "text": "Saya mau bicara dengan petugas."}],
+        opened_at=timezone.now(),
+        answer_by=timezone.now() + dt.timedelta(days=1),
+    )
     before = AuditEntry.objects.count()
+    assert client_for(world.dukcapil_officer).post(f"/instansi/tanya/{linked.pk}/selesai/").status_code == 404
     refused = client_for(world.petugas).post(f"/instansi/tanya/{handover.pk}/selesai/")
     assert refused.status_code == 404
     handover.refresh_from_db()
     assert handover.status == "open" and AuditEntry.objects.count() == before
+    assert "Saya mau bicara dengan petugas." in flat(
+        client_for(world.dukcapil_officer).get("/instansi/tanya/")
+    )
     done = client_for(world.dukcapil_officer).post(f"/instansi/tanya/{handover.pk}/selesai/")
     assert done.status_code == 302 and done["Location"] == "/instansi/tanya/"
     handover.refresh_from_db()
@@ -275,7 +392,7 @@ def test_an_officer_marks_a_hand_over_answered_once_and_only_in_their_agency(wor
     again = client_for(world.dukcapil_officer).post(f"/instansi/tanya/{handover.pk}/selesai/")
     assert again.status_code == 302 and AuditEntry.objects.count() == before + 1
     answered = client_for(world.dukcapil_officer).get("/instansi/tanya/?status=closed")
-    assert PRESIDENT in flat(answered)
+    assert "Saya mau bicara dengan petugas." in flat(answered)
 
 
 @pytest.mark.parametrize(

@@ -50,3 +50,16 @@ def screenshot(page, name: str) -> Path:
     path = ARTIFACTS / name
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def sign_in(page, base: str, username: str, password: str, totp_secret: str = "") -> None:
+    """Sign in through the form (Indonesian labels), with the TOTP code when the second step asks for it."""
+    page.goto(f"{base}/masuk/")
+    page.get_by_label("NIK atau nama pengguna").fill(username)
+    page.get_by_label("Kata sandi").fill(password)
+    page.get_by_role("button", name="Masuk").click()
+    if page.url.endswith("/masuk/verifikasi/"):
+        import pyotp
+
+        page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(totp_secret).now())
+        page.get_by_role("button", name="Lanjutkan").click()

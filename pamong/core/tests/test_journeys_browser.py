@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-import pyotp
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -20,6 +19,7 @@ from pamong.accounts.models import User
 from pamong.cases import services as cases
 from pamong.catalog.models import Service
 from pamong.core.testing.browser import chromium, screenshot
+from pamong.core.testing.browser import sign_in as browser_sign_in
 from pamong.registry.demo import DEMO_BANSOS_FORMS, REFER_NIK, WARGA_NIK
 from pamong.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
@@ -65,13 +65,7 @@ def fits(page) -> None:
 
 
 def sign_in(page, base: str, username: str) -> None:
-    page.goto(f"{base}/masuk/")
-    page.get_by_label("NIK atau nama pengguna").fill(username)
-    page.get_by_label("Kata sandi").fill(DEMO_PASSWORD)
-    page.get_by_role("button", name="Masuk").click()
-    if page.url.endswith("/masuk/verifikasi/"):
-        page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(DEMO_TOTP_SECRET).now())
-        page.get_by_role("button", name="Lanjutkan").click()
+    browser_sign_in(page, base, username, DEMO_PASSWORD, DEMO_TOTP_SECRET)
 
 
 def follow(page, nav, label: str) -> None:

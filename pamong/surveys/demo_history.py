@@ -32,7 +32,7 @@ from .models import SurveyResponse
 from .services import RESPONDENT, application_token, response_data, response_subject
 
 RESPONSE_RATE = {Application.Channel.COUNTER: 0.45, "other": 0.32}
-MEANS = dict.fromkeys(ELEMENTS, 3.25) | {"biaya": 3.85, "perilaku": 3.4}  # on the 1..4 scale
+MEANS = dict.fromkeys(ELEMENTS, 3.35) | {"biaya": 3.85, "perilaku": 3.5}  # on the 1..4 scale
 WEAKEST = {  # the element each service's respondents rate lowest
     "bansos-pkh": "waktu",
     "sktm": "persyaratan",

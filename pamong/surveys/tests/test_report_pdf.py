@@ -76,7 +76,7 @@ def test_the_pdf_report_has_the_ikm_its_band_each_elements_mean_and_the_sample(c
     assert "Populasi yang dilayani (keputusan akhir dalam periode) 4 " in text
     assert "Sampel minimum (Krejcie dan Morgan) 4 Responden 4 (cukup)" in text, text
     assert "Waktu penyelesaian: 2,25 (D)" in text  # the weakest element, to act on first
-    assert "Saran dan komentar Baik." in text  # the comment
+    assert "Saran dan komentar Baik. (4 responden)" in text  # the comment, once with its count
     assert "Kepala unit penyelenggara pelayanan," in text  # signed by the head of the unit
     fonts = _fonts(pdf)
     assert fonts and all(embedded for _, embedded in fonts), fonts

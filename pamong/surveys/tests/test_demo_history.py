@@ -3,7 +3,6 @@ element, comments and profiles, and one audit entry each as `record_response` wr
 
 from __future__ import annotations
 
-import datetime as dt
 import json
 
 import pytest
@@ -15,18 +14,17 @@ from pamong.audit.verification import verify_log
 from pamong.catalog.models import Service
 from pamong.site import history
 from pamong.site.demo import load_demo
+from pamong.site.tests.test_history import SMALL, TODAY
 from pamong.surveys import demo_history, selectors
 from pamong.surveys.ikm import ELEMENTS, parse_period
 from pamong.surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
-TODAY = dt.date(2026, 11, 30)
-SMALL = {"days": 12, "per_working_day": 60, "scale": 1}
-
 
 @pytest.fixture
 def decided(packs_root):
+    """The decided applications of the short history the demo history's own tests write."""
     load_demo(packs_root=packs_root)
     history.build_history(today=TODAY, **SMALL)
     return demo_history.decided()

@@ -103,3 +103,14 @@ def test_the_pdf_report_has_the_readers_of_the_html_report(client, world):
     world.dukcapil_officer.groups.set(world.supervisor.groups.all())  # a supervisor of another agency
     text = pdf_text(_pdf(client, instansi=world.bansos.agency.slug).content)
     assert "77,78" not in text and "Belum ada jawaban" in text  # their own agency's report, not another's
+
+
+def test_a_bad_period_gives_this_years_pdf_not_an_error(client, world):
+    _respond_worked_example(world)
+    client.force_login(world.supervisor)
+    response = _pdf(client, layanan="bansos-pkh", periode='2026-13"; x')
+    year = timezone.localdate().year
+    assert (
+        f'filename="ikm-{world.bansos.agency.slug}-bansos-pkh-{year}.pdf"' in response["Content-Disposition"]
+    )
+    assert "77,78" in pdf_text(response.content)

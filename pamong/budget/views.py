@@ -19,6 +19,13 @@ from pamong.core.errors import ApplicationError, NotFound
 from . import charts, flags, selectors, services
 from .models import Flag
 
+# The statement every flag carries (flags.NOT_AN_ACCUSATION is its Indonesian text, stored with the flag's record),
+# in the reader's language.
+NOT_AN_ACCUSATION = _lazy(
+    "This flag is a reason to look, not an accusation: the same pattern can have a lawful explanation. "
+    "The government's internal auditors (APIP) judge it."
+)
+
 PAGE_SIZE = 25
 KIND_NAMES = {
     flags.PRICE: _lazy("Unit price far above the usual price"),
@@ -136,7 +143,7 @@ def apip_queue(request: HttpRequest) -> HttpResponse:
             "status": status,
             "counts": selectors.flag_counts(),
             "kind_names": KIND_NAMES,
-            "not_an_accusation": flags.NOT_AN_ACCUSATION,
+            "not_an_accusation": NOT_AN_ACCUSATION,
         },
     )
 
@@ -158,7 +165,7 @@ def _detail(request: HttpRequest, raw: str) -> HttpResponse:
             "kind_name": KIND_NAMES.get(flag.kind, flag.kind),
             "evidence": [(EVIDENCE_LABELS.get(key, key), value) for key, value in flag.evidence.items()],
             "lines": selectors.flag_lines(flag)[:50],
-            "not_an_accusation": flags.NOT_AN_ACCUSATION,
+            "not_an_accusation": NOT_AN_ACCUSATION,
             "min_reason": services.MIN_REASON,
         },
     )

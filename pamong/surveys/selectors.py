@@ -89,10 +89,11 @@ def profile_counts(services, period: Period) -> dict[str, list[tuple[str, int]]]
     return out
 
 
-def comments(services, period: Period, *, limit: int = 200) -> list[str]:
-    """The comments, sorted by their text (not by time, so no comment can be matched to a decision)."""
-    texts = [c for c in responses_in(services, period).values_list("comment", flat=True) if c]
-    return sorted(texts, key=str.casefold)[:limit]
+def comments(services, period: Period, *, limit: int = 200) -> list[tuple[str, int]]:
+    """The comments, each text once with how many respondents wrote it, sorted by their text (not by time, so no
+    comment can be matched to a decision). Comments are encrypted at rest, so they are counted here, not in SQL."""
+    counts = Counter(c.strip() for c in responses_in(services, period).values_list("comment", flat=True) if c)
+    return sorted(counts.items(), key=lambda item: item[0].casefold())[:limit]
 
 
 def followups(*, agency: Agency, service: Service | None = None, published_only: bool = False):

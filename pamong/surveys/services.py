@@ -33,6 +33,16 @@ def application_token(application: Application) -> str:
     return blind_index(str(application.pk), purpose="survey")
 
 
+def response_subject(service_slug: str) -> str:
+    """The audit subject of a response: the service, never the application or the person."""
+    return f"surveys.service:{service_slug}"
+
+
+def response_data(*, month: dt.date, channel: str, scores: dict[str, int]) -> dict[str, Any]:
+    """The audit data of a response: its month, channel and scores (what the counts are rebuilt from)."""
+    return {"month": month.strftime("%Y-%m"), "channel": str(channel), "scores": scores}
+
+
 def has_responded(application: Application) -> bool:
     return SurveyResponse.objects.filter(application_token=application_token(application)).exists()
 
@@ -73,8 +83,8 @@ def record_response(
             record_event(
                 actor=RESPONDENT,
                 action=Action.SURVEY_RESPONDED,
-                subject=f"surveys.service:{application.service.slug}",
-                data={"month": month.strftime("%Y-%m"), "channel": channel, "scores": scores},
+                subject=response_subject(application.service.slug),
+                data=response_data(month=month, channel=channel, scores=scores),
             )
     except IntegrityError:  # answered at the same moment by another request: the unique token decides
         raise Conflict(
@@ -107,12 +117,8 @@ def record_paper_response(
         record_event(
             actor=actor,
             action=Action.SURVEY_RESPONDED,
-            subject=f"surveys.service:{service.slug}",
-            data={
-                "month": first.strftime("%Y-%m"),
-                "channel": SurveyResponse.Channel.PAPER,
-                "scores": scores,
-            },
+            subject=response_subject(service.slug),
+            data=response_data(month=first, channel=SurveyResponse.Channel.PAPER, scores=scores),
         )
     return response
 

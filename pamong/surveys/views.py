@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 from typing import Any
+from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
@@ -21,7 +22,7 @@ from pamong.catalog.models import Service
 from pamong.core.errors import ApplicationError, NotFound
 from pamong.core.views import not_found
 
-from . import access, selectors, services
+from . import access, reports, selectors, services
 from .forms import PROFILE_FIELDS, clean_survey
 from .ikm import ELEMENTS, SurveyError, parse_period
 from .models import ELEMENT_LABELS, QUESTIONS, FollowUpAction, SurveyResponse
@@ -140,8 +141,9 @@ def default_period() -> str:
     return str(timezone.localdate().year)
 
 
-@login_required
-def report(request: HttpRequest) -> HttpResponse:
+def _report_context(request: HttpRequest) -> dict[str, Any]:
+    """What the report shows for the agency, service and period the query names (404 for anyone who may not
+    read it): the HTML page and the PDF read the same context, so they cannot disagree."""
     if not access.can_read_reports(request.user):
         raise Http404
     agencies = access.report_agencies(request.user)
@@ -160,7 +162,7 @@ def report(request: HttpRequest) -> HttpResponse:
         )
     scope = [service] if service else list(services_qs)
     survey = selectors.survey_of(scope, period)
-    context = {
+    return {
         "agencies": agencies,
         "agency": agency,
         "services": services_qs,
@@ -175,6 +177,15 @@ def report(request: HttpRequest) -> HttpResponse:
         "comments": selectors.comments(scope, period),
         "monthly": selectors.monthly_ikm(scope, period),
         "followups": selectors.followups(agency=agency, service=service),
+        "pdf_url": _report_url(agency, service, period_code, name="surveys:report-pdf"),
+    }
+
+
+@login_required
+def report(request: HttpRequest) -> HttpResponse:
+    context = _report_context(request)
+    agency = context["agency"]
+    context |= {
         "can_record": access.can_record_followups(request.user, agency.pk),
         "element_choices": [(name, ELEMENT_LABELS[name]) for name in ELEMENTS],
         "statuses": FollowUpAction.Status.choices,
@@ -182,6 +193,19 @@ def report(request: HttpRequest) -> HttpResponse:
         "values": {},
     }
     return render(request, "surveys/report.html", context)
+
+
+@login_required
+def report_pdf(request: HttpRequest) -> HttpResponse:
+    """The same report as PDF, for the head of the unit to sign and file (same readers as the HTML page)."""
+    context = _report_context(request)
+    context |= {"can_record": False, "printed_on": timezone.localdate()}
+    service = context["service"]
+    filename = reports.pdf_filename(context["agency"].slug, service and service.slug, context["period_code"])
+    response = HttpResponse(reports.render_report_pdf(context), content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="{filename}"'
+    response["Cache-Control"] = "private, no-store"
+    return response
 
 
 def _parse_date(text: str) -> dt.date | None:
@@ -236,8 +260,8 @@ def followup_publish(request: HttpRequest, followup_id: int) -> HttpResponse:
     return redirect(_report_url(followup.agency, followup.service, followup.period))
 
 
-def _report_url(agency, service, period: str) -> str:
-    query = f"?instansi={agency.slug}&periode={period}"
+def _report_url(agency, service, period: str, *, name: str = "surveys:report") -> str:
+    query = {"instansi": agency.slug, "periode": period}
     if service is not None:
-        query += f"&layanan={service.slug}"
-    return reverse("surveys:report") + query
+        query["layanan"] = service.slug
+    return reverse(name) + "?" + urlencode(query)

@@ -6,6 +6,7 @@ from __future__ import annotations
 from io import StringIO
 
 import pytest
+from django.conf import settings
 from django.core.management import call_command
 from django.db.models import Sum
 from django.template.loader import render_to_string
@@ -195,9 +196,12 @@ def test_the_apip_queue_is_for_auditors_only(loaded, client_for, auditor, analis
     page = client_for(auditor).get("/apip/")
     html = page.content.decode()
     assert page.status_code == 200
-    assert "bukan tuduhan" in html
+    assert flags.NOT_AN_ACCUSATION in html  # the statement in Indonesian, word for word as the flag stores it
     for flag in loaded:
         assert f"?tanda={flag.pk}" in html
+    english = client_for(auditor)
+    english.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    assert "is a reason to look, not an accusation" in english.get("/apip/").content.decode()
 
 
 def test_an_auditor_reads_the_evidence_and_dismisses_on_the_page(loaded, client_for, auditor):

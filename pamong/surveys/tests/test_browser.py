@@ -105,5 +105,12 @@ def test_survey_report_and_performance_pages_pass_axe_at_360px(live_server, surv
             )
             screenshot(page, shot)
             found[shot] = (axe_violations(page), overflow)
+            if shot == "survey-report.png":  # the report links its PDF, which the same reader downloads
+                link = page.get_by_role(
+                    "link", name="Unduh laporan ini sebagai PDF (untuk ditandatangani dan diarsipkan)"
+                )
+                pdf = context.request.get(live_server.url + link.get_attribute("href"))
+                found["pdf"] = (pdf.status, pdf.headers["content-type"], pdf.body()[:5])
             context.close()
+    assert found.pop("pdf") == (200, "application/pdf", b"%PDF-")
     assert found == {shot: ([], 0) for _, _, shot in pages}

@@ -53,6 +53,8 @@ from pamong.registry.adapters import CAR_WHEELS, ELDERLY_AGE
 from pamong.registry.models import ReferenceDataset
 from pamong.registry.regions import region_code_of
 from pamong.registry.synthetic import age_on
+from pamong.surveys import demo_history as survey_history
+from pamong.surveys.models import SurveyResponse
 
 SEED = 2026
 DAYS = 90
@@ -97,6 +99,7 @@ class HistoryReport:
     appeals: int
     deemed: int
     breakers: int
+    survey_responses: int
     audit_entries: int
     by_status: dict[str, int]
 
@@ -124,6 +127,7 @@ class Story:
     tallies: Counter = field(default_factory=Counter)  # (service, rule, region, hour, column) -> count
     events: list[_Event] = field(default_factory=list)
     breakers: list[tuple[CircuitBreaker, list[_Event]]] = field(default_factory=list)
+    survey_responses: list[SurveyResponse] = field(default_factory=list)
 
 
 def loaded() -> bool:
@@ -158,6 +162,7 @@ def build_history(*, today: dt.date, **shape: Any) -> HistoryReport:
         appeals=sum(o.stage == Objection.Stage.APPEAL for o in story.objections),
         deemed=sum(d.kind == K.DEEMED for d, _ in story.decisions),
         breakers=len(story.breakers),
+        survey_responses=len(story.survey_responses),
         audit_entries=events,
         by_status=dict(Counter(a.status for a in story.applications)),
     )
@@ -165,6 +170,7 @@ def build_history(*, today: dt.date, **shape: Any) -> HistoryReport:
 
 class _Writer:
     def __init__(self, *, today: dt.date, seed: int, days: int, per_working_day: int, scale: int) -> None:
+        self.seed = seed
         self.today, self.rng, self.days, self.per_working_day = (
             today,
             random.Random(seed),
@@ -206,7 +212,25 @@ class _Writer:
             count = int(count * self.rng.uniform(0.85, 1.15) * (EPISODE_DEMAND if episode else 1))
             for filed_at in sorted(self._moments(day, count)):
                 self._application(filed_at, bansos_day=episode)
+        self._surveys()
         return self.story
+
+    def _surveys(self) -> None:
+        """The IKM answers of the people decided in the story (the surveys module's own story of who answers and
+        how), merged into the story's audit stream so that the log stays in time order."""
+        first: dict[uuid.UUID, survey_history.Decided] = {}
+        for decision, _ in self.story.decisions:
+            application = decision.application
+            known = first.get(application.pk)
+            if decision.final and (known is None or decision.decided_at < known.decided_at):
+                first[application.pk] = survey_history.Decided(
+                    str(application.pk), application.reference, application.service_id,
+                    application.service.slug, application.channel, decision.outcome, decision.decided_at,
+                )  # fmt: skip
+        candidates = sorted(first.values(), key=lambda d: (d.decided_at, d.reference))
+        answers = survey_history.plan_history(candidates, seed=self.seed, today=self.today)
+        self.story.survey_responses = answers.responses
+        self.story.events += [_Event(e.at, e.actor, e.action, e.subject, e.data) for e in answers.events]
 
     def _moments(self, day: dt.date, count: int) -> list[dt.datetime]:
         # Office hours for the counter and most of the web traffic; some evening use of the portal.
@@ -901,6 +925,7 @@ def _write(story: Story) -> int:
     Objection.objects.bulk_create(story.objections, batch_size=2000)
     DecisionObservation.objects.bulk_create(story.observations, batch_size=2000)
     RuleTally.objects.bulk_create(_tallies(story.tallies), batch_size=2000)
+    SurveyResponse.objects.bulk_create(story.survey_responses, batch_size=2000)
     first = audit.record_events(
         [
             audit.PendingEvent(at=e.at, actor=e.actor, action=e.action, subject=e.subject, data=e.data)

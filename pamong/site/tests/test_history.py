@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from pamong.audit.actions import Action
 from pamong.audit.models import AuditEntry
 from pamong.audit.verification import verify_log
 from pamong.cases import rulebook
@@ -20,6 +21,8 @@ from pamong.registry import services as registry
 from pamong.registry.services import gather_facts
 from pamong.site import history
 from pamong.site.demo import load_demo
+from pamong.surveys import services as survey_services
+from pamong.surveys.models import SurveyResponse
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +46,7 @@ def test_the_same_seed_tells_the_same_story(demo):
 
 
 def test_the_history_is_recorded_as_the_services_record_it(demo):
-    entries_before = AuditEntry.objects.count()
+    entries_before, answers_before = AuditEntry.objects.count(), SurveyResponse.objects.count()
     report = history.build_history(today=TODAY, **SMALL)
     applications = Application.objects.filter(applicant__username__startswith="riwayat-")
     assert applications.count() == report.applications > 400
@@ -62,6 +65,12 @@ def test_the_history_is_recorded_as_the_services_record_it(demo):
     )
     assert times == sorted(times)
     assert verify_log().ok
+    # the people decided answer the IKM survey (the surveys module's story), one answer per application at most
+    tokens = {survey_services.application_token(d.application) for d in decisions if d.final}
+    answered = SurveyResponse.objects.filter(application_token__in=tokens)
+    assert SurveyResponse.objects.count() - answers_before == answered.count() == report.survey_responses > 0
+    survey_entries = AuditEntry.objects.filter(index__gte=entries_before, action=Action.SURVEY_RESPONDED)
+    assert survey_entries.count() == report.survey_responses
     # the status is what the last final decision says; open cases have none
     for application in applications.prefetch_related("decisions", "objections"):
         final = [d for d in application.decisions.all() if d.final]

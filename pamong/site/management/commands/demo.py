@@ -51,7 +51,8 @@ class Command(BaseCommand):
                 f"History of the last {history.DAYS} days: {told.applications:,} applications, "
                 f"{told.decisions:,} decisions, {told.information_requests:,} information requests, "
                 f"{told.objections:,} objections, {told.appeals:,} appeals, {told.deemed:,} deemed approvals, "
-                f"{told.breakers} breaker episode, {told.audit_entries:,} audit entries "
+                f"{told.breakers} breaker episode, {told.survey_responses:,} survey answers, "
+                f"{told.audit_entries:,} audit entries "
                 f"({time.perf_counter() - started:.1f} s)."
             )
         audit.sign_tree_head()

@@ -16,7 +16,8 @@ from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from pamong.core.workdays import default_calendar
+from pamong.core.formatting import format_date
+from pamong.core.workdays import default_calendar, working_days_between
 
 from . import ports, routing, solver
 from .hours import TIME_ZONES
@@ -154,6 +155,38 @@ def release_unavailable(*, today: dt.date | None = None) -> int:
         with transaction.atomic():
             moved += ports.officer_unavailable(officer, reason="deactivated", actor=None)
     return moved
+
+
+WARN_AT_WORKING_DAYS = (2, 1)
+
+
+def warn_deadlines(*, today: dt.date | None = None) -> int:
+    """The daily job: a *mendesak* warning (held until working hours) 2 and 1 working days before anything the
+    deadline sources report is due (decisions, objections and appeals from cases; complaint answers from
+    complaints); to the assignee, or the agency's supervisors when nobody holds it. Returns the warnings routed.
+    Run once a day: each day gives one warning per item at most."""
+    today = today or timezone.localdate()
+    count = 0
+    for deadline in ports.deadlines_after(today):
+        left = working_days_between(today, deadline.due)
+        if left not in WARN_AT_WORKING_DAYS:
+            continue
+        assignee = deadline.assignee
+        with transaction.atomic():
+            recipients = (
+                [assignee]
+                if assignee is not None and assignee.is_active
+                else list(routing.supervisors_of(deadline.agency))
+            )
+            for person in recipients:
+                routing.notify_staff(
+                    user=person,
+                    urgency="mendesak",
+                    template=deadline.template,
+                    context={**deadline.context, "due": format_date(deadline.due), "days": left},
+                )
+        count += len(recipients)
+    return count
 
 
 # --- rotas ------------------------------------------------------------------------------------------------------

@@ -123,7 +123,7 @@ def main() -> None:
     print(
         f"  CP-SAT ({args.workers} workers)      first feasible plan {plan.first_solution_seconds:6.3f} s, stopped at "
         f"{plan.seconds:.3f} s: {plan.status}  objective {plan.objective:.0f}  bound {plan.bound:.0f}  "
-        f"gap {plan.gap:.1%}  repairs {plan.repairs}"
+        f"gap {plan.gap:.1%}"
     )
     hours = sorted(plan.on_call_hours.values())
     print(

@@ -3,7 +3,7 @@ officers who became unavailable (every hour, so a leave that starts today takes 
 days ahead (daily)."""
 
 from huey import crontab
-from huey.contrib.djhuey import db_periodic_task
+from huey.contrib.djhuey import db_periodic_task, db_task
 
 from . import routing, services
 
@@ -22,3 +22,9 @@ def release_unavailable_officers() -> int:
 def warn_approaching_deadlines() -> int:
     """Once a day, early: the routing holds each warning until the recipient's working hours."""
     return services.warn_deadlines()
+
+
+@db_task()
+def plan_rota_task(rota_id: int) -> str:
+    """CP-SAT in the worker, never in a web request (it may take its whole time limit)."""
+    return services.plan_rota(rota_id).status

@@ -9,12 +9,12 @@ import time
 
 import pytest
 
-from pamong.assistant import api as assistant_api
 from pamong.assistant.models import Handover, Question
 from pamong.audit.models import AuditEntry
 from pamong.cases.deadlines import objection_deadline
 from pamong.cases.selectors import final_decision
 from pamong.catalog.models import Service
+from pamong.core import gateway
 from pamong.core.formatting import format_date
 from pamong.staffing.models import StaffNotice
 
@@ -215,7 +215,7 @@ def post_gateway(client, body: dict, *, secret: str = SECRET, stamp: int | None 
         content_type="application/json",
         headers={
             "X-Pamong-Timestamp": str(stamp),
-            "X-Pamong-Signature": signature or assistant_api.sign(secret, stamp, raw),
+            "X-Pamong-Signature": signature or gateway.sign(secret, stamp, raw),
         },
     )
 

@@ -10,7 +10,7 @@ from ninja import Field, Router, Schema
 
 from pamong.core.apiedge import loads_strict, session_auth
 from pamong.core.errors import ApplicationError
-from pamong.core.gateway import check_signature
+from pamong.core.gateway import check_signature, message_body_openapi
 from pamong.core.schemas import ErrorOut
 
 from . import services
@@ -77,19 +77,7 @@ class EmptyQuestion(ApplicationError):
     "/gateway",
     response={200: str, 401: ErrorOut, 404: ErrorOut},
     summary="Webhook of a messaging gateway (WhatsApp Business / SMS): signed, answered in plain text",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["from", "text"],
-                        "properties": {"from": {"type": "string"}, "text": {"type": "string"}},
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=message_body_openapi(),
 )
 def gateway(request: HttpRequest):
     """Body `{"from": "<sender's number>", "text": "<message>"}`, headers X-Pamong-Timestamp and

@@ -54,3 +54,19 @@ def sign(secret: str, timestamp: int, body: bytes) -> str:
         "sha256="
         + hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
     )
+
+
+def signed_headers(secret: str, body: bytes, timestamp: int | None = None) -> dict[str, str]:
+    """The two headers a gateway sends with `body` (tests and the gateway's adapter)."""
+    stamp = int(time.time()) if timestamp is None else timestamp
+    return {TIMESTAMP_HEADER: str(stamp), SIGNATURE_HEADER: sign(secret, stamp, body)}
+
+
+def message_body_openapi(**properties: dict) -> dict:
+    """The OpenAPI request body of a gateway message: JSON {"from": sender, "text": message, ...}."""
+    schema = {
+        "type": "object",
+        "required": ["from", "text"],
+        "properties": {"from": {"type": "string"}, "text": {"type": "string"}, **properties},
+    }
+    return {"requestBody": {"content": {"application/json": {"schema": schema}}}}

@@ -12,7 +12,7 @@ from ninja import Router, Schema
 
 from pamong.core.apiedge import loads_strict
 from pamong.core.errors import ApplicationError
-from pamong.core.gateway import check_signature
+from pamong.core.gateway import check_signature, message_body_openapi
 from pamong.core.schemas import ErrorOut
 
 from . import routing, selectors
@@ -42,23 +42,7 @@ class ReplyBodyInvalid(ApplicationError):
     "/replies",
     response={200: ReplyOut, 401: ErrorOut, 404: ErrorOut, 422: ErrorOut},
     summary="Webhook of a messaging gateway: a staff member's answer acknowledges their urgent notice (signed)",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["from", "text"],
-                        "properties": {
-                            "from": {"type": "string"},
-                            "text": {"type": "string"},
-                            "channel": {"type": "string", "enum": list(CHANNELS)},
-                        },
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=message_body_openapi(channel={"type": "string", "enum": list(CHANNELS)}),
 )
 def replies(request: HttpRequest):
     """Headers X-Pamong-Timestamp and X-Pamong-Signature (checked before the body is read). 200 for every signed

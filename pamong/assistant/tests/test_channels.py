@@ -208,16 +208,10 @@ SECRET = "rahasia-gateway-uji"
 
 def post_gateway(client, body: dict, *, secret: str = SECRET, stamp: int | None = None, signature: str = ""):
     raw = json.dumps(body).encode()
-    stamp = int(time.time()) if stamp is None else stamp
-    return client.post(
-        "/api/v1/assistant/gateway",
-        raw,
-        content_type="application/json",
-        headers={
-            "X-Pamong-Timestamp": str(stamp),
-            "X-Pamong-Signature": signature or gateway.sign(secret, stamp, raw),
-        },
-    )
+    headers = gateway.signed_headers(secret, raw, stamp)
+    if signature:
+        headers[gateway.SIGNATURE_HEADER] = signature
+    return client.post("/api/v1/assistant/gateway", raw, content_type="application/json", headers=headers)
 
 
 def test_the_gateway_answers_a_signed_message_in_plain_text(world, client, settings):

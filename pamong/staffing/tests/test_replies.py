@@ -26,12 +26,13 @@ ALERT = {"service": "Bansos", "rule_id": "R1", "region": "3204", "reason": "x", 
 
 def reply(client, body: dict, *, secret: str = SECRET, stamp: int | None = None):
     raw = json.dumps(body).encode()
-    stamp = int(time.time()) if stamp is None else stamp
-    return client.post(
-        "/api/v1/staffing/replies",
-        raw,
-        content_type="application/json",
-        headers={"X-Pamong-Timestamp": str(stamp), "X-Pamong-Signature": gateway.sign(secret, stamp, raw)},
+    headers = gateway.signed_headers(secret, raw, stamp)
+    return client.post("/api/v1/staffing/replies", raw, content_type="application/json", headers=headers)
+
+
+def alert_on_duty(agency) -> None:
+    routing.notify_on_duty(
+        agency=agency, function="alerts", urgency="darurat", template="breaker_opened", context=ALERT
     )
 
 
@@ -45,13 +46,7 @@ def alert(world, clock, analysts, settings):
     set_preference(user=primary, channels=["whatsapp", "email"], phone="0812-3456-7890", phone_verified=True)
     publish_rota(world.petugas.agency, primary, backup, start=dt.datetime(2026, 11, 20, 16, 0, tzinfo=WIB))
     clock.set(NIGHT)
-    routing.notify_on_duty(
-        agency=world.petugas.agency,
-        function="alerts",
-        urgency="darurat",
-        template="breaker_opened",
-        context=ALERT,
-    )
+    alert_on_duty(world.petugas.agency)
     clock.set(NIGHT + dt.timedelta(minutes=3))
     return StaffNotice.objects.get(recipient=primary)
 
@@ -144,13 +139,7 @@ def test_an_unknown_reply_or_sender_acknowledges_nothing_and_the_backup_is_calle
 
 def test_with_two_open_alerts_the_reply_must_name_one_by_its_code(world, clock, analysts, alert, client):
     primary, _backup = analysts
-    routing.notify_on_duty(
-        agency=world.petugas.agency,
-        function="alerts",
-        urgency="darurat",
-        template="breaker_opened",
-        context=ALERT,
-    )
+    alert_on_duty(world.petugas.agency)
     second = StaffNotice.objects.filter(recipient=primary).exclude(pk=alert.pk).get()
     while routing.reply_code(second) == routing.reply_code(alert):  # 1 in 10,000: draw the token again
         second.token = StaffNotice._meta.get_field("token").default()

@@ -330,6 +330,7 @@ def plan_rota(rota_id: int) -> Rota:
             "gap": plan.gap,
             "seconds": round(plan.seconds, 3),
             "first_solution_seconds": plan.first_solution_seconds,
+            "source": plan.source,  # "greedy" when CP-SAT found no plan in time
             "gini": plan.gini,
             "functions": functions,
             "time_limit": time_limit,

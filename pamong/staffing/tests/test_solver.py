@@ -157,3 +157,35 @@ def test_two_people_for_three_days_make_one_the_others_only_backup_and_that_is_n
     assert solver.solve(
         Problem(people=crew(2), first_day=MONDAY, days=2, functions=("alerts",), shifts=DAYS_ONLY)
     ).feasible
+
+
+def test_when_cp_sat_finds_no_plan_in_time_the_greedy_plan_stands_and_says_so(monkeypatch):
+    cp_model = solver._cp()
+    real_solve = cp_model.CpSolver.solve
+
+    def out_of_time(self, model, callback=None):  # a machine so loaded that CP-SAT gets nowhere
+        self.parameters.max_time_in_seconds = 0.0
+        return real_solve(self, model, callback)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", out_of_time)
+    people = crew(20, functions=("alerts", "review"))
+    problem = Problem(people=people, first_day=MONDAY, days=7, functions=("alerts", "review"), time_limit=2)
+    plan = solver.solve(problem)
+    assert plan.feasible and plan.source == "greedy" and plan.first_solution_seconds is None
+    check_plan(problem, plan)  # every hard rule, nobody anybody's only backup
+    assert [(a.day, a.shift, a.function) for a in plan.assignments][:2] == [
+        (0, "siang", "alerts"),
+        (0, "siang", "review"),
+    ]
+    # A hand-fixed slot the greedy plan does not keep: no plan rather than one that ignores the administrator.
+    other = solver.greedy(problem)[
+        3, "malam", "alerts", "backup"
+    ]  # fixed as primary where greedy has them backup
+    fixed = Problem(
+        people=people,
+        first_day=MONDAY,
+        days=7,
+        functions=("alerts", "review"),
+        fixed=[(3, "malam", "alerts", "primary", other)],
+    )
+    assert solver.solve(fixed).status == "UNKNOWN"

@@ -31,6 +31,7 @@ from pamong.core.views import database_unavailable
 from pamong.oversight.api import public_router as algorithms_router
 from pamong.oversight.api import router as oversight_router
 from pamong.privacy.api import router as privacy_router
+from pamong.staffing.api import router as staffing_router
 
 
 class PamongAPI(NinjaAPI):
@@ -188,3 +189,5 @@ api.add_router("/v1/integrations", integrations_router)
 api.add_router("/v1/webhooks", webhooks_router)
 # The assistant (pamong.assistant): public questions per IP address; the gateway webhook is signed.
 api.add_router("/v1/assistant", assistant_router, throttle=RateThrottle("public", per="ip"))
+# Staff acknowledge an urgent notice by answering it (pamong.staffing): the gateway's webhook, signed.
+api.add_router("/v1/staffing", staffing_router)

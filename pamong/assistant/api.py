@@ -1,12 +1,8 @@
 """The assistant's API: POST /api/v1/assistant/ask (anyone; a signed-in citizen also hears about their own
 applications) and POST /api/v1/assistant/gateway, the webhook of a WhatsApp Business / SMS gateway (HMAC-SHA256
-signature over timestamp and body, answered in plain text with short absolute links)."""
+signature over timestamp and body, `pamong.core.gateway`; answered in plain text with short absolute links)."""
 
 from __future__ import annotations
-
-import hashlib
-import hmac
-import time
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
@@ -14,6 +10,7 @@ from ninja import Field, Router, Schema
 
 from pamong.core.apiedge import loads_strict, session_auth
 from pamong.core.errors import ApplicationError
+from pamong.core.gateway import check_signature, message_body_openapi
 from pamong.core.schemas import ErrorOut
 
 from . import services
@@ -21,28 +18,7 @@ from .models import Channel
 
 router = Router(tags=["assistant"])
 
-SIGNATURE_HEADER = "X-Pamong-Signature"  # "sha256=<hex HMAC-SHA256 of '<timestamp>.<body>'>"
-TIMESTAMP_HEADER = "X-Pamong-Timestamp"  # Unix seconds; refused when more than 5 minutes away from now
-TOLERANCE_SECONDS = 300
 GATEWAY_MAX_CHARS = 1500  # one WhatsApp message comfortably; SMS gateways split it
-
-
-class BadSignature(ApplicationError):
-    status = 401
-    code = "bad_signature"
-
-    def __init__(self) -> None:
-        super().__init__("Tanda tangan permintaan tidak valid atau sudah kedaluwarsa.")
-
-
-class GatewayOff(ApplicationError):
-    """No secret configured: the webhook does not exist on this server."""
-
-    status = 404
-    code = "not_found"
-
-    def __init__(self) -> None:
-        super().__init__("Tidak ditemukan.")
 
 
 class AskIn(Schema):
@@ -97,49 +73,16 @@ class EmptyQuestion(ApplicationError):
         super().__init__("Tulis pertanyaan Anda terlebih dahulu.")
 
 
-def check_signature(request: HttpRequest, secret: str, now: float | None = None) -> None:
-    signature = request.headers.get(SIGNATURE_HEADER, "")
-    stamp = request.headers.get(TIMESTAMP_HEADER, "")
-    if not stamp.isdigit() or abs((now or time.time()) - int(stamp)) > TOLERANCE_SECONDS:
-        raise BadSignature()
-    expected = hmac.new(secret.encode(), stamp.encode() + b"." + request.body, hashlib.sha256).hexdigest()
-    if not hmac.compare_digest(signature, f"sha256={expected}"):
-        raise BadSignature()
-
-
-def sign(secret: str, timestamp: int, body: bytes) -> str:
-    """The signature header a gateway sends (used by tests and the gateway's adapter)."""
-    return (
-        "sha256="
-        + hmac.new(secret.encode(), str(timestamp).encode() + b"." + body, hashlib.sha256).hexdigest()
-    )
-
-
 @router.post(
     "/gateway",
     response={200: str, 401: ErrorOut, 404: ErrorOut},
     summary="Webhook of a messaging gateway (WhatsApp Business / SMS): signed, answered in plain text",
-    openapi_extra={
-        "requestBody": {
-            "content": {
-                "application/json": {
-                    "schema": {
-                        "type": "object",
-                        "required": ["from", "text"],
-                        "properties": {"from": {"type": "string"}, "text": {"type": "string"}},
-                    }
-                }
-            }
-        }
-    },
+    openapi_extra=message_body_openapi(),
 )
 def gateway(request: HttpRequest):
     """Body `{"from": "<sender's number>", "text": "<message>"}`, headers X-Pamong-Timestamp and
     X-Pamong-Signature. The signature is checked before the body is read."""
-    secret = settings.PAMONG_ASSISTANT_WEBHOOK_SECRET
-    if not secret:
-        raise GatewayOff()
-    check_signature(request, secret)
+    check_signature(request, settings.PAMONG_ASSISTANT_WEBHOOK_SECRET)
     body = loads_strict(request.body)
     if not isinstance(body, dict) or not isinstance(body.get("text"), str) or not body["text"].strip():
         raise GatewayBodyInvalid()

@@ -72,6 +72,7 @@ class Action(StrEnum):
     STAFF_NOTICE_ACKNOWLEDGED = "staffing.notice_acknowledged"
     STAFF_PATTERN_CHANGED = "staffing.pattern_changed"
     STAFF_LEAVE_RECORDED = "staffing.leave_recorded"
+    ROTA_REQUESTED = "staffing.rota_requested"
     ROTA_GENERATED = "staffing.rota_generated"
     ROTA_PUBLISHED = "staffing.rota_published"
     ROTA_SHIFT_CHANGED = "staffing.shift_changed"

@@ -1,5 +1,5 @@
-"""Periodic jobs: deemed approval (fiktif positif) for whatever passed its legal deadline undecided; deadline
-warnings 2 and 1 working days before (once a day, early: the routing holds them until working hours); information
+"""Periodic jobs: deemed approval (fiktif positif) for whatever passed its legal deadline undecided (the deadline
+warnings 2 and 1 working days before are staffing's job, fed by `handover.deadlines_after`); information
 requests reminded and ended at their date; refusal notices whose response period ended become final refusals."""
 
 from huey import crontab
@@ -11,11 +11,6 @@ from . import services
 @db_periodic_task(crontab(minute="5"))
 def deem_overdue_applications() -> int:
     return services.deem_overdue()
-
-
-@db_periodic_task(crontab(minute="30", hour="5"))
-def warn_approaching_deadlines() -> int:
-    return services.warn_deadlines()
 
 
 @db_periodic_task(crontab(minute="40", hour="5"))

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections.abc import Iterator
 from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
@@ -13,10 +14,11 @@ from django.utils import timezone
 from pamong.accounts import roles
 from pamong.cases.models import Application
 from pamong.core.errors import NotFound
+from pamong.staffing.ports import Deadline
 
 from . import deadlines
 from .models import Complaint
-from .services import is_reporter, reporter_key
+from .services import OPEN, is_reporter, reporter_key
 
 S = Complaint.Status
 HANDLERS = {roles.PETUGAS, roles.SUPERVISOR}
@@ -182,3 +184,28 @@ def statistics_by_category(
         )
         for row in groups
     ]
+
+
+def deadlines_after(today: dt.date) -> Iterator[Deadline]:
+    """Open complaints whose answer is due after `today`, for staffing's 2- and 1-working-day warnings (installed
+    as a staffing port in `ComplaintsConfig.ready()`). *Darurat* complaints run on hours and are escalated by
+    `services.escalate_overdue`; the due day is the one whose end `due_at` marks (midnight after it)."""
+    after = dt.datetime.combine(today + dt.timedelta(days=1), dt.time(0), tzinfo=deadlines.JAKARTA)
+    open_complaints = (
+        Complaint.objects.filter(status__in=OPEN, due_at__gt=after)
+        .exclude(urgency=Complaint.Urgency.DARURAT)
+        .select_related("agency", "service", "assigned_to")
+    )
+    for complaint in open_complaints:
+        yield Deadline(
+            agency=complaint.agency,
+            due=(complaint.due_at - dt.timedelta(microseconds=1)).astimezone(deadlines.JAKARTA).date(),
+            assignee=complaint.assigned_to,
+            template="complaint_deadline_warning",
+            context={  # never who reported
+                "reference": complaint.reference,
+                "title": complaint.title,
+                "service": complaint.service.name,
+                "url": f"/pengaduan/masuk/{complaint.pk}/",
+            },
+        )

@@ -387,6 +387,8 @@ PAMONG_ASSISTANT_OFFICE_HOURS = tuple(
 )
 PAMONG_ASSISTANT_DEFAULT_AGENCY = os.environ.get("PAMONG_ASSISTANT_DEFAULT_AGENCY", "")
 PAMONG_ASSISTANT_WEBHOOK_SECRET = os.environ.get("PAMONG_ASSISTANT_WEBHOOK_SECRET", "")
+# The messaging gateway's secret for staff replies (/api/v1/staffing/replies); empty: the webhook is off.
+PAMONG_STAFF_REPLY_SECRET = os.environ.get("PAMONG_STAFF_REPLY_SECRET", "")
 PAMONG_ASSISTANT_QUESTION_DAYS = int(os.environ.get("PAMONG_ASSISTANT_QUESTION_DAYS", 90))
 # Staffing (docs/staffing.md): the cap on on-call hours per person in a 7-day week used by the rota solver.
 PAMONG_ONCALL_CAP_HOURS = int(os.environ.get("PAMONG_ONCALL_CAP_HOURS", 48))

@@ -61,6 +61,11 @@ def conflict_text(conflict: dict, *, first_day: dt.date, names: dict) -> str:
         return _("Function %(function)s cannot be covered around the clock with a primary and a backup.") % {
             "function": function
         }
+    if kind == "only_backup" and not conflict.get("people"):
+        return _(
+            "Nobody may be anybody's only backup, but with so few trained people someone who is primary twice or "
+            "more would always have the same backup. Train more people for this function or plan fewer days."
+        )
     if kind == "only_backup":
         return _("%(people)s: one person is the only backup of the other. Change one of their shifts.") % {
             "people": people(conflict.get("people", ()))

@@ -87,6 +87,7 @@ class Leave(models.Model):
 
 class Rota(models.Model):
     class Status(models.TextChoices):
+        PLANNING = "planning", _("being planned")  # the solver runs in a background job (tasks.plan_rota)
         DRAFT = "draft", _("draft")
         PUBLISHED = "published", _("published")
 

@@ -5,8 +5,10 @@ queue. The default is no listener: nothing else to do. Tests may add one with `l
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator
+import datetime as dt
+from collections.abc import Callable, Iterable, Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from typing import Any
 
 # listener(officer, *, reason: str, actor) -> how many items it moved; runs inside staffing's transaction.
@@ -48,3 +50,36 @@ def listening(name: str, listener: Listener) -> Iterator[None]:
             _listeners.pop(name, None)
         else:
             _listeners[name] = previous
+
+
+# --- the "deadline sources" port ------------------------------------------------------------------------------
+# Staffing warns 2 and 1 working days before something is due (issue 17, point 4), but what is due lives in the
+# modules above it: cases (decisions, objections, appeals) and complaints (answers). Each installs a source in its
+# `AppConfig.ready()`; the daily warning job (`services.warn_deadlines`) asks every source.
+
+
+@dataclass(frozen=True)
+class Deadline:
+    """One open item's due date. `assignee` None (or inactive) sends the warning to the agency's supervisors;
+    `template` is a notify template that receives `context` plus `due` (formatted) and `days` (working days)."""
+
+    agency: Any
+    due: dt.date
+    assignee: Any | None
+    template: str
+    context: dict[str, Any]
+
+
+# source(today) -> the open items due after `today` (the job keeps those 2 or 1 working days away).
+DeadlineSource = Callable[[dt.date], Iterable[Deadline]]
+_deadline_sources: dict[str, DeadlineSource] = {}
+
+
+def install_deadlines(name: str, source: DeadlineSource) -> None:
+    """Register (or replace) the deadline source called `name`: installing twice is harmless."""
+    _deadline_sources[name] = source
+
+
+def deadlines_after(today: dt.date) -> Iterator[Deadline]:
+    for source in list(_deadline_sources.values()):
+        yield from source(today)

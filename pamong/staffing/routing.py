@@ -13,9 +13,12 @@ through the outbox (pamong.notify): staffing decides *who* and *when*, notify de
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
+import re
 from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -251,7 +254,9 @@ def _send(notice: StaffNotice, pattern: hours.Pattern, now: dt.datetime) -> None
     footer = ""
     if notice.urgency == Urgency.DARURAT:
         with translation.override("id"):
-            footer = render_to_string("staffing/ack_footer.txt", {"url": ack_path(notice)}).strip()
+            footer = render_to_string(
+                "staffing/ack_footer.txt", {"url": ack_path(notice), "code": reply_code(notice)}
+            ).strip()
     sent = notify.notify_user(user=notice.recipient, template=notice.template, context=notice.context)
     for row in sent if footer else ():
         # The acknowledgement link is staffing's: appended to the outbox row in this transaction, before the
@@ -396,9 +401,9 @@ def _backup_of(notice: StaffNotice, now: dt.datetime):
 # --- one-click acknowledgement ----------------------------------------------------------------------------------
 
 
-def acknowledge(*, token: str, actor=None) -> StaffNotice | None:
+def acknowledge(*, token: str, actor=None, via: str = "link") -> StaffNotice | None:
     """Acknowledge the notice with this token and end its chain (no further escalation). None for a token that is
-    not known. Idempotent: a second click changes nothing."""
+    not known. Idempotent: a second click changes nothing. `via`: "link", or "reply:<channel>" (audited)."""
     with transaction.atomic():
         notice = StaffNotice.objects.select_for_update().filter(token=token).first()
         if notice is None:
@@ -416,6 +421,80 @@ def acknowledge(*, token: str, actor=None) -> StaffNotice | None:
             actor=notice.acknowledged_by,
             action=Action.STAFF_NOTICE_ACKNOWLEDGED,
             subject=f"staffing.notice:{notice.chain_id or notice.pk}",
-            data={"level": notice.level, "minutes": int((now - notice.created_at).total_seconds() // 60)},
+            data={
+                "level": notice.level,
+                "minutes": int((now - notice.created_at).total_seconds() // 60),
+                "via": via,
+            },
         )
         return notice
+
+
+# --- acknowledgement by reply -----------------------------------------------------------------------------------
+# A staff member may answer the WhatsApp/SMS message or the e-mail instead of clicking: "OK", "1", "ya"... The
+# gateway's signed webhook (pamong.staffing.api) names the sender; their open *darurat* notice of the last day is
+# acknowledged. With several open, the reply must carry the notice's four-digit code ("OK 4821", in the footer).
+
+ACK_WORDS = frozenset(
+    {"ok", "oke", "okay", "okey", "1", "y", "ya", "iya", "yes", "siap", "terima", "diterima"}
+)
+REPLY_WINDOW = dt.timedelta(hours=24)
+
+
+def reply_code(notice: StaffNotice) -> str:
+    """Four digits derived from the notice's secret token: they name it in a reply, they grant nothing alone."""
+    return f"{int(hashlib.sha256(notice.token.encode()).hexdigest(), 16) % 10000:04d}"
+
+
+def parse_reply(text: str) -> tuple[bool, str]:
+    """(is it an acknowledgement, the code it names or ""). Only the first line of the answer counts: an e-mail
+    reply quotes the original below it."""
+    first = next(
+        (line for line in text.splitlines() if line.strip() and not line.lstrip().startswith(">")), ""
+    )
+    words = re.findall(r"[a-z0-9]+", first.lower())
+    if not words or words[0] not in ACK_WORDS:
+        return False, ""
+    return True, next((w for w in words[1:] if re.fullmatch(r"[0-9]{4}", w)), "")
+
+
+@dataclass(frozen=True)
+class ReplyOutcome:
+    # acknowledged | unknown_sender | reply_not_understood | nothing_to_acknowledge | which_notice
+    code: str
+    notice: StaffNotice | None = None
+    codes: tuple[str, ...] = ()
+
+    @property
+    def acknowledged(self) -> bool:
+        return self.code == "acknowledged"
+
+
+def acknowledge_reply(*, sender, text: str, channel: str) -> ReplyOutcome:
+    """Acknowledge the notice a staff member answered (see above). Nothing changes unless it is acknowledged."""
+    if sender is None:
+        return ReplyOutcome("unknown_sender")
+    understood, code = parse_reply(text)
+    if not understood:
+        return ReplyOutcome("reply_not_understood")
+    open_notices = list(
+        StaffNotice.objects.filter(
+            recipient=sender,
+            urgency=Urgency.DARURAT,
+            status=StaffNotice.Status.SENT,
+            sent_at__gte=now_() - REPLY_WINDOW,
+        )
+        .exclude(  # a chain someone else already acknowledged is no longer open
+            chain_id__in=StaffNotice.objects.filter(
+                acknowledged_at__isnull=False, chain_id__isnull=False
+            ).values("chain_id")
+        )
+        .order_by("-sent_at", "-pk")
+    )
+    named = [n for n in open_notices if reply_code(n) == code] if code else open_notices
+    if not named:
+        return ReplyOutcome("nothing_to_acknowledge")
+    if len(named) > 1:
+        return ReplyOutcome("which_notice", codes=tuple(reply_code(n) for n in named))
+    notice = acknowledge(token=named[0].token, actor=sender, via=f"reply:{channel}")
+    return ReplyOutcome("acknowledged", notice=notice)

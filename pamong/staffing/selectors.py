@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from email.utils import parseaddr
 
 from django.db.models import Count, Q
 from django.utils import timezone
@@ -10,6 +11,8 @@ from django.utils import timezone
 from pamong.accounts.models import User
 from pamong.accounts.roles import STAFF_ROLES
 from pamong.core.workdays import default_calendar
+from pamong.notify.models import Preference
+from pamong.notify.services import phone_key
 
 from . import hours, ports
 from .models import Leave, Rota, Shift, StaffNotice, SwapRequest, Urgency
@@ -169,3 +172,18 @@ def agency_next_open(agency, *, urgency: str = "biasa", at: dt.datetime | None =
     if hours.is_at_work(office, at):
         return None
     return hours.next_working_moment(office, at)
+
+
+def staff_by_address(address: str):
+    """The one active account whose e-mail address or phone (any usual spelling, matched by its blind index) sent
+    a reply; None when none or several match. "Name <a@b.id>" is read as the address."""
+    address = address.strip()
+    if "@" in address:
+        address = parseaddr(address)[1] or address
+        users = User.objects.filter(email__iexact=address, is_active=True)
+    else:
+        key = phone_key(address)
+        owners = Preference.objects.filter(phone_index=key).values("user_id") if key else []
+        users = User.objects.filter(pk__in=owners, is_active=True)
+    matches = list(users[:2])
+    return matches[0] if len(matches) == 1 else None

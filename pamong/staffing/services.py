@@ -16,11 +16,13 @@ from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from pamong.core.workdays import default_calendar
+from pamong.core.formatting import format_date
+from pamong.core.workdays import default_calendar, working_days_between
 
 from . import ports, routing, solver
 from .hours import TIME_ZONES
 from .models import Function, Leave, Rota, Shift, SwapRequest, WorkingPattern
+from .tasks import plan_rota_task
 
 MAX_LEAVE_DAYS = 366
 
@@ -156,6 +158,38 @@ def release_unavailable(*, today: dt.date | None = None) -> int:
     return moved
 
 
+WARN_AT_WORKING_DAYS = (2, 1)
+
+
+def warn_deadlines(*, today: dt.date | None = None) -> int:
+    """The daily job: a *mendesak* warning (held until working hours) 2 and 1 working days before anything the
+    deadline sources report is due (decisions, objections and appeals from cases; complaint answers from
+    complaints); to the assignee, or the agency's supervisors when nobody holds it. Returns the warnings routed.
+    Run once a day: each day gives one warning per item at most."""
+    today = today or timezone.localdate()
+    count = 0
+    for deadline in ports.deadlines_after(today):
+        left = working_days_between(today, deadline.due)
+        if left not in WARN_AT_WORKING_DAYS:
+            continue
+        assignee = deadline.assignee
+        with transaction.atomic():
+            recipients = (
+                [assignee]
+                if assignee is not None and assignee.is_active
+                else list(routing.supervisors_of(deadline.agency))
+            )
+            for person in recipients:
+                routing.notify_staff(
+                    user=person,
+                    urgency="mendesak",
+                    template=deadline.template,
+                    context={**deadline.context, "due": format_date(deadline.due), "days": left},
+                )
+        count += len(recipients)
+    return count
+
+
 # --- rotas ------------------------------------------------------------------------------------------------------
 
 ROTA_ROLES = {roles.ADMIN_INSTANSI, roles.SUPERVISOR}
@@ -225,7 +259,7 @@ def rota_problem(
     )
 
 
-def generate_rota(
+def request_rota(
     agency,
     *,
     actor,
@@ -233,50 +267,89 @@ def generate_rota(
     days: int = 28,
     functions: list[str] | None = None,
     time_limit: float = 10.0,
+    queue: bool = True,
 ) -> Rota:
-    """Build a draft rota with the solver. When no plan exists the draft has no shifts and its conflicts say why."""
+    """Ask for a rota: a row "being planned" now (audited), the solver in a background job after commit
+    (`tasks.plan_rota`), so that no web request waits seconds for CP-SAT. The page shows its progress.
+    `queue=False` leaves the planning to the caller (`generate_rota`)."""
     _require_planner(actor, agency)
     functions = sorted(set(functions or [Function.ALERTS, Function.COMPLAINTS, Function.REVIEW]))
     if not 1 <= days <= 42 or any(f not in Function.values for f in functions):
         raise ValidationFailed("Pilih 1–42 hari dan fungsi yang dikenal.", code="invalid_rota_request")
-    problem = rota_problem(agency, first_day=first_day, days=days, functions=functions, time_limit=time_limit)
-    plan = solver.solve(problem)  # outside the transaction: it may take seconds
-    zone = ZoneInfo(TIME_ZONES["WIB"])
     with transaction.atomic():
         rota = Rota.objects.create(
             agency=agency,
             first_day=first_day,
             days=days,
+            status=Rota.Status.PLANNING,
             created_by=actor,
             created_at=timezone.now(),
-            solver={
-                "status": plan.status,
-                "objective": plan.objective,
-                "bound": plan.bound,
-                "gap": plan.gap,
-                "seconds": round(plan.seconds, 3),
-                "first_solution_seconds": plan.first_solution_seconds,
-                "gini": plan.gini,
-                "repairs": plan.repairs,
-                "functions": functions,
-                "conflicts": [asdict(c) for c in plan.conflicts],
-                "names": {str(p.key): p.name for p in problem.people},
-            },
+            solver={"functions": functions, "time_limit": time_limit},
         )
-        shift_types = {s.name: s for s in problem.shifts}
+        audit.record_event(
+            actor=actor,
+            action=Action.ROTA_REQUESTED,
+            subject=f"staffing.rota:{rota.pk}",
+            data={"first_day": first_day.isoformat(), "days": days, "functions": functions},
+        )
+        if queue:
+            transaction.on_commit(lambda: plan_rota_task(rota.pk))
+    return rota
+
+
+def generate_rota(agency, *, actor, first_day: dt.date, **options) -> Rota:
+    """Request a rota and plan it at once, in this process (the demo, the CLI and tests of the plan itself)."""
+    rota = request_rota(agency, actor=actor, first_day=first_day, queue=False, **options)
+    return plan_rota(rota.pk)
+
+
+def plan_rota(rota_id: int) -> Rota:
+    """The background job's work: solve, then store the draft's shifts and the solver's figures. A rota no longer
+    being planned (run twice) is left as it is. When no plan exists the draft has no shifts and its conflicts say
+    why."""
+    rota = Rota.objects.select_related("agency").get(pk=rota_id)
+    if rota.status != Rota.Status.PLANNING:
+        return rota
+    functions, time_limit = rota.solver["functions"], rota.solver.get("time_limit", 10.0)
+    Rota.objects.filter(pk=rota.pk).update(solver={**rota.solver, "started_at": timezone.now().isoformat()})
+    problem = rota_problem(
+        rota.agency, first_day=rota.first_day, days=rota.days, functions=functions, time_limit=time_limit
+    )
+    plan = solver.solve(problem)  # outside any transaction: it may take seconds
+    zone = ZoneInfo(TIME_ZONES["WIB"])
+    shift_types = {s.name: s for s in problem.shifts}
+    with transaction.atomic():
+        rota = Rota.objects.select_for_update().get(pk=rota.pk)
+        if rota.status != Rota.Status.PLANNING:
+            return rota
+        rota.status = Rota.Status.DRAFT
+        rota.solver = {
+            "status": plan.status,
+            "objective": plan.objective,
+            "bound": plan.bound,
+            "gap": plan.gap,
+            "seconds": round(plan.seconds, 3),
+            "first_solution_seconds": plan.first_solution_seconds,
+            "source": plan.source,  # "greedy" when CP-SAT found no plan in time
+            "gini": plan.gini,
+            "functions": functions,
+            "time_limit": time_limit,
+            "conflicts": [asdict(c) for c in plan.conflicts],
+            "names": {str(p.key): p.name for p in problem.people},
+        }
+        rota.save(update_fields=["status", "solver"])
         Shift.objects.bulk_create(
             [
                 Shift(
                     rota=rota,
                     function=a.function,
                     kind=a.shift,
-                    starts_at=dt.datetime.combine(
-                        problem.date(a.day), dt.time(shift_types[a.shift].start_hour), tzinfo=zone
+                    starts_at=(
+                        start := dt.datetime.combine(
+                            problem.date(a.day), dt.time(shift_types[a.shift].start_hour), tzinfo=zone
+                        )
                     ),
-                    ends_at=dt.datetime.combine(
-                        problem.date(a.day), dt.time(shift_types[a.shift].start_hour), tzinfo=zone
-                    )
-                    + dt.timedelta(hours=shift_types[a.shift].hours),
+                    ends_at=start + dt.timedelta(hours=shift_types[a.shift].hours),
                     primary_id=a.primary,
                     backup_id=a.backup,
                 )
@@ -284,16 +357,18 @@ def generate_rota(
             ]
         )
         audit.record_event(
-            actor=actor,
+            actor=rota.created_by,
             action=Action.ROTA_GENERATED,
             subject=f"staffing.rota:{rota.pk}",
             data={k: rota.solver[k] for k in ("status", "gap", "seconds", "gini", "functions")}
-            | {"conflicts": len(plan.conflicts), "first_day": first_day.isoformat(), "days": days},
+            | {"conflicts": len(plan.conflicts), "first_day": rota.first_day.isoformat(), "days": rota.days},
         )
     return rota
 
 
 def _draft(rota: Rota) -> None:
+    if rota.status == Rota.Status.PLANNING:
+        raise Conflict("Jadwal ini masih disusun; muat ulang halamannya sebentar lagi.", code="rota_planning")
     if rota.status != Rota.Status.DRAFT:
         raise Conflict("Jadwal ini sudah dipublikasikan; ubah lewat tukar jadwal.", code="rota_published")
 

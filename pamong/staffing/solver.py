@@ -5,9 +5,12 @@ people; only people trained for the function; nobody on leave, sick or in traini
 only for people whose pattern has that weekday (other shifts are on call); at least 11 hours' rest between two
 shifts; a cap on on-call hours in every 7-day week; the weekend and holiday load spread as evenly as possible
 (the objective; its Gini coefficient is reported and checked against 0.2); and nobody is anybody's only backup
-(every person who is primary twice or more has at least two different backups; restored by a local repair after
-the solve, `repair_only_backups`: the pairwise formulation would need a variable per pair and slot). A greedy
-plan (fewest load first, same hard rules) is CP-SAT's starting hint and the benchmark's baseline.
+(every person who is primary twice or more has at least two different backups), in the model itself: a pairwise
+"q backs up p in slot s" would need a variable per pair and slot (some 400,000 at the benchmark's size), so each
+person p gets one integer F_p and, per slot p may take, two literals: "p is primary here and the backup is F_p"
+and "p is primary here and the backup is not F_p"; someone primary twice or more needs one of each, which holds
+exactly when they have two different backups. A greedy plan (fewest load first, same hard rules, avoiding a
+primary's only backup) is CP-SAT's starting hint and the benchmark's baseline.
 
 When no plan exists the solver says why, as structured conflicts that the Django layer renders in Indonesian: a
 first pass counts who could take each slot (naming the day, the shift, the function and who is away); otherwise
@@ -119,8 +122,10 @@ class Plan:
     weekend_load: dict[Hashable, int] = field(default_factory=dict)
     on_call_hours: dict[Hashable, int] = field(default_factory=dict)
     conflicts: list[Conflict] = field(default_factory=list)
-    repairs: int = 0  # slots given another backup so that nobody is anybody's only backup
-    first_solution_seconds: float | None = None
+    first_solution_seconds: float | None = None  # when CP-SAT found its first plan (None: not in time)
+    source: str = (
+        "cp-sat"  # or "greedy": CP-SAT found no plan in time and the greedy plan (all hard rules) stands
+    )
 
     @property
     def feasible(self) -> bool:
@@ -305,6 +310,7 @@ class _Model:
                 self._add(m.add(sum(terms) <= p.on_call_cap_hours), cap)
             self.on_call_hours[person.key] = sum(total) if total else 0
             self.weekend_load[person.key] = sum(weekend) if weekend else 0
+        self._no_only_backup(people)
         # Fixed by hand (an administrator's adjustment).
         for day, shift, function, role, key in p.fixed:
             var = self.x.get((key, day, shift, function, role))
@@ -335,6 +341,49 @@ class _Model:
             m.minimize(8 * (high_w - low_w) + high_h)
             self.fairness = (high_w, low_w, high_h, eligible)
 
+    def _no_only_backup(self, people: dict) -> None:
+        """Nobody is anybody's only backup: whoever is primary in two slots or more has two different backups."""
+        p, m = self.problem, self.model
+        index = {key: i for i, key in enumerate(people)}
+        self.backup_of_slot: dict[tuple, Any] = {}
+        for day in range(p.days):
+            for shift in p.shifts:
+                for function in p.functions:
+                    terms = [
+                        index[k] * self.x[k, day, shift.name, function, BACKUP]
+                        for k in people
+                        if (k, day, shift.name, function, BACKUP) in self.x
+                    ]
+                    var = m.new_int_var(0, max(len(people) - 1, 0), "")
+                    m.add(var == sum(terms))
+                    self.backup_of_slot[day, shift.name, function] = var
+        literal = self._literal(Conflict("only_backup"))
+        self.only_backup_vars: dict[Hashable, tuple] = {}
+        primary_slots: dict[Hashable, list] = defaultdict(list)
+        for (key, *slot, role), var in self.x.items():
+            if role == PRIMARY:
+                primary_slots[key].append((slot, var))
+        for key, slots in primary_slots.items():
+            if len(slots) < 2:
+                continue
+            twice = m.new_bool_var("")
+            m.add(sum(var for _slot, var in slots) <= 1).only_enforce_if(twice.Not())
+            usual = m.new_int_var(0, len(people) - 1, "")  # F_p: one of p's backups
+            same, other = [], []
+            for slot, primary in slots:
+                is_usual, is_other = m.new_bool_var(""), m.new_bool_var("")
+                backup = self.backup_of_slot[tuple(slot)]
+                m.add_implication(is_usual, primary)
+                m.add_implication(is_other, primary)
+                m.add(backup == usual).only_enforce_if(is_usual)
+                m.add(backup != usual).only_enforce_if(is_other)
+                same.append((tuple(slot), is_usual))
+                other.append((tuple(slot), is_other))
+            enforce = [twice] if literal is None else [twice, literal]
+            m.add(sum(v for _s, v in same) >= 1).only_enforce_if(enforce)
+            m.add(sum(v for _s, v in other) >= 1).only_enforce_if(enforce)
+            self.only_backup_vars[key] = (twice, usual, same, other)
+
     def hint(self, chosen: dict[tuple, Hashable]) -> None:
         """A complete starting solution (CP-SAT checks it at once and starts from it)."""
         p = self.problem
@@ -347,12 +396,29 @@ class _Model:
                 shift_type = next(s for s in p.shifts if s.name == shift)
                 weekend[key] += p.off_day(day)
                 hours[key] += shift_type.hours if p.on_call(day, shift_type) else 0
+        _hint_only_backup_values(self, chosen)
         if hasattr(self, "fairness"):
             high_w, low_w, high_h, eligible = self.fairness
             people = {person.key: person for person in p.people}
             self.model.add_hint(high_w, max(weekend[k] for k in eligible))
             self.model.add_hint(low_w, min((weekend[k] for k in eligible if not people[k].away), default=0))
             self.model.add_hint(high_h, max(hours[k] for k in eligible))
+
+
+def _hint_only_backup_values(model: _Model, chosen: dict[tuple, Hashable]) -> None:
+    index = {person.key: i for i, person in enumerate(model.problem.people)}
+    for slot, var in model.backup_of_slot.items():
+        model.model.add_hint(var, index.get(chosen.get((*slot, BACKUP)), 0))
+    for key, (twice, usual, same, other) in model.only_backup_vars.items():
+        mine = [slot for slot, _v in same if chosen.get((*slot, PRIMARY)) == key]
+        first = index[chosen[(*mine[0], BACKUP)]] if mine else 0
+        model.model.add_hint(twice, len(mine) >= 2)
+        model.model.add_hint(usual, first)
+        for (slot, is_usual), (_slot, is_other) in zip(same, other, strict=True):
+            mine_here = chosen.get((*slot, PRIMARY)) == key
+            backup = index.get(chosen.get((*slot, BACKUP)))
+            model.model.add_hint(is_usual, mine_here and backup == first)
+            model.model.add_hint(is_other, mine_here and backup != first)
 
 
 def _assignments(model: _Model, solver: Any) -> list[Assignment]:
@@ -384,16 +450,25 @@ def only_backups(assignments: Sequence[Assignment]) -> list[tuple[Hashable, Hash
 
 def greedy(problem: Problem) -> dict[tuple, Hashable] | None:
     """Fewest-load-first, slot by slot, with the same hard rules (training, leave, pattern, one shift a day,
-    nothing the day after a night, the weekly on-call cap); None when it gets stuck (it never goes back). Used as
+    nothing the day after a night, the weekly on-call cap; a primary's second backup is not their first when
+    anyone else can take it); None when it gets stuck (it never goes back). Used as
     CP-SAT's starting hint and as the benchmark's baseline."""
     worked: dict[tuple, ShiftType] = {}
     weekly: dict[tuple, int] = defaultdict(int)
     weekend: dict = defaultdict(int)
     chosen: dict[tuple, Hashable] = {}
+    backups: dict[Hashable, set] = defaultdict(set)  # primary -> their backups so far
     for day in range(problem.days):
         for shift in problem.shifts:
             for function in problem.functions:
                 for role in ROLES:
+                    primary = chosen.get((day, shift.name, function, PRIMARY))
+                    # a primary's second backup should differ from the first: nobody is anybody's only backup
+                    only = (
+                        next(iter(backups[primary]))
+                        if role == BACKUP and len(backups[primary]) == 1
+                        else None
+                    )
                     able = [
                         person
                         for person in problem.people
@@ -407,8 +482,13 @@ def greedy(problem: Problem) -> dict[tuple, Hashable] | None:
                     ]
                     if not able:
                         return None
-                    person = min(able, key=lambda p: (weekend[p.key], weekly[p.key, day // 7], str(p.key)))
+                    person = min(
+                        able,
+                        key=lambda p: (p.key == only, weekend[p.key], weekly[p.key, day // 7], str(p.key)),
+                    )
                     chosen[day, shift.name, function, role] = person.key
+                    if role == BACKUP:
+                        backups[primary].add(person.key)
                     worked[person.key, day] = shift
                     if problem.on_call(day, shift):
                         weekly[person.key, day // 7] += shift.hours
@@ -440,16 +520,30 @@ def solve(problem: Problem) -> Plan:
     # Staff with the same training are interchangeable: symmetry detection costs seconds of presolve here and
     # its symmetry-breaking fixings can cut off the greedy hint.
     solver.parameters.symmetry_level = 0
+    # Probing the ~90,000 literals (the only-backup rule's reified "backup is / is not F_p" among them) took most
+    # of the 10 s on the loaded 2-core machine before any plan; without it the greedy hint is a plan in ~4 s.
+    solver.parameters.cp_model_probing_level = 0
     first = _first_solution(started)
     status = solver.solve(model.model, first)
     name = solver.status_name(status)
-    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE):
+    fallback = _greedy_plan(problem, hint) if status == cp_model.UNKNOWN else None
+    if status not in (cp_model.OPTIMAL, cp_model.FEASIBLE) and fallback is None:
         plan = Plan(name, seconds=time.perf_counter() - started)
         if status == cp_model.INFEASIBLE:
             plan.conflicts = explain(problem)
         return plan
-    assignments, swaps = repair_only_backups(problem, _assignments(model, solver))
-    objective, bound = solver.objective_value, solver.best_objective_bound
+    if fallback is not None:
+        # CP-SAT found no plan in time (a loaded machine): the greedy plan keeps every hard rule and stands, with
+        # CP-SAT's bound for the gap. `source` says so; the benchmark reports CP-SAT's own time separately.
+        assignments, objective, bound, name = (
+            fallback,
+            _objective(problem, fallback),
+            solver.best_objective_bound,
+            "FEASIBLE",
+        )
+    else:
+        assignments = _assignments(model, solver)
+        objective, bound = solver.objective_value, solver.best_objective_bound
     weekend: dict = defaultdict(int)
     hours: dict = defaultdict(int)
     shifts = {shift.name: shift for shift in problem.shifts}
@@ -464,8 +558,8 @@ def solve(problem: Problem) -> Plan:
         bound=bound,
         gap=0.0 if objective == bound else abs(objective - bound) / max(abs(objective), 1e-9),
         seconds=time.perf_counter() - started,
-        repairs=swaps,
         first_solution_seconds=first.seconds,
+        source="greedy" if fallback is not None else "cp-sat",
         weekend_load={person.key: weekend[person.key] for person in problem.people},
         on_call_hours={person.key: hours[person.key] for person in problem.people},
     )
@@ -473,9 +567,41 @@ def solve(problem: Problem) -> Plan:
     plan.gini = gini([plan.weekend_load[k] for k in eligible])
     if plan.gini > GINI_TARGET:
         plan.conflicts.append(Conflict("unfair", value=round(plan.gini, 3)))
-    for primary, backup, _slots in only_backups(assignments):
+    for primary, backup, _slots in only_backups(assignments):  # the model forbids it: a check, never expected
         plan.conflicts.append(Conflict("only_backup", people=(primary, backup)))
     return plan
+
+
+def _greedy_plan(problem: Problem, chosen: dict[tuple, Hashable] | None) -> list[Assignment] | None:
+    """The greedy plan as assignments when it exists, keeps the hand-fixed slots and leaves nobody anybody's only
+    backup (its other hard rules hold by construction); otherwise None."""
+    if chosen is None or any(chosen.get((d, s, f, r)) != k for d, s, f, r, k in problem.fixed):
+        return None
+    order = {s.name: i for i, s in enumerate(problem.shifts)}
+    plan = [
+        Assignment(day, shift, function, key, chosen[day, shift, function, BACKUP])
+        for (day, shift, function, role), key in sorted(
+            chosen.items(), key=lambda kv: (kv[0][0], order[kv[0][1]], kv[0][2])
+        )
+        if role == PRIMARY
+    ]
+    return None if only_backups(plan) else plan
+
+
+def _objective(problem: Problem, plan: Sequence[Assignment]) -> float:
+    """The model's objective for any plan: 8 x (weekend-load spread among people without leave) + max on-call."""
+    shifts = {s.name: s for s in problem.shifts}
+    weekend: dict = defaultdict(int)
+    hours: dict = defaultdict(int)
+    for a in plan:
+        for key in (a.primary, a.backup):
+            weekend[key] += problem.off_day(a.day)
+            hours[key] += shifts[a.shift].hours if problem.on_call(a.day, shifts[a.shift]) else 0
+    keys = [p.key for p in problem.people if p.functions]
+    present = [p.key for p in problem.people if p.functions and not p.away] or keys
+    return float(
+        8 * (max(weekend[k] for k in keys) - min(weekend[k] for k in present)) + max(hours[k] for k in keys)
+    )
 
 
 def _first_solution(started: float) -> Any:
@@ -492,51 +618,6 @@ def _first_solution(started: float) -> Any:
                 self.seconds = time.perf_counter() - started
 
     return FirstSolution()
-
-
-def repair_only_backups(problem: Problem, assignments: list[Assignment]) -> tuple[list[Assignment], int]:
-    """Where someone who is primary twice or more always has the same backup, give one of those slots another
-    backup who can take it under every hard rule (a local repair after the solve: the exact pairwise constraint
-    would need a variable per pair and slot, some 400,000 at the benchmark's size). Returns (plan, swaps)."""
-    shifts = {shift.name: shift for shift in problem.shifts}
-    worked: dict[tuple, ShiftType] = {}
-    weekly: dict[tuple, int] = defaultdict(int)
-    for a in assignments:
-        for key in (a.primary, a.backup):
-            worked[key, a.day] = shifts[a.shift]
-            if problem.on_call(a.day, shifts[a.shift]):
-                weekly[key, a.day // 7] += shifts[a.shift].hours
-    plan = list(assignments)
-    swaps = 0
-    for primary, backup, slots in only_backups(plan):
-        for slot in reversed(slots):
-            shift = shifts[slot.shift]
-            for person in problem.people:
-                key = person.key
-                if key in (primary, backup) or (key, slot.day) in worked:
-                    continue
-                if not _could_take(problem, person, slot.day, shift, slot.function):
-                    continue
-                if not _rested(problem, worked.get((key, slot.day - 1)), shift):
-                    continue
-                tomorrow = worked.get((key, slot.day + 1))
-                if tomorrow is not None and not _rested(problem, shift, tomorrow):
-                    continue
-                on_call = shift.hours if problem.on_call(slot.day, shift) else 0
-                if weekly[key, slot.day // 7] + on_call > problem.on_call_cap_hours:
-                    continue
-                index = plan.index(slot)
-                plan[index] = Assignment(slot.day, slot.shift, slot.function, primary, key)
-                del worked[backup, slot.day]
-                worked[key, slot.day] = shift
-                weekly[backup, slot.day // 7] -= on_call
-                weekly[key, slot.day // 7] += on_call
-                swaps += 1
-                break
-            else:
-                continue
-            break
-    return plan, swaps
 
 
 def explain(problem: Problem, *, time_limit: float = 10.0) -> list[Conflict]:

@@ -17,10 +17,11 @@ from pamong.core.errors import ApplicationError, ValidationFailed
 
 from . import explain, routing, selectors, services
 from .hours import TIME_ZONES
-from .models import Function, Leave, Shift, SwapRequest
+from .models import Function, Leave, Rota, Shift, SwapRequest
 
 WEEKDAYS = ((0, "Senin"), (1, "Selasa"), (2, "Rabu"), (3, "Kamis"), (4, "Jumat"), (5, "Sabtu"), (6, "Minggu"))
 PERIODS = (7, 28)
+ROTA_DAYS, ROTA_SECONDS = 28, 10.0  # four weeks; the solver's time limit (the issue's budget)
 
 
 def acknowledge(request: HttpRequest, token: str) -> HttpResponse:
@@ -141,8 +142,13 @@ def rota_list(request: HttpRequest) -> HttpResponse:
         try:
             if first is None:
                 raise ValidationFailed(_("Enter the first day of the rota."), code="invalid_rota_request")
-            rota = services.generate_rota(
-                agency, actor=request.user, first_day=first, days=28, functions=functions or None
+            rota = services.request_rota(
+                agency,
+                actor=request.user,
+                first_day=first,
+                days=ROTA_DAYS,
+                functions=functions or None,
+                time_limit=ROTA_SECONDS,
             )
         except ApplicationError as exc:
             _fail(request, exc)
@@ -184,6 +190,10 @@ def rota_detail(request: HttpRequest, rota_id: int) -> HttpResponse:
         except ApplicationError as exc:
             _fail(request, exc)
         return redirect("staffing:rota", rota_id=rota.pk)
+    if rota.status == Rota.Status.PLANNING:
+        response = render(request, "staffing/rota_planning.html", {"rota": rota, **_progress(rota)})
+        response["Refresh"] = str(PLANNING_REFRESH_SECONDS)  # reloads itself, no JavaScript needed
+        return response
     names = rota.solver.get("names", {})
     conflicts = [
         explain.conflict_text(c, first_day=rota.first_day, names=names)
@@ -201,6 +211,24 @@ def rota_detail(request: HttpRequest, rota_id: int) -> HttpResponse:
             "gap_percent": None if rota.solver.get("gap") is None else round(100 * rota.solver["gap"], 1),
         },
     )
+
+
+PLANNING_REFRESH_SECONDS = 5
+
+
+def _progress(rota) -> dict:
+    """How far the background job is: waiting for the worker, or solving since when and for how long at most."""
+    started = rota.solver.get("started_at")
+    started_at = dt.datetime.fromisoformat(started) if started else None
+    limit = float(rota.solver.get("time_limit", 10))
+    elapsed = (timezone.now() - started_at).total_seconds() if started_at else 0.0
+    return {
+        "started_at": started_at,
+        "time_limit": int(limit),
+        "elapsed": int(elapsed),
+        "percent": min(int(100 * elapsed / limit), 99) if started_at and limit else 0,
+        "refresh": PLANNING_REFRESH_SECONDS,
+    }
 
 
 @login_required

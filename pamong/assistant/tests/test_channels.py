@@ -12,12 +12,12 @@ from zoneinfo import ZoneInfo
 import pytest
 from django.utils import timezone
 
-from pamong.assistant import api as assistant_api
 from pamong.assistant.models import Handover, Question
 from pamong.audit.models import AuditEntry
 from pamong.cases.deadlines import objection_deadline
 from pamong.cases.selectors import final_decision
 from pamong.catalog.models import Service
+from pamong.core import gateway
 from pamong.core.formatting import format_date
 from pamong.core.testing.staff_notices import staff_told
 from pamong.core.workdays import add_working_days
@@ -309,16 +309,10 @@ SECRET = "rahasia-gateway-uji"
 
 def post_gateway(client, body: dict, *, secret: str = SECRET, stamp: int | None = None, signature: str = ""):
     raw = json.dumps(body).encode()
-    stamp = int(time.time()) if stamp is None else stamp
-    return client.post(
-        "/api/v1/assistant/gateway",
-        raw,
-        content_type="application/json",
-        headers={
-            "X-Pamong-Timestamp": str(stamp),
-            "X-Pamong-Signature": signature or assistant_api.sign(secret, stamp, raw),
-        },
-    )
+    headers = gateway.signed_headers(secret, raw, stamp)
+    if signature:
+        headers[gateway.SIGNATURE_HEADER] = signature
+    return client.post("/api/v1/assistant/gateway", raw, content_type="application/json", headers=headers)
 
 
 def test_the_gateway_answers_a_signed_message_in_plain_text(world, client, settings):

@@ -21,7 +21,7 @@ from .corrections import open_corrections, request_data_correction, resolve_data
 from .counter import consent_for, counter_find, hand_over_letter, is_counter_officer
 from .deemed import deem_overdue
 from .documents import MAX_ATTACHMENTS, OPEN_FOR_DOCUMENTS, attach_document
-from .handover import follow_information_requests, release_case, release_claims_of, warn_deadlines
+from .handover import follow_information_requests, release_case, release_claims_of
 from .notice import finalise_lapsed_notices, open_notice, respond_to_notice
 from .objections import decide_objection, file_appeal, file_objection
 from .review import (
@@ -99,5 +99,4 @@ __all__ = [
     "submit_at_counter",
     "submit_for_citizen",
     "system_facts",
-    "warn_deadlines",
 ]

@@ -1,12 +1,13 @@
 """Cases that move (issue 17): when an officer starts leave or is deactivated, their claimed cases go back to the
 queue; a supervisor can release or reassign any claimed case with a reason. The citizen's clock
 (`decision_due`) is never touched: the law's deadline runs on whoever holds the case. Deadline warnings reach the
-assigned officer (or the supervisors when nobody holds the case) 2 and 1 working days before it is due, through
-the staffing routing (in working hours)."""
+assigned officer (or the supervisors when nobody holds the case) 2 and 1 working days before it is due: cases
+reports its deadlines to staffing's warning job (`deadlines_after`, a staffing port), which routes them."""
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
@@ -19,13 +20,13 @@ from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.core.formatting import format_date
 from pamong.core.workdays import working_days_between
 from pamong.staffing import routing
+from pamong.staffing.ports import Deadline
 
 from .. import deadlines, transitions
 from ..models import Application, InformationRequest, Objection
 from .common import S, locked, notify_applicant, subject_of
 
 OPEN = (S.UNDER_REVIEW, S.INFO_REQUESTED)
-WARN_AT_WORKING_DAYS = (2, 1)
 
 
 def release_claims_of(officer, *, reason: str, actor) -> int:
@@ -94,48 +95,29 @@ def _hand_over(application: Application, *, to, actor, reason: str, previous) ->
     )
 
 
-def warn_deadlines(*, today: dt.date | None = None) -> int:
-    """The daily job: a *mendesak* warning (held until working hours) 2 and 1 working days before an application
-    or an objection/appeal is due; to the assigned officer, or the agency's supervisors when nobody holds it.
-    Run once a day: each day gives one warning per case at most."""
-    today = today or deadlines.local_today()
-    count = 0
+def deadlines_after(today: dt.date) -> Iterator[Deadline]:
+    """Cases' source for staffing's deadline warnings (installed in `CasesConfig.ready()`): applications under
+    review (to the assigned officer) and pending objections and appeals (to the supervisors), due after `today`."""
     applications = Application.objects.select_related("service__agency", "assigned_to").filter(
         status=S.UNDER_REVIEW, decision_due__gt=today
     )
     for application in applications:
-        left = working_days_between(today, application.decision_due)
-        if left in WARN_AT_WORKING_DAYS:
-            count += _warn(application, application.decision_due, left, application.assigned_to, "decision")
+        yield _deadline(application, application.decision_due, application.assigned_to, "decision")
     objections = Objection.objects.select_related(
         "application__service__agency", "application__assigned_to"
     ).filter(status=Objection.Status.PENDING, due__gt=today)
     for objection in objections:
-        left = working_days_between(today, objection.due)
-        if left in WARN_AT_WORKING_DAYS:
-            count += _warn(objection.application, objection.due, left, None, objection.stage)
-    return count
+        yield _deadline(objection.application, objection.due, None, objection.stage)
 
 
-def _warn(application: Application, due: dt.date, left: int, officer, what: str) -> int:
-    context = {
-        "reference": application.reference,
-        "service": application.service.name,
-        "due": format_date(due),
-        "days": left,
-        "what": what,
-    }
-    with transaction.atomic():
-        recipients = (
-            [officer]
-            if officer is not None and officer.is_active
-            else list(routing.supervisors_of(application.service.agency))
-        )
-        for person in recipients:
-            routing.notify_staff(
-                user=person, urgency="mendesak", template="deadline_warning", context=context
-            )
-    return len(recipients)
+def _deadline(application: Application, due: dt.date, officer, what: str) -> Deadline:
+    return Deadline(
+        agency=application.service.agency,
+        due=due,
+        assignee=officer,
+        template="deadline_warning",
+        context={"reference": application.reference, "service": application.service.name, "what": what},
+    )
 
 
 REMIND_AT_WORKING_DAYS = 2

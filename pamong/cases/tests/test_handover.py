@@ -84,7 +84,7 @@ def test_an_officer_on_leave_hands_back_three_cases_and_none_is_deemed_approved_
     warning_day = add_working_days(THURSDAY.date(), 0)
     while add_working_days(warning_day, 2) < cases[1].decision_due:
         warning_day += dt.timedelta(days=1)
-    assert services.warn_deadlines(today=warning_day) == 2
+    assert staffing.warn_deadlines(today=warning_day) == 2
     warned = StaffNotice.objects.filter(template="deadline_warning")
     assert {n.recipient for n in warned} == {world.supervisor}
     assert {n.urgency for n in warned} == {"mendesak"}
@@ -138,7 +138,7 @@ def test_the_assigned_officer_is_warned_in_working_hours(world, clock):
     day = case.decision_due - dt.timedelta(days=1)
     while add_working_days(day, 1) != case.decision_due:
         day -= dt.timedelta(days=1)
-    assert services.warn_deadlines(today=day) == 3
+    assert staffing.warn_deadlines(today=day) == 3
     notice = StaffNotice.objects.filter(template="deadline_warning", recipient=world.petugas).first()
     assert notice.context["days"] == 1
     routing.route_due(now=notice.deliver_at)

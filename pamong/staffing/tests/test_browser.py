@@ -3,6 +3,8 @@ recording leave works with JavaScript off."""
 
 from __future__ import annotations
 
+import datetime as dt
+
 import pytest
 from django.conf import settings
 from django.test import Client
@@ -10,7 +12,7 @@ from django.test import Client
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
 from pamong.core.testing.browser import axe_violations, chromium, screenshot
-from pamong.staffing import demo
+from pamong.staffing import demo, services
 from pamong.staffing.models import Leave
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -28,7 +30,15 @@ def session(world):
     return signed_in.cookies[settings.SESSION_COOKIE_NAME].value
 
 
-def test_staffing_pages_at_360_px(live_server, session):
+@pytest.fixture
+def planning(world):
+    """A rota whose solver job has not finished: its page says "Sedang disusun"."""
+    return services.request_rota(
+        world.supervisor.agency, actor=world.supervisor, first_day=dt.date(2026, 11, 23), queue=False
+    )
+
+
+def test_staffing_pages_at_360_px(live_server, session, planning):
     cookies = [{"name": settings.SESSION_COOKIE_NAME, "value": session, "url": live_server.url}]
     with chromium() as browser:
         context = browser.new_context(locale="id-ID", viewport={"width": 360, "height": 800})
@@ -39,6 +49,7 @@ def test_staffing_pages_at_360_px(live_server, session):
             ("/staf/", "staffing-mine-360.png"),
             ("/staf/dasbor/?hari=28", "staffing-dashboard-360.png"),
             ("/staf/jadwal/", "staffing-rotas-360.png"),
+            (f"/staf/jadwal/{planning.pk}/", "staffing-rota-planning-360.png"),
         ):
             assert page.goto(f"{live_server.url}{path}").status == 200, path
             overflow = page.evaluate("document.documentElement.scrollWidth")
@@ -59,6 +70,8 @@ def test_staffing_pages_at_360_px(live_server, session):
         page.get_by_role("button", name="Catat cuti").click()
         page.wait_for_load_state()
         assert "Tersimpan" in page.content()
+        page.goto(f"{live_server.url}/staf/jadwal/{planning.pk}/")
+        assert "Sedang disusun" in page.content()  # the page reloads itself by a header, not by a script
         without_js.close()
     assert found == {path: [] for path in found}
     assert Leave.objects.filter(kind="sakit").count() == 1

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import translation
+from django.utils import timezone, translation
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -174,3 +174,67 @@ def test_a_draft_is_adjusted_by_hand_only_with_someone_who_can_cover(world, desk
     other = next(p for p in desk[1:] if p.pk not in (shift.primary_id, shift.backup_id))
     services.adjust_shift(shift, actor=world.supervisor, backup=other)
     assert Shift.objects.get(pk=shift.pk).backup == other
+
+
+def test_an_impossible_only_backup_rule_is_explained_in_indonesian():
+    from pamong.staffing import solver
+
+    problem = solver.Problem(
+        people=[solver.Person(k, k, frozenset({"alerts"})) for k in ("ani", "budi")],
+        first_day=MONDAY,
+        days=3,
+        functions=("alerts",),
+        shifts=(solver.DAY,),
+    )
+    plan = solver.solve(problem)
+    [only_backup] = [c for c in plan.conflicts if c.kind == "only_backup"]
+    with translation.override("id"):
+        text = explain.conflict_text(vars(only_backup), first_day=MONDAY, names={})
+    assert "satu-satunya cadangan" in text and "Latih lebih banyak petugas" in text
+
+
+def test_the_solver_runs_in_a_background_job_while_the_page_says_it_is_being_planned(
+    world, desk, client_for, django_capture_on_commit_callbacks, monkeypatch
+):
+    from pamong.staffing import views
+
+    monkeypatch.setattr(views, "ROTA_DAYS", 7)  # one week keeps the solve short on a busy machine
+    monkeypatch.setattr(views, "ROTA_SECONDS", 3.0)
+    client = client_for(world.supervisor)
+    with django_capture_on_commit_callbacks(execute=False) as queued:
+        response = client.post(
+            "/staf/jadwal/", {"first_day": "2026-11-23", "functions": ["alerts", "review"]}
+        )
+    rota = Rota.objects.get()
+    assert response.status_code == 302 and response["Location"] == f"/staf/jadwal/{rota.pk}/"
+    # The request only asked: no solver ran in it.
+    assert rota.status == "planning" and not rota.shifts.exists() and "status" not in rota.solver
+    assert len(queued) == 1
+    assert AuditEntry.objects.filter(
+        action="staffing.rota_requested", subject=f"staffing.rota:{rota.pk}"
+    ).exists()
+    assert not AuditEntry.objects.filter(action="staffing.rota_generated").exists()
+
+    page = client.get(f"/staf/jadwal/{rota.pk}/")
+    text = page.content.decode()
+    assert (
+        page["Refresh"] == "5" and "Sedang disusun" in text and "Menunggu" in text and "<script" not in text
+    )
+    rota.solver = {**rota.solver, "started_at": (timezone.now() - dt.timedelta(seconds=2)).isoformat()}
+    rota.save(update_fields=["solver"])
+    text = client.get(f"/staf/jadwal/{rota.pk}/").content.decode()
+    assert "dari paling lama 3 detik" in text and "<progress" in text
+    refused = client.post(f"/staf/jadwal/{rota.pk}/", {"action": "publish"}, follow=True)
+    assert "masih disusun" in refused.content.decode()
+
+    queued[0]()  # the worker (Huey runs the task at once in tests)
+    rota.refresh_from_db()
+    assert rota.status == "draft" and rota.solver["status"] in ("OPTIMAL", "FEASIBLE")
+    assert rota.shifts.count() == 7 * 2 * 2
+    generated = AuditEntry.objects.get(action="staffing.rota_generated")
+    assert generated.actor == f"user:{world.supervisor.pk}"
+    page = client.get(f"/staf/jadwal/{rota.pk}/")
+    assert "Refresh" not in page and "Sedang disusun" not in page.content.decode()
+    assert "Publikasikan" in page.content.decode()
+    queued[0]()  # run twice: nothing changes
+    assert rota.shifts.count() == 7 * 2 * 2

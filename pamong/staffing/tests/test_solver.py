@@ -108,3 +108,84 @@ def test_a_leave_that_cannot_be_covered_is_named():
     assert plan.status == "INFEASIBLE"
     kinds = {(c.kind, c.people) for c in plan.conflicts}
     assert ("leave", ("cici",)) in kinds and ("rest", ()) in kinds
+
+
+DAYS_ONLY = (solver.DAY,)
+
+
+def test_nobody_is_anybodys_only_backup_in_the_model_itself():
+    # Ani is fixed by hand as primary on Monday and Tuesday, Budi as her backup on Monday. Without the rule Budi
+    # (or Cici) could back her up on Tuesday; the model must give her someone other than Budi. The greedy hint
+    # ignores hand-fixed slots, so the plan is the solver's, and nothing repairs it afterwards.
+    people = [Person(key, key.title(), frozenset({"alerts"})) for key in ("ani", "budi", "cici")]
+    fixed = [
+        (0, "siang", "alerts", "primary", "ani"),
+        (1, "siang", "alerts", "primary", "ani"),
+        (0, "siang", "alerts", "backup", "budi"),
+    ]
+    problem = Problem(
+        people=people, first_day=MONDAY, days=2, functions=("alerts",), shifts=DAYS_ONLY, fixed=fixed
+    )
+    plan = solver.solve(problem)
+    assert plan.feasible, plan.conflicts
+    assert [(a.primary, a.backup) for a in plan.assignments] == [("ani", "budi"), ("ani", "cici")]
+    assert plan.conflicts == []
+
+
+def test_the_solvers_plans_never_leave_anyone_with_a_single_backup():
+    # Four people, one function, three weeks of day shifts: everyone is primary several times.
+    problem = Problem(
+        people=crew(4), first_day=MONDAY, days=21, functions=("alerts",), shifts=DAYS_ONLY, time_limit=3
+    )
+    plan = solver.solve(problem)
+    assert plan.feasible, plan.conflicts
+    check_plan(problem, plan)
+    primaries = {a.primary for a in plan.assignments}
+    for key in primaries:
+        backups = {a.backup for a in plan.assignments if a.primary == key}
+        times = sum(a.primary == key for a in plan.assignments)
+        assert times < 2 or len(backups) >= 2, (key, times, backups)
+
+
+def test_two_people_for_three_days_make_one_the_others_only_backup_and_that_is_named():
+    # Three day shifts, two people: one of them is primary twice, always backed up by the other.
+    problem = Problem(people=crew(2), first_day=MONDAY, days=3, functions=("alerts",), shifts=DAYS_ONLY)
+    plan = solver.solve(problem)
+    assert plan.status == "INFEASIBLE"
+    assert {c.kind for c in plan.conflicts} == {"only_backup", "cover"}  # a minimal core: both are needed
+    # With two days each is primary once: feasible.
+    assert solver.solve(
+        Problem(people=crew(2), first_day=MONDAY, days=2, functions=("alerts",), shifts=DAYS_ONLY)
+    ).feasible
+
+
+def test_when_cp_sat_finds_no_plan_in_time_the_greedy_plan_stands_and_says_so(monkeypatch):
+    cp_model = solver._cp()
+    real_solve = cp_model.CpSolver.solve
+
+    def out_of_time(self, model, callback=None):  # a machine so loaded that CP-SAT gets nowhere
+        self.parameters.max_time_in_seconds = 0.0
+        return real_solve(self, model, callback)
+
+    monkeypatch.setattr(cp_model.CpSolver, "solve", out_of_time)
+    people = crew(20, functions=("alerts", "review"))
+    problem = Problem(people=people, first_day=MONDAY, days=7, functions=("alerts", "review"), time_limit=2)
+    plan = solver.solve(problem)
+    assert plan.feasible and plan.source == "greedy" and plan.first_solution_seconds is None
+    check_plan(problem, plan)  # every hard rule, nobody anybody's only backup
+    assert [(a.day, a.shift, a.function) for a in plan.assignments][:2] == [
+        (0, "siang", "alerts"),
+        (0, "siang", "review"),
+    ]
+    # A hand-fixed slot the greedy plan does not keep: no plan rather than one that ignores the administrator.
+    other = solver.greedy(problem)[
+        3, "malam", "alerts", "backup"
+    ]  # fixed as primary where greedy has them backup
+    fixed = Problem(
+        people=people,
+        first_day=MONDAY,
+        days=7,
+        functions=("alerts", "review"),
+        fixed=[(3, "malam", "alerts", "primary", other)],
+    )
+    assert solver.solve(fixed).status == "UNKNOWN"

@@ -24,6 +24,7 @@ from pamong.notify.models import LetterTask
 
 from . import letters as letters_port
 from . import selectors, services
+from . import vault as vault_port
 from .models import Application
 
 PAGE_SIZE = 20
@@ -59,6 +60,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
     explained = selectors.explanation(application)
+    open_for_documents = application.status in services.OPEN_FOR_DOCUMENTS
     tasks = notify.letter_tasks(queue=application.service.agency.slug, open_only=False).filter(
         notification__subject_ref=selectors.subject_of(application)
     )
@@ -74,6 +76,9 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "form_errors": {},
         "values": {},
         "consent_text": _counter_consent_text(request.user),
+        # The citizen's vault (types and dates only) while the case takes documents; files move only with consent.
+        "vault_offered": vault_port.counter_offer(application.applicant) if open_for_documents else [],
+        "vault_types": vault_port.document_types() if open_for_documents else [],
         **extra,
     }
 
@@ -120,6 +125,63 @@ def counter_act(request: HttpRequest) -> HttpResponse:
         else:
             services.provide_information(application, actor=request.user, answer=text, consent=consent)
             done = _("The citizen's answer was sent and the deadline runs again.")
+    except ApplicationError as exc:
+        application.refresh_from_db()
+        fields = dict(exc.details) if isinstance(exc.details, dict) else {}
+        error = {
+            "message": exc.message,
+            "fields": {k: str(v) for k, v in fields.items() if isinstance(v, str)},
+        }
+        context = _case_context(
+            request, application, form_errors={action: error}, values={action: request.POST}
+        )
+        return render(request, "cases/counter_case.html", context, status=exc.status)
+    application.refresh_from_db()
+    return render(request, "cases/counter_case.html", _case_context(request, application, done=done))
+
+
+@require_POST
+@login_required
+def counter_documents(request: HttpRequest) -> HttpResponse:
+    """Documents for the citizen's case, with their consent: attach some from their vault (My documents), or scan
+    a paper document into the vault and attach it. Through cases' vault port; each read logged for the citizen."""
+    if not services.is_counter_officer(request.user):
+        return not_found(request)
+    try:
+        application = services.counter_find(
+            actor=request.user,
+            reference=request.POST.get("reference", ""),
+            nik=request.POST.get("nik", ""),
+            why=_("attaching documents for the citizen at the counter"),
+        )
+    except NotFound as exc:
+        return render(
+            request, "cases/counter_find.html", _find_context(request, message=exc.message), status=422
+        )
+    action = request.POST.get("action", "")
+    consent = {
+        "method": request.POST.get("consent_method", ""),
+        "statement": request.POST.get("consent_statement", "")[:1000],
+    }
+    try:
+        if action == "vault_scan":
+            vault_port.counter_scan(
+                application,
+                actor=request.user,
+                doc_type=request.POST.get("doc_type", ""),
+                uploaded=request.FILES.get("file"),
+                consent=consent,
+            )
+            done = _("The scanned document is kept in the citizen's documents and attached to the case.")
+        else:
+            action = "vault_attach"
+            count = vault_port.counter_attach(
+                application,
+                actor=request.user,
+                chosen=request.POST.getlist("vault_document"),
+                consent=consent,
+            )
+            done = _("Documents from the citizen's vault attached: %(count)d.") % {"count": count}
     except ApplicationError as exc:
         application.refresh_from_db()
         fields = dict(exc.details) if isinstance(exc.details, dict) else {}

@@ -15,7 +15,7 @@ from pamong.cases.models import Application, Attachment
 from pamong.catalog.models import Agency
 from pamong.documents.models import VaultDocument
 
-from .conftest import APPLY, post
+from .conftest import apply_pkh
 
 pytestmark = pytest.mark.django_db
 
@@ -27,10 +27,9 @@ CONSENT = {"consent_method": "tanda_tangan", "consent_statement": "Saya setuju d
 @pytest.fixture
 def referred(world, client_for) -> Application:
     """Asep's Bansos PKH application, referred to an officer: open for documents."""
-    body = post(
-        client_for(world.refer), APPLY, {"service": "bansos-pkh", "form": world.forms[world.niks.REFER_NIK]}
-    ).json()
-    application = Application.objects.get(pk=body["id"])
+    application = Application.objects.get(
+        pk=apply_pkh(client_for(world.refer), world, world.niks.REFER_NIK)["id"]
+    )
     assert application.status == Application.Status.UNDER_REVIEW
     return application
 

@@ -18,7 +18,7 @@ from pamong.core.errors import InvalidTransition, PermissionDenied
 from pamong.documents import selectors, signing
 from pamong.documents.models import Letter, LetterPreference
 
-from .conftest import APPLY, SKTM_FORM, let_notices_lapse, post
+from .conftest import APPLY, SKTM_FORM, apply_pkh, let_notices_lapse, post
 
 pytestmark = pytest.mark.django_db
 
@@ -33,13 +33,12 @@ def pdf_text(pdf: bytes) -> str:
 
 
 def referred(world, client_for) -> Application:
-    body = post(
-        client_for(world.refer), APPLY, {"service": "bansos-pkh", "form": world.forms[world.niks.REFER_NIK]}
-    ).json()
-    return Application.objects.get(pk=body["id"])
+    return Application.objects.get(pk=apply_pkh(client_for(world.refer), world, world.niks.REFER_NIK)["id"])
 
 
-def test_a_withdrawn_application_gets_a_signed_withdrawal_letter_anyone_can_verify(world, client_for, run_jobs):
+def test_a_withdrawn_application_gets_a_signed_withdrawal_letter_anyone_can_verify(
+    world, client_for, run_jobs
+):
     application = referred(world, client_for)
     assert not Letter.objects.filter(application=application).exists()
     citizen = client_for(world.refer)
@@ -54,7 +53,12 @@ def test_a_withdrawn_application_gets_a_signed_withdrawal_letter_anyone_can_veri
     assert entry.data["statement"] == "Sudah tidak perlu."
 
     letter = Letter.objects.get(application=application)
-    assert (letter.kind, letter.status, letter.outcome, letter.decision_id) == ("withdrawal", "valid", "WITHDRAW", None)
+    assert (letter.kind, letter.status, letter.outcome, letter.decision_id) == (
+        "withdrawal",
+        "valid",
+        "WITHDRAW",
+        None,
+    )
     assert letter.number.split("/")[1] == "SK-PC"
     download = citizen.get(f"/permohonan/{application.pk}/surat/")
     assert download.status_code == 200
@@ -84,16 +88,16 @@ def test_only_the_applicant_or_a_counter_with_consent_withdraws(world, client_fo
 
 def test_a_granted_case_cannot_be_withdrawn(world, client_for, run_jobs):
     with run_jobs():
-        body = post(
-            client_for(world.warga), APPLY, {"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]}
-        ).json()
+        body = apply_pkh(client_for(world.warga), world, world.niks.WARGA_NIK)
     application = Application.objects.get(pk=body["id"])
     assert "tarik/" not in client_for(world.warga).get(f"/permohonan/{application.pk}/").content.decode()
     with pytest.raises(InvalidTransition):
         cases.withdraw_application(application, actor=world.warga)
 
 
-def test_withdrawing_a_reopened_refusal_revokes_its_letter_and_links_the_withdrawal(world, client_for, run_jobs):
+def test_withdrawing_a_reopened_refusal_revokes_its_letter_and_links_the_withdrawal(
+    world, client_for, run_jobs
+):
     client = client_for(world.denied)
     with run_jobs():
         body = post(client, APPLY, {"service": "sktm", "form": SKTM_FORM}).json()
@@ -150,13 +154,15 @@ def test_a_citizen_who_chose_english_gets_the_indonesian_letter_with_an_english_
     assert LetterPreference.objects.get(owner=world.warga).language == "en"
     assert AuditEntry.objects.filter(action="documents.letter_language_chosen").count() == 1
     with run_jobs():
-        body = post(citizen, APPLY, {"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]}).json()
+        body = apply_pkh(citizen, world, world.niks.WARGA_NIK)
     letter = Letter.objects.get(application_id=body["id"])
     assert (letter.language, letter.status) == ("en", "valid")
     pdf = citizen.get(f"/permohonan/{body['id']}/surat/").content
     assert signing.validate(pdf).ok  # one signature over both copies
     pages = pdf_pages(pdf)
-    first_english = next(i for i, page in enumerate(pages) if "English translation, for your information" in page)
+    first_english = next(
+        i for i, page in enumerate(pages) if "English translation, for your information" in page
+    )
     assert first_english >= 1  # the English copy starts on its own page, after the Indonesian one
     indonesian, english = "\n".join(pages[:first_english]), "\n".join(pages[first_english:])
     assert "Permohonan Anda DIKABULKAN." in indonesian and "Tanggal keputusan" in indonesian
@@ -175,7 +181,7 @@ def test_letters_stay_indonesian_by_default_and_a_bad_choice_is_refused(world, c
     refused = citizen.post("/akun/dokumen/", {"action": "language", "language": "fr"})
     assert refused.status_code == 422 and "Pilih bahasa surat Anda" in refused.content.decode()
     with run_jobs():
-        body = post(citizen, APPLY, {"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]}).json()
+        body = apply_pkh(citizen, world, world.niks.WARGA_NIK)
     letter = Letter.objects.get(application_id=body["id"])
     text = pdf_text(citizen.get(f"/permohonan/{body['id']}/surat/").content)
     assert letter.language == "id" and "Permohonan Anda DIKABULKAN." in text

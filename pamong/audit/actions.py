@@ -18,6 +18,7 @@ class Action(StrEnum):
     APPEAL_FILED = "cases.appeal_filed"
     APPEAL_DECIDED = "cases.appeal_decided"
     DEEMED_APPROVED = "cases.deemed_approved"
+    APPLICATION_WITHDRAWN = "cases.application_withdrawn"
     DOCUMENT_ATTACHED = "cases.document_attached"
     ROLE_CHANGED = "accounts.role_changed"
     ACCOUNT_CREATED = "accounts.account_created"
@@ -98,3 +99,4 @@ class Action(StrEnum):
     VAULT_CONSENT_GIVEN = "documents.vault_consent_given"
     VAULT_CONSENT_WITHDRAWN = "documents.vault_consent_withdrawn"
     PRODUCT_REQUESTED = "documents.product_requested"
+    LETTER_LANGUAGE_CHOSEN = "documents.letter_language_chosen"

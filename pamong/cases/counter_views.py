@@ -24,6 +24,7 @@ from pamong.notify.models import LetterTask
 
 from . import letters as letters_port
 from . import selectors, services
+from . import vault as vault_port
 from .models import Application
 
 PAGE_SIZE = 20
@@ -59,6 +60,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
 
 def _case_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
     explained = selectors.explanation(application)
+    open_for_documents = application.status in services.OPEN_FOR_DOCUMENTS
     tasks = notify.letter_tasks(queue=application.service.agency.slug, open_only=False).filter(
         notification__subject_ref=selectors.subject_of(application)
     )
@@ -74,6 +76,9 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "form_errors": {},
         "values": {},
         "consent_text": _counter_consent_text(request.user),
+        # The citizen's vault (types and dates only) while the case takes documents; files move only with consent.
+        "vault_offered": vault_port.counter_offer(application.applicant) if open_for_documents else [],
+        "vault_types": vault_port.document_types() if open_for_documents else [],
         **extra,
     }
 
@@ -85,41 +90,33 @@ def _counter_consent_text(officer) -> str:
     ) % {"officer": officer.get_full_name() or officer.username}
 
 
-@require_POST
-@login_required
-def counter_act(request: HttpRequest) -> HttpResponse:
-    """File an objection, an appeal or an answer to an information request for the citizen, with consent."""
+def _consent(request: HttpRequest) -> dict[str, str]:
+    return {
+        "method": request.POST.get("consent_method", ""),
+        "statement": request.POST.get("consent_statement", "")[:1000],
+    }
+
+
+def _act_for_citizen(request: HttpRequest, *, why: str, action: str | None, call) -> HttpResponse:
+    """Find the case again by reference + NIK (logged for the citizen), run `call(application, consent)`, which
+    returns the message to show, and show the case page again: with it, or with the error beside form `action`."""
     if not services.is_counter_officer(request.user):
         return not_found(request)
-    action = request.POST.get("action", "")
     try:
         application = services.counter_find(
             actor=request.user,
             reference=request.POST.get("reference", ""),
             nik=request.POST.get("nik", ""),
-            why=_("filing for the citizen at the counter"),
+            why=why,
         )
     except NotFound as exc:
         return render(
             request, "cases/counter_find.html", _find_context(request, message=exc.message), status=422
         )
-    if action not in ACTIONS:
+    if action is None:
         return render(request, "cases/counter_case.html", _case_context(request, application), status=422)
-    text = request.POST.get("text", "")[:4000]
-    consent = {
-        "method": request.POST.get("consent_method", ""),
-        "statement": request.POST.get("consent_statement", "")[:1000],
-    }
     try:
-        if action == "objection":
-            services.file_objection(application, actor=request.user, statement=text, consent=consent)
-            done = _("The objection was filed for the citizen. Another officer will decide it.")
-        elif action == "appeal":
-            services.file_appeal(application, actor=request.user, statement=text, consent=consent)
-            done = _("The appeal was filed for the citizen. The supervisor's level will decide it.")
-        else:
-            services.provide_information(application, actor=request.user, answer=text, consent=consent)
-            done = _("The citizen's answer was sent and the deadline runs again.")
+        done = call(application, _consent(request))
     except ApplicationError as exc:
         application.refresh_from_db()
         fields = dict(exc.details) if isinstance(exc.details, dict) else {}
@@ -133,6 +130,60 @@ def counter_act(request: HttpRequest) -> HttpResponse:
         return render(request, "cases/counter_case.html", context, status=exc.status)
     application.refresh_from_db()
     return render(request, "cases/counter_case.html", _case_context(request, application, done=done))
+
+
+@require_POST
+@login_required
+def counter_act(request: HttpRequest) -> HttpResponse:
+    """File an objection, an appeal or an answer to an information request for the citizen, with consent."""
+    action = request.POST.get("action", "")
+    text = request.POST.get("text", "")[:4000]
+
+    def call(application: Application, consent: dict[str, str]) -> str:
+        if action == "objection":
+            services.file_objection(application, actor=request.user, statement=text, consent=consent)
+            return _("The objection was filed for the citizen. Another officer will decide it.")
+        if action == "appeal":
+            services.file_appeal(application, actor=request.user, statement=text, consent=consent)
+            return _("The appeal was filed for the citizen. The supervisor's level will decide it.")
+        services.provide_information(application, actor=request.user, answer=text, consent=consent)
+        return _("The citizen's answer was sent and the deadline runs again.")
+
+    return _act_for_citizen(
+        request,
+        why=_("filing for the citizen at the counter"),
+        action=action if action in ACTIONS else None,
+        call=call,
+    )
+
+
+@require_POST
+@login_required
+def counter_documents(request: HttpRequest) -> HttpResponse:
+    """Documents for the citizen's case, with their consent: attach some from their vault (My documents), or scan
+    a paper document into the vault and attach it. Through cases' vault port; each read logged for the citizen."""
+    scan = request.POST.get("action") == "vault_scan"
+
+    def call(application: Application, consent: dict[str, str]) -> str:
+        if scan:
+            vault_port.counter_scan(
+                application,
+                actor=request.user,
+                doc_type=request.POST.get("doc_type", ""),
+                uploaded=request.FILES.get("file"),
+                consent=consent,
+            )
+            return _("The scanned document is kept in the citizen's documents and attached to the case.")
+        chosen = request.POST.getlist("vault_document")
+        count = vault_port.counter_attach(application, actor=request.user, chosen=chosen, consent=consent)
+        return _("Documents from the citizen's vault attached: %(count)d.") % {"count": count}
+
+    return _act_for_citizen(
+        request,
+        why=_("attaching documents for the citizen at the counter"),
+        action="vault_scan" if scan else "vault_attach",
+        call=call,
+    )
 
 
 # --- the agency's printed-letter queue ---------------------------------------------------------------------------

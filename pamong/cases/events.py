@@ -5,7 +5,7 @@ in its AppConfig.ready(); with none, publishing does nothing.
 `publish` is called where the citizen's notification is queued, inside the service's transaction, so a listener
 writes its own outbox rows in that transaction: a rolled-back action tells nobody. `change` is the name of the
 citizen's notification (application_received, decision_made, information_requested, objection_received,
-appeal_received, objection_decided, deemed_granted)."""
+appeal_received, objection_decided, deemed_granted, application_withdrawn)."""
 
 from __future__ import annotations
 

@@ -24,6 +24,7 @@ class Application(models.Model):
         DEEMED_GRANTED = "deemed_granted", _("deemed granted (no decision in time)")
         OBJECTION = "objection", _("objection being decided")
         APPEAL = "appeal", _("appeal being decided")
+        WITHDRAWN = "withdrawn", _("withdrawn at your request")
 
     class Channel(models.TextChoices):
         WEB = "web", _("portal")

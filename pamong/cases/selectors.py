@@ -18,7 +18,7 @@ from pamong.core.workdays import working_days_between
 from pamong.registry.regions import region_code_of
 from pamong.rules.formatting import format_value
 
-from . import access, rulebook, safeguards
+from . import access, rulebook, safeguards, transitions
 from .deadlines import appeal_deadline, local_today, objection_deadline
 from .models import Application, DataCorrectionRequest, Decision, Objection, RefusalNotice
 
@@ -208,6 +208,8 @@ def next_steps(application: Application, today: dt.date | None = None) -> list[s
         return [gettext("Answer the officer's request for information; the deadline stops until you answer.")]
     if status == S.DENIED:
         return _after_denial(application, today)
+    if status == S.WITHDRAWN:
+        return [gettext("You withdrew this application. You may apply again at any time.")]
     if status in (S.OBJECTION, S.APPEAL):
         pending = application.objections.filter(status=Objection.Status.PENDING).first()
         due = format_date(pending.due) if pending else "-"
@@ -265,6 +267,7 @@ def citizen_actions(application: Application, today: dt.date | None = None) -> d
         "objection_until": objection_until if objection_until and today <= objection_until else None,
         "appeal_until": appeal_until if appeal_until and today <= appeal_until else None,
         "objections": list(application.objections.order_by("filed_at")),
+        "withdrawable": application.status in transitions.ALLOWED[S.WITHDRAWN],
     }
 
 

@@ -18,6 +18,8 @@ ALLOWED: dict[str, set[str]] = {
     S.DEEMED_GRANTED: {S.UNDER_REVIEW, S.OBJECTION, S.APPEAL},
     S.OBJECTION: {S.DENIED},
     S.APPEAL: {S.DENIED},
+    # The applicant withdraws before the final decision (also while a re-opened refusal is being re-examined).
+    S.WITHDRAWN: {S.UNDER_REVIEW, S.INFO_REQUESTED, S.REFUSAL_NOTICE},
 }
 
 

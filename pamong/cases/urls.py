@@ -13,6 +13,7 @@ urlpatterns = [
     path("permohonan/<str:application_id>/informasi/", views.answer_information, name="answer-information"),
     path("permohonan/<str:application_id>/keberatan/", views.file_objection, name="objection"),
     path("permohonan/<str:application_id>/banding/", views.file_appeal, name="appeal"),
+    path("permohonan/<str:application_id>/tarik/", views.withdraw, name="withdraw"),
     path(
         "permohonan/<str:application_id>/tanggapan/", hearing_views.respond_to_notice, name="respond-notice"
     ),
@@ -50,6 +51,7 @@ urlpatterns = [
     path("loket/surat/<int:task_id>/selesai/", counter_views.letter_handled, name="letter-handled"),
     path("loket/surat/<int:task_id>/pdf/", counter_views.letter_task_pdf, name="letter-pdf"),
     path("loket/cari/surat/", counter_views.counter_letter_pdf, name="counter-letter-pdf"),
+    path("loket/cari/dokumen/", counter_views.counter_documents, name="counter-documents"),
     path("loket/permohonan/<str:application_id>/", views.counter_receipt, name="counter-receipt"),
     path(
         "loket/permohonan/<str:application_id>/kode-aktivasi/",

@@ -283,6 +283,16 @@ def file_appeal(request: HttpRequest, application_id: str) -> HttpResponse:
     return _citizen_action(request, application_id, "appeal", call)
 
 
+@require_POST
+@login_required
+def withdraw(request: HttpRequest, application_id: str) -> HttpResponse:
+    def call(application, *, actor, text):
+        services.withdraw_application(application, actor=actor, statement=text)
+        messages.success(request, _("Your application was withdrawn. The signed letter follows shortly."))
+
+    return _citizen_action(request, application_id, "withdraw", call)
+
+
 def _answers(application: Application) -> list[dict[str, str]]:
     return webforms.answers(application.service.form_fields, application.form_data)
 

@@ -18,6 +18,7 @@ class Letter(models.Model):
         OBJECTION = "objection", _("Decision letter on an objection")
         APPEAL = "appeal", _("Decision letter on an appeal")
         PRODUCT = "product", _("Service product")
+        WITHDRAWAL = "withdrawal", _("Letter confirming the withdrawal of an application")
 
     class Document(models.TextChoices):
         LETTER = "letter", _("decision letter")
@@ -30,8 +31,10 @@ class Letter(models.Model):
 
     application = models.ForeignKey("cases.Application", on_delete=models.PROTECT, related_name="+")
     # One letter (and at most one product) per final decision: the unique constraint is what makes the job safe
-    # to run twice.
-    decision = models.ForeignKey("cases.Decision", on_delete=models.PROTECT, related_name="+")
+    # to run twice. A withdrawal letter has no decision (the citizen withdrew): one per application.
+    decision = models.ForeignKey(
+        "cases.Decision", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     document = models.CharField(max_length=8, choices=Document.choices, default=Document.LETTER)
     kind = models.CharField(max_length=12, choices=Kind.choices)
     status = models.CharField(max_length=8, choices=Status.choices, default=Status.PENDING, db_index=True)
@@ -39,7 +42,10 @@ class Letter(models.Model):
     code = models.CharField(max_length=32, unique=True)
     number = models.CharField(max_length=64, blank=True)  # printed on the letter; set when issued
     masked_name = models.CharField(max_length=120, blank=True)  # as printed; the page shows only this
-    outcome = models.CharField(max_length=8)
+    outcome = models.CharField(max_length=8)  # the decision's (GRANT, DENY), or WITHDRAW
+    # "id": Bahasa Indonesia only; "en": the Indonesian letter (the text that binds, UU 24/2009 Art. 27) followed
+    # by its English translation, for a citizen who chose English (`LetterPreference`).
+    language = models.CharField(max_length=5, default="id")
     created_at = models.DateTimeField()
     issued_at = models.DateTimeField(null=True, blank=True)
     file = models.FileField(upload_to="letters/%Y/%m/", blank=True)  # the signed PDF, encrypted at rest
@@ -60,7 +66,12 @@ class Letter(models.Model):
         constraints = [
             models.UniqueConstraint(
                 fields=["decision", "document"], name="one_document_of_a_kind_per_decision"
-            )
+            ),
+            models.UniqueConstraint(
+                fields=["application"],
+                condition=models.Q(kind="withdrawal"),
+                name="one_withdrawal_letter_per_application",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -104,6 +115,10 @@ class VaultDocument(models.Model):
         OTHER = "lainnya", _("Other document")
 
     owner = models.ForeignKey("accounts.User", on_delete=models.PROTECT, related_name="+")
+    # Who put it there: the citizen (null: the owner), or the counter officer who scanned a paper document.
+    uploaded_by = models.ForeignKey(
+        "accounts.User", null=True, blank=True, on_delete=models.PROTECT, related_name="+"
+    )
     doc_type = models.CharField(max_length=20, choices=Type.choices)
     original_name = models.CharField(max_length=200)
     content_type = models.CharField(max_length=80)  # detected from the content, never from the name
@@ -145,3 +160,19 @@ class VaultConsent(models.Model):
 
     def __str__(self) -> str:
         return f"{self.owner_id} → {self.agency_id}"
+
+
+class LetterPreference(models.Model):
+    """A citizen's choice of letter language, made on /akun/dokumen/: Bahasa Indonesia only (the default), or
+    Bahasa Indonesia with an English translation. Read when a letter is queued."""
+
+    class Language(models.TextChoices):
+        INDONESIAN = "id", _("Bahasa Indonesia")
+        ENGLISH = "en", _("Bahasa Indonesia with an English translation")
+
+    owner = models.OneToOneField("accounts.User", on_delete=models.CASCADE, related_name="+")
+    language = models.CharField(max_length=5, choices=Language.choices, default=Language.INDONESIAN)
+    changed_at = models.DateTimeField()
+
+    def __str__(self) -> str:
+        return f"{self.owner_id}: {self.language}"

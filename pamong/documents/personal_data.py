@@ -16,7 +16,7 @@ from django.utils import timezone
 
 from pamong.core.personal_data import PersonalData, declare
 
-from .models import Letter, VaultConsent, VaultDocument
+from .models import Letter, LetterPreference, VaultConsent, VaultDocument
 
 
 def export(user) -> dict[str, Any]:
@@ -39,6 +39,7 @@ def export(user) -> dict[str, Any]:
                 "sha256": d.sha256,
                 "uploaded_at": d.uploaded_at.isoformat(),
                 "keep_until": d.keep_until.isoformat(),
+                "scanned_at_counter": d.uploaded_by_id is not None,
             }
             for d in VaultDocument.objects.filter(owner=user)
         ],
@@ -50,6 +51,9 @@ def export(user) -> dict[str, Any]:
             }
             for c in VaultConsent.objects.filter(owner=user).select_related("agency")
         ],
+        "letter_language": LetterPreference.objects.filter(owner=user)
+        .values_list("language", flat=True)
+        .first(),
     }
 
 
@@ -63,6 +67,7 @@ def erase(user) -> dict[str, int]:
     files += [d.file.name for d in vault]
     VaultDocument.objects.filter(owner=user).delete()
     VaultConsent.objects.filter(owner=user, withdrawn_at__isnull=True).update(withdrawn_at=timezone.now())
+    LetterPreference.objects.filter(owner=user).delete()
     transaction.on_commit(lambda: [default_storage.delete(name) for name in files])
     return {"letters_erased": len(letters), "vault_documents_erased": len(vault)}
 
@@ -81,7 +86,12 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
 declare(
     PersonalData(
         module="documents",
-        models=("documents.Letter", "documents.VaultDocument", "documents.VaultConsent"),
+        models=(
+            "documents.Letter",
+            "documents.VaultDocument",
+            "documents.VaultConsent",
+            "documents.LetterPreference",
+        ),
         retention="Surat keputusan disimpan selama catatan keputusannya; berkas PDF dihapus bersama data "
         "pribadi pemohon, nomor, hash dan entri audit tetap untuk verifikasi. Dokumen di brankas warga disimpan "
         "PAMONG_VAULT_RETENTION_DAYS (bawaan 5 tahun) atau sampai warga menghapusnya.",

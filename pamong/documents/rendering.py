@@ -1,6 +1,7 @@
 """A letter from its HTML template to PDF: WeasyPrint (Debian's Pango) embeds the subset of the fonts it uses
 (DejaVu, from Debian's fonts-dejavu-core), and the QR code (segno) is drawn as vector SVG, so a letter stays
-small (well under 150 KB). The text is Bahasa Indonesia, the citizen's language of record, whatever the page."""
+small (well under 150 KB). The text is Bahasa Indonesia, the language that binds; a citizen who chose English
+gets the English translation as further pages of the same signed file."""
 
 from __future__ import annotations
 
@@ -18,10 +19,15 @@ def qr_data_uri(url: str) -> str:
 
 
 def render_html(context: dict[str, Any], *, template: str = "documents/letter.html") -> str:
-    with translation.override("id"):
+    with translation.override(context.get("language", "id")):
         return render_to_string(template, context)
 
 
-def render_pdf(context: dict[str, Any], *, template: str = "documents/letter.html") -> bytes:
-    html = render_html(context, template=template)
-    return weasyprint.HTML(string=html).write_pdf()
+def render_pdf(contexts: list[dict[str, Any]], *, template: str = "documents/letter.html") -> bytes:
+    """One PDF of every copy in `contexts` (Indonesian first), each copy starting on a new page."""
+    documents = [
+        weasyprint.HTML(string=render_html(context, template=template)).render() for context in contexts
+    ]
+    first = documents[0]
+    pages = [page for document in documents for page in document.pages]
+    return first.copy(pages).write_pdf()

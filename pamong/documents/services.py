@@ -16,7 +16,8 @@ from django.core.files.base import ContentFile
 from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.template import Context, Template
-from django.utils import timezone, translation
+from django.utils import dateformat, timezone, translation
+from django.utils.translation import gettext
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -30,13 +31,15 @@ from pamong.registry.nik import mask_nik
 from pamong.registry.selectors import person_by_nik
 
 from . import rendering, signing
-from .models import Batch, Letter
+from .models import Batch, Letter, LetterPreference
 from .tasks import issue_letter_task, run_batch_task
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 5
 PRODUCT_TEMPLATE = "product.id.html"
 CODE_BYTES = 13  # 104 random bits: not guessable, not enumerable
+WITHDRAWN = "WITHDRAW"  # a withdrawal letter's outcome: no decision, the citizen withdrew
+WITHDRAWAL_CHANGE = "application_withdrawn"  # the citizen's notice name that cases publishes on withdrawal
 
 
 def new_code() -> str:
@@ -71,6 +74,9 @@ def letter_kind(decision: Decision) -> str:
 def on_application_change(application: Application, *, change: str) -> None:
     """The listener on cases' port (pamong.cases.events): a final decision that grants or refuses queues its
     letter in the decision's own transaction, so a rolled-back decision leaves no letter behind."""
+    if change == WITHDRAWAL_CHANGE:
+        queue_withdrawal_letter(application)
+        return
     if change not in events.DECISION_CHANGES:
         return
     decision = final_decision(application)
@@ -92,6 +98,51 @@ def product_template(service) -> str:
     return path.read_text(encoding="utf-8") if path.is_file() else ""
 
 
+def letter_language(user) -> str:
+    """The language the citizen chose for their letters on /akun/dokumen/ (Bahasa Indonesia unless they chose
+    the English translation as well)."""
+    chosen = LetterPreference.objects.filter(owner=user).values_list("language", flat=True).first()
+    return chosen or LetterPreference.Language.INDONESIAN
+
+
+def choose_letter_language(*, actor, language: str) -> LetterPreference:
+    """The citizen's choice on /akun/dokumen/, with its audit entry; letters queued from now on follow it."""
+    if language not in LetterPreference.Language.values:
+        raise ValidationFailed(gettext("Choose the language of your letters."), code="language_required")
+    with transaction.atomic():
+        preference, _made = LetterPreference.objects.update_or_create(
+            owner=actor, defaults={"language": language, "changed_at": timezone.now()}
+        )
+        audit.record_event(
+            actor=actor,
+            action=Action.LETTER_LANGUAGE_CHOSEN,
+            subject=f"documents.vault:{actor.pk}",
+            data={"language": language},
+        )
+    return preference
+
+
+def _create_once(lookup: dict[str, Any], **fields: Any) -> tuple[Letter, bool]:
+    """The pending row for `lookup` (decision + document, or the application's withdrawal), made once: the
+    unique constraints hold even when two callers race. Returns (letter, made now)."""
+    existing = Letter.objects.filter(**lookup).first()
+    if existing is not None:
+        return existing, False
+    application = fields["application"]
+    try:
+        with transaction.atomic():
+            letter = Letter.objects.create(
+                code=new_code(),
+                masked_name=mask_name(citizen_name(application.applicant)),
+                language=letter_language(application.applicant),
+                created_at=timezone.now(),
+                **fields,
+            )
+    except IntegrityError:  # another caller queued it first
+        return Letter.objects.get(**lookup), False
+    return letter, True
+
+
 def queue_product(*, decision: Decision) -> Letter:
     """The pending product of a final grant (once per decision, like a letter); issued by the same job."""
     if not (decision.final and decision.outcome == Decision.Outcome.GRANT):
@@ -100,26 +151,16 @@ def queue_product(*, decision: Decision) -> Letter:
         )
     if not product_template(decision.application.service):
         raise ValidationFailed("Layanan ini tidak mendeklarasikan dokumen produk.", code="no_product")
-    with transaction.atomic():
-        existing = Letter.objects.filter(decision=decision, document=Letter.Document.PRODUCT).first()
-        if existing is not None:
-            return existing
-        application = decision.application
-        try:
-            with transaction.atomic():
-                product = Letter.objects.create(
-                    application=application,
-                    decision=decision,
-                    document=Letter.Document.PRODUCT,
-                    kind=Letter.Kind.PRODUCT,
-                    outcome=decision.outcome,
-                    code=new_code(),
-                    masked_name=mask_name(citizen_name(application.applicant)),
-                    created_at=timezone.now(),
-                )
-        except IntegrityError:
-            return Letter.objects.get(decision=decision, document=Letter.Document.PRODUCT)
-    transaction.on_commit(lambda: issue_letter_task(product.pk))
+    product, made = _create_once(
+        {"decision": decision, "document": Letter.Document.PRODUCT},
+        application=decision.application,
+        decision=decision,
+        document=Letter.Document.PRODUCT,
+        kind=Letter.Kind.PRODUCT,
+        outcome=decision.outcome,
+    )
+    if made:
+        transaction.on_commit(lambda: issue_letter_task(product.pk))
     return product
 
 
@@ -144,40 +185,60 @@ def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: boo
     callers race). A letter whose outcome differs from the application's earlier letters revokes them in the
     same transaction: the verification page says so at once, and links the replacement once it is issued."""
     with transaction.atomic():
-        existing = Letter.objects.filter(decision=decision, document=Letter.Document.LETTER).first()
-        if existing is not None:
-            return existing
-        application = decision.application
-        try:
-            with transaction.atomic():
-                letter = Letter.objects.create(
-                    application=application,
-                    decision=decision,
-                    kind=letter_kind(decision),
-                    outcome=decision.outcome,
-                    code=new_code(),
-                    masked_name=mask_name(citizen_name(application.applicant)),
-                    created_at=timezone.now(),
-                    batch=batch,
-                )
-        except IntegrityError:  # another caller queued it first
-            return Letter.objects.get(decision=decision, document=Letter.Document.LETTER)
-        earlier = (
-            Letter.objects.select_for_update()
-            .filter(application=application, status__in=(Letter.Status.PENDING, Letter.Status.VALID))
-            .exclude(pk=letter.pk)
-            .exclude(outcome=letter.outcome)
+        letter, made = _create_once(
+            {"decision": decision, "document": Letter.Document.LETTER},
+            application=decision.application,
+            decision=decision,
+            kind=letter_kind(decision),
+            outcome=decision.outcome,
+            batch=batch,
         )
-        for old in earlier:
-            revoke_letter(
-                old,
-                actor=decision.decided_by,
-                reason="Keputusan berubah setelah keberatan atau banding; surat diganti.",
-                replaced_by=letter,
-            )
+        if not made:
+            return letter
+        _revoke_earlier(
+            letter,
+            actor=decision.decided_by,
+            reason="Keputusan berubah setelah keberatan atau banding; surat diganti.",
+            different_outcome_only=True,
+        )
     if enqueue:
         transaction.on_commit(lambda: issue_letter_task(letter.pk))
     return letter
+
+
+def queue_withdrawal_letter(application: Application) -> Letter:
+    """The citizen withdrew: a signed letter saying so (once per application), queued in the withdrawal's own
+    transaction. Whatever the application still had valid or pending — a refusal letter of a decision re-opened
+    for examination, its product — is revoked and points to this letter: the application no longer stands."""
+    with transaction.atomic():
+        letter, made = _create_once(
+            {"application": application, "kind": Letter.Kind.WITHDRAWAL},
+            application=application,
+            decision=None,
+            kind=Letter.Kind.WITHDRAWAL,
+            outcome=WITHDRAWN,
+        )
+        if made:
+            _revoke_earlier(
+                letter,
+                actor=application.applicant,
+                reason="Permohonan dicabut oleh pemohon; surat diganti dengan surat keterangan pencabutan.",
+            )
+            transaction.on_commit(lambda: issue_letter_task(letter.pk))
+    return letter
+
+
+def _revoke_earlier(letter: Letter, *, actor: Any, reason: str, different_outcome_only: bool = False) -> None:
+    """Revoke the application's other letters still valid or pending, each pointing to `letter`."""
+    earlier = (
+        Letter.objects.select_for_update()
+        .filter(application=letter.application, status__in=(Letter.Status.PENDING, Letter.Status.VALID))
+        .exclude(pk=letter.pk)
+    )
+    if different_outcome_only:
+        earlier = earlier.exclude(outcome=letter.outcome)
+    for old in earlier:
+        revoke_letter(old, actor=actor, reason=reason, replaced_by=letter)
 
 
 def revoke_letter(letter: Letter, *, actor: Any, reason: str, replaced_by: Letter | None = None) -> Letter:
@@ -220,6 +281,7 @@ def letter_number(letter: Letter) -> str:
         "objection": "SK-KB",
         "appeal": "SK-BD",
         "product": "PL",
+        "withdrawal": "SK-PC",
     }
     return f"{letter.pk:06d}/{code[letter.kind]}/{agency.region_code or agency.slug}/{year}"
 
@@ -242,7 +304,7 @@ def issue_letter(*, letter_id: int) -> str:
     number = letter_number(letter)
     try:
         pdf = rendering.render_pdf(
-            letter_context(letter, number=number, issued_at=issued_at),
+            letter_contexts(letter, number=number, issued_at=issued_at),
             template="documents/product.html"
             if letter.kind == Letter.Kind.PRODUCT
             else "documents/letter.html",
@@ -311,6 +373,11 @@ def start_batch(*, actor: Any, decisions, label: str) -> Batch:
             )
         )
         fresh = [d for d in decisions.select_related("application__applicant") if d.pk not in have]
+        languages = dict(
+            LetterPreference.objects.filter(
+                owner__in={d.application.applicant_id for d in fresh}
+            ).values_list("owner_id", "language")
+        )
         now = timezone.now()
         Letter.objects.bulk_create(
             [
@@ -321,6 +388,7 @@ def start_batch(*, actor: Any, decisions, label: str) -> Batch:
                     outcome=d.outcome,
                     code=new_code(),
                     masked_name=mask_name(citizen_name(d.application.applicant)),
+                    language=languages.get(d.application.applicant_id, "id"),
                     created_at=now,
                     batch=batch,
                 )
@@ -359,9 +427,9 @@ def run_batch(*, batch_id: int) -> int:
     return issued
 
 
-def _evaluated_before(decision: Decision) -> Decision | None:
+def _evaluated_before(decision: Decision | None) -> Decision | None:
     """The decision whose rules evaluation explains `decision` (itself, or the last evaluated one before it)."""
-    if decision.evaluation:
+    if decision is None or decision.evaluation:
         return decision
     earlier = decision.application.decisions.filter(decided_at__lte=decision.decided_at).order_by(
         "-decided_at", "-pk"
@@ -370,46 +438,77 @@ def _evaluated_before(decision: Decision) -> Decision | None:
 
 
 def _official(letter: Letter) -> tuple[str, str]:
-    agency = letter.application.service.agency
-    head = f"Kepala {agency.name}"
-    person = letter.decision.decided_by
+    """(title line, name) of who answers for the letter, in the active language."""
+    agency = letter.application.service.agency.name
+    on_behalf = gettext("On behalf of the Head of %(agency)s") % {"agency": agency}
+    head = gettext("Head of %(agency)s") % {"agency": agency}
+    person = letter.decision.decided_by if letter.decision else None
     if person is None:
-        return (
-            f"a.n. {head}" if letter.kind == Letter.Kind.DEEMED else f"a.n. {head} (keputusan otomatis)",
-            head,
-        )
-    return f"a.n. {head}", person.get_full_name() or person.get_username()
+        automated = letter.kind not in (Letter.Kind.DEEMED, Letter.Kind.WITHDRAWAL)
+        return (f"{on_behalf} {gettext('(automated decision)')}" if automated else on_behalf), head
+    return on_behalf, person.get_full_name() or person.get_username()
 
 
-def letter_context(letter: Letter, *, number: str, issued_at) -> dict[str, Any]:
+def service_basis(service) -> str:
+    """The service's legal basis as printed: "title, reference; title" (the pack lists title and reference)."""
+    items = []
+    for item in service.legal_basis or []:
+        if isinstance(item, dict):
+            items.append(", ".join(part for part in (item.get("title"), item.get("reference")) if part))
+        else:
+            items.append(str(item))
+    return "; ".join(items)
+
+
+def _date(day) -> str:
+    """A date as the letter's language writes it: "5 Januari 2026", "5 January 2026"."""
+    if day is None:
+        return "-"
+    if translation.get_language() == "id":
+        return format_date(day)
+    return dateformat.format(day.date() if hasattr(day, "date") else day, "j F Y")
+
+
+def letter_contexts(letter: Letter, *, number: str, issued_at) -> list[dict[str, Any]]:
+    """One context per copy the letter carries: Bahasa Indonesia (the text that binds), then English when the
+    citizen chose it."""
+    languages = ["id", "en"] if letter.language == "en" else ["id"]
+    return [letter_context(letter, number=number, issued_at=issued_at, language=lang) for lang in languages]
+
+
+def letter_context(letter: Letter, *, number: str, issued_at, language: str = "id") -> dict[str, Any]:
+    with translation.override(language):
+        return _letter_context(letter, number=number, issued_at=issued_at) | {"language": language}
+
+
+def _letter_context(letter: Letter, *, number: str, issued_at) -> dict[str, Any]:
     application = letter.application
     decision = letter.decision
     service = application.service
-    with translation.override("id"):
-        kind_text = str(Letter.Kind(letter.kind).label)
-        outcome_sentence = _outcome_sentence(letter)
     evaluated = _evaluated_before(decision)
     evaluation = evaluated.evaluation if evaluated else {}
     show_rules = letter.kind in (Letter.Kind.GRANT, Letter.Kind.REFUSAL)
     official_title, official_name = _official(letter)
     replaced = Letter.objects.filter(replaced_by=letter).exclude(number="").first()
     nik = application.applicant.nik or ""
+    refusal = letter.kind == Letter.Kind.REFUSAL
     context = {
-        "kind_text": kind_text,
+        "kind_text": str(Letter.Kind(letter.kind).label),
         "number": number,
         "agency": service.agency,
         "service": service,
-        "service_basis": "; ".join(str(item) for item in service.legal_basis),
+        "service_basis": service_basis(service),
         "citizen_name": citizen_name(application.applicant),
         "masked_name": letter.masked_name,
         "masked_nik": mask_nik(nik) if nik else "-",
         "reference": application.reference,
-        "filed_on": format_date(timezone.localtime(application.filed_at)),
-        "decided_on": format_date(timezone.localtime(decision.decided_at)),
-        "issued_on": format_date(timezone.localtime(issued_at)),
-        "outcome_sentence": outcome_sentence,
-        "reasons": decision.reasons,
-        "legal_basis": decision.legal_basis,
+        "filed_on": _date(timezone.localtime(application.filed_at)),
+        "withdrawal": letter.kind == Letter.Kind.WITHDRAWAL,
+        "decided_on": _date(timezone.localtime(decision.decided_at if decision else letter.created_at)),
+        "issued_on": _date(timezone.localtime(issued_at)),
+        "outcome_sentence": _outcome_sentence(letter),
+        "reasons": decision.reasons if decision else "",
+        "legal_basis": decision.legal_basis if decision else "",
         "rules": evaluation.get("rules", []) if show_rules else [],
         "rule_set": (
             f"{evaluation.get('version_id', '')} ({evaluation.get('content_hash', '')[:19]})"
@@ -417,10 +516,10 @@ def letter_context(letter: Letter, *, number: str, issued_at) -> dict[str, Any]:
             else ""
         ),
         "deemed": letter.kind == Letter.Kind.DEEMED,
-        "completed_on": format_date(timezone.localtime(application.completed_at)),
-        "due_on": format_date(application.decision_due),
-        "refusal": letter.kind == Letter.Kind.REFUSAL,
-        "objection_deadline": format_date(deadlines.objection_deadline(decision)),
+        "completed_on": _date(timezone.localtime(application.completed_at)),
+        "due_on": _date(application.decision_due),
+        "refusal": refusal,
+        "objection_deadline": _date(deadlines.objection_deadline(decision)) if refusal else "",
         "objection_days": service.objection_days,
         "objection_url": f"{settings.PAMONG_PUBLIC_URL}/permohonan/{application.pk}/",
         "replaces": replaced.number if replaced else "",
@@ -438,22 +537,30 @@ def letter_context(letter: Letter, *, number: str, issued_at) -> dict[str, Any]:
 
 def _outcome_sentence(letter: Letter) -> str:
     granted = letter.outcome == Decision.Outcome.GRANT
+    if letter.kind == Letter.Kind.WITHDRAWAL:
+        return gettext(
+            "You WITHDREW your application on %(date)s. It is not processed further; you may apply again."
+        ) % {"date": _date(timezone.localtime(letter.created_at))}
     if letter.kind == Letter.Kind.DEEMED:
-        return "Permohonan Anda DIANGGAP DIKABULKAN menurut hukum (fiktif positif)."
-    if letter.kind in (Letter.Kind.OBJECTION, Letter.Kind.APPEAL):
-        stage = "keberatan" if letter.kind == Letter.Kind.OBJECTION else "banding"
+        return gettext("Your application is DEEMED GRANTED by law (fiktif positif).")
+    if letter.kind == Letter.Kind.OBJECTION:
+        if granted:
+            return gettext(
+                "On your objection, the earlier refusal is SET ASIDE: your application is GRANTED."
+            )
         objection = (
             Objection.objects.filter(application=letter.application, decided_at__isnull=False)
             .order_by("-decided_at")
             .first()
         )
+        upheld = gettext("On your objection, the refusal is UPHELD.")
+        if objection is None:
+            return upheld
+        return f"{upheld} " + gettext("You may appeal until %(date)s on your application's page.") % {
+            "date": _date(deadlines.appeal_deadline(objection))
+        }
+    if letter.kind == Letter.Kind.APPEAL:
         if granted:
-            return f"Atas {stage} Anda, penolakan sebelumnya DIBATALKAN: permohonan Anda DIKABULKAN."
-        after = ""
-        if letter.kind == Letter.Kind.OBJECTION and objection is not None:
-            after = (
-                " Anda dapat mengajukan banding sampai "
-                f"{format_date(deadlines.appeal_deadline(objection))} melalui halaman permohonan Anda."
-            )
-        return f"Atas {stage} Anda, keputusan penolakan DIKUATKAN.{after}"
-    return "Permohonan Anda DIKABULKAN." if granted else "Permohonan Anda DITOLAK."
+            return gettext("On your appeal, the earlier refusal is SET ASIDE: your application is GRANTED.")
+        return gettext("On your appeal, the refusal is UPHELD.")
+    return gettext("Your application is GRANTED.") if granted else gettext("Your application is REFUSED.")

@@ -14,7 +14,8 @@ from django.conf import settings
 from django.core.files.base import ContentFile
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
-from django.utils import timezone
+from django.utils import timezone, translation
+from django.utils.translation import gettext
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -53,9 +54,11 @@ def held(user) -> list[VaultDocument]:
     return list(VaultDocument.objects.filter(owner=user, keep_until__gte=today))
 
 
-def upload_document(*, actor, doc_type: str, uploaded) -> VaultDocument:
-    """Store an upload in the actor's vault: type chosen by the citizen, content checked (size, PDF/JPEG/PNG by
-    its bytes), encrypted at rest, kept PAMONG_VAULT_RETENTION_DAYS."""
+def upload_document(*, actor, doc_type: str, uploaded, owner=None) -> VaultDocument:
+    """Store an upload in the owner's vault (the actor's own, or — a counter officer scanning a paper document —
+    the citizen's): type chosen, content checked (size, PDF/JPEG/PNG by its bytes), encrypted at rest, kept
+    PAMONG_VAULT_RETENTION_DAYS."""
+    owner = owner or actor
     if doc_type not in T.values:
         raise ValidationFailed("Pilih jenis dokumen.", code="document_type_required")
     if uploaded is None:
@@ -66,7 +69,8 @@ def upload_document(*, actor, doc_type: str, uploaded) -> VaultDocument:
     now = timezone.now()
     with transaction.atomic():
         document = VaultDocument(
-            owner=actor,
+            owner=owner,
+            uploaded_by=None if owner.pk == actor.pk else actor,
             doc_type=doc_type,
             original_name=checked.name,
             content_type=checked.content_type,
@@ -76,13 +80,13 @@ def upload_document(*, actor, doc_type: str, uploaded) -> VaultDocument:
             keep_until=timezone.localdate() + dt.timedelta(days=settings.PAMONG_VAULT_RETENTION_DAYS),
         )
         document.file.save(
-            f"{actor.pk}-{secrets.token_hex(8)}", ContentFile(encrypt_bytes(content)), save=False
+            f"{owner.pk}-{secrets.token_hex(8)}", ContentFile(encrypt_bytes(content)), save=False
         )
         document.save()
         audit.record_event(
             actor=actor,
             action=Action.VAULT_DOCUMENT_UPLOADED,
-            subject=f"documents.vault:{actor.pk}",
+            subject=f"documents.vault:{owner.pk}",
             data={
                 "document": document.pk,
                 "type": doc_type,
@@ -206,3 +210,58 @@ class VaultProvider:
             cases.attach_document(application, actor=actor, uploaded=upload)
             attached += 1
         return attached
+
+    # --- the counter: an officer serving the citizen, with the citizen's consent; logged for the citizen ------
+
+    def counter_offer(self, citizen) -> list[Offered]:
+        return [
+            Offered(d.pk, str(d.get_doc_type_display()), timezone.localtime(d.uploaded_at).date())
+            for d in held(citizen)
+        ]
+
+    def document_types(self) -> list[tuple[str, str]]:
+        return [(value, str(label)) for value, label in T.choices]
+
+    def counter_attach(self, application, *, actor, chosen: list[str], consent: dict) -> int:
+        """Attach vault documents of the applicant the citizen agreed to; each read is in their access log."""
+        citizen = application.applicant
+        ids = [_int(value) for value in chosen]
+        documents = [d for d in held(citizen) if d.pk in ids]
+        if not documents:
+            raise ValidationFailed(
+                gettext("Tick the documents the citizen agreed to attach."), code="document_required"
+            )
+        cases.consent_for(application, actor=actor, consent=consent)  # no consent: nothing is read
+        with transaction.atomic():
+            for document in documents:
+                _log_counter_access(
+                    actor, document, why="dilampirkan ke permohonan di loket dengan persetujuan warga"
+                )
+                upload = SimpleUploadedFile(
+                    document.original_name, document.read_content(), document.content_type
+                )
+                cases.attach_document(application, actor=actor, uploaded=upload, consent=consent)
+        return len(documents)
+
+    def counter_scan(self, application, *, actor, doc_type: str, uploaded, consent: dict) -> int:
+        """A paper document the citizen brought, scanned at the counter: kept in their vault (offered on every
+        later application) and attached to this case, in one transaction."""
+        cases.consent_for(application, actor=actor, consent=consent)
+        with transaction.atomic():
+            document = upload_document(
+                actor=actor, owner=application.applicant, doc_type=doc_type, uploaded=uploaded
+            )
+            _log_counter_access(
+                actor, document, why="dipindai di loket ke Dokumen Saya dengan persetujuan warga"
+            )
+            uploaded.seek(0)  # the same bytes go to the case
+            cases.attach_document(application, actor=actor, uploaded=uploaded, consent=consent)
+        return 1
+
+
+def _log_counter_access(actor, document: VaultDocument, *, why: str) -> None:
+    with translation.override(
+        "id"
+    ):  # the citizen's log reads in Bahasa Indonesia, whatever the officer's page
+        what = f"dokumen pribadi: {document.get_doc_type_display()}"
+    accounts.record_personal_data_access(actor=actor, citizen=document.owner, what=what, why=why)

@@ -23,7 +23,7 @@ from pamong.core.uploads import check_upload
 from pamong.core.views import not_found
 
 from . import selectors, services, signing, vault
-from .models import Letter, VaultConsent, VaultDocument
+from .models import Letter, LetterPreference, VaultConsent, VaultDocument
 
 CODE_RE = re.compile(r"^[a-z2-7]{16,32}$")
 
@@ -171,6 +171,9 @@ def vault_page(request: HttpRequest) -> HttpResponse:
                     actor=request.user,
                 )
                 messages.success(request, _("The document was deleted."))
+            elif action == "language":
+                services.choose_letter_language(actor=request.user, language=request.POST.get("language", ""))
+                messages.success(request, _("Your letters will be issued in the language you chose."))
             elif action in ("consent", "withdraw"):
                 agency = Agency.objects.filter(slug=request.POST.get("agency", "")).first()
                 if agency is None:
@@ -194,6 +197,8 @@ def vault_page(request: HttpRequest) -> HttpResponse:
             "agency"
         ),
         "errors": errors,
+        "languages": LetterPreference.Language.choices,
+        "letter_language": services.letter_language(request.user),
     }
     return render(request, "documents/vault.html", context, status=status)
 

@@ -45,10 +45,12 @@ from .submission import (
     submit_for_citizen,
 )
 from .voice import discretion_register, flag_rule, review_discretion
+from .withdrawal import WITHDRAWABLE, withdraw_application
 
 __all__ = [
     "MAX_ATTACHMENTS",
     "OPEN_FOR_DOCUMENTS",
+    "WITHDRAWABLE",
     "CounterContact",
     "DiscretionInput",
     "RuleRun",
@@ -99,4 +101,5 @@ __all__ = [
     "submit_at_counter",
     "submit_for_citizen",
     "system_facts",
+    "withdraw_application",
 ]

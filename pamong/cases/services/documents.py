@@ -18,22 +18,29 @@ from pamong.core.uploads import check_upload
 from .. import transitions
 from ..models import Application, Attachment, Objection
 from .common import S, locked, subject_of
+from .counter import consent_for
 from .notice import answer_with_document
 
 MAX_ATTACHMENTS = 10
 OPEN_FOR_DOCUMENTS = (S.UNDER_REVIEW, S.INFO_REQUESTED, S.OBJECTION, S.APPEAL, S.REFUSAL_NOTICE)
 
 
-def attach_document(application: Application, *, actor, uploaded) -> Attachment:
+def attach_document(application: Application, *, actor, uploaded, consent: dict | None = None) -> Attachment:
     """Attach a file (a Django UploadedFile) while the case is open; during an objection or appeal it belongs
-    to that objection. Size and type (by content) are checked first; nothing is stored if they fail."""
+    to that objection. Size and type (by content) are checked first; nothing is stored if they fail. Any counter
+    officer may attach for the citizen with their `consent` (recorded in the audit entry)."""
     head = uploaded.read(2048)
     checked = check_upload(name=uploaded.name or "", head=head, size=uploaded.size or 0)
     content = head + uploaded.read()
     with transaction.atomic():
         application = locked(application)
+        on_behalf = None
         if actor.pk not in (application.applicant_id, application.assisted_by_id):
-            raise PermissionDenied("Hanya pemohon yang dapat melampirkan dokumen.", code="not_the_applicant")
+            if consent is None:
+                raise PermissionDenied(
+                    "Hanya pemohon yang dapat melampirkan dokumen.", code="not_the_applicant"
+                )
+            on_behalf = consent_for(application, actor=actor, consent=consent)
         transitions.require(application, *OPEN_FOR_DOCUMENTS)
         if application.attachments.count() >= MAX_ATTACHMENTS:
             raise ValidationFailed(
@@ -57,7 +64,12 @@ def attach_document(application: Application, *, actor, uploaded) -> Attachment:
             actor=actor,
             action=Action.DOCUMENT_ATTACHED,
             subject=subject_of(application),
-            data={"attachment": attachment.pk, "sha256": attachment.sha256, "type": checked.content_type},
+            data={
+                "attachment": attachment.pk,
+                "sha256": attachment.sha256,
+                "type": checked.content_type,
+                **({"on_behalf": on_behalf} if on_behalf else {}),
+            },
         )
         if application.status == S.REFUSAL_NOTICE:  # a document is a response to the notice: a person decides
             answer_with_document(application)

@@ -24,6 +24,11 @@ def post(client, path: str, payload: dict):
     return client.post(path, json.dumps(payload), content_type="application/json")
 
 
+def apply_pkh(client, world, nik: str) -> dict:
+    """File Bansos PKH with the demo form of `nik` (the client signed in as that citizen); the API's answer."""
+    return post(client, APPLY, {"service": "bansos-pkh", "form": world.forms[nik]}).json()
+
+
 def let_notices_lapse() -> int:
     """An automated refusal is first a notice of intended refusal (issue 13); silence past its period makes it
     final, and only a final decision gets a letter."""

@@ -17,18 +17,14 @@ from pamong.cases.models import Application, Decision
 from pamong.documents import rendering, selectors, services, signing
 from pamong.documents.models import Letter
 
-from .conftest import APPLY, SKTM_FORM, let_notices_lapse, post
+from .conftest import APPLY, SKTM_FORM, apply_pkh, let_notices_lapse, post
 
 pytestmark = pytest.mark.django_db
 
 
 def grant(world, client_for, run_jobs):
     with run_jobs():
-        body = post(
-            client_for(world.warga),
-            APPLY,
-            {"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]},
-        ).json()
+        body = apply_pkh(client_for(world.warga), world, world.niks.WARGA_NIK)
     assert body["status"] == "granted"
     return Application.objects.get(pk=body["id"])
 

@@ -12,7 +12,7 @@ from django.test import Client, override_settings
 from pamong.documents import services
 from pamong.documents.models import Letter
 
-from .conftest import APPLY, post
+from .conftest import apply_pkh
 
 pytestmark = pytest.mark.django_db
 
@@ -20,11 +20,7 @@ pytestmark = pytest.mark.django_db
 @pytest.fixture
 def letter(world, client_for, run_jobs) -> Letter:
     with run_jobs():
-        body = post(
-            client_for(world.warga),
-            APPLY,
-            {"service": "bansos-pkh", "form": world.forms[world.niks.WARGA_NIK]},
-        ).json()
+        body = apply_pkh(client_for(world.warga), world, world.niks.WARGA_NIK)
     return Letter.objects.get(application_id=body["id"])
 
 

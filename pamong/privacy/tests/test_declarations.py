@@ -111,6 +111,7 @@ def test_the_export_gathers_every_modules_section(world):
         "notification_preference",
         "notifications",
         "letters",
+        "letter_language",
         "vault",
         "vault_consents",
     }

@@ -23,7 +23,7 @@ from pamong.core.testing.browser import chromium, screenshot
 from pamong.registry.demo import DEMO_BANSOS_FORMS, REFER_NIK, WARGA_NIK
 from pamong.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
-from .test_journeys import LANDING, MENUS
+from .test_journeys import LANDING, MENUS, PUBLIC_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -113,8 +113,17 @@ def test_each_role_lands_on_its_page_and_reaches_its_menu_at_360px(live_server, 
             for sublabel in sub.get_by_role("link").all_inner_texts():
                 follow(page, page.get_by_role("navigation", name="Pengawasan"), sublabel)
                 fits(page)
+    # staff reach the pages open to everyone from the footer
+    public = page.get_by_role("navigation", name="Halaman publik")
+    expected = PUBLIC_PAGES if role not in (None, roles.WARGA) else []
+    assert (public.get_by_role("link").all_inner_texts() if expected else []) == expected
+    for label in expected:
+        follow(page, page.get_by_role("navigation", name="Halaman publik"), label)
+        fits(page)
+    if role in (None, roles.WARGA):
+        expect(page.get_by_role("navigation", name="Halaman publik")).to_have_count(0)
     # the footer's pages, reached by clicking too
-    for label in ("Bantuan", "Kontak", "Pemberitahuan privasi"):
+    for label in ("Bantuan", "Kontak", "Pemberitahuan privasi", "Register algoritma"):
         follow(page, page.get_by_role("navigation", name="Tentang portal ini"), label)
         fits(page)
     if role == roles.AUDITOR:

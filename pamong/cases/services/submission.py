@@ -39,7 +39,7 @@ from pamong.registry.selectors import person_by_nik, validate_nik
 
 from .. import deadlines, identity
 from ..access import role_names
-from ..forms import FormInvalid, clean_form
+from ..forms import FieldInvalid, FormInvalid, Problem, clean_form
 from ..models import Application, Decision
 from .automation import RuleRun, evaluate_rules, record_rule_run
 from .common import S, subject_of
@@ -446,7 +446,9 @@ def _prepare(
         cleaned = clean_form(service.form_fields, form, today=today, check_nik=_check_nik, source=form_source)
     except FormInvalid as exc:
         raise ValidationFailed(
-            "Formulir belum benar. Periksa isian yang disebut.", code="form_invalid", details=exc.errors
+            _("The form is not complete yet. Check the answers named below."),
+            code="form_invalid",
+            details=exc.errors,
         ) from exc
     run = (
         evaluate_rules(service=service, form_data=cleaned, nik=nik, filing_date=filing_date)
@@ -550,5 +552,5 @@ def _check_nik(nik: str) -> None:
     """A NIK in a form must be one that can exist: a known district and a possible birth date."""
     try:
         validate_nik(nik)
-    except NikError as exc:
-        raise ValueError(exc.message) from exc
+    except NikError as exc:  # its code and words go on with the form's problem, translated when read
+        raise FieldInvalid(Problem(exc.code, exc.text, exc.params or {})) from exc

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import QuerySet
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.core.errors import NotFound
@@ -33,5 +34,5 @@ def access_handover_by_id(user, handover_id: int) -> Handover:
     agency_id = handover_agency(user)
     handover = Handover.objects.filter(pk=handover_id, agency_id=agency_id).select_related("agency").first()
     if agency_id is None or handover is None:
-        raise NotFound("Tidak ditemukan.")
+        raise NotFound(_("Not found."))
     return handover

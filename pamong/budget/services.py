@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -253,7 +254,7 @@ def raise_flags(*, actor) -> RaiseReport:
         raised = _record_flags(fresh, agencies, actor=actor)
     except IntegrityError:  # another run recorded the same flags meanwhile (unique agency + key)
         raise Conflict(
-            "Tanda anggaran sedang dimunculkan oleh proses lain; jalankan lagi sebentar lagi.",
+            _("Budget flags are being raised by another run; run again in a moment."),
             code="flags_running",
         ) from None
     return RaiseReport(raised=raised, already_known=len(found) - len(fresh))
@@ -307,7 +308,7 @@ def dismiss_flag(flag: Flag, *, actor, reason: str) -> Flag:
     """An auditor (APIP) closes a flag with a written reason: what was checked and why the pattern is
     explained. The flag stays on record with its reason; the audit log keeps both."""
     if roles.AUDITOR not in roles.roles_of(actor):
-        raise PermissionDenied("Hanya auditor (APIP) yang dapat menutup tanda.", code="budget_not_allowed")
+        raise PermissionDenied(_("Only an auditor (APIP) can close a flag."), code="budget_not_allowed")
     text = reason.strip()
     if len(text) < MIN_REASON:
         raise ValidationFailed(
@@ -318,7 +319,7 @@ def dismiss_flag(flag: Flag, *, actor, reason: str) -> Flag:
     with transaction.atomic():
         flag = Flag.objects.select_for_update(of=("self",)).select_related("agency").get(pk=flag.pk)
         if flag.status != Flag.Status.OPEN:
-            raise InvalidTransition("Tanda ini sudah ditutup.", code="flag_already_dismissed")
+            raise InvalidTransition(_("This flag is already closed."), code="flag_already_dismissed")
         flag.status = Flag.Status.DISMISSED
         flag.dismissed_at = timezone.now()
         flag.dismissed_by = actor

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
@@ -237,7 +238,7 @@ def _uploaded_yaml(request: HttpRequest) -> str:
     if upload is not None:
         if upload.size > 256_000:
             raise ApplicationError(
-                "Berkas terlalu besar (paling besar 256 KB).", code="file_too_large", status=422
+                gettext("The file is too large (at most 256 KB)."), code="file_too_large", status=422
             )
         return upload.read().decode("utf-8", errors="replace")
     return request.POST.get("yaml_text", "")

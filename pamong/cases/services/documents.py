@@ -8,6 +8,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -33,11 +34,12 @@ def attach_document(application: Application, *, actor, uploaded) -> Attachment:
     with transaction.atomic():
         application = locked(application)
         if actor.pk not in (application.applicant_id, application.assisted_by_id):
-            raise PermissionDenied("Hanya pemohon yang dapat melampirkan dokumen.", code="not_the_applicant")
+            raise PermissionDenied(_("Only the applicant can attach documents."), code="not_the_applicant")
         transitions.require(application, *OPEN_FOR_DOCUMENTS)
         if application.attachments.count() >= MAX_ATTACHMENTS:
             raise ValidationFailed(
-                f"Paling banyak {MAX_ATTACHMENTS} dokumen per permohonan.", code="too_many_files"
+                _("At most %(count)s documents per application.") % {"count": MAX_ATTACHMENTS},
+                code="too_many_files",
             )
         attachment = Attachment(
             application=application,

@@ -253,7 +253,7 @@ def submit_at_counter(
     The name typed must match the registry's name for the NIK; if it does not, `name_confirmed_by` (a second
     officer, authenticated by the page) must confirm it, and the confirmation is kept in the consent record."""
     if roles.PETUGAS_LOKET not in role_names(actor):
-        raise NotFound("Tidak ditemukan.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     problems = contact_problems(contact)
     if problems:  # name every problem at once: the contact's and the rest of the form's
         problems = {
@@ -428,8 +428,9 @@ def _replay(applicant, idempotency_key: str, digest: str) -> Application | None:
         return None
     if existing.request_digest != digest:
         raise Conflict(
-            "Idempotency-Key ini sudah dipakai untuk permohonan lain dengan isi berbeda. "
-            "Gunakan kunci baru untuk permohonan baru.",
+            _(
+                "This Idempotency-Key was already used for another application with different content. Use a new key for a new application."
+            ),
             code="idempotency_key_reused",
             details={"application": str(existing.pk)},
         )
@@ -537,7 +538,7 @@ def new_reference(today: dt.date) -> str:
         reference = f"PMG-{today:%Y%m%d}-{code}"
         if not Application.objects.filter(reference=reference).exists():
             return reference
-    raise Conflict("Nomor permohonan tidak dapat dibuat; coba lagi.", code="reference_exhausted")
+    raise Conflict(_("No application number could be made; try again."), code="reference_exhausted")
 
 
 def _nik_problem(nik: str) -> NikError | None:

@@ -121,19 +121,24 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
     rule_set = parse(yaml_text)
     if rule_set.service != service.slug:
         raise ValidationFailed(
-            f"Berkas ini untuk layanan '{rule_set.service}', bukan '{service.slug}'.",
+            gettext("This file is for the service '%(theirs)s', not '%(ours)s'.")
+            % {"theirs": rule_set.service, "ours": service.slug},
             code="rules_wrong_service",
         )
     existing = rulebook.rule_sets_for(service.slug)
     problems = check_versions([*existing, rule_set])
     if problems:
         raise ValidationFailed(
-            "Versi ini bertabrakan dengan versi yang ada: " + "; ".join(p.message for p in problems),
+            gettext("This version clashes with an existing one: %(problems)s")
+            % {"problems": "; ".join(p.message for p in problems)},
             code="rules_version_conflict",
         )
     with transaction.atomic():
         if RuleSetDraft.objects.filter(service=service, version_id=rule_set.version_id).exists():
-            raise Conflict(f"Draf versi {rule_set.version_id} sudah ada.", code="draft_exists")
+            raise Conflict(
+                gettext("A draft of version %(version)s already exists.") % {"version": rule_set.version_id},
+                code="draft_exists",
+            )
         draft = RuleSetDraft.objects.create(
             service=service,
             version_id=rule_set.version_id,
@@ -185,7 +190,8 @@ def approve_draft(draft: RuleSetDraft, *, actor, effective_from: dt.date) -> Rul
         raise ValidationFailed(_("The effective date cannot be in the past."), code="effective_date_past")
     if effective_from != rule_set.effective_from:
         raise ValidationFailed(
-            f"Tanggal berlaku harus sama dengan effective_from dalam berkas ({rule_set.effective_from.isoformat()}).",
+            gettext("The effective date must equal effective_from in the file (%(date)s).")
+            % {"date": rule_set.effective_from.isoformat()},
             code="effective_date_mismatch",
         )
     summary = simulate_draft(draft).summary()
@@ -242,9 +248,11 @@ def publish_draft(
     if pushed and len(justification) < MIN_FAIRNESS_JUSTIFICATION:
         names = "; ".join(f"{p['label']} ({p['feature']})" for p in pushed)
         raise ValidationFailed(
-            f"Versi ini menurunkan tingkat dikabulkan kelompok berikut di bawah empat perlima kelompok terbaik: "
-            f"{names}. Publikasi hanya dengan pembenaran tertulis (paling sedikit {MIN_FAIRNESS_JUSTIFICATION} "
-            "karakter).",
+            gettext(
+                "This version lowers the grant rate of these groups below four fifths of the best group: "
+                "%(groups)s. Publish only with a written justification (at least %(min)s characters)."
+            )
+            % {"groups": names, "min": MIN_FAIRNESS_JUSTIFICATION},
             code="fairness_justification_required",
             details={"groups": pushed},
         )

@@ -1,7 +1,8 @@
 """Errors in the reader's language (issue 20 point 3, issue 11 point 6, ADR 44): invalid input on the main forms,
 sent once with the English switch and once in Indonesian. The errors a page shows (summary, field errors, alerts,
-flash messages) hold no Indonesian under English and no English under Indonesian, and the API answers a bad
-application with its machine code and a message in the request's language."""
+flash messages) hold no Indonesian under English and no English under Indonesian, the refused page shows no raw
+code (as test_journeys checks for every page), and the API answers a bad application with its machine code and a
+message in the request's language."""
 
 from __future__ import annotations
 
@@ -15,7 +16,7 @@ from django.test import Client
 from pamong.accounts import roles
 from pamong.cases import services as cases
 
-from .test_journeys import people  # noqa: F401  (fixture)
+from .test_journeys import LEAKS, people, visible_text  # noqa: F401  (people: a fixture)
 
 pytestmark = pytest.mark.django_db
 
@@ -121,22 +122,26 @@ def invalid_forms(world, people, open_cases):  # noqa: F811  (people is the fixt
 
 @pytest.mark.parametrize(("language", "foreign"), [("en", INDONESIAN), ("id", ENGLISH)])
 def test_invalid_forms_answer_in_the_page_language(world, people, cases_open, language, foreign):  # noqa: F811
-    shown, wrong = {}, {}
+    shown, wrong, raw = {}, {}, {}
     for who, path, data in invalid_forms(world, people, cases_open):
         client = Client()
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         client.force_login(who)
         response = client.post(path, data, follow=True)
         assert response["Content-Language"] == language, path
-        text = errors_shown(response.content.decode())
+        html = response.content.decode()
+        text = errors_shown(html)
         shown[path] = text
         found = sorted({m.group(0) for m in foreign.finditer(text)})
         if found:
             wrong[path] = (found, text)
-    assert {
-        path: text for path, text in shown.items() if len(text) <= 10
-    } == {}  # every form refused, in words
+        # and, as on every page (test_journeys), no code, exception text or bare value after a refusal
+        if leaks := sorted({m.group(0) for m in LEAKS.finditer(visible_text(html))}):
+            raw[path] = leaks
+    refused_in_words = {path: text for path, text in shown.items() if len(text) > 10}
+    assert refused_in_words.keys() == shown.keys()
     assert wrong == {}
+    assert raw == {}
 
 
 def test_the_nik_and_field_errors_follow_the_language(world):

@@ -7,6 +7,7 @@ Data is loaded before Playwright starts: its sync API runs an event loop, and Dj
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pyotp
@@ -229,3 +230,57 @@ def test_api_docs_render_their_operations_with_the_network_blocked(live_server, 
     assert blocked == []
     assert rendered == operations
     assert title.startswith("Pamong API")
+
+
+INVALID_VISITS = [  # who, page, values typed (the rest left empty), in the browser with its own checks off
+    (
+        "warga",
+        "/layanan/bansos-pkh/ajukan/",
+        {"f-household_income": "2.000.000,50", "f-assets_value": "Rp 1.00"},
+    ),
+    ("loket", "/loket/ajukan/bansos-pkh/", {"nik": "3273994108870002", "f-household_income": "12,5"}),
+    ("loket", "/loket/warga/", {"nik": "3273094108870000"}),
+    ("warga", "/pengaduan/baru/", {"title": "x", "description": "kurang"}),
+    ("warga", "/akun/dokumen/", {}),
+]
+FOREIGN = {  # function words of the other language in an error text
+    "en": re.compile(
+        r"\b(yang|harus|wajib|tidak|paling|dengan|atau|untuk|belum|sudah|Tuliskan|Tulis|Pilih|Periksa)\b"
+    ),
+    "id": re.compile(r"\b(the|must|is|are|not|Choose|Write|cannot|only|Please|with|already)\b"),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_invalid_main_forms_at_360px_speak_the_pages_language(live_server, sessions, language):
+    """The main forms sent with bad input at 360 px: every error in the page's language, nothing wider than
+    the screen (screenshots in test-artifacts/)."""
+    base = live_server.url
+    found, wide, silent = {}, {}, []
+    with chromium() as browser:
+        for who, path, values in INVALID_VISITS:
+            context = browser.new_context(locale="id-ID", viewport={"width": WIDTH, "height": 800})
+            context.add_cookies(
+                [sessions[who], {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
+            )
+            page = context.new_page()
+            page.goto(f"{base}{path}")
+            page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+            for name, value in values.items():
+                page.locator(f'main [name="{name}"]').fill(value)
+            with page.expect_navigation():
+                page.locator("main form button.primary").first.click()
+            errors = " ".join(
+                page.locator(".error-summary, .field-error, [role=alert], .flash, .error").all_inner_texts()
+            )
+            if not errors.strip():
+                silent.append(path)
+            if leaks := sorted({m.group(0) for m in FOREIGN[language].finditer(errors)}):
+                found[path] = (leaks, errors)
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > WIDTH:
+                wide[path] = width
+            screenshot(page, f"invalid-{language}{path.replace('/', '-').rstrip('-')}-360.png")
+            context.close()
+    assert silent == []
+    assert found == {}
+    assert wide == {}

@@ -240,7 +240,7 @@ INVALID_VISITS = [  # who, page, values typed (the rest left empty), in the brow
     ),
     ("loket", "/loket/ajukan/bansos-pkh/", {"nik": "3273994108870002", "f-household_income": "12,5"}),
     ("loket", "/loket/warga/", {"nik": "3273094108870000"}),
-    ("warga", "/pengaduan/baru/", {"title": "x", "description": "kurang"}),
+    ("warga", "/pengaduan/baru/", {"service": "bansos-pkh", "title": "x", "description": "kurang"}),
     ("warga", "/akun/dokumen/", {}),
 ]
 FOREIGN = {  # function words of the other language in an error text
@@ -267,7 +267,11 @@ def test_invalid_main_forms_at_360px_speak_the_pages_language(live_server, sessi
             page.goto(f"{base}{path}")
             page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
             for name, value in values.items():
-                page.locator(f'main [name="{name}"]').fill(value)
+                field = page.locator(f'main [name="{name}"]')
+                if field.evaluate("el => el.tagName") == "SELECT":
+                    field.select_option(value)
+                else:
+                    field.fill(value)
             with page.expect_navigation():
                 page.locator("main form button.primary").first.click()
             errors = " ".join(

@@ -12,6 +12,7 @@ from django.db import InterfaceError, OperationalError
 from django.http import Http404, HttpRequest, HttpResponse
 from django.http.multipartparser import MultiPartParserError
 from django.http.request import RawPostDataException
+from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import AuthenticationError, HttpError, Throttled
 from ninja.errors import ValidationError as NinjaValidationError
@@ -92,24 +93,24 @@ def on_validation_error(request: HttpRequest, exc: NinjaValidationError) -> Http
         {"field": ".".join(str(p) for p in e.get("loc", [])), "message": e.get("msg")} for e in exc.errors
     ]
     return _error(
-        request, 422, "invalid_input", "Data yang dikirim tidak valid. Periksa kolom yang disebut.", details
+        request, 422, "invalid_input", _("The data sent is not valid. Check the fields named."), details
     )
 
 
 @api.exception_handler(Http404)
 def on_not_found(request: HttpRequest, exc: Http404) -> HttpResponse:
-    return _error(request, 404, "not_found", "Tidak ditemukan.")
+    return _error(request, 404, "not_found", _("Not found."))
 
 
 @api.exception_handler(AuthenticationError)
 def on_unauthenticated(request: HttpRequest, exc: AuthenticationError) -> HttpResponse:
-    return _error(request, 401, "unauthenticated", "Silakan masuk terlebih dahulu.")
+    return _error(request, 401, "unauthenticated", _("Please sign in first."))
 
 
 @api.exception_handler(Throttled)
 def on_throttled(request: HttpRequest, exc: Throttled) -> HttpResponse:
     response = _error(
-        request, 429, "too_many_requests", "Terlalu banyak permintaan. Tunggu sebentar, lalu coba lagi."
+        request, 429, "too_many_requests", _("Too many requests. Wait a moment, then try again.")
     )
     if exc.wait:
         response["Retry-After"] = str(int(exc.wait))

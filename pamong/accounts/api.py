@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Router, Schema
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -76,5 +77,5 @@ def my_notifications(request: HttpRequest):
 def read_notification(request: HttpRequest, notification_id: int):
     found = notify.inbox_of(request.user).filter(pk=notification_id).first()
     if found is None:
-        raise NotFound("Pemberitahuan tidak ditemukan.", code="notification_not_found")
+        raise NotFound(_("Notification not found."), code="notification_not_found")
     return _notice(notify.mark_read(found))

@@ -109,16 +109,26 @@ LANDING = (
 def menu_for(user) -> list[MenuItem]:
     signed_in = getattr(user, "is_authenticated", False)
     held = roles.roles_of(user)
+    staff = roles.is_staff_member(user)
     shown = []
     for item in MENU:
         if item.roles is None:
-            shown.append(item)
+            if not staff:  # staff find the pages open to everyone in the footer (public_pages_for)
+                shown.append(item)
         elif not item.roles:
             if not signed_in:
                 shown.append(item)
         elif held & item.roles:
             shown.append(item)
     return shown
+
+
+def public_pages_for(user) -> list[MenuItem]:
+    """The pages open to everyone, in the footer for staff: their menu keeps to their daily work. The algorithm
+    register is left out: the footer links it for everyone."""
+    if not roles.is_staff_member(user):
+        return []
+    return [item for item in MENU if item.roles is None and item.key != "register"]
 
 
 def landing_url(user) -> str:

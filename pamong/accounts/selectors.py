@@ -81,7 +81,7 @@ def managed_staff_member(admin: User, user_id: int) -> User:
     """One staff member of the administrator's agency; NotFound for anyone else (same answer as missing)."""
     member = agency_staff(admin).filter(pk=user_id).first()
     if member is None:
-        raise NotFound("No such staff member in your agency.")
+        raise NotFound(gettext_lazy("No such staff member in your agency."))
     return member
 
 

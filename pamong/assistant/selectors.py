@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from django.db.models import Q, QuerySet
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.complaints.models import Complaint
@@ -42,5 +43,5 @@ def access_handover_by_id(user, handover_id: int) -> Handover:
         .first()
     )
     if agency_id is None or handover is None:
-        raise NotFound("Tidak ditemukan.")
+        raise NotFound(_("Not found."))
     return handover

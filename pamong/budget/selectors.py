@@ -7,6 +7,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, Q, QuerySet, Sum
 from django.db.models.functions import ExtractMonth
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.catalog.models import Agency
@@ -116,10 +117,10 @@ def flag_counts() -> dict[str, int]:
 def access_flag_by_id(user, flag_id: int) -> Flag:
     """One 404 for a missing flag and for someone who may not see flags (CONVENTIONS §4)."""
     if not can_review_flags(user):
-        raise NotFound("Tanda tidak ditemukan.")
+        raise NotFound(_("Flag not found."))
     flag = Flag.objects.select_related("agency", "dismissed_by").filter(pk=flag_id).first()
     if flag is None:
-        raise NotFound("Tanda tidak ditemukan.")
+        raise NotFound(_("Flag not found."))
     return flag
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import polars as pl
 from django.db import IntegrityError, transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -43,8 +44,11 @@ def _sha256(data: bytes) -> str:
 def _refuse(problems: list[csvfile.Problem], file_name: str) -> BudgetFileInvalid:
     first = problems[0]
     return BudgetFileInvalid(
-        f"Berkas {file_name} tidak diimpor: {len(problems)} masalah, yang pertama {first}. "
-        "Perbaiki berkasnya lalu impor lagi; tidak ada baris yang disimpan.",
+        _(
+            "File %(file)s was not imported: %(count)s problems, the first %(first)s. "
+            "Correct the file and import it again; no row was saved."
+        )
+        % {"file": file_name, "count": len(problems), "first": first},
         details=[problem.as_dict() for problem in problems],
     )
 
@@ -52,7 +56,8 @@ def _refuse(problems: list[csvfile.Problem], file_name: str) -> BudgetFileInvali
 def _check_new(agency: Agency, kind: str, sha256: str, file_name: str) -> None:
     if BudgetImport.objects.filter(agency=agency, kind=kind, sha256=sha256).exists():
         raise Conflict(
-            f"Berkas {file_name} dengan isi yang sama sudah pernah diimpor untuk {agency.name}.",
+            _("File %(file)s with the same content was already imported for %(agency)s.")
+            % {"file": file_name, "agency": agency.name},
             code="budget_already_imported",
         )
 
@@ -78,7 +83,8 @@ def import_budget_csv(data: bytes, *, agency: Agency, actor, file_name: str) -> 
             )
         except IntegrityError:
             raise Conflict(
-                f"Berkas {file_name} sedang atau sudah diimpor.", code="budget_already_imported"
+                _("File %(file)s is being or has been imported.") % {"file": file_name},
+                code="budget_already_imported",
             ) from None
         BudgetLine.objects.bulk_create(
             (
@@ -140,7 +146,8 @@ def import_ocds(data: bytes, *, agency: Agency, actor, file_name: str) -> Budget
     )
     if known:
         raise Conflict(
-            f"Berkas {file_name}: {len(known)} proses sudah pernah diimpor (misalnya {sorted(known)[0]}).",
+            _("File %(file)s: %(count)s processes were already imported (for example %(example)s).")
+            % {"file": file_name, "count": len(known), "example": sorted(known)[0]},
             code="budget_already_imported",
         )
     with transaction.atomic():
@@ -253,7 +260,7 @@ def raise_flags(*, actor) -> RaiseReport:
         raised = _record_flags(fresh, agencies, actor=actor)
     except IntegrityError:  # another run recorded the same flags meanwhile (unique agency + key)
         raise Conflict(
-            "Tanda anggaran sedang dimunculkan oleh proses lain; jalankan lagi sebentar lagi.",
+            _("Budget flags are being raised by another run; run again in a moment."),
             code="flags_running",
         ) from None
     return RaiseReport(raised=raised, already_known=len(found) - len(fresh))
@@ -307,18 +314,20 @@ def dismiss_flag(flag: Flag, *, actor, reason: str) -> Flag:
     """An auditor (APIP) closes a flag with a written reason: what was checked and why the pattern is
     explained. The flag stays on record with its reason; the audit log keeps both."""
     if roles.AUDITOR not in roles.roles_of(actor):
-        raise PermissionDenied("Hanya auditor (APIP) yang dapat menutup tanda.", code="budget_not_allowed")
+        raise PermissionDenied(_("Only an auditor (APIP) can close a flag."), code="budget_not_allowed")
     text = reason.strip()
     if len(text) < MIN_REASON:
         raise ValidationFailed(
-            f"Tuliskan alasan penutupan (paling sedikit {MIN_REASON} karakter): apa yang diperiksa dan mengapa "
-            "pola ini wajar.",
+            _(
+                "Write why it is closed (at least %(min)s characters): what was checked and why this pattern is sound."
+            )
+            % {"min": MIN_REASON},
             code="reason_required",
         )
     with transaction.atomic():
         flag = Flag.objects.select_for_update(of=("self",)).select_related("agency").get(pk=flag.pk)
         if flag.status != Flag.Status.OPEN:
-            raise InvalidTransition("Tanda ini sudah ditutup.", code="flag_already_dismissed")
+            raise InvalidTransition(_("This flag is already closed."), code="flag_already_dismissed")
         flag.status = Flag.Status.DISMISSED
         flag.dismissed_at = timezone.now()
         flag.dismissed_by = actor

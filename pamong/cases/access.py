@@ -40,7 +40,7 @@ def can_decide(user, application: Application) -> bool:
 
 
 def access_application_by_id(user, application_id, *, for_decision: bool = False) -> Application:
-    not_found = NotFound("Permohonan tidak ditemukan.", code="application_not_found")
+    not_found = NotFound(_("Application not found."), code="application_not_found")
     try:
         key = uuid.UUID(str(application_id))
     except ValueError:
@@ -53,7 +53,7 @@ def access_application_by_id(user, application_id, *, for_decision: bool = False
     if application is None or not can_read(user, application):
         raise not_found
     if for_decision and not can_decide(user, application):
-        raise PermissionDenied("Anda tidak berwenang memutus permohonan ini.", code="not_a_deciding_officer")
+        raise PermissionDenied(_("You may not decide this application."), code="not_a_deciding_officer")
     return application
 
 
@@ -62,9 +62,9 @@ def access_objection_by_id(user, objection_id: int) -> Objection:
         Objection.objects.select_related("application__service__agency").filter(pk=objection_id).first()
     )
     if objection is None or not can_read(user, objection.application):
-        raise NotFound("Keberatan tidak ditemukan.", code="objection_not_found")
+        raise NotFound(_("Objection not found."), code="objection_not_found")
     if not can_decide(user, objection.application):
-        raise PermissionDenied("Anda tidak berwenang memutus keberatan ini.", code="not_a_deciding_officer")
+        raise PermissionDenied(_("You may not decide this objection."), code="not_a_deciding_officer")
     return objection
 
 

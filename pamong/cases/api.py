@@ -10,6 +10,7 @@ from typing import Any, Literal
 from uuid import UUID
 
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext as _
 from ninja import Field, File, Header, Router, Schema, Status, UploadedFile
 from ninja.pagination import LimitOffsetPagination, paginate
 
@@ -176,7 +177,7 @@ def create_application(
     idempotency_key: str | None = IDEMPOTENCY_KEY,
 ):
     if roles.WARGA not in role_names(request.user):  # staff apply for a citizen at the counter endpoint
-        raise NotFound("Tidak ditemukan.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     service = service_get(slug=payload.service)
     application, created = services.submit_application(
         actor=request.user,
@@ -223,7 +224,7 @@ def get_receipt(request: HttpRequest, application_id: str, decision: int | None 
     decisions = application.decisions.exclude(audit_index=None)
     chosen = decisions.filter(pk=decision).first() if decision else decisions.filter(final=True).last()
     if chosen is None:
-        raise NotFound("Belum ada keputusan untuk permohonan ini.", code="decision_not_found")
+        raise NotFound(_("This application has no decision yet."), code="decision_not_found")
     return audit.build_receipt(index=chosen.audit_index)
 
 
@@ -305,7 +306,7 @@ def download_document(request: HttpRequest, application_id: str, attachment_id: 
     application = access_application_by_id(request.user, application_id)
     attachment = application.attachments.filter(pk=attachment_id).first()
     if attachment is None:
-        raise NotFound("Dokumen tidak ditemukan.", code="attachment_not_found")
+        raise NotFound(_("Document not found."), code="attachment_not_found")
     response = HttpResponse(attachment.read_content(), content_type=attachment.content_type)
     response["Content-Disposition"] = f'attachment; filename="{attachment.original_name}"'
     response["X-Content-Type-Options"] = "nosniff"
@@ -353,7 +354,7 @@ class ObjectionDecisionIn(Schema):
 def _staff_only(request: HttpRequest) -> None:
     # The review queue is for deciding officers, as on the web (docs/security.md, the permissions table).
     if not request.user.agency_id or not role_names(request.user) & DECIDING_ROLES:
-        raise NotFound("Tidak ditemukan.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
 
 
 @staff_router.get("/queue", response={200: list[QueueItemOut], **ERRORS}, summary="Review queue of my agency")

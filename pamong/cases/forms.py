@@ -13,8 +13,10 @@ exactly the same values and a number always means what the citizen meant:
   field's declared range (by default 1900-01-01 up to today).
 - boolean: a JSON boolean; on a page ya/tidak (or the browser's on/true/false).
 
-`source` says where `data` came from: "json" (typed JSON values) or "form" (strings from a page). Messages are in
-Bahasa Indonesia, name the field and say what to do. Pure module (no Django import).
+`source` says where `data` came from: "json" (typed JSON values) or "form" (strings from a page). Each problem is a
+`Problem`: a stable code, English source text (marked for the catalogue) naming the field and saying what to do,
+and its parameters; it is translated when read, in the language of the page or API request (ADR 44), with the
+field's English label where the pack has one. Pure module (no Django import).
 """
 
 from __future__ import annotations
@@ -22,8 +24,11 @@ from __future__ import annotations
 import datetime as dt
 import re
 import unicodedata
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
 from typing import Any, Literal
+
+from pamong.core.errors import current_language, gettext_noop, translate
 
 TEXT_MAX = 500
 TEXTAREA_MAX = 4000
@@ -45,10 +50,50 @@ KEEP_IN_TEXTAREA = {"\n", "\t"}
 Source = Literal["form", "json"]
 
 
+@dataclass(frozen=True)
+class Problem:
+    """One field's problem: a stable `code`, English source `text` with %(name)s parameters, and `params`.
+    str() gives it in the current language, naming the field by its label in that language."""
+
+    code: str
+    text: str
+    params: Mapping[str, Any] = field(default_factory=dict)
+    label: str = ""
+    label_en: str = ""
+
+    def __str__(self) -> str:
+        label = self.label_en if self.label_en and current_language().startswith("en") else self.label
+        return translate(self.text, {**self.params, "label": label, "label_lower": label.lower()})
+
+
+class FieldInvalid(ValueError):
+    """A value refused under its field's contract; `problem` says why."""
+
+    def __init__(self, problem: Problem):
+        super().__init__(problem.text)
+        self.problem = problem
+
+    def __str__(self) -> str:
+        return str(self.problem)
+
+
+def _fail(code: str, text: str, label: str = "", **params: Any) -> FieldInvalid:
+    return FieldInvalid(Problem(code, text, params, label=label))
+
+
 class FormInvalid(Exception):
-    def __init__(self, errors: dict[str, str]):
-        super().__init__("; ".join(f"{name}: {message}" for name, message in errors.items()))
-        self.errors = errors
+    def __init__(self, problems: dict[str, Problem]):
+        super().__init__("; ".join(f"{name}: {problem.code}" for name, problem in problems.items()))
+        self.problems = problems
+
+    @property
+    def errors(self) -> dict[str, str]:
+        """Each field's message, in the language of whoever reads it (the page or the API request)."""
+        return {name: str(problem) for name, problem in self.problems.items()}
+
+    @property
+    def codes(self) -> dict[str, str]:
+        return {name: problem.code for name, problem in self.problems.items()}
 
 
 def clean_form(
@@ -60,11 +105,13 @@ def clean_form(
     source: Source = "form",
 ) -> dict[str, Any]:
     """JSON-ready cleaned values for the declared fields only; raises FormInvalid with every problem.
-    `check_nik` validates a well-formed NIK further (region, birth date) and raises ValueError(message)."""
+    `check_nik` validates a well-formed NIK further (region, birth date) and raises FieldInvalid or ValueError."""
     if not isinstance(data, dict):
-        raise FormInvalid({"form": "Data formulir harus berupa objek berisi isian."})
+        raise FormInvalid(
+            {"form": Problem("not_an_object", gettext_noop("Form data must be an object of answers."))}
+        )
     cleaned: dict[str, Any] = {}
-    errors: dict[str, str] = {}
+    errors: dict[str, Problem] = {}
     for spec in fields:
         name = spec["name"]
         raw = data.get(name)
@@ -74,20 +121,33 @@ def clean_form(
             if optional_boolean:
                 cleaned[name] = False
             elif spec.get("required", True):
-                errors[name] = f"{spec['label']} wajib diisi."
+                errors[name] = Problem(
+                    "required",
+                    gettext_noop("%(label)s is required."),
+                    label=spec["label"],
+                    label_en=_en(spec),
+                )
             continue
         try:
             cleaned[name] = clean_value(spec, raw, today=today, source=source)
             if spec.get("type") == "nik" and check_nik is not None:
                 check_nik(cleaned[name])
-        except ValueError as exc:
-            errors[name] = str(exc)
+        except FieldInvalid as exc:
+            errors[name] = exc.problem
+        except ValueError as exc:  # a checker's own words, already in the reader's language
+            errors[name] = Problem("invalid", "%(message)s", {"message": str(exc)})
     unknown = sorted(str(key) for key in set(data) - {spec["name"] for spec in fields})
     if unknown:
-        errors["form"] = f"Isian tidak dikenal: {', '.join(unknown)}."
+        errors["form"] = Problem(
+            "unknown_fields", gettext_noop("Unknown fields: %(names)s."), {"names": ", ".join(unknown)}
+        )
     if errors:
         raise FormInvalid(errors)
     return cleaned
+
+
+def _en(spec: dict[str, Any]) -> str:
+    return str(spec.get("label_en") or "")
 
 
 def _empty(value: Any) -> bool:
@@ -95,7 +155,14 @@ def _empty(value: Any) -> bool:
 
 
 def clean_value(spec: dict[str, Any], raw: Any, *, today: dt.date, source: Source = "form") -> Any:
-    """One field's value under its type's contract; raises ValueError with a message naming the field."""
+    """One field's value under its type's contract; raises FieldInvalid (a ValueError) naming the field."""
+    try:
+        return _clean_value(spec, raw, today=today, source=source)
+    except FieldInvalid as exc:
+        raise FieldInvalid(replace(exc.problem, label_en=_en(spec))) from None
+
+
+def _clean_value(spec: dict[str, Any], raw: Any, *, today: dt.date, source: Source) -> Any:
     kind, label = spec["type"], spec["label"]
     if kind in {"integer", "money"}:
         value = clean_money(raw, label, source=source) if kind == "money" else _integer(raw, label, source)
@@ -113,29 +180,37 @@ def clean_value(spec: dict[str, Any], raw: Any, *, today: dt.date, source: Sourc
     if kind == "choice":
         values = [str(choice["value"]) for choice in spec.get("choices", [])]
         if text not in values:
-            raise ValueError(f"Pilih salah satu {label.lower()} yang tersedia.")
+            raise _fail(
+                "invalid_choice", gettext_noop("Choose one of the %(label_lower)s options offered."), label
+            )
         return text
     if kind == "nik":
         nik = re.sub(r"[ \t-]", "", text.strip())
         if not re.fullmatch(r"[0-9]{16}", nik, re.ASCII):
-            raise ValueError(f"{label} harus 16 angka.")
+            raise _fail("nik_length", gettext_noop("%(label)s must be 16 digits."), label)
         return nik
     if kind == "phone":
         phone = re.sub(r"[ -]", "", text.strip())
         if not PHONE.fullmatch(phone):
-            raise ValueError(f"{label} tidak valid; tulis angka saja, mis. 081234567890.")
+            raise _fail(
+                "phone_invalid",
+                gettext_noop("%(label)s is not valid; write digits only, e.g. 081234567890."),
+                label,
+            )
         return phone
     if kind == "email":
         email = clean_text(text, label, limit=EMAIL_MAX, multiline=False)
         if not EMAIL.fullmatch(email):
-            raise ValueError(f"{label} tidak valid; contoh: nama@contoh.id.")
+            raise _fail(
+                "email_invalid", gettext_noop("%(label)s is not valid; for example: nama@contoh.id."), label
+            )
         return email
-    raise ValueError(f"Jenis isian {kind} tidak didukung.")
+    raise _fail("unsupported_type", gettext_noop("Field type %(kind)s is not supported."), label, kind=kind)
 
 
 def _string(raw: Any, label: str) -> str:
     if not isinstance(raw, str):
-        raise ValueError(f"{label} harus berupa teks.")
+        raise _fail("not_text", gettext_noop("%(label)s must be text."), label)
     return raw
 
 
@@ -147,42 +222,60 @@ def clean_text(text: str, label: str, *, limit: int, multiline: bool = False) ->
     for char in text:
         category = unicodedata.category(char)
         if (category == "Cc" and char not in allowed) or category == "Cs":
-            raise ValueError(f"{label} berisi karakter kendali yang tidak diterima; tulis teks biasa.")
+            text = gettext_noop(
+                "%(label)s contains control characters that are not accepted; write plain text."
+            )
+            raise _fail("control_characters", text, label)
     text = unicodedata.normalize("NFC", text).strip()
     if len(text) > limit:
-        raise ValueError(f"{label} terlalu panjang (paling banyak {limit} karakter).")
+        raise _fail(
+            "too_long",
+            gettext_noop("%(label)s is too long (at most %(limit)s characters)."),
+            label,
+            limit=limit,
+        )
     return text
 
 
 def clean_money(raw: Any, label: str, *, source: Source = "form") -> int:
     """Whole rupiah. JSON: an integer. Page: "2.000.000", "Rp2.000.000", "Rp 2.000.000" or "2000000"."""
-    whole = f"{label} harus jumlah rupiah bulat tanpa sen, mis. 2.000.000 (tanpa koma atau titik desimal)."
+    whole = _fail(
+        "not_whole_rupiah",
+        gettext_noop(
+            "%(label)s must be whole rupiah without cents, e.g. 2.000.000 (no decimal comma or point)."
+        ),
+        label,
+    )
     if isinstance(raw, (bool, float)):
-        raise ValueError(whole)
+        raise whole
     if isinstance(raw, int):
         return raw
     if source == "json" or not isinstance(raw, str):
-        raise ValueError(f"{label} harus bilangan bulat rupiah (angka JSON), mis. 2000000.")
+        text = gettext_noop("%(label)s must be a whole number of rupiah (a JSON number), e.g. 2000000.")
+        raise _fail("not_json_integer", text, label)
     match = MONEY_TEXT.fullmatch(raw.strip())
     if match is not None and len(match.group(1).replace(".", "")) > 15:
-        raise ValueError(f"{label} terlalu besar; periksa kembali angkanya.")
+        raise _fail("too_large", gettext_noop("%(label)s is too large; check the number again."), label)
     if match is None:
-        raise ValueError(whole)
+        raise whole
     return int(match.group(1).replace(".", ""))
 
 
 def _integer(raw: Any, label: str, source: Source) -> int:
     if isinstance(raw, (bool, float)):
-        raise ValueError(f"{label} harus bilangan bulat.")
+        raise _fail("not_integer", gettext_noop("%(label)s must be a whole number."), label)
     if isinstance(raw, int):
         return raw
     if source == "json" or not isinstance(raw, str):
-        raise ValueError(f"{label} harus bilangan bulat (angka JSON), bukan teks.")
+        text = gettext_noop("%(label)s must be a whole number (a JSON number), not text.")
+        raise _fail("not_json_integer", text, label)
     text = raw.strip()
     if not INTEGER_TEXT.fullmatch(text):
-        raise ValueError(f"{label} harus bilangan bulat, tulis angka saja.")
+        raise _fail(
+            "not_integer", gettext_noop("%(label)s must be a whole number; write digits only."), label
+        )
     if len(text.lstrip("-")) > 15:
-        raise ValueError(f"{label} terlalu besar; periksa kembali angkanya.")
+        raise _fail("too_large", gettext_noop("%(label)s is too large; check the number again."), label)
     return int(text)
 
 
@@ -192,9 +285,9 @@ def _in_range(value: int, spec: dict[str, Any], label: str, *, money: bool) -> i
     low, high = max(low, -INTEGER_LIMIT), min(high, INTEGER_LIMIT)
     shown = _rupiah if money else str
     if value < low:
-        raise ValueError(f"{label} paling sedikit {shown(low)}.")
+        raise _fail("below_minimum", gettext_noop("%(label)s is at least %(low)s."), label, low=shown(low))
     if value > high:
-        raise ValueError(f"{label} paling banyak {shown(high)}.")
+        raise _fail("above_maximum", gettext_noop("%(label)s is at most %(high)s."), label, high=shown(high))
     return value
 
 
@@ -204,13 +297,15 @@ def _rupiah(value: int) -> str:
 
 def _date(text: str, label: str) -> dt.date:
     text = text.strip()
-    message = f"{label} harus tanggal dengan format TTTT-BB-HH, mis. 2026-01-05."
+    problem = _fail(
+        "not_a_date", gettext_noop("%(label)s must be a date written YYYY-MM-DD, e.g. 2026-01-05."), label
+    )
     if not ISO_DATE.fullmatch(text):
-        raise ValueError(message)
+        raise problem
     try:
         return dt.date.fromisoformat(text)
     except ValueError:
-        raise ValueError(message) from None
+        raise problem from None
 
 
 def date_bounds(spec: dict[str, Any], today: dt.date) -> tuple[dt.date, dt.date]:
@@ -225,11 +320,15 @@ def date_bounds(spec: dict[str, Any], today: dt.date) -> tuple[dt.date, dt.date]
 def _date_in_range(value: dt.date, spec: dict[str, Any], label: str, today: dt.date) -> str:
     low, high = date_bounds(spec, today)
     if value < low:
-        raise ValueError(f"{label} paling awal {low.isoformat()}.")
+        raise _fail(
+            "too_early", gettext_noop("%(label)s is %(low)s at the earliest."), label, low=low.isoformat()
+        )
     if value > high:
         if high == today:
-            raise ValueError(f"{label} tidak boleh di masa depan.")
-        raise ValueError(f"{label} paling akhir {high.isoformat()}.")
+            raise _fail("in_future", gettext_noop("%(label)s cannot be in the future."), label)
+        raise _fail(
+            "too_late", gettext_noop("%(label)s is %(high)s at the latest."), label, high=high.isoformat()
+        )
     return value.isoformat()
 
 
@@ -242,4 +341,6 @@ def _boolean(raw: Any, label: str, source: Source) -> bool:
             return True
         if word in FALSE_WORDS:
             return False
-    raise ValueError(f"{label}: jawab ya atau tidak" + (" (true atau false)." if source == "json" else "."))
+    if source == "json":
+        raise _fail("not_yes_no", gettext_noop("%(label)s: answer yes or no (true or false)."), label)
+    raise _fail("not_yes_no", gettext_noop("%(label)s: answer yes or no."), label)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pamong.core.errors import InvalidTransition
+from pamong.core.errors import InvalidTransition, gettext_noop
 
 from .models import Application
 
@@ -28,8 +28,9 @@ def require(application: Application, *statuses: str) -> None:
     if application.status not in statuses:
         current = S(application.status).label
         raise InvalidTransition(
-            f"Permohonan {application.reference} {current}; tindakan ini tidak dapat dilakukan sekarang.",
+            gettext_noop("Application %(reference)s: %(status)s; this action cannot be taken now."),
             details={"status": application.status, "required": list(statuses)},
+            params={"reference": application.reference, "status": current},
         )
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q, QuerySet
 
-from pamong.core.errors import NotFound
+from pamong.core.errors import NotFound, gettext_noop
 
 from . import search
 from .models import Agency, Service
@@ -35,5 +35,7 @@ def service_list(*, query: str = "", agency: str = "") -> list[Service]:
 def service_get(*, slug: str) -> Service:
     service = Service.objects.select_related("agency").filter(slug=slug).first()
     if service is None:
-        raise NotFound(f"Layanan '{slug}' tidak ditemukan.", code="service_not_found")
+        raise NotFound(
+            gettext_noop("Service '%(slug)s' not found."), code="service_not_found", params={"slug": slug}
+        )
     return service

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 
 from django.db.models import Count, F, Q, QuerySet
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.cases.models import Application
@@ -51,7 +52,7 @@ def access_complaint_for_staff(user, complaint_id: int) -> Complaint:
             .first()
         )
     if complaint is None:
-        raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+        raise NotFound(_("That report was not found."), code="complaint_not_found")
     return complaint
 
 
@@ -78,7 +79,7 @@ def access_complaint_for_citizen(user, reference: str) -> Complaint:
         or complaint.followers.filter(user_id=getattr(user, "pk", None)).exists()
         or not complaint.confidential
     ):
-        raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+        raise NotFound(_("That report was not found."), code="complaint_not_found")
     return complaint
 
 

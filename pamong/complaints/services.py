@@ -17,6 +17,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -91,25 +92,31 @@ def _clean(report: Report) -> dict[str, str]:
     errors: dict[str, str] = {}
     title, description = report.title.strip(), report.description.strip()
     if not TITLE_MIN <= len(title) <= TITLE_MAX:
-        errors["title"] = f"Tulis judul laporan dalam {TITLE_MIN}–{TITLE_MAX} karakter."
+        errors["title"] = _("Write the report's title in %(low)s–%(high)s characters.") % {
+            "low": TITLE_MIN,
+            "high": TITLE_MAX,
+        }
     if not DESCRIPTION_MIN <= len(description) <= DESCRIPTION_MAX:
-        errors["description"] = (
-            f"Ceritakan apa yang terjadi, kapan dan di mana, dalam {DESCRIPTION_MIN}–{DESCRIPTION_MAX} karakter."
-        )
+        errors["description"] = _("Tell what happened, when and where, in %(low)s–%(high)s characters.") % {
+            "low": DESCRIPTION_MIN,
+            "high": DESCRIPTION_MAX,
+        }
     if report.kind not in Complaint.Kind.values:
-        errors["kind"] = "Pilih jenis laporan: pengaduan, aspirasi, atau permintaan informasi."
+        errors["kind"] = _(
+            "Choose the kind of report: a complaint, an aspiration or a request for information."
+        )
     if (report.latitude is None) != (report.longitude is None):
-        errors["location"] = "Isi garis lintang dan garis bujur bersama-sama, atau kosongkan keduanya."
+        errors["location"] = _("Fill in the latitude and the longitude together, or leave both empty.")
     elif report.latitude is not None and not (
         -90 <= report.latitude <= 90 and -180 <= report.longitude <= 180
     ):
-        errors["location"] = "Koordinat di luar jangkauan: lintang −90..90, bujur −180..180."
+        errors["location"] = _("Coordinates out of range: latitude −90..90, longitude −180..180.")
     if report.region_code and not re.fullmatch(r"\d{2}(\.?\d{2}){0,2}(\.?\d{4})?", report.region_code):
-        errors["region_code"] = "Kode wilayah Kemendagri terdiri dari angka, misalnya 32.73.01.1001."
+        errors["region_code"] = _("A Kemendagri region code is made of digits, for example 32.73.01.1001.")
     if len(report.address) > 300:
-        errors["address"] = "Alamat paling banyak 300 karakter."
+        errors["address"] = _("The address is at most 300 characters.")
     if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in title + description):
-        errors["description"] = "Teks berisi karakter kendali; hapus lalu kirim lagi."
+        errors["description"] = _("The text holds control characters; remove them and send again.")
     return errors
 
 
@@ -120,7 +127,7 @@ def new_reference(today: dt.date) -> str:
         reference = f"ADU-{today:%Y%m%d}-{code}"
         if not Complaint.objects.filter(reference=reference).exists():
             return reference
-    raise Conflict("Nomor laporan tidak dapat dibuat; coba lagi.", code="reference_exhausted")
+    raise Conflict(_("No report number could be made; try again."), code="reference_exhausted")
 
 
 def reporter_key(user) -> str:
@@ -141,7 +148,7 @@ def submit_complaint(
     errors = _clean(report)
     if errors:
         raise ValidationFailed(
-            "Periksa kembali laporan Anda: " + " ".join(errors.values()),
+            _("Check your report again: %(problems)s") % {"problems": " ".join(errors.values())},
             code="complaint_invalid",
             details=errors,
         )
@@ -149,14 +156,15 @@ def submit_complaint(
         consent and consent.get("method") and consent.get("statement")
     ):
         raise ValidationFailed(
-            "Di loket, catat cara warga menyatakan persetujuan dan pernyataannya.", code="consent_required"
+            _("At the counter, record how the citizen gave consent and their statement."),
+            code="consent_required",
         )
     if (
         report.application is not None
         and reporter is not None
         and report.application.applicant_id != reporter.pk
     ):
-        raise NotFound("Permohonan itu tidak ditemukan.", code="application_not_found")
+        raise NotFound(_("That application was not found."), code="application_not_found")
     now = now or timezone.now()
     with transaction.atomic():
         complaint = Complaint(
@@ -219,11 +227,11 @@ def submit_at_counter(
     applications) and their recorded consent, in one transaction."""
     if roles.PETUGAS_LOKET not in roles.roles_of(actor):
         raise PermissionDenied(
-            "Hanya petugas loket yang dapat mencatat laporan di loket.", code="not_counter"
+            _("Only a counter officer can record a report at the counter."), code="not_counter"
         )
     if consent_method not in Application.ConsentMethod.values or len(consent_statement.strip()) < 5:
         raise ValidationFailed(
-            "Catat cara warga menyatakan persetujuan dan pernyataannya.",
+            _("Record how the citizen gave consent and their statement."),
             code="consent_required",
             details={"consent": "Pilih cara persetujuan dan tulis pernyataan warga."},
         )
@@ -306,7 +314,7 @@ def _check_staff(complaint: Complaint, actor) -> None:
         and actor.agency_id == complaint.agency_id
         and roles.roles_of(actor) & {roles.PETUGAS, roles.SUPERVISOR}
     ):
-        raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+        raise NotFound(_("That report was not found."), code="complaint_not_found")
 
 
 def _record(complaint: Complaint, action: Action, actor: Any, **data: Any) -> None:
@@ -321,9 +329,9 @@ def _record(complaint: Complaint, action: Action, actor: Any, **data: Any) -> No
 def verify_complaint(complaint: Complaint, *, actor, urgency: str, kind: str | None = None) -> Complaint:
     """Verified and classified: the urgency sets the answer deadline, counted from receipt."""
     if urgency not in U.values:
-        raise ValidationFailed("Pilih kelas urgensi laporan.", code="urgency_invalid")
+        raise ValidationFailed(_("Choose the report's urgency."), code="urgency_invalid")
     if kind is not None and kind not in Complaint.Kind.values:
-        raise ValidationFailed("Pilih jenis laporan.", code="kind_invalid")
+        raise ValidationFailed(_("Choose the kind of report."), code="kind_invalid")
     with transaction.atomic():
         complaint = _locked(complaint)
         _check_staff(complaint, actor)
@@ -352,7 +360,9 @@ def forward_complaint(
 ) -> Complaint:
     """Disposisi: to an officer of this agency, or to another agency (its officers are told)."""
     if (officer is None) == (agency is None):
-        raise ValidationFailed("Pilih petugas penerima atau instansi tujuan.", code="forward_target_required")
+        raise ValidationFailed(
+            _("Choose the receiving officer or the agency to send it to."), code="forward_target_required"
+        )
     with transaction.atomic():
         complaint = _locked(complaint)
         _check_staff(complaint, actor)
@@ -362,11 +372,13 @@ def forward_complaint(
                 roles.PETUGAS,
                 roles.SUPERVISOR,
             }:
-                raise ValidationFailed("Petugas itu tidak bekerja di instansi ini.", code="officer_invalid")
+                raise ValidationFailed(
+                    _("That officer does not work at this agency."), code="officer_invalid"
+                )
             complaint.assigned_to = officer
         else:
             if agency.pk == complaint.agency_id:
-                raise ValidationFailed("Laporan sudah berada di instansi ini.", code="same_agency")
+                raise ValidationFailed(_("The report is already at this agency."), code="same_agency")
             complaint.agency = agency
             complaint.assigned_to = None
         complaint.save()
@@ -402,7 +414,8 @@ def start_complaint(complaint: Complaint, *, actor, note: str) -> Complaint:
     note = note.strip()
     if len(note) < NOTE_MIN:
         raise ValidationFailed(
-            f"Tulis tanggapan awal untuk pelapor, paling sedikit {NOTE_MIN} karakter.", code="note_too_short"
+            _("Write a first response to the reporter, at least %(min)s characters.") % {"min": NOTE_MIN},
+            code="note_too_short",
         )
     with transaction.atomic():
         complaint = _locked(complaint)
@@ -421,8 +434,9 @@ def check_answer(text: str) -> str:
     text = text.strip()
     if _PLACEHOLDER.search(text):
         raise ValidationFailed(
-            "Jawaban masih berisi bagian templat yang belum diisi (misalnya [..], {..} atau titik-titik). "
-            "Isi dengan apa yang sudah dilakukan.",
+            _(
+                "The answer still holds template parts that are not filled in (such as [..], {..} or dots). Fill them in with what was done."
+            ),
             code="answer_template_unfilled",
         )
     content = text.lower()
@@ -431,8 +445,11 @@ def check_answer(text: str) -> str:
     content = re.sub(r"[\W_]+", " ", content).strip()
     if len(content) < ANSWER_MIN:
         raise ValidationFailed(
-            f"Jawaban terlalu singkat: jelaskan apa yang dilakukan, oleh siapa dan kapan "
-            f"(paling sedikit {ANSWER_MIN} karakter selain salam dan ucapan terima kasih).",
+            _(
+                "The answer is too short: explain what was done, by whom and when "
+                "(at least %(min)s characters besides greetings and thanks)."
+            )
+            % {"min": ANSWER_MIN},
             code="answer_too_short",
         )
     return text
@@ -482,11 +499,11 @@ def _reporter_actor(complaint: Complaint, actor) -> Any:
 def rate_complaint(complaint: Complaint, *, actor, rating: int, comment: str = "") -> Complaint:
     """The reporter accepts the answer and rates it (1–5): closed."""
     if rating not in range(1, 6):
-        raise ValidationFailed("Beri nilai 1 sampai 5.", code="rating_invalid")
+        raise ValidationFailed(_("Give a rating from 1 to 5."), code="rating_invalid")
     with transaction.atomic():
         complaint = _locked(complaint)
         if not is_reporter(complaint, actor):
-            raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+            raise NotFound(_("That report was not found."), code="complaint_not_found")
         transitions.move(complaint, S.CLOSED)
         complaint.rating = rating
         complaint.closed_at = timezone.now()
@@ -508,17 +525,18 @@ def reopen_complaint(
     now = now or timezone.now()
     if len(reason.strip()) < NOTE_MIN:
         raise ValidationFailed(
-            f"Jelaskan mengapa masalahnya belum selesai, paling sedikit {NOTE_MIN} karakter.",
+            _("Explain why the problem is not solved, at least %(min)s characters.") % {"min": NOTE_MIN},
             code="reason_too_short",
         )
     with transaction.atomic():
         complaint = _locked(complaint)
         if not is_reporter(complaint, actor):
-            raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+            raise NotFound(_("That report was not found."), code="complaint_not_found")
         transitions.require(complaint, S.ANSWERED)
         if now.astimezone(deadlines.JAKARTA).date() > complaint.reopen_until:
             raise ValidationFailed(
-                f"Batas membuka kembali sudah lewat ({complaint.reopen_until:%d-%m-%Y}); kirim laporan baru.",
+                _("The time to reopen has passed (%(date)s); send a new report.")
+                % {"date": f"{complaint.reopen_until:%d-%m-%Y}"},
                 code="reopen_too_late",
             )
         transitions.move(complaint, S.IN_PROGRESS)
@@ -548,11 +566,11 @@ def reopen_complaint(
 def follow_complaint(complaint: Complaint, *, actor) -> Follower:
     """+1: a citizen follows a public report instead of filing the same one again."""
     if not getattr(actor, "is_authenticated", False):
-        raise PermissionDenied("Masuk dahulu untuk mengikuti laporan.", code="login_required")
+        raise PermissionDenied(_("Sign in first to follow a report."), code="login_required")
     with transaction.atomic():
         complaint = _locked(complaint)
         if complaint.confidential or complaint.status in (S.CLOSED, S.MERGED):
-            raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+            raise NotFound(_("That report was not found."), code="complaint_not_found")
         follower, created = Follower.objects.get_or_create(
             complaint=complaint, user=actor, defaults={"created_at": timezone.now()}
         )
@@ -565,7 +583,7 @@ def merge_complaints(duplicate: Complaint, *, into: Complaint, actor) -> Complai
     """An officer merges a duplicate into the report that stays: every reporter is told, and from now on hears
     about the one that stays."""
     if duplicate.pk == into.pk:
-        raise ValidationFailed("Laporan tidak dapat digabung dengan dirinya sendiri.", code="merge_same")
+        raise ValidationFailed(_("A report cannot be merged with itself."), code="merge_same")
     with transaction.atomic():
         first, second = sorted([duplicate, into], key=lambda c: c.pk)
         locked = {c.pk: _locked(c) for c in (first, second)}
@@ -574,7 +592,7 @@ def merge_complaints(duplicate: Complaint, *, into: Complaint, actor) -> Complai
         _check_staff(into, actor)
         if into.status in (S.CLOSED, S.MERGED) or into.service_id != duplicate.service_id:
             raise ValidationFailed(
-                "Gabungkan hanya ke laporan terbuka dengan kategori yang sama.", code="merge_target_invalid"
+                _("Merge only into an open report of the same category."), code="merge_target_invalid"
             )
         transitions.move(duplicate, S.MERGED)
         duplicate.merged_into = into

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from pamong.core.errors import InvalidTransition
+from pamong.core.errors import InvalidTransition, gettext_noop
 
 from .models import Complaint
 
@@ -22,8 +22,9 @@ def require(complaint: Complaint, *statuses: str) -> None:
     if complaint.status not in statuses:
         current = S(complaint.status).label
         raise InvalidTransition(
-            f"Laporan {complaint.reference} berstatus {current}; tindakan ini tidak dapat dilakukan sekarang.",
+            gettext_noop("Report %(reference)s is %(status)s; this action cannot be taken now."),
             details={"status": complaint.status, "required": sorted(statuses)},
+            params={"reference": complaint.reference, "status": current},
         )
 
 

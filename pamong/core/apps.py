@@ -1,5 +1,9 @@
 from django.apps import AppConfig
+from django.conf import settings
 from django.db.backends.signals import connection_created
+from django.utils.translation import get_language, gettext
+
+from .errors import install_translator
 
 
 def _tune_sqlite(sender, connection, **kwargs) -> None:
@@ -19,3 +23,5 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         connection_created.connect(_tune_sqlite, dispatch_uid="pamong.core.sqlite_tuning")
         from . import checks  # noqa: F401  (registers the production guard)
+
+        install_translator(gettext=gettext, language=lambda: get_language() or settings.LANGUAGE_CODE)

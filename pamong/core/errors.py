@@ -1,11 +1,40 @@
 """One error contract (CONVENTIONS §9): every domain error carries a stable code and a message saying what to do.
 
 The API renders them as {"code": ..., "message": ..., "details": ...} with the error's HTTP status.
+
+Translated at the edge (docs/ARCHITECTURE.md, ADR 44): an error may carry its English source text, marked with
+`gettext_noop` so the catalogues hold it, and its parameters; `message` translates it when it is read, in the
+language of the request that reads it. Django installs the translator (`install_translator`, from
+`pamong.core.apps`); this module imports no Django, so the pure kernels raise these errors too.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from typing import Any
+
+# The translator Django installs; until then (pure tests, tools) the English source text is shown.
+_translator: dict[str, Callable[..., str]] = {"gettext": lambda text: text, "language": lambda: "en"}
+
+
+def gettext_noop(text: str) -> str:
+    """Marks English source text for the catalogue (makemessages knows this name); it is translated when read."""
+    return text
+
+
+def install_translator(*, gettext: Callable[[str], str], language: Callable[[], str]) -> None:
+    _translator["gettext"], _translator["language"] = gettext, language
+
+
+def translate(text: str, params: Mapping[str, Any] | None = None) -> str:
+    """`text` in the current language, with `params` filled in (%(name)s); text without a catalogue entry (an
+    already translated message, a registry's own words) comes back unchanged."""
+    translated = _translator["gettext"](text) if text else text
+    return translated % dict(params) if params else translated
+
+
+def current_language() -> str:
+    return _translator["language"]()
 
 
 class ApplicationError(Exception):
@@ -13,15 +42,29 @@ class ApplicationError(Exception):
     status = 400
 
     def __init__(
-        self, message: str, *, code: str | None = None, details: Any = None, status: int | None = None
+        self,
+        message: str,
+        *,
+        code: str | None = None,
+        details: Any = None,
+        status: int | None = None,
+        params: Mapping[str, Any] | None = None,
     ):
         super().__init__(message)
-        self.message = message
+        self.text, self.params = message, params
         if code:
             self.code = code
         if status:
             self.status = status
         self.details = details
+
+    @property
+    def message(self) -> str:
+        """The message in the language of whoever reads it now (translated at the edge)."""
+        return translate(str(self.text), self.params)
+
+    def __str__(self) -> str:
+        return self.message
 
     def as_dict(self) -> dict[str, Any]:
         body: dict[str, Any] = {"code": self.code, "message": str(self.message)}

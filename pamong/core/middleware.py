@@ -8,6 +8,7 @@ from django.conf import settings
 from django.http import HttpRequest, HttpResponse, HttpResponseBadRequest
 from django.utils import translation
 from django.utils.translation import gettext as _
+from django.utils.translation.trans_real import parse_accept_lang_header
 
 from . import views
 
@@ -36,16 +37,28 @@ class SecurityHeadersMiddleware:
         return response
 
 
+def _api_language(request: HttpRequest) -> str:
+    """An API client states its language on purpose (no browser default stands behind it): the first of its
+    Accept-Language that Pamong speaks. Pages keep to the cookie."""
+    if not request.path.startswith("/api/"):
+        return ""
+    for tag, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
+        if tag.split("-")[0].lower() in dict(settings.LANGUAGES):
+            return tag.split("-")[0].lower()
+    return ""
+
+
 class IndonesianFirstLocaleMiddleware:
     """Bahasa Indonesia unless the person chose English with the language switch (the cookie set by
     /i18n/setlang/). Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language: a public
-    service in Indonesia speaks Indonesian first, and English is an explicit choice."""
+    service in Indonesia speaks Indonesian first, and English is an explicit choice. An API request without the
+    cookie may name its language in Accept-Language (ADR 44)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response
 
     def __call__(self, request: HttpRequest) -> HttpResponse:
-        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "")
+        chosen = request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME, "") or _api_language(request)
         language = chosen if chosen in dict(settings.LANGUAGES) else settings.LANGUAGE_CODE
         translation.activate(language)
         request.LANGUAGE_CODE = language

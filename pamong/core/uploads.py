@@ -8,6 +8,7 @@ from dataclasses import dataclass
 
 import filetype
 from django.conf import settings
+from django.utils.translation import gettext as _
 
 from pamong.core.errors import ValidationFailed
 
@@ -26,16 +27,20 @@ def check_upload(*, name: str, head: bytes, size: int) -> CheckedUpload:
     limit = settings.PAMONG_UPLOAD_MAX_BYTES
     if size > limit:
         raise ValidationFailed(
-            f"Berkas terlalu besar ({size // 1024} KB); paling besar {limit // (1024 * 1024)} MB.",
+            _("The file is too large (%(size)s KB); at most %(limit)s MB.")
+            % {"size": size // 1024, "limit": limit // (1024 * 1024)},
             code="upload_too_large",
         )
     if size == 0:
-        raise ValidationFailed("Berkas kosong.", code="upload_empty")
+        raise ValidationFailed(_("The file is empty."), code="upload_empty")
     detected = filetype.guess_mime(head)
     if detected not in ALLOWED_TYPES:
         allowed = ", ".join(ALLOWED_TYPES.values())
         raise ValidationFailed(
-            f"Jenis berkas tidak diterima; unggah {allowed}. (Jenis dikenali dari isi berkas, bukan namanya.)",
+            _(
+                "This type of file is not accepted; upload %(allowed)s. (The type is read from the content, not the name.)"
+            )
+            % {"allowed": allowed},
             code="upload_type_not_allowed",
             details={"detected": detected or "unknown"},
         )

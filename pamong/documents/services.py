@@ -18,6 +18,7 @@ from django.db.models import F
 from django.template import Context, Template
 from django.utils import dateformat, timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -147,10 +148,10 @@ def queue_product(*, decision: Decision) -> Letter:
     """The pending product of a final grant (once per decision, like a letter); issued by the same job."""
     if not (decision.final and decision.outcome == Decision.Outcome.GRANT):
         raise ValidationFailed(
-            "Produk layanan hanya terbit untuk permohonan yang dikabulkan.", code="not_granted"
+            _("A service product is issued only for a granted application."), code="not_granted"
         )
     if not product_template(decision.application.service):
-        raise ValidationFailed("Layanan ini tidak mendeklarasikan dokumen produk.", code="no_product")
+        raise ValidationFailed(_("This service declares no product document."), code="no_product")
     product, made = _create_once(
         {"decision": decision, "document": Letter.Document.PRODUCT},
         application=decision.application,
@@ -168,7 +169,7 @@ def issue_product(application: Application, *, actor) -> Letter:
     """An officer's click: the product of a granted application of a service decided by people."""
     decision = final_decision(application)
     if decision is None:
-        raise ValidationFailed("Permohonan ini belum diputus.", code="not_decided")
+        raise ValidationFailed(_("This application has not been decided yet."), code="not_decided")
     with transaction.atomic():
         product = queue_product(decision=decision)
         audit.record_event(

@@ -16,6 +16,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -60,9 +61,9 @@ def upload_document(*, actor, doc_type: str, uploaded, owner=None) -> VaultDocum
     PAMONG_VAULT_RETENTION_DAYS."""
     owner = owner or actor
     if doc_type not in T.values:
-        raise ValidationFailed("Pilih jenis dokumen.", code="document_type_required")
+        raise ValidationFailed(_("Choose the type of document."), code="document_type_required")
     if uploaded is None:
-        raise ValidationFailed("Pilih berkas yang akan diunggah.", code="file_required")
+        raise ValidationFailed(_("Choose the file to upload."), code="file_required")
     head = uploaded.read(2048)
     checked = check_upload(name=uploaded.name or "", head=head, size=uploaded.size or 0)
     content = head + uploaded.read()
@@ -99,7 +100,7 @@ def upload_document(*, actor, doc_type: str, uploaded, owner=None) -> VaultDocum
 
 def delete_document(document: VaultDocument, *, actor) -> None:
     if document.owner_id != actor.pk:
-        raise NotFound("Dokumen tidak ditemukan.", code="document_not_found")
+        raise NotFound(_("Document not found."), code="document_not_found")
     name = document.file.name
     with transaction.atomic():
         audit.record_event(
@@ -151,12 +152,12 @@ def access_vault_document(actor, document_id) -> VaultDocument:
     404 for missing and forbidden (CONVENTIONS §4). A staff read is logged for the citizen."""
     document = VaultDocument.objects.select_related("owner").filter(pk=_int(document_id)).first()
     if document is None:
-        raise NotFound("Dokumen tidak ditemukan.", code="document_not_found")
+        raise NotFound(_("Document not found."), code="document_not_found")
     if document.owner_id == actor.pk:
         return document
     staff = bool(set(roles.roles_of(actor)) & set(roles.STAFF_ROLES))
     if not (staff and actor.agency_id and has_consent(document.owner, actor.agency)):
-        raise NotFound("Dokumen tidak ditemukan.", code="document_not_found")
+        raise NotFound(_("Document not found."), code="document_not_found")
     accounts.record_personal_data_access(
         actor=actor,
         citizen=document.owner,

@@ -4,6 +4,8 @@ becomes an object only here, and "missing" and "not yours" give the same 404."""
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from pamong.accounts import roles
 from pamong.catalog.models import Service
 from pamong.core.errors import NotFound, PermissionDenied
@@ -41,7 +43,7 @@ def can_act(user, agency_id: int) -> bool:
 def require_act(user, agency_id: int) -> None:
     if not can_act(user, agency_id):
         raise PermissionDenied(
-            "Hanya analis atau supervisor instansi ini yang dapat melakukan tindakan pengawasan.",
+            _("Only an analyst or supervisor of this agency can take oversight actions."),
             code="oversight_not_allowed",
         )
 
@@ -49,7 +51,7 @@ def require_act(user, agency_id: int) -> None:
 def require_supervisor(user, agency_id: int) -> None:
     if roles.SUPERVISOR not in role_names(user) or user.agency_id != agency_id:
         raise PermissionDenied(
-            "Persetujuan kedua harus diberikan oleh supervisor instansi ini.", code="supervisor_required"
+            _("The second approval must be given by a supervisor of this agency."), code="supervisor_required"
         )
 
 
@@ -66,7 +68,7 @@ def visible_services(user):
 def access_service_by_slug(user, slug: str, *, for_write: bool = False) -> Service:
     service = visible_services(user).filter(slug=slug).first()
     if service is None:
-        raise NotFound("Layanan tidak ditemukan.", code="service_not_found")
+        raise NotFound(_("Service not found."), code="service_not_found")
     if for_write:
         require_act(user, service.agency_id)
     return service
@@ -75,7 +77,7 @@ def access_service_by_slug(user, slug: str, *, for_write: bool = False) -> Servi
 def access_breaker_by_id(user, breaker_id: int, *, for_write: bool = False) -> CircuitBreaker:
     breaker = CircuitBreaker.objects.select_related("service__agency").filter(pk=breaker_id).first()
     if breaker is None or not can_view(user, breaker.service.agency_id):
-        raise NotFound("Pemutus (circuit breaker) tidak ditemukan.", code="breaker_not_found")
+        raise NotFound(_("Circuit breaker not found."), code="breaker_not_found")
     if for_write:
         require_act(user, breaker.service.agency_id)
     return breaker
@@ -87,7 +89,7 @@ def access_draft_by_id(user, draft_id: int, *, for_write: bool = False) -> RuleS
     )
     draft = draft.first()
     if draft is None or not can_view(user, draft.service.agency_id):
-        raise NotFound("Draf aturan tidak ditemukan.", code="draft_not_found")
+        raise NotFound(_("Rule draft not found."), code="draft_not_found")
     if for_write:
         require_act(user, draft.service.agency_id)
     return draft
@@ -96,5 +98,5 @@ def access_draft_by_id(user, draft_id: int, *, for_write: bool = False) -> RuleS
 def access_job_by_id(user, job_id: int) -> Job:
     job = Job.objects.select_related("service").filter(pk=job_id).first()
     if job is None or not can_view(user, job.service.agency_id):
-        raise NotFound("Pekerjaan tidak ditemukan.", code="job_not_found")
+        raise NotFound(_("Job not found."), code="job_not_found")
     return job

@@ -9,6 +9,7 @@ from __future__ import annotations
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils.translation import gettext as _
 from ninja import Field, Router, Schema, Status
 
 from pamong.core.apiedge import session_auth
@@ -25,7 +26,7 @@ ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: Error
 def _viewer(request: HttpRequest) -> None:
     if not access.can_view(request.auth):
         raise PermissionDenied(
-            "Halaman pengawasan untuk analis, supervisor, dan auditor.", code="oversight_only"
+            _("The oversight pages are for analysts, supervisors and auditors."), code="oversight_only"
         )
 
 
@@ -171,5 +172,5 @@ def algorithms(request: HttpRequest):
 def algorithm(request: HttpRequest, slug: str):
     entry = register.register_entry(slug)
     if entry is None:
-        raise NotFound("Layanan otomatis tidak ditemukan.", code="algorithm_not_found")
+        raise NotFound(_("Automated service not found."), code="algorithm_not_found")
     return entry

@@ -121,19 +121,24 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
     rule_set = parse(yaml_text)
     if rule_set.service != service.slug:
         raise ValidationFailed(
-            f"Berkas ini untuk layanan '{rule_set.service}', bukan '{service.slug}'.",
+            gettext("This file is for the service '%(theirs)s', not '%(ours)s'.")
+            % {"theirs": rule_set.service, "ours": service.slug},
             code="rules_wrong_service",
         )
     existing = rulebook.rule_sets_for(service.slug)
     problems = check_versions([*existing, rule_set])
     if problems:
         raise ValidationFailed(
-            "Versi ini bertabrakan dengan versi yang ada: " + "; ".join(p.message for p in problems),
+            gettext("This version clashes with an existing one: %(problems)s")
+            % {"problems": "; ".join(p.message for p in problems)},
             code="rules_version_conflict",
         )
     with transaction.atomic():
         if RuleSetDraft.objects.filter(service=service, version_id=rule_set.version_id).exists():
-            raise Conflict(f"Draf versi {rule_set.version_id} sudah ada.", code="draft_exists")
+            raise Conflict(
+                gettext("A draft of version %(version)s already exists.") % {"version": rule_set.version_id},
+                code="draft_exists",
+            )
         draft = RuleSetDraft.objects.create(
             service=service,
             version_id=rule_set.version_id,
@@ -176,23 +181,24 @@ def approve_draft(draft: RuleSetDraft, *, actor, effective_from: dt.date) -> Rul
     access.require_supervisor(actor, draft.service.agency_id)
     if actor.pk == draft.created_by_id:
         raise PermissionDenied(
-            "Draf tidak dapat disetujui oleh penyusunnya sendiri: minta supervisor lain (prinsip empat mata).",
+            _("A draft cannot be approved by its own author: ask another supervisor (four-eyes principle)."),
             code="second_approver_required",
         )
     rule_set = parse(draft.yaml_text)
     today = timezone.localdate()
     if effective_from < today:
-        raise ValidationFailed("Tanggal berlaku tidak boleh di masa lalu.", code="effective_date_past")
+        raise ValidationFailed(_("The effective date cannot be in the past."), code="effective_date_past")
     if effective_from != rule_set.effective_from:
         raise ValidationFailed(
-            f"Tanggal berlaku harus sama dengan effective_from dalam berkas ({rule_set.effective_from.isoformat()}).",
+            gettext("The effective date must equal effective_from in the file (%(date)s).")
+            % {"date": rule_set.effective_from.isoformat()},
             code="effective_date_mismatch",
         )
     summary = simulate_draft(draft).summary()
     with transaction.atomic():
         draft = RuleSetDraft.objects.select_for_update().get(pk=draft.pk)
         if draft.status != RuleSetDraft.Status.DRAFT:
-            raise Conflict("Draf ini sudah disetujui atau dipublikasikan.", code="draft_not_open")
+            raise Conflict(_("This draft has already been approved or published."), code="draft_not_open")
         draft.status = RuleSetDraft.Status.APPROVED
         draft.approved_by, draft.approved_at, draft.effective_from = actor, timezone.now(), effective_from
         draft.simulation = summary
@@ -242,9 +248,11 @@ def publish_draft(
     if pushed and len(justification) < MIN_FAIRNESS_JUSTIFICATION:
         names = "; ".join(f"{p['label']} ({p['feature']})" for p in pushed)
         raise ValidationFailed(
-            f"Versi ini menurunkan tingkat dikabulkan kelompok berikut di bawah empat perlima kelompok terbaik: "
-            f"{names}. Publikasi hanya dengan pembenaran tertulis (paling sedikit {MIN_FAIRNESS_JUSTIFICATION} "
-            "karakter).",
+            gettext(
+                "This version lowers the grant rate of these groups below four fifths of the best group: "
+                "%(groups)s. Publish only with a written justification (at least %(min)s characters)."
+            )
+            % {"groups": names, "min": MIN_FAIRNESS_JUSTIFICATION},
             code="fairness_justification_required",
             details={"groups": pushed},
         )
@@ -254,12 +262,12 @@ def publish_draft(
         )
         if draft.status != RuleSetDraft.Status.APPROVED or draft.approved_by_id is None:
             raise PermissionDenied(
-                "Versi aturan hanya dapat dipublikasikan setelah disetujui supervisor kedua (empat mata).",
+                _("A rule version can be published only after a second supervisor approves it (four eyes)."),
                 code="second_approver_required",
             )
         if draft.approved_by_id == draft.created_by_id:
             raise PermissionDenied(
-                "Penyusun dan penyetuju harus orang berbeda.", code="second_approver_required"
+                _("The author and the approver must be different people."), code="second_approver_required"
             )
         draft.status = RuleSetDraft.Status.PUBLISHED
         draft.published_at = timezone.now()
@@ -318,7 +326,7 @@ def simulate_draft(draft: RuleSetDraft, *, period: selectors.Period | None = Non
     today = timezone.localdate()
     old = rulebook.rule_set_in_force(service.slug, today)
     if old is None:
-        raise ValidationFailed("Layanan ini belum memiliki versi aturan yang berlaku.", code="no_rule_set")
+        raise ValidationFailed(_("This service has no rule version in force yet."), code="no_rule_set")
     frame = history_frame(service, [old, new], period=period or selectors.last_days(365, today))
     tables_on = max(today, new.effective_from)
     tables = _tables(set(old.tables) | set(new.tables), tables_on)

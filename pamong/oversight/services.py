@@ -18,6 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Substr
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -278,19 +279,21 @@ def open_breaker(
     """An analyst opens a breaker by hand (the spike check opens them automatically)."""
     access.require_act(actor, service.agency_id)
     if not reason.strip():
-        raise ValidationFailed("Tuliskan alasan membuka pemutus.", code="reason_required")
+        raise ValidationFailed(gettext("Write why the breaker is opened."), code="reason_required")
     region_code = (region_code or "").replace(".", "").strip() or None
     if region_code is not None and not (region_code.isdigit() and region_exists(region_code)):
         raise ValidationFailed(
-            "Kode wilayah tidak dikenal. Tulis kode Kemendagri yang ada (misalnya 3204 untuk Kabupaten Bandung) "
-            "atau kosongkan untuk semua wilayah.",
+            gettext(
+                "Unknown region code. Write an existing Kemendagri code (for example 3204 for Kabupaten Bandung) or leave it empty for all regions."
+            ),
             code="region_unknown",
             details={"region_code": region_code},
         )
     known = sorted({rule.id for rule_set in rulebook.rule_sets_for(service.slug) for rule in rule_set.rules})
     if rule_id not in known:  # a breaker for a rule that does not exist would guard nothing (issue 21)
         raise ValidationFailed(
-            f"Aturan '{rule_id[:80]}' tidak ada dalam aturan layanan ini; pilih salah satu aturan yang ada.",
+            gettext("Rule '%(rule)s' is not among this service's rules; choose one of its rules.")
+            % {"rule": rule_id[:80]},
             code="unknown_rule",
             details={"field": "rule_id", "known": known},
         )
@@ -311,7 +314,9 @@ def _open(
     if CircuitBreaker.objects.filter(
         service=service, rule_id=rule_id, region_code=region_code, closed_at__isnull=True
     ).exists():
-        raise Conflict("Pemutus untuk aturan dan wilayah ini sudah terbuka.", code="breaker_already_open")
+        raise Conflict(
+            gettext("A breaker for this rule and region is already open."), code="breaker_already_open"
+        )
     breaker = CircuitBreaker.objects.create(
         service=service,
         rule_id=rule_id,
@@ -371,8 +376,11 @@ def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> Circ
     text = justification.strip()
     if len(text) < MIN_JUSTIFICATION:
         raise ValidationFailed(
-            f"Tuliskan alasan penutupan (paling sedikit {MIN_JUSTIFICATION} karakter): apa yang diperiksa "
-            "dan mengapa aturan ini kembali dapat dipercaya.",
+            gettext(
+                "Write why it is closed (at least %(min)s characters): what was checked and why this rule can be "
+                "trusted again."
+            )
+            % {"min": MIN_JUSTIFICATION},
             code="justification_required",
         )
     with transaction.atomic():
@@ -382,7 +390,7 @@ def close_breaker(breaker: CircuitBreaker, *, actor, justification: str) -> Circ
             .get(pk=breaker.pk)
         )
         if breaker.closed_at is not None:
-            raise Conflict("Pemutus ini sudah ditutup.", code="breaker_already_closed")
+            raise Conflict(gettext("This breaker is already closed."), code="breaker_already_closed")
         breaker.closed_at = timezone.now()
         breaker.closed_by = actor
         breaker.close_justification = text
@@ -437,7 +445,9 @@ def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
     access.require_act(actor, service.agency_id)
     region = (region_code or "").replace(".", "").strip()
     if not region.isdigit():
-        raise ValidationFailed("Sebutkan kode wilayah (angka), misalnya 3204.", code="region_required")
+        raise ValidationFailed(
+            gettext("Give the region code (digits), for example 3204."), code="region_required"
+        )
     report = RerunReport(service=service.slug, region_code=region)
     in_region = DecisionObservation.objects.filter(service=service, region_code__startswith=region).values(
         "application_id"

@@ -21,7 +21,7 @@ from collections.abc import Callable, Collection
 from dataclasses import dataclass
 from typing import Literal
 
-from pamong.core.errors import ValidationFailed
+from pamong.core.errors import ValidationFailed, gettext_noop
 
 NIK_LENGTH = 16
 FEMALE_DAY_OFFSET = 40
@@ -52,41 +52,53 @@ class NikInfo:
         return self.region_code[:2]
 
 
-_CHECK_AGAIN = "Periksa kembali NIK pada KTP-el atau Kartu Keluarga Anda."
-
-
 def normalize_nik(text: str) -> str:
     """Drop the spaces, dots and dashes people type or copy ("3273 0941 0887 0002")."""
     return _SEPARATORS.sub("", text or "")
 
 
 def parse_nik(text: str, *, region_exists: RegionCheck, today: dt.date) -> NikInfo:
-    """Check a NIK's structure and read its parts. Raises NikError with a machine code and an Indonesian message.
+    """Check a NIK's structure and read its parts. Raises NikError with a machine code and a message (translated
+    when read, ADR 44).
 
     ``region_exists``: a callable taking a 6-digit district code, or a collection of such codes.
     ``today``: the two-digit year gets the latest century that does not put the birth date after ``today``.
     """
     nik = normalize_nik(text)
     if nik and not (nik.isascii() and nik.isdigit()):
-        raise NikError(f"NIK hanya boleh berisi angka 0 sampai 9. {_CHECK_AGAIN}", code="nik_digits")
+        raise NikError(
+            gettext_noop(
+                "A NIK holds only the digits 0 to 9. Check the NIK on your e-KTP or Family Card (Kartu Keluarga)."
+            ),
+            code="nik_digits",
+        )
     if len(nik) != NIK_LENGTH:
         raise NikError(
-            f"NIK harus terdiri dari {NIK_LENGTH} angka; yang Anda masukkan {len(nik)} angka.",
+            gettext_noop("A NIK has %(expected)s digits; you entered %(length)s."),
             code="nik_length",
             details={"length": len(nik)},
+            params={"expected": NIK_LENGTH, "length": len(nik)},
         )
     region = nik[:6]
     if not _region_known(region, region_exists):
         raise NikError(
-            f"Enam angka pertama NIK ({region}) bukan kode kecamatan yang terdaftar. {_CHECK_AGAIN}",
+            gettext_noop(
+                "The first six digits of the NIK (%(region)s) are not a registered district code. "
+                "Check the NIK on your e-KTP or Family Card (Kartu Keluarga)."
+            ),
             code="nik_region_unknown",
             details={"region_code": region},
+            params={"region": region},
         )
     birth_date, sex = _birth_date_and_sex(nik[6:12], today)
     serial = nik[12:]
     if serial == "0000":
         raise NikError(
-            f"Empat angka terakhir NIK tidak boleh 0000. {_CHECK_AGAIN}", code="nik_serial_invalid"
+            gettext_noop(
+                "The last four digits of the NIK cannot be 0000. "
+                "Check the NIK on your e-KTP or Family Card (Kartu Keluarga)."
+            ),
+            code="nik_serial_invalid",
         )
     return NikInfo(nik=nik, region_code=region, claimed_birth_date=birth_date, claimed_sex=sex, serial=serial)
 
@@ -120,10 +132,13 @@ def _birth_date_and_sex(part: str, today: dt.date) -> tuple[dt.date, Literal["L"
         if candidate <= today:
             return candidate, sex
     raise NikError(
-        f"Angka ke-7 sampai ke-12 NIK ({part}) bukan tanggal lahir yang sah (hari, bulan, tahun; "
-        f"untuk perempuan hari ditambah 40). {_CHECK_AGAIN}",
+        gettext_noop(
+            "Digits 7 to 12 of the NIK (%(part)s) are not a possible birth date (day, month, year; for women "
+            "40 is added to the day). Check the NIK on your e-KTP or Family Card (Kartu Keluarga)."
+        ),
         code="nik_birth_date_invalid",
         details={"birth_part": part},
+        params={"part": part},
     )
 
 

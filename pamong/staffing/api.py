@@ -33,9 +33,9 @@ class ReplyBodyInvalid(ApplicationError):
 
     def __init__(self) -> None:
         super().__init__(
-            'Isi pesan harus JSON {"from": "...", "text": "...", "channel": "whatsapp|sms|email"} dengan teks yang '
-            "tidak kosong."
-        )
+            _('The body must be JSON {"from": "...", "text": "...", "channel": "whatsapp|sms|email"} with a text '
+              "that is not empty.")
+        )  # fmt: skip
 
 
 @router.post(

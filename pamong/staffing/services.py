@@ -10,6 +10,7 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -56,7 +57,7 @@ def set_pattern(
 ) -> WorkingPattern:
     if not _may_manage(actor, user):
         raise PermissionDenied(
-            "Hanya petugas itu sendiri atau admin instansinya yang dapat mengubah pola kerja."
+            gettext("Only the officer or their agency's administrator can change a working pattern.")
         )
     weekdays = sorted(set(weekdays if weekdays is not None else [0, 1, 2, 3, 4]))
     functions = sorted(set(functions or []))
@@ -73,8 +74,9 @@ def set_pattern(
         problems.append("functions")
     if problems:
         raise ValidationFailed(
-            "Pola kerja tidak valid: periksa zona waktu, hari kerja, jam mulai sebelum jam selesai, dan jam inti "
-            "di dalam jam kerja.",
+            gettext(
+                "The working pattern is not valid: check the time zone, the working days, a start before the end, and core hours within working hours."
+            ),
             code="invalid_pattern",
             details={"fields": problems},
         )
@@ -106,11 +108,12 @@ def record_leave(user, *, actor, kind: str, first_day: dt.date, last_day: dt.dat
     claimed cases go back to the queue at once (the citizen's clock is unchanged); otherwise the hourly job does it
     on the first day."""
     if not _may_manage(actor, user):
-        raise PermissionDenied("Hanya petugas itu sendiri atau admin instansinya yang dapat mencatat cuti.")
+        raise PermissionDenied(gettext("Only the officer or their agency's administrator can record leave."))
     if kind not in Leave.Kind.values or last_day < first_day or (last_day - first_day).days >= MAX_LEAVE_DAYS:
         raise ValidationFailed(
-            "Periksa jenis cuti dan tanggalnya: tanggal selesai tidak boleh sebelum tanggal mulai, paling lama "
-            "satu tahun.",
+            gettext(
+                "Check the kind of leave and its dates: the last day cannot be before the first, and at most one year."
+            ),
             code="invalid_leave",
         )
     with transaction.atomic():
@@ -208,7 +211,7 @@ def may_plan(actor, agency) -> bool:
 def _require_planner(actor, agency) -> None:
     if not may_plan(actor, agency):
         raise PermissionDenied(
-            "Hanya admin instansi atau supervisor instansi ini yang dapat menyusun jadwal piket.",
+            gettext("Only this agency's administrator or a supervisor can plan the on-call rota."),
             code="rota_planner_required",
         )
 
@@ -275,7 +278,7 @@ def request_rota(
     _require_planner(actor, agency)
     functions = sorted(set(functions or [Function.ALERTS, Function.COMPLAINTS, Function.REVIEW]))
     if not 1 <= days <= 42 or any(f not in Function.values for f in functions):
-        raise ValidationFailed("Pilih 1–42 hari dan fungsi yang dikenal.", code="invalid_rota_request")
+        raise ValidationFailed(gettext("Choose 1–42 days and a known function."), code="invalid_rota_request")
     with transaction.atomic():
         rota = Rota.objects.create(
             agency=agency,
@@ -368,9 +371,13 @@ def plan_rota(rota_id: int) -> Rota:
 
 def _draft(rota: Rota) -> None:
     if rota.status == Rota.Status.PLANNING:
-        raise Conflict("Jadwal ini masih disusun; muat ulang halamannya sebentar lagi.", code="rota_planning")
+        raise Conflict(
+            gettext("This rota is still being planned; reload the page in a moment."), code="rota_planning"
+        )
     if rota.status != Rota.Status.DRAFT:
-        raise Conflict("Jadwal ini sudah dipublikasikan; ubah lewat tukar jadwal.", code="rota_published")
+        raise Conflict(
+            gettext("This rota is already published; change it through a swap."), code="rota_published"
+        )
 
 
 def adjust_shift(shift: Shift, *, actor, primary: User | None = None, backup: User | None = None) -> Shift:
@@ -383,7 +390,9 @@ def adjust_shift(shift: Shift, *, actor, primary: User | None = None, backup: Us
     _check_can_cover(shift, primary)
     _check_can_cover(shift, backup)
     if primary.pk == backup.pk:
-        raise ValidationFailed("Petugas utama dan cadangan harus dua orang berbeda.", code="same_person")
+        raise ValidationFailed(
+            gettext("The primary and the backup must be two different people."), code="same_person"
+        )
     with transaction.atomic():
         before = (shift.primary_id, shift.backup_id)
         shift.primary, shift.backup = primary, backup
@@ -408,8 +417,9 @@ def _check_can_cover(shift: Shift, person: User) -> None:
         or Leave.objects.filter(user=person, first_day__lte=day, last_day__gte=day).exists()
     ):
         raise ValidationFailed(
-            "Petugas ini tidak dapat mengisi giliran tersebut: harus aktif di instansi ini, terlatih untuk "
-            "fungsinya, dan tidak sedang cuti pada hari itu.",
+            gettext(
+                "This officer cannot take that shift: they must be active at this agency, trained for its function and not on leave that day."
+            ),
             code="cannot_cover",
         )
 
@@ -422,7 +432,8 @@ def publish_rota(rota: Rota, *, actor) -> Rota:
         blocking = [c for c in rota.solver.get("conflicts", []) if c["kind"] in BLOCKING]
         if blocking or not rota.shifts.exists():
             raise Conflict(
-                "Jadwal ini belum lengkap: selesaikan konfliknya lalu susun ulang.", code="rota_incomplete"
+                gettext("This rota is not complete: resolve its conflicts, then plan it again."),
+                code="rota_incomplete",
             )
         rota.status = Rota.Status.PUBLISHED
         rota.published_at = timezone.now()
@@ -450,10 +461,10 @@ def request_swap(shift: Shift, *, actor, colleague: User) -> SwapRequest:
     """An officer in a published shift asks a colleague to take their place; nothing changes until they agree."""
     if actor.pk not in (shift.primary_id, shift.backup_id):
         raise PermissionDenied(
-            "Hanya petugas yang bertugas pada giliran ini yang dapat meminta tukar.", code="not_your_shift"
+            gettext("Only the officer on this shift can ask for a swap."), code="not_your_shift"
         )
     if colleague.pk in (shift.primary_id, shift.backup_id):
-        raise ValidationFailed("Rekan ini sudah bertugas pada giliran yang sama.", code="same_person")
+        raise ValidationFailed(gettext("This colleague is already on the same shift."), code="same_person")
     _check_can_cover(shift, colleague)
     with transaction.atomic():
         swap = SwapRequest.objects.create(
@@ -480,11 +491,11 @@ def request_swap(shift: Shift, *, actor, colleague: User) -> SwapRequest:
 def answer_swap(swap: SwapRequest, *, actor, agree: bool) -> SwapRequest:
     """The colleague agrees (the swap happens, audited) or declines. Only the colleague asked may answer."""
     if actor.pk != swap.asked_of_id:
-        raise PermissionDenied("Hanya rekan yang diminta yang dapat menjawab.", code="not_asked")
+        raise PermissionDenied(gettext("Only the colleague asked can answer."), code="not_asked")
     with transaction.atomic():
         swap = SwapRequest.objects.select_for_update().select_related("shift__rota").get(pk=swap.pk)
         if swap.status != SwapRequest.Status.ASKED:
-            raise Conflict("Permintaan tukar ini sudah dijawab.", code="swap_answered")
+            raise Conflict(gettext("This swap request has already been answered."), code="swap_answered")
         swap.answered_at = timezone.now()
         if not agree:
             swap.status = SwapRequest.Status.DECLINED
@@ -492,7 +503,9 @@ def answer_swap(swap: SwapRequest, *, actor, agree: bool) -> SwapRequest:
             return swap
         shift = Shift.objects.select_for_update().get(pk=swap.shift_id)
         if getattr(shift, f"{swap.role}_id") != swap.asked_by_id:
-            raise Conflict("Giliran ini sudah berubah sejak permintaan dibuat.", code="shift_changed")
+            raise Conflict(
+                gettext("This shift has changed since the request was made."), code="shift_changed"
+            )
         _check_can_cover(shift, actor)
         setattr(shift, swap.role, actor)
         shift.save(update_fields=[swap.role])

@@ -5,6 +5,8 @@ Nobody can read a single response: reports show totals, means and comments sorte
 
 from __future__ import annotations
 
+from django.utils.translation import gettext as _
+
 from pamong.accounts import roles
 from pamong.cases.access import access_application_by_id
 from pamong.cases.models import Application
@@ -21,7 +23,7 @@ def own_application(user, application_id) -> Application:
     """The signed-in citizen's own application (anyone else, staff included, gets the 404 of a missing id)."""
     application = access_application_by_id(user, application_id)
     if application.applicant_id != user.pk:
-        raise NotFound("Permohonan tidak ditemukan.", code="application_not_found")
+        raise NotFound(_("Application not found."), code="application_not_found")
     return application
 
 
@@ -37,7 +39,7 @@ def kiosk_application(user, reference: str) -> Application:
         .first()
     )
     if application is None or not is_counter_officer(user):
-        raise NotFound("Nomor permohonan tidak ditemukan di instansi ini.", code="application_not_found")
+        raise NotFound(_("Application number not found at this agency."), code="application_not_found")
     return application
 
 
@@ -61,5 +63,5 @@ def can_record_followups(user, agency_id: int) -> bool:
 def access_followup_by_id(user, followup_id: int) -> FollowUpAction:
     followup = FollowUpAction.objects.select_related("agency", "service").filter(pk=followup_id).first()
     if followup is None or not can_record_followups(user, followup.agency_id):
-        raise NotFound("Tindak lanjut tidak ditemukan.", code="followup_not_found")
+        raise NotFound(_("Follow-up action not found."), code="followup_not_found")
     return followup

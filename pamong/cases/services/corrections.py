@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -29,23 +30,23 @@ def request_data_correction(
     statement = statement.strip()[:MAX_RESPONSE]
     if not statement:
         raise ValidationFailed(
-            "Tuliskan apa yang tidak benar dan data yang benar.", code="statement_required"
+            _("Write what is wrong and what the correct data is."), code="statement_required"
         )
     with transaction.atomic():
         application = locked(application)
         if application.applicant_id != actor.pk:
             raise PermissionDenied(
-                "Hanya pemohon yang dapat mengajukan perbaikan data.", code="not_the_applicant"
+                _("Only the applicant can ask for a data correction."), code="not_the_applicant"
             )
         facts = _recorded_facts(application)
         if fact not in facts:
             raise ValidationFailed(
-                "Data ini tidak tercatat pada permohonan Anda.",
+                _("This data is not recorded on your application."),
                 code="unknown_fact",
                 details={"fact": fact[:80]},
             )
         if application.data_corrections.filter(fact=fact, status=DataCorrectionRequest.Status.OPEN).exists():
-            raise Conflict("Permintaan perbaikan data ini sedang diperiksa.", code="correction_pending")
+            raise Conflict(_("This data correction request is being checked."), code="correction_pending")
         now = timezone.now()
         correction = DataCorrectionRequest.objects.create(
             application=application,
@@ -94,14 +95,16 @@ def resolve_data_correction(
     """An officer of the agency answers. Corrected: the source now holds the right value, so that one case is
     re-run (after this transaction: facts are gathered anew) and the citizen told either way."""
     if not resolution.strip():
-        raise ValidationFailed("Tuliskan hasil pemeriksaan data.", code="resolution_required")
+        raise ValidationFailed(_("Write the result of checking the data."), code="resolution_required")
     with transaction.atomic():
         correction = DataCorrectionRequest.objects.select_for_update().get(pk=correction.pk)
         application = locked(correction.application)
         if actor.agency_id != application.service.agency_id:
-            raise PermissionDenied("Permintaan ini milik instansi lain.", code="other_agency")
+            raise PermissionDenied(_("This request belongs to another agency."), code="other_agency")
         if correction.status != DataCorrectionRequest.Status.OPEN:
-            raise Conflict("Permintaan perbaikan data ini sudah dijawab.", code="correction_resolved")
+            raise Conflict(
+                _("This data correction request has already been answered."), code="correction_resolved"
+            )
         correction.status = (
             DataCorrectionRequest.Status.CORRECTED if corrected else DataCorrectionRequest.Status.REJECTED
         )

@@ -8,6 +8,7 @@ import secrets
 from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -38,13 +39,14 @@ def attach_document(application: Application, *, actor, uploaded, consent: dict 
         if actor.pk not in (application.applicant_id, application.assisted_by_id):
             if consent is None:
                 raise PermissionDenied(
-                    "Hanya pemohon yang dapat melampirkan dokumen.", code="not_the_applicant"
+                    _("Only the applicant can attach documents."), code="not_the_applicant"
                 )
             on_behalf = consent_for(application, actor=actor, consent=consent)
         transitions.require(application, *OPEN_FOR_DOCUMENTS)
         if application.attachments.count() >= MAX_ATTACHMENTS:
             raise ValidationFailed(
-                f"Paling banyak {MAX_ATTACHMENTS} dokumen per permohonan.", code="too_many_files"
+                _("At most %(count)s documents per application.") % {"count": MAX_ATTACHMENTS},
+                code="too_many_files",
             )
         attachment = Attachment(
             application=application,

@@ -11,6 +11,7 @@ from collections.abc import Iterator
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -55,24 +56,25 @@ def release_case(application: Application, *, actor, reason: str, to: User | Non
     agency, with a written reason."""
     if roles.SUPERVISOR not in roles.roles_of(actor) or actor.agency_id != application.service.agency_id:
         raise PermissionDenied(
-            "Hanya supervisor instansi ini yang dapat memindahkan permohonan.", code="supervisor_required"
+            _("Only a supervisor of this agency can reassign an application."), code="supervisor_required"
         )
     if not reason.strip():
-        raise ValidationFailed("Tulis alasan mengapa permohonan ini dipindahkan.", code="reason_required")
+        raise ValidationFailed(_("Write why this application is reassigned."), code="reason_required")
     if to is not None and not (
         to.is_active
         and to.agency_id == application.service.agency_id
         and {roles.PETUGAS, roles.SUPERVISOR} & set(to.groups.values_list("name", flat=True))
     ):
         raise ValidationFailed(
-            "Permohonan hanya dapat diberikan kepada petugas aktif instansi ini.", code="invalid_assignee"
+            _("An application can only be given to an active officer of this agency."),
+            code="invalid_assignee",
         )
     with transaction.atomic():
         application = locked(application)
         if application.status not in OPEN:
-            raise Conflict("Permohonan ini sudah diputus.", code="already_decided")
+            raise Conflict(_("This application has already been decided."), code="already_decided")
         if application.assigned_to_id is None and to is None:
-            raise Conflict("Permohonan ini belum diambil siapa pun.", code="not_claimed")
+            raise Conflict(_("Nobody has claimed this application yet."), code="not_claimed")
         _hand_over(
             application, to=to, actor=actor, reason=reason.strip(), previous=application.assigned_to_id
         )

@@ -14,6 +14,7 @@ import datetime as dt
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -60,19 +61,19 @@ def respond_to_notice(
     """The citizen responds: the case goes to a person, who must consider the response before deciding."""
     statement = statement.strip()[:MAX_RESPONSE]
     if circumstance not in RefusalNotice.Circumstance.values:
-        raise ValidationFailed("Pilih keadaan khusus dari daftar.", code="invalid_circumstance")
+        raise ValidationFailed(_("Choose a special circumstance from the list."), code="invalid_circumstance")
     if not statement and not circumstance:
         raise ValidationFailed(
-            "Tuliskan tanggapan Anda atau pilih keadaan khusus yang Anda alami.", code="response_required"
+            _("Write your response or choose the special circumstance you are in."), code="response_required"
         )
     with transaction.atomic():
         application = locked(application)
         if application.applicant_id != actor.pk:
-            raise PermissionDenied("Hanya pemohon yang dapat menanggapi.", code="not_the_applicant")
+            raise PermissionDenied(_("Only the applicant can respond."), code="not_the_applicant")
         notice = open_notice(application)
         if notice is None:
             raise Conflict(
-                "Tidak ada pemberitahuan rencana penolakan yang menunggu tanggapan.", code="no_open_notice"
+                _("No notice of intended refusal is waiting for a response."), code="no_open_notice"
             )
         notice.response, notice.circumstance = statement, circumstance
         notice.status, notice.responded_at = RefusalNotice.Status.ANSWERED, timezone.now()

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.db import transaction
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -31,23 +32,29 @@ def file_objection(
 ) -> Objection:
     """The applicant objects, or a counter officer files it for them with their `consent` (issue 15)."""
     if not statement.strip():
-        raise ValidationFailed("Jelaskan alasan keberatan Anda.", code="statement_required")
+        raise ValidationFailed(_("Explain the grounds of your objection."), code="statement_required")
     with transaction.atomic():
         application = locked(application)
         if application.applicant_id != actor.pk and consent is None:
-            raise PermissionDenied("Hanya pemohon yang dapat mengajukan keberatan.", code="not_the_applicant")
+            raise PermissionDenied(_("Only the applicant can file an objection."), code="not_the_applicant")
         on_behalf = consent_for(application, actor=actor, consent=consent)
         contested = final_decision(application)
         if application.status != S.DENIED or contested is None or application.objections.exists():
             raise ValidationFailed(
-                "Keberatan dapat diajukan sekali atas keputusan penolakan.", code="objection_not_possible"
+                _("An objection can be filed once, against a refusal."), code="objection_not_possible"
             )
         deadline = deadlines.objection_deadline(contested)
         if deadlines.local_today() > deadline:
             raise ValidationFailed(
-                f"Batas waktu keberatan sudah lewat: berakhir pada {format_date(deadline)} "
-                f"({application.service.objection_days} hari kerja setelah keputusan diberitahukan kepada Anda). "
-                f"Anda masih dapat menyampaikan pengaduan: {complaint_url(application)}",
+                _(
+                    "The time to object has passed: it ended on %(date)s (%(days)s working days after you were "
+                    "told of the decision). You can still file a complaint: %(url)s"
+                )
+                % {
+                    "date": format_date(deadline),
+                    "days": application.service.objection_days,
+                    "url": complaint_url(application),
+                },
                 code="objection_too_late",
                 details={"deadline": deadline.isoformat(), "complaint_url": complaint_url(application)},
             )
@@ -74,22 +81,22 @@ def file_objection(
 def file_appeal(application: Application, *, actor, statement: str, consent: dict | None = None) -> Objection:
     """The applicant appeals, or a counter officer files it for them with their `consent` (issue 15)."""
     if not statement.strip():
-        raise ValidationFailed("Jelaskan alasan banding Anda.", code="statement_required")
+        raise ValidationFailed(_("Explain the grounds of your appeal."), code="statement_required")
     with transaction.atomic():
         application = locked(application)
         if application.applicant_id != actor.pk and consent is None:
-            raise PermissionDenied("Hanya pemohon yang dapat mengajukan banding.", code="not_the_applicant")
+            raise PermissionDenied(_("Only the applicant can file an appeal."), code="not_the_applicant")
         on_behalf = consent_for(application, actor=actor, consent=consent)
         last = application.objections.order_by("-filed_at").first()
         if application.status != S.DENIED or last is None or last.stage != Objection.Stage.OBJECTION:
             raise ValidationFailed(
-                "Banding dapat diajukan setelah keberatan Anda diputus dan ditolak.",
+                _("An appeal can be filed once your objection has been decided and refused."),
                 code="appeal_not_possible",
             )
         deadline = deadlines.appeal_deadline(last)
         if deadlines.local_today() > deadline:
             raise ValidationFailed(
-                f"Batas waktu banding sudah lewat: berakhir pada {format_date(deadline)}.",
+                _("The time to appeal has passed: it ended on %(date)s.") % {"date": format_date(deadline)},
                 code="appeal_too_late",
                 details={"deadline": deadline.isoformat()},
             )
@@ -117,13 +124,13 @@ def decide_objection(objection: Objection, *, actor, overturn: bool, reasons: st
     """Objection: a different officer (or the supervisor) decides. Appeal: the supervisor's level decides."""
     if not reasons.strip():
         raise ValidationFailed(
-            "Putusan keberatan atau banding wajib disertai alasan.", code="reasons_required"
+            _("A decision on an objection or appeal must give its reasons."), code="reasons_required"
         )
     with transaction.atomic():
         objection = Objection.objects.select_for_update().select_related("contested").get(pk=objection.pk)
         application = locked(objection.application)
         if objection.status != Objection.Status.PENDING:
-            raise Conflict("Keberatan ini sudah diputus.", code="already_decided")
+            raise Conflict(_("This objection has already been decided."), code="already_decided")
         _check_objection_decider(objection, actor)
         appeal = objection.stage == Objection.Stage.APPEAL
         decision = record_decision(

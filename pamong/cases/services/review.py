@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -29,7 +30,7 @@ def claim_application(application: Application, *, actor) -> Application:
         application = locked(application)
         transitions.require(application, S.UNDER_REVIEW, S.INFO_REQUESTED)
         if application.assigned_to_id not in (None, actor.pk):
-            raise Conflict("Permohonan ini sudah ditangani petugas lain.", code="already_claimed")
+            raise Conflict(_("Another officer is already handling this application."), code="already_claimed")
         application.assigned_to = actor
         application.save(update_fields=["assigned_to", "updated_at"])
     return application
@@ -60,7 +61,7 @@ def decide_application(
         application = locked(application)
         transitions.require(application, S.UNDER_REVIEW)
         if application.assigned_to_id != actor.pk:
-            raise Conflict("Ambil (klaim) permohonan ini dulu sebelum memutus.", code="not_claimed")
+            raise Conflict(_("Claim this application before deciding it."), code="not_claimed")
         proposal = latest_proposal(application)
         machine = proposal.outcome if proposal else None
         overriding = machine in (Decision.Outcome.GRANT, Decision.Outcome.DENY) and outcome != machine
@@ -90,7 +91,7 @@ def decide_application(
 def _check_reasons(outcome: str, reasons: str, overriding: bool, discretion: DiscretionInput | None) -> None:
     if outcome == Decision.Outcome.DENY and not reasons.strip():
         raise ValidationFailed(
-            "Penolakan wajib disertai alasan yang dapat dibaca warga.", code="reasons_required"
+            _("A refusal must give reasons the citizen can read."), code="reasons_required"
         )
     if not overriding:
         return
@@ -108,8 +109,9 @@ def _check_reasons(outcome: str, reasons: str, overriding: bool, discretion: Dis
             missing.append("conflict_note")
     if missing:
         raise ValidationFailed(
-            "Keputusan yang berbeda dari hasil aturan adalah diskresi: lengkapi tujuan, alasan objektif, "
-            "dasar hukum, dan pernyataan konflik kepentingan.",
+            _(
+                "A decision that differs from the rules' result is discretion: fill in the purpose, the objective reasons, the legal basis and the conflict-of-interest statement."
+            ),
             code="discretion_record_required",
             details={"missing": missing},
         )
@@ -136,11 +138,13 @@ def _supervisors_of(application: Application):
 
 def request_information(application: Application, *, actor, message: str) -> InformationRequest:
     if not message.strip():
-        raise ValidationFailed("Tulis informasi apa yang diperlukan dari warga.", code="message_required")
+        raise ValidationFailed(
+            _("Write what information is needed from the citizen."), code="message_required"
+        )
     with transaction.atomic():
         application = locked(application)
         if application.assigned_to_id != actor.pk:
-            raise Conflict("Ambil (klaim) permohonan ini dulu.", code="not_claimed")
+            raise Conflict(_("Claim this application first."), code="not_claimed")
         transitions.move(application, S.INFO_REQUESTED)
         application.paused_since = deadlines.local_today()
         application.save()
@@ -172,13 +176,11 @@ def provide_information(
     """The citizen answers (or a counter officer for them, with their `consent`); the clock resumes and the
     deadline moves by exactly the paused working days."""
     if not answer.strip():
-        raise ValidationFailed("Tuliskan jawaban atau informasi yang diminta.", code="answer_required")
+        raise ValidationFailed(_("Write your answer or the information asked for."), code="answer_required")
     with transaction.atomic():
         application = locked(application)
         if application.applicant_id != actor.pk and consent is None:
-            raise PermissionDenied(
-                "Hanya pemohon yang dapat menjawab permintaan ini.", code="not_the_applicant"
-            )
+            raise PermissionDenied(_("Only the applicant can answer this request."), code="not_the_applicant")
         on_behalf = consent_for(application, actor=actor, consent=consent)
         transitions.move(application, S.UNDER_REVIEW)
         request = application.information_requests.filter(answered_at__isnull=True).last()

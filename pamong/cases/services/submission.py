@@ -39,7 +39,7 @@ from pamong.registry.selectors import person_by_nik, validate_nik
 
 from .. import deadlines, identity
 from ..access import role_names
-from ..forms import FormInvalid, clean_form
+from ..forms import FieldInvalid, FormInvalid, Problem, clean_form
 from ..models import Application, Decision
 from .automation import RuleRun, evaluate_rules, record_rule_run
 from .common import S, subject_of
@@ -253,7 +253,7 @@ def submit_at_counter(
     The name typed must match the registry's name for the NIK; if it does not, `name_confirmed_by` (a second
     officer, authenticated by the page) must confirm it, and the confirmation is kept in the consent record."""
     if roles.PETUGAS_LOKET not in role_names(actor):
-        raise NotFound("Tidak ditemukan.", code="not_found")
+        raise NotFound(_("Not found."), code="not_found")
     problems = contact_problems(contact)
     if problems:  # name every problem at once: the contact's and the rest of the form's
         problems = {
@@ -428,8 +428,9 @@ def _replay(applicant, idempotency_key: str, digest: str) -> Application | None:
         return None
     if existing.request_digest != digest:
         raise Conflict(
-            "Idempotency-Key ini sudah dipakai untuk permohonan lain dengan isi berbeda. "
-            "Gunakan kunci baru untuk permohonan baru.",
+            _(
+                "This Idempotency-Key was already used for another application with different content. Use a new key for a new application."
+            ),
             code="idempotency_key_reused",
             details={"application": str(existing.pk)},
         )
@@ -446,7 +447,9 @@ def _prepare(
         cleaned = clean_form(service.form_fields, form, today=today, check_nik=_check_nik, source=form_source)
     except FormInvalid as exc:
         raise ValidationFailed(
-            "Formulir belum benar. Periksa isian yang disebut.", code="form_invalid", details=exc.errors
+            _("The form is not complete yet. Check the answers named below."),
+            code="form_invalid",
+            details=exc.errors,
         ) from exc
     run = (
         evaluate_rules(service=service, form_data=cleaned, nik=nik, filing_date=filing_date)
@@ -535,7 +538,7 @@ def new_reference(today: dt.date) -> str:
         reference = f"PMG-{today:%Y%m%d}-{code}"
         if not Application.objects.filter(reference=reference).exists():
             return reference
-    raise Conflict("Nomor permohonan tidak dapat dibuat; coba lagi.", code="reference_exhausted")
+    raise Conflict(_("No application number could be made; try again."), code="reference_exhausted")
 
 
 def _nik_problem(nik: str) -> NikError | None:
@@ -550,5 +553,5 @@ def _check_nik(nik: str) -> None:
     """A NIK in a form must be one that can exist: a known district and a possible birth date."""
     try:
         validate_nik(nik)
-    except NikError as exc:
-        raise ValueError(exc.message) from exc
+    except NikError as exc:  # its code and words go on with the form's problem, translated when read
+        raise FieldInvalid(Problem(exc.code, exc.text, exc.params or {})) from exc

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
 from pamong.accounts import roles
 from pamong.audit import services as audit
@@ -29,22 +30,21 @@ def flag_rule(application: Application, *, actor, rule_id: str, reason: str) -> 
     reason = reason.strip()[:MAX_REASON]
     if len(reason) < MIN_REASON:
         raise ValidationFailed(
-            f"Tuliskan alasan (paling sedikit {MIN_REASON} karakter): apa yang merugikan warga pada aturan ini.",
+            _("Write the reason (at least %(min)s characters): what in this rule harms citizens.")
+            % {"min": MIN_REASON},
             code="reason_required",
         )
     if actor.agency_id != application.service.agency_id or not roles.roles_of(actor) & {
         roles.PETUGAS,
         roles.SUPERVISOR,
     }:
-        raise PermissionDenied(
-            "Hanya petugas instansi ini yang dapat menandai aturan.", code="not_case_officer"
-        )
+        raise PermissionDenied(_("Only an officer of this agency can flag a rule."), code="not_case_officer")
     decision = next((d for d in application.decisions.order_by("-decided_at", "-pk") if d.evaluation), None)
     evaluation = decision.evaluation if decision else {}
     known = [r.get("rule_id") for r in evaluation.get("rules", [])]
     if rule_id not in known:
         raise ValidationFailed(
-            "Pilih aturan yang menilai permohonan ini.", code="unknown_rule", details={"known": known}
+            _("Choose a rule that assessed this application."), code="unknown_rule", details={"known": known}
         )
     values = ((decision.facts if decision else {}) or {}).get("values") or {}
     with transaction.atomic():
@@ -84,9 +84,9 @@ def review_discretion(discretion: Discretion, *, actor, verdict: str, note: str 
     """A supervisor of the agency acknowledges, supports or returns a diskresi record (audited). Returning it
     needs a note, which the deciding officer receives."""
     if verdict not in Discretion.Verdict.values:
-        raise ValidationFailed("Pilih: diketahui, didukung atau dikembalikan.", code="invalid_verdict")
+        raise ValidationFailed(_("Choose: noted, supported or returned."), code="invalid_verdict")
     if verdict == Discretion.Verdict.RETURNED and not note.strip():
-        raise ValidationFailed("Tuliskan catatan untuk petugas saat mengembalikan.", code="note_required")
+        raise ValidationFailed(_("Write a note for the officer when returning it."), code="note_required")
     with transaction.atomic():
         discretion = (
             Discretion.objects.select_for_update(of=("self",))
@@ -96,12 +96,14 @@ def review_discretion(discretion: Discretion, *, actor, verdict: str, note: str 
         application = discretion.decision.application
         if actor.agency_id != application.service.agency_id or roles.SUPERVISOR not in roles.roles_of(actor):
             raise PermissionDenied(
-                "Hanya atasan instansi ini yang dapat meninjau diskresi.", code="not_supervisor"
+                _("Only a supervisor of this agency can review discretion."), code="not_supervisor"
             )
         if discretion.decision.decided_by_id == actor.pk:
-            raise PermissionDenied("Diskresi Anda sendiri ditinjau atasan lain.", code="own_discretion")
+            raise PermissionDenied(
+                _("Your own discretion is reviewed by another supervisor."), code="own_discretion"
+            )
         if discretion.verdict:
-            raise Conflict("Catatan diskresi ini sudah ditinjau.", code="already_reviewed")
+            raise Conflict(_("This discretion record has already been reviewed."), code="already_reviewed")
         discretion.verdict = verdict
         discretion.supervisor_note = note.strip()[:MAX_REASON]
         discretion.supervisor_acknowledged_by, discretion.supervisor_acknowledged_at = actor, timezone.now()

@@ -7,6 +7,7 @@ Data is loaded before Playwright starts: its sync API runs an event loop, and Dj
 
 from __future__ import annotations
 
+import re
 from urllib.parse import urlsplit
 
 import pytest
@@ -23,7 +24,7 @@ from pamong.core.testing.browser import sign_in as browser_sign_in
 from pamong.registry.demo import DEMO_BANSOS_FORMS, REFER_NIK, WARGA_NIK
 from pamong.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
 
-from .test_journeys import LANDING, MENUS
+from .test_journeys import LANDING, MENUS, PUBLIC_PAGES
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -107,8 +108,17 @@ def test_each_role_lands_on_its_page_and_reaches_its_menu_at_360px(live_server, 
             for sublabel in sub.get_by_role("link").all_inner_texts():
                 follow(page, page.get_by_role("navigation", name="Pengawasan"), sublabel)
                 fits(page)
+    # staff reach the pages open to everyone from the footer
+    public = page.get_by_role("navigation", name="Halaman publik")
+    expected = PUBLIC_PAGES if role not in (None, roles.WARGA) else []
+    assert (public.get_by_role("link").all_inner_texts() if expected else []) == expected
+    for label in expected:
+        follow(page, page.get_by_role("navigation", name="Halaman publik"), label)
+        fits(page)
+    if role in (None, roles.WARGA):
+        expect(page.get_by_role("navigation", name="Halaman publik")).to_have_count(0)
     # the footer's pages, reached by clicking too
-    for label in ("Bantuan", "Kontak", "Pemberitahuan privasi"):
+    for label in ("Bantuan", "Kontak", "Pemberitahuan privasi", "Register algoritma"):
         follow(page, page.get_by_role("navigation", name="Tentang portal ini"), label)
         fits(page)
     if role == roles.AUDITOR:
@@ -214,3 +224,61 @@ def test_api_docs_render_their_operations_with_the_network_blocked(live_server, 
     assert blocked == []
     assert rendered == operations
     assert title.startswith("Pamong API")
+
+
+INVALID_VISITS = [  # who, page, values typed (the rest left empty), in the browser with its own checks off
+    (
+        "warga",
+        "/layanan/bansos-pkh/ajukan/",
+        {"f-household_income": "2.000.000,50", "f-assets_value": "Rp 1.00"},
+    ),
+    ("loket", "/loket/ajukan/bansos-pkh/", {"nik": "3273994108870002", "f-household_income": "12,5"}),
+    ("loket", "/loket/warga/", {"nik": "3273094108870000"}),
+    ("warga", "/pengaduan/baru/", {"service": "bansos-pkh", "title": "x", "description": "kurang"}),
+    ("warga", "/akun/dokumen/", {}),
+]
+FOREIGN = {  # function words of the other language in an error text
+    "en": re.compile(
+        r"\b(yang|harus|wajib|tidak|paling|dengan|atau|untuk|belum|sudah|Tuliskan|Tulis|Pilih|Periksa)\b"
+    ),
+    "id": re.compile(r"\b(the|must|is|are|not|Choose|Write|cannot|only|Please|with|already)\b"),
+}
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_invalid_main_forms_at_360px_speak_the_pages_language(live_server, sessions, language):
+    """The main forms sent with bad input at 360 px: every error in the page's language, nothing wider than
+    the screen (screenshots in test-artifacts/)."""
+    base = live_server.url
+    found, wide, silent = {}, {}, []
+    with chromium() as browser:
+        for who, path, values in INVALID_VISITS:
+            context = browser.new_context(locale="id-ID", viewport={"width": WIDTH, "height": 800})
+            context.add_cookies(
+                [sessions[who], {"name": settings.LANGUAGE_COOKIE_NAME, "value": language, "url": base}]
+            )
+            page = context.new_page()
+            page.goto(f"{base}{path}")
+            page.evaluate("document.querySelectorAll('form').forEach(f => f.noValidate = true)")
+            for name, value in values.items():
+                field = page.locator(f'main [name="{name}"]')
+                if field.evaluate("el => el.tagName") == "SELECT":
+                    field.select_option(value)
+                else:
+                    field.fill(value)
+            with page.expect_navigation():
+                page.locator("main form button.primary").first.click()
+            errors = " ".join(
+                page.locator(".error-summary, .field-error, [role=alert], .flash, .error").all_inner_texts()
+            )
+            if not errors.strip():
+                silent.append(path)
+            if leaks := sorted({m.group(0) for m in FOREIGN[language].finditer(errors)}):
+                found[path] = (leaks, errors)
+            if (width := page.evaluate("document.documentElement.scrollWidth")) > WIDTH:
+                wide[path] = width
+            screenshot(page, f"invalid-{language}{path.replace('/', '-').rstrip('-')}-360.png")
+            context.close()
+    assert silent == []
+    assert found == {}
+    assert wide == {}

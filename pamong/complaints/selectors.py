@@ -80,6 +80,26 @@ def access_complaint_for_citizen(user, reference: str) -> Complaint:
     return complaint
 
 
+def own_complaints(auth) -> QuerySet[Complaint]:
+    """For the API: a citizen's own reports (anonymous ones by the blind index; not those merely followed), or
+    the reports a machine client filed. Anyone else: none."""
+    label = getattr(auth, "actor", None) if hasattr(auth, "scopes") else None
+    if isinstance(label, str) and label.startswith("client:"):
+        queryset = Complaint.objects.filter(filed_by_client=label)
+    elif getattr(auth, "is_authenticated", False):
+        queryset = Complaint.objects.filter(Q(reporter=auth) | Q(reporter_index=reporter_key(auth)))
+    else:
+        return Complaint.objects.none()
+    return queryset.select_related("service", "agency").order_by("-received_at", "-pk")
+
+
+def access_own_complaint(auth, reference: str) -> Complaint:
+    complaint = own_complaints(auth).filter(reference=reference).first()
+    if complaint is None:
+        raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+    return complaint
+
+
 def own_application(user, reference: str) -> Application | None:
     """The citizen's application a complaint is about (the case page links with ?permohonan=<reference>)."""
     if not reference or not getattr(user, "is_authenticated", False):

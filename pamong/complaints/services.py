@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 
@@ -26,16 +27,17 @@ from pamong.audit.actions import Action
 from pamong.cases.models import Application
 from pamong.catalog.models import Agency, Service
 from pamong.catalog.search import index_text, stems
-from pamong.core.crypto import blind_index
+from pamong.core.crypto import blind_index, encrypt_bytes
 from pamong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pamong.notify.services import notify_user
 from pamong.staffing.routing import notify_on_duty, notify_staff
 
-from . import deadlines, transitions
-from .models import Complaint, Follower
+from . import deadlines, photos, transitions
+from .models import Complaint, Follower, Photo
 
 S = Complaint.Status
 U = Complaint.Urgency
+OPEN = (S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 TITLE_MIN, TITLE_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
@@ -85,6 +87,7 @@ class Report:
     media_url: str = ""
     application: Any = None
     contact: str = ""
+    photos: tuple[bytes, ...] = ()  # as sent; cleaned of metadata before anything is stored
 
 
 def _clean(report: Report) -> dict[str, str]:
@@ -108,6 +111,11 @@ def _clean(report: Report) -> dict[str, str]:
         errors["region_code"] = "Kode wilayah Kemendagri terdiri dari angka, misalnya 32.73.01.1001."
     if len(report.address) > 300:
         errors["address"] = "Alamat paling banyak 300 karakter."
+    if report.media_url and not re.fullmatch(r"https?://[^\s]{4,490}", report.media_url):
+        errors["media_url"] = "media_url adalah alamat http(s) lengkap."
+    elif report.media_url and report.anonymous:
+        # A link can name its owner (a photo album, a cloud drive): an anonymous reporter sends the photo itself.
+        errors["media_url"] = "Laporan anonim tidak menerima tautan foto; kirim fotonya sebagai berkas."
     if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in title + description):
         errors["description"] = "Teks berisi karakter kendali; hapus lalu kirim lagi."
     return errors
@@ -135,9 +143,11 @@ def submit_complaint(
     channel: str = Complaint.Channel.WEB,
     consent: dict | None = None,
     now: dt.datetime | None = None,
+    cleaned_photos: list[photos.CleanPhoto] | None = None,
 ) -> Complaint:
     """File a report. `actor` is who acts (the reporter, a counter officer, a machine client's label);
-    `reporter` the citizen account it belongs to, if any. Anonymous: the account is kept only encrypted."""
+    `reporter` the citizen account it belongs to, if any. Anonymous: the account is kept only encrypted.
+    Photos are checked and re-encoded before the transaction opens (CPU work holds no lock)."""
     errors = _clean(report)
     if errors:
         raise ValidationFailed(
@@ -145,6 +155,8 @@ def submit_complaint(
             code="complaint_invalid",
             details=errors,
         )
+    if cleaned_photos is None:
+        cleaned_photos = photos.clean_all(list(report.photos))
     if channel == Complaint.Channel.COUNTER and not (
         consent and consent.get("method") and consent.get("statement")
     ):
@@ -180,6 +192,7 @@ def submit_complaint(
             contact=report.contact.strip(),
             consent=consent or {},
             filed_by=actor if isinstance(actor, User) and actor != reporter else None,
+            filed_by_client=actor if isinstance(actor, str) and actor.startswith("client:") else "",
             urgency=U.DARURAT if report.emergency else U.NORMATIF,
             received_at=now,
         )
@@ -190,6 +203,7 @@ def submit_complaint(
             complaint.reporter = reporter
         deadlines.set_clocks(complaint)
         complaint.save()
+        _store_photos(complaint, cleaned_photos)
         audit.record_event(
             actor=ANONYMOUS_ACTOR if report.anonymous and actor == reporter else actor,
             action=Action.COMPLAINT_SUBMITTED,
@@ -204,6 +218,7 @@ def submit_complaint(
                 "confidential": complaint.confidential,
                 "application": report.application.reference if report.application else None,
                 "due_at": complaint.due_at.isoformat(),
+                "photos": [photo.sha256 for photo in cleaned_photos],
             },
         )
         _tell_reporters(complaint, "complaint_received")
@@ -227,10 +242,12 @@ def submit_at_counter(
             code="consent_required",
             details={"consent": "Pilih cara persetujuan dan tulis pernyataan warga."},
         )
+    cleaned = photos.clean_all(list(report.photos))
     with transaction.atomic():
         citizen = accounts.citizen_for_nik(actor=actor, nik=nik, full_name=full_name.strip())
         return submit_complaint(
             report,
+            cleaned_photos=cleaned,
             actor=actor,
             reporter=citizen,
             channel=Complaint.Channel.COUNTER,
@@ -240,6 +257,64 @@ def submit_at_counter(
                 "officer": f"user:{actor.pk}",
             },
         )
+
+
+def _store_photos(complaint: Complaint, cleaned: list[photos.CleanPhoto]) -> list[Photo]:
+    """Stored encrypted at rest under a random name (the photo shows a place and perhaps a person)."""
+    stored = []
+    for clean in cleaned:
+        photo = Photo(
+            complaint=complaint,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            width=clean.width,
+            height=clean.height,
+            sha256=clean.sha256,
+            uploaded_at=timezone.now(),
+        )
+        photo.file.save(f"{secrets.token_hex(12)}.bin", ContentFile(encrypt_bytes(clean.content)), save=False)
+        photo.save()
+        stored.append(photo)
+    return stored
+
+
+def may_add_photos(complaint: Complaint, actor: Any) -> bool:
+    """The reporter, or the API client that filed the report, while it is open."""
+    if complaint.status not in OPEN:
+        return False
+    if isinstance(actor, str):
+        return bool(complaint.filed_by_client) and actor == complaint.filed_by_client
+    return is_reporter(complaint, actor)
+
+
+def add_photo(complaint: Complaint, *, actor: Any, content: bytes) -> Photo:
+    """One more photo for an open report (the API: a report first, its photos after), up to MAX_PHOTOS."""
+    clean = photos.clean_photo(content)
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if not may_add_photos(complaint, actor):
+            if complaint.status not in OPEN and (
+                is_reporter(complaint, actor) or actor == complaint.filed_by_client
+            ):
+                raise Conflict(
+                    "Laporan ini sudah dijawab atau ditutup; foto tidak dapat ditambahkan.",
+                    code="complaint_not_open",
+                )
+            raise NotFound("Laporan itu tidak ditemukan.", code="complaint_not_found")
+        if complaint.photos.count() >= photos.MAX_PHOTOS:
+            raise ValidationFailed(
+                f"Paling banyak {photos.MAX_PHOTOS} foto per laporan.",
+                code="too_many_photos",
+                details={"photos": f"Paling banyak {photos.MAX_PHOTOS} foto per laporan."},
+            )
+        (photo,) = _store_photos(complaint, [clean])
+        _record(
+            complaint,
+            Action.COMPLAINT_PHOTO_ADDED,
+            ANONYMOUS_ACTOR if complaint.anonymous and not isinstance(actor, str) else actor,
+            sha256=clean.sha256,
+        )
+    return photo
 
 
 def _alert_on_duty(complaint: Complaint) -> None:
@@ -641,9 +716,6 @@ def possible_duplicates(report: Report, *, limit: int = 5) -> list[Complaint]:
 
 
 # --- the periodic job ---------------------------------------------------------------------------------------
-OPEN = (S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS)
-
-
 def escalate_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Escalate to the agency's supervisors at 80% of the deadline (level 1) and when late (level 2); close
     answered reports whose reopening window has passed. Idempotent: each level is reached once per clock."""

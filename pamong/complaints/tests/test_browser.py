@@ -105,7 +105,7 @@ def test_the_complaint_journey_on_a_phone(live_server, sessions, language):
         page.goto(f"{live_server.url}/pengaduan/baru/")
         assert page.get_by_role("heading", level=1).inner_text() == words["new"]
         page.get_by_label(words["service"]).select_option("bansos-pkh")
-        page.get_by_label(words["title"], exact=True).fill(TITLE)
+        page.get_by_role("textbox", name=words["title"]).fill(TITLE)
         page.get_by_label(words["description"]).fill(
             "Bantuan PKH tahap ketiga belum cair padahal keluarga kami masih terdaftar aktif."
         )

@@ -104,7 +104,7 @@ def seed(total: int) -> None:
               filed_by_id, latitude, longitude, region_code, address, media_url, application_id, urgency, status,
               received_at, forward_due, response_due, due_at, escalate_at, escalation_level, assigned_to_id,
               first_response_at, answer, answered_at, rating, reopen_until, reopened, closed_at, merged_into_id,
-              updated_at, personal_data_cleared, answer_days, merged_count, filed_by_client)
+              updated_at, personal_data_cleared, answer_days, merged_count, filed_by_client, ever_followed)
             SELECT 'ADU-SEED-' || printf('%%09d', n), lower(hex(randomblob(16))), 'pengaduan', 'web',
               s.service_id, s.agency_id, 'Lampu jalan padam', %s, ' lampu jalan padam gelap ', 0, n %% 10 = 0,
               NULL, %s, '', %s, '{{}}', NULL, -6.9 + (abs(random()) %% 1000) / 10000.0,
@@ -116,7 +116,7 @@ def seed(total: int) -> None:
               CASE WHEN closed THEN datetime(received, '+3 days') END, CASE WHEN closed THEN 4 END,
               CASE WHEN closed THEN date(received, '+17 days') END, 0,
               CASE WHEN closed THEN datetime(received, '+5 days') END, NULL, received, 0,
-              CASE WHEN closed THEN 3 END, 0, ''
+              CASE WHEN closed THEN 3 END, 0, '', 0
             FROM rows JOIN bench_services s ON s.k = rows.k
             """,
             [total, description, empty, empty, ANSWER],

@@ -30,8 +30,11 @@ def staff_complaints(user, *, status: str = "") -> QuerySet[Complaint]:
     """The complaints of the officer's agency, oldest deadline first."""
     if not can_handle(user):
         return Complaint.objects.none()
-    queryset = Complaint.objects.filter(agency_id=user.agency_id).select_related(
-        "service", "agency", "assigned_to"
+    # The inbox shows no text, contact or answer: those columns (three of them encrypted) stay in the row.
+    queryset = (
+        Complaint.objects.filter(agency_id=user.agency_id)
+        .select_related("service", "agency", "assigned_to")
+        .defer("description", "contact", "hidden_reporter", "consent", "answer", "search_terms")
     )
     if status in S.values:
         queryset = queryset.filter(status=status)

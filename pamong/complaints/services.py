@@ -170,38 +170,40 @@ def submit_complaint(
     ):
         raise NotFound("Permohonan itu tidak ditemukan.", code="application_not_found")
     now = now or timezone.now()
+    # Built before the transaction opens (stems, reference, working-day clocks): the write lock is held only
+    # for the writes.
+    complaint = Complaint(
+        reference=new_reference(now.astimezone(deadlines.JAKARTA).date()),
+        token=secrets.token_hex(16),
+        kind=report.kind,
+        channel=channel,
+        service=report.service,
+        agency=report.service.agency,
+        title=report.title.strip(),
+        description=report.description.strip(),
+        search_terms=index_text([report.title, report.description]),
+        anonymous=report.anonymous,
+        confidential=report.confidential,
+        latitude=report.latitude,
+        longitude=report.longitude,
+        region_code=report.region_code.replace(".", ""),
+        address=report.address.strip(),
+        media_url=report.media_url,
+        application=report.application,
+        contact=report.contact.strip(),
+        consent=consent or {},
+        filed_by=actor if isinstance(actor, User) and actor != reporter else None,
+        filed_by_client=actor if isinstance(actor, str) and actor.startswith("client:") else "",
+        urgency=U.DARURAT if report.emergency else U.NORMATIF,
+        received_at=now,
+    )
+    if reporter is not None and report.anonymous:
+        complaint.hidden_reporter = f"user:{reporter.pk}"
+        complaint.reporter_index = reporter_key(reporter)
+    else:
+        complaint.reporter = reporter
+    deadlines.set_clocks(complaint)
     with transaction.atomic():
-        complaint = Complaint(
-            reference=new_reference(now.astimezone(deadlines.JAKARTA).date()),
-            token=secrets.token_hex(16),
-            kind=report.kind,
-            channel=channel,
-            service=report.service,
-            agency=report.service.agency,
-            title=report.title.strip(),
-            description=report.description.strip(),
-            search_terms=index_text([report.title, report.description]),
-            anonymous=report.anonymous,
-            confidential=report.confidential,
-            latitude=report.latitude,
-            longitude=report.longitude,
-            region_code=report.region_code.replace(".", ""),
-            address=report.address.strip(),
-            media_url=report.media_url,
-            application=report.application,
-            contact=report.contact.strip(),
-            consent=consent or {},
-            filed_by=actor if isinstance(actor, User) and actor != reporter else None,
-            filed_by_client=actor if isinstance(actor, str) and actor.startswith("client:") else "",
-            urgency=U.DARURAT if report.emergency else U.NORMATIF,
-            received_at=now,
-        )
-        if reporter is not None and report.anonymous:
-            complaint.hidden_reporter = f"user:{reporter.pk}"
-            complaint.reporter_index = reporter_key(reporter)
-        else:
-            complaint.reporter = reporter
-        deadlines.set_clocks(complaint)
         complaint.save()
         _store_photos(complaint, cleaned_photos)
         audit.record_event(
@@ -357,7 +359,8 @@ def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
         person = _reporter_of(report)
         if person is not None:
             people[person.pk] = person
-    for follower in Follower.objects.filter(complaint=complaint).select_related("user"):
+    followers = Follower.objects.filter(complaint=complaint) if complaint.ever_followed else Follower.objects.none()
+    for follower in followers.select_related("user"):
         people.setdefault(follower.user_id, follower.user)
     context = {
         "reference": complaint.reference,
@@ -372,7 +375,13 @@ def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
 
 # --- staff steps --------------------------------------------------------------------------------------------
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("agency", "service").get(pk=complaint.pk)
+    # The steps never read the report's text, contact or consent: left in the row (loaded on access if ever).
+    return (
+        Complaint.objects.select_for_update()
+        .select_related("agency", "service")
+        .defer("description", "contact", "consent")
+        .get(pk=complaint.pk)
+    )
 
 
 CLOCKS = ("forward_due", "response_due", "due_at", "escalate_at", "escalation_level")
@@ -492,7 +501,8 @@ def start_complaint(complaint: Complaint, *, actor, note: str) -> Complaint:
         complaint = _locked(complaint)
         _check_staff(complaint, actor)
         transitions.move(complaint, S.IN_PROGRESS)
-        complaint.assigned_to = complaint.assigned_to or actor
+        if complaint.assigned_to_id is None:  # by id: reading the officer would cost a query
+            complaint.assigned_to = actor
         complaint.first_response_at = complaint.first_response_at or timezone.now()
         _save(complaint, "status", "assigned_to", "first_response_at")
         _record(complaint, Action.COMPLAINT_STARTED, actor, officer=f"user:{complaint.assigned_to_id}")
@@ -641,6 +651,9 @@ def follow_complaint(complaint: Complaint, *, actor) -> Follower:
             complaint=complaint, user=actor, defaults={"created_at": timezone.now()}
         )
         if created:
+            if not complaint.ever_followed:
+                complaint.ever_followed = True
+                _save(complaint, "ever_followed")
             _record(complaint, Action.COMPLAINT_FOLLOWED, actor, followers=complaint.followers.count())
     return follower
 

@@ -175,7 +175,8 @@ def queries_per_step(world: dict) -> dict[str, int]:
             cycle(world, 10_000_000)
         finally:
             time.perf_counter = original
-    for step, (start, end) in zip(("create", "assign", "answer", "search"), zip(marks[::2], marks[1::2])):
+    pairs = zip(marks[::2], marks[1::2], strict=True)
+    for step, (start, end) in zip(("create", "assign", "answer", "search"), pairs, strict=True):
         counts[step] = end - start
     return counts
 

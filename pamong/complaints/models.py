@@ -100,7 +100,9 @@ class Complaint(models.Model):
     merged_count = models.PositiveIntegerField(
         default=0
     )  # reports merged into this one (skip the look-up at 0)
-    ever_followed = models.BooleanField(default=False)  # set at the first +1: skip the followers look-up before
+    ever_followed = models.BooleanField(
+        default=False
+    )  # set at the first +1: skip the followers look-up before
     personal_data_cleared = models.BooleanField(default=False)  # erased or past retention (personal_data.py)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"

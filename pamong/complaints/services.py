@@ -359,7 +359,9 @@ def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
         person = _reporter_of(report)
         if person is not None:
             people[person.pk] = person
-    followers = Follower.objects.filter(complaint=complaint) if complaint.ever_followed else Follower.objects.none()
+    followers = (
+        Follower.objects.filter(complaint=complaint) if complaint.ever_followed else Follower.objects.none()
+    )
     for follower in followers.select_related("user"):
         people.setdefault(follower.user_id, follower.user)
     context = {
@@ -546,7 +548,9 @@ def answer_complaint(
         complaint.answer_days = deadlines.working_days_taken(complaint.received_at, now)
         complaint.first_response_at = complaint.first_response_at or now
         complaint.reopen_until = deadlines.reopen_until(now)
-        _save(complaint, "status", "answer", "answered_at", "answer_days", "first_response_at", "reopen_until")
+        _save(
+            complaint, "status", "answer", "answered_at", "answer_days", "first_response_at", "reopen_until"
+        )
         _record(
             complaint,
             Action.COMPLAINT_ANSWERED,

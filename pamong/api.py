@@ -23,6 +23,7 @@ from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
 from pamong.clients.api import integrations_router, webhooks_router
+from pamong.complaints.api import client_router as complaints_client_router
 from pamong.complaints.api import router as complaints_router
 from pamong.core.apiedge import StrictParser, body_limit, unsupported
 from pamong.core.errors import ApplicationError
@@ -189,6 +190,7 @@ api.add_router("/v1/integrations", integrations_router)
 api.add_router("/v1/webhooks", webhooks_router)
 # The assistant (pamong.assistant): public questions per IP address; the gateway webhook is signed.
 api.add_router("/v1/assistant", assistant_router, throttle=RateThrottle("public", per="ip"))
-# Complaints (pamong.complaints): citizens signed in, or machine clients with the scope complaints:submit;
-# each limited by pamong.complaints.auth.ComplaintsThrottle (a client's own rate, a citizen's "apply" rate).
+# Complaints (pamong.complaints): citizens signed in; machine clients with the scope complaints:submit beside the
+# other integrations. Limited by pamong.complaints.auth.ComplaintsThrottle (a client's rate, a citizen's "apply").
 api.add_router("/v1/complaints", complaints_router)
+api.add_router("/v1/integrations/complaints", complaints_client_router)

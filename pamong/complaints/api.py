@@ -1,7 +1,9 @@
-"""/api/v1/complaints: file a report, read its status, list one's own, add photos. Two kinds of caller, as for
-Open311's POST: a signed-in citizen (session), or a machine client with a bearer token carrying the scope
-`complaints:submit` (a kiosk, another agency's system); a client reads only the reports it filed. Errors in the
-project's one shape ({"code", "message", "details"}).
+"""File a report, read its status, list one's own, add photos. Two kinds of caller, each on its own path with one
+authentication (so the published schema says exactly what each operation takes):
+- /api/v1/complaints: a signed-in citizen (session);
+- /api/v1/integrations/complaints: a machine client with a bearer token carrying the scope `complaints:submit`
+  (a kiosk, another agency's system; the token Open311's `api_key` also takes); it reads only what it filed.
+Errors in the project's one shape ({"code", "message", "details"}).
 
 Handlers are thin: parse, call one service or selector, shape the answer.
 """
@@ -25,9 +27,8 @@ from . import photos, selectors, services
 from .auth import ComplaintsClientToken, ComplaintsThrottle, actor_of, is_client
 from .models import Complaint
 
-router = Router(
-    tags=["complaints"], auth=[session_auth, ComplaintsClientToken()], throttle=ComplaintsThrottle()
-)
+router = Router(tags=["complaints"], auth=session_auth, throttle=ComplaintsThrottle())
+client_router = Router(tags=["integrations"], auth=ComplaintsClientToken(), throttle=ComplaintsThrottle())
 ERRORS = {400: ErrorOut, 401: ErrorOut, 403: ErrorOut, 404: ErrorOut, 409: ErrorOut, 422: ErrorOut}
 Privacy = Literal["public", "anonim", "rahasia"]
 
@@ -135,11 +136,6 @@ def _report(request: HttpRequest, payload: ComplaintIn) -> tuple[services.Report
     return report, None if client else request.auth
 
 
-@router.post(
-    "",
-    response={201: ComplaintOut, **ERRORS},
-    summary="File a report (a citizen signed in, or a client with the scope complaints:submit)",
-)
 def submit(request: HttpRequest, payload: ComplaintIn):
     if not is_client(request.auth) and roles.WARGA not in roles.roles_of(request.auth):
         raise NotFound("Tidak ditemukan.", code="not_found")  # staff file at the counter page
@@ -150,24 +146,51 @@ def submit(request: HttpRequest, payload: ComplaintIn):
     return Status(201, complaint_out(complaint))
 
 
-@router.get("", response={200: list[ComplaintOut], **ERRORS}, summary="My reports (a client: those it filed)")
 @paginate(LimitOffsetPagination)
 def list_own(request: HttpRequest):
     return [complaint_out(c) for c in selectors.own_complaints(request.auth).prefetch_related("photos")]
 
 
-@router.get("/{reference}", response={200: ComplaintOut, **ERRORS}, summary="Status and answer of my report")
 def read(request: HttpRequest, reference: str):
     return complaint_out(selectors.access_own_complaint(request.auth, reference[:40]))
 
 
-@router.post(
-    "/{reference}/photos",
-    response={201: PhotoOut, **ERRORS},
-    summary=f"Add a photo (JPEG, PNG or WebP by content, ≤ {photos.MAX_BYTES // 2**20} MB, "
-    f"≤ {photos.MAX_PHOTOS} per report); metadata such as GPS position is removed",
-)
 def add_photo(request: HttpRequest, reference: str, file: File[UploadedFile]):
     complaint = selectors.access_own_complaint(request.auth, reference[:40])
     content = file.read(photos.MAX_BYTES + 1)
     return Status(201, services.add_photo(complaint, actor=actor_of(request.auth), content=content))
+
+
+PHOTO_SUMMARY = (
+    f"Add a photo (JPEG, PNG or WebP by content, ≤ {photos.MAX_BYTES // 2**20} MB, ≤ {photos.MAX_PHOTOS} per "
+    "report); metadata such as the GPS position is removed"
+)
+# The same handlers on both paths; only the caller differs.
+for _router, _who, _id in (
+    (router, "a signed-in citizen", "complaints"),
+    (client_router, "a client with complaints:submit", "integrations_complaints"),
+):
+    _router.post(
+        "",
+        response={201: ComplaintOut, **ERRORS},
+        summary=f"File a report ({_who})",
+        operation_id=f"{_id}_submit",
+    )(submit)
+    _router.get(
+        "",
+        response={200: list[ComplaintOut], **ERRORS},
+        summary=f"Reports filed by {_who}",
+        operation_id=f"{_id}_list",
+    )(list_own)
+    _router.get(
+        "/{reference}",
+        response={200: ComplaintOut, **ERRORS},
+        summary="Status and answer",
+        operation_id=f"{_id}_read",
+    )(read)
+    _router.post(
+        "/{reference}/photos",
+        response={201: PhotoOut, **ERRORS},
+        summary=PHOTO_SUMMARY,
+        operation_id=f"{_id}_add_photo",
+    )(add_photo)

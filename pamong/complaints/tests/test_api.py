@@ -1,5 +1,6 @@
-"""/api/v1/complaints: a citizen (session) and a machine client (bearer token with complaints:submit) file a
-report, read its status and answer, list their own, add a photo; errors carry a code and a human message."""
+"""/api/v1/complaints (a citizen, session) and /api/v1/integrations/complaints (a machine client, bearer token with
+complaints:submit): file a report, read its status and answer, list their own, add a photo; errors carry a code
+and a human message."""
 
 from __future__ import annotations
 
@@ -61,11 +62,14 @@ def test_a_citizen_files_reads_and_lists_and_sees_the_answer(client, world):
     assert client.get("/api/v1/complaints").json()["count"] == 0
 
 
+CLIENT_PATH = "/api/v1/integrations/complaints"
+
+
 def test_a_machine_client_files_and_reads_only_its_own(client, world, api_key):
     bearer = {"HTTP_AUTHORIZATION": f"Bearer {api_key}"}
     created = post_json(
         client,
-        "/api/v1/complaints",
+        CLIENT_PATH,
         {**REPORT, "contact": "Ibu Sari 0812 3456 7890", "kind": "aspirasi"},
         **bearer,
     )
@@ -74,12 +78,13 @@ def test_a_machine_client_files_and_reads_only_its_own(client, world, api_key):
     complaint = Complaint.objects.get(reference=reference)
     assert complaint.filed_by_client.startswith("client:") and complaint.contact.startswith("Ibu Sari")
     assert "0812" not in created.content.decode()  # contact is never echoed
-    assert client.get(f"/api/v1/complaints/{reference}", **bearer).json()["kind"] == "aspirasi"
-    assert [c["reference"] for c in client.get("/api/v1/complaints", **bearer).json()["items"]] == [reference]
+    assert client.get(f"{CLIENT_PATH}/{reference}", **bearer).json()["kind"] == "aspirasi"
+    assert [c["reference"] for c in client.get(CLIENT_PATH, **bearer).json()["items"]] == [reference]
+    assert client.get("/api/v1/complaints", **bearer).status_code == 401  # the citizens' path takes a session
     # the same reference is Open311's service_request_id
     assert client.get(f"/open311/v2/requests/{reference}.json").json()[0]["service_request_id"] == reference
     photo = client.post(
-        f"/api/v1/complaints/{reference}/photos",
+        f"{CLIENT_PATH}/{reference}/photos",
         {"file": SimpleUploadedFile("a.jpg", photo_with_metadata("Sari"))},
         **bearer,
     )
@@ -89,31 +94,32 @@ def test_a_machine_client_files_and_reads_only_its_own(client, world, api_key):
     )
 
     other = token_for(client, world, ["complaints:submit"])  # another client sees none of them
-    answer = client.get(f"/api/v1/complaints/{reference}", HTTP_AUTHORIZATION=f"Bearer {other}")
+    answer = client.get(f"{CLIENT_PATH}/{reference}", HTTP_AUTHORIZATION=f"Bearer {other}")
     assert answer.status_code == 404
     mine = services.submit_complaint(
         services.Report(service=world.bansos, title=REPORT["title"], description=REPORT["description"]),
         actor=world.warga,
         reporter=world.warga,
     )
-    assert client.get(f"/api/v1/complaints/{mine.reference}", **bearer).status_code == 404
+    assert client.get(f"{CLIENT_PATH}/{mine.reference}", **bearer).status_code == 404
 
 
 @pytest.mark.parametrize(
-    ("auth", "status", "code"),
+    ("path", "auth", "status", "code"),
     [
-        (None, 401, "unauthenticated"),
-        ("Bearer salah", 401, "unauthenticated"),
-        ("scope", 403, "insufficient_scope"),
+        ("/api/v1/complaints", None, 401, "unauthenticated"),
+        (CLIENT_PATH, None, 401, "unauthenticated"),
+        (CLIENT_PATH, "Bearer salah", 401, "unauthenticated"),
+        (CLIENT_PATH, "scope", 403, "insufficient_scope"),
     ],
 )
-def test_who_may_not_file(client, world, auth, status, code):
+def test_who_may_not_file(client, world, path, auth, status, code):
     headers = {}
     if auth == "scope":
         headers["HTTP_AUTHORIZATION"] = f"Bearer {token_for(client, world, ['applications:read'])}"
     elif auth:
         headers["HTTP_AUTHORIZATION"] = auth
-    answer = post_json(client, "/api/v1/complaints", REPORT, **headers)
+    answer = post_json(client, path, REPORT, **headers)
     assert answer.status_code == status and answer.json()["code"] == code and answer.json()["message"]
     assert not Complaint.objects.exists()
 
@@ -175,6 +181,10 @@ def test_the_complaints_operations_are_in_the_openapi_schema(client):
     assert {"post", "get"} <= set(paths["/api/v1/complaints"])
     assert "get" in paths["/api/v1/complaints/{reference}"]
     assert "post" in paths["/api/v1/complaints/{reference}/photos"]
-    post = paths["/api/v1/complaints"]["post"]
-    assert {"201", "401", "403", "422"} <= {str(code) for code in post["responses"]}
-    assert len(post["security"]) == 2  # a session or a bearer token
+    for path, scheme in (("/api/v1/complaints", "StrictSessionAuth"), (CLIENT_PATH, "ComplaintsClientToken")):
+        post = paths[path]["post"]
+        assert {"201", "401", "403", "422"} <= {str(code) for code in post["responses"]}
+        assert post["security"] == [{scheme: []}]
+    assert {"get"} <= set(paths[f"{CLIENT_PATH}/{{reference}}"]) and "post" in paths[
+        f"{CLIENT_PATH}/{{reference}}/photos"
+    ]

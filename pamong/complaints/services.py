@@ -359,11 +359,9 @@ def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
         person = _reporter_of(report)
         if person is not None:
             people[person.pk] = person
-    followers = (
-        Follower.objects.filter(complaint=complaint) if complaint.ever_followed else Follower.objects.none()
-    )
-    for follower in followers.select_related("user"):
-        people.setdefault(follower.user_id, follower.user)
+    if complaint.ever_followed:  # no look-up before the first +1 (most reports are never followed)
+        for follower in Follower.objects.filter(complaint=complaint).select_related("user"):
+            people.setdefault(follower.user_id, follower.user)
     context = {
         "reference": complaint.reference,
         "title": complaint.title,

@@ -13,6 +13,7 @@ from pamong.complaints.models import Complaint
 
 from .conftest import photo_with_metadata, report, token_for
 
+AT_CIHAPIT = {"service_code": "bansos-pkh", "lat": "-6.9147", "long": "107.6098"}
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 ATTRIBUTE_FIELDS = {
     "variable",
@@ -55,10 +56,8 @@ def test_the_open311_client_flow(client, world, api_key):
     posted = client.post(
         "/open311/v2/requests.json",
         {
+            **AT_CIHAPIT,
             "api_key": api_key,
-            "service_code": "bansos-pkh",
-            "lat": "-6.9147",
-            "long": "107.6098",
             "address_string": "Jl. Cihapit No. 5, Bandung",
             "description": "Petugas pendamping PKH tidak pernah datang ke RW kami selama enam bulan terakhir.",
             "email": "warga@contoh.id",
@@ -156,10 +155,8 @@ def test_open311_takes_the_photo_itself_as_multipart_media_without_its_metadata(
     posted = client.post(
         "/open311/v2/requests.json",
         {
+            **AT_CIHAPIT,
             "api_key": api_key,
-            "service_code": "bansos-pkh",
-            "lat": "-6.9147",
-            "long": "107.6098",
             "description": "Tumpukan sampah menutup saluran air di depan balai warga sejak pekan lalu.",
             "attribute[privacy]": "anonim",
             "media": SimpleUploadedFile("IMG_ratna.jpg", photo_with_metadata("Ratna Kusumawati")),

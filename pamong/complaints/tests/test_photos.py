@@ -18,6 +18,12 @@ from pamong.core.errors import ValidationFailed
 from .conftest import photo_with_metadata, report
 
 OWNER = "Ratna Kusumawati"
+WEB_REPORT = {
+    "service": "bansos-pkh",
+    "kind": "pengaduan",
+    "title": "Jalan berlubang di depan kantor kelurahan",
+    "description": "Lubang besar di jalan depan kantor kelurahan sudah dua minggu dan membahayakan.",
+}
 
 
 def _no_metadata(content: bytes) -> Image.Image:
@@ -90,10 +96,7 @@ def test_the_web_form_takes_photos_without_javascript_and_keeps_them_encrypted(c
     response = client.post(
         "/pengaduan/baru/",
         {
-            "service": "bansos-pkh",
-            "kind": "pengaduan",
-            "title": "Jalan berlubang di depan kantor kelurahan",
-            "description": "Lubang besar di jalan depan kantor kelurahan sudah dua minggu dan membahayakan.",
+            **WEB_REPORT,
             "anonymous": "1",
             "photos": [named_png, SimpleUploadedFile("b.jpg", photo_with_metadata("X"))],
         },
@@ -130,10 +133,7 @@ def test_a_file_that_is_not_a_photo_stops_the_form_with_a_message(client, world)
     response = client.post(
         "/pengaduan/baru/",
         {
-            "service": "bansos-pkh",
-            "kind": "pengaduan",
-            "title": "Jalan berlubang di depan kantor kelurahan",
-            "description": "Lubang besar di jalan depan kantor kelurahan sudah dua minggu dan membahayakan.",
+            **WEB_REPORT,
             "photos": SimpleUploadedFile("foto.jpg", b"MZ\x90\x00" + b"\x00" * 400),  # a program named .jpg
         },
     )

@@ -104,7 +104,7 @@ def seed(total: int) -> None:
               filed_by_id, latitude, longitude, region_code, address, media_url, application_id, urgency, status,
               received_at, forward_due, response_due, due_at, escalate_at, escalation_level, assigned_to_id,
               first_response_at, answer, answered_at, rating, reopen_until, reopened, closed_at, merged_into_id,
-              updated_at, personal_data_cleared, answer_days, merged_count)
+              updated_at, personal_data_cleared, answer_days, merged_count, filed_by_client, ever_followed)
             SELECT 'ADU-SEED-' || printf('%%09d', n), lower(hex(randomblob(16))), 'pengaduan', 'web',
               s.service_id, s.agency_id, 'Lampu jalan padam', %s, ' lampu jalan padam gelap ', 0, n %% 10 = 0,
               NULL, %s, '', %s, '{{}}', NULL, -6.9 + (abs(random()) %% 1000) / 10000.0,
@@ -116,7 +116,7 @@ def seed(total: int) -> None:
               CASE WHEN closed THEN datetime(received, '+3 days') END, CASE WHEN closed THEN 4 END,
               CASE WHEN closed THEN date(received, '+17 days') END, 0,
               CASE WHEN closed THEN datetime(received, '+5 days') END, NULL, received, 0,
-              CASE WHEN closed THEN 3 END, 0
+              CASE WHEN closed THEN 3 END, 0, '', 0
             FROM rows JOIN bench_services s ON s.k = rows.k
             """,
             [total, description, empty, empty, ANSWER],
@@ -157,6 +157,42 @@ def cycle(world: dict, n: int) -> dict[str, float]:
     return timings
 
 
+def queries_per_step(world: dict) -> dict[str, int]:
+    """How many SQL statements each step runs (one cycle, after the warm-up)."""
+    from django.test.utils import CaptureQueriesContext
+
+    counts: dict[str, int] = {}
+    with CaptureQueriesContext(connection) as captured:
+        marks = []
+        original = time.perf_counter
+
+        def mark() -> float:  # cycle() reads the clock at each step's start and end
+            marks.append(len(captured.captured_queries))
+            return original()
+
+        time.perf_counter = mark
+        try:
+            cycle(world, 10_000_000)
+        finally:
+            time.perf_counter = original
+    pairs = zip(marks[::2], marks[1::2], strict=True)
+    for step, (start, end) in zip(("create", "assign", "answer", "search"), pairs, strict=True):
+        counts[step] = end - start
+    return counts
+
+
+def profile(world: dict, path: str) -> None:
+    from pyinstrument import Profiler
+
+    profiler = Profiler(interval=0.0005)
+    profiler.start()
+    for n in range(40):
+        cycle(world, 20_000_000 + n)
+    profiler.stop()
+    Path(path).write_text(profiler.output_text(unicode=True, show_all=False))
+    print(f"  profile of 40 cycles: {path}")
+
+
 def plain_inserts(world: dict, count: int) -> float:
     now = timezone.now()
     started = time.perf_counter()
@@ -184,12 +220,16 @@ def main() -> None:
     parser.add_argument("--stored", type=int, default=1_000_000)
     parser.add_argument("--cycles", type=int, default=300)
     parser.add_argument("--inserts", type=int, default=1000)
+    parser.add_argument("--profile", help="write a pyinstrument profile of 40 cycles to this text file")
     args = parser.parse_args()
     print(f"complaints cycle benchmark: {connection.vendor}, {args.stored:,} stored, {args.cycles} cycles")
     world = setup()
     seed(args.stored)
     for n in range(20):  # warm-up: caches, the stemmer, prepared statements
         cycle(world, -n)
+    print("  queries per step:", queries_per_step(world))
+    if args.profile:
+        profile(world, args.profile)
     steps: dict[str, list[float]] = {}
     started = time.perf_counter()
     for n in range(args.cycles):

@@ -24,6 +24,8 @@ from pamong.cases.api import citizen_router as applications_router
 from pamong.cases.api import staff_router
 from pamong.catalog.api import router as catalog_router
 from pamong.clients.api import integrations_router, webhooks_router
+from pamong.complaints.api import client_router as complaints_client_router
+from pamong.complaints.api import router as complaints_router
 from pamong.core.apiedge import StrictParser, body_limit, unsupported
 from pamong.core.errors import ApplicationError
 from pamong.core.ratelimit import RateThrottle
@@ -192,3 +194,7 @@ api.add_router("/v1/webhooks", webhooks_router)
 api.add_router("/v1/assistant", assistant_router, throttle=RateThrottle("public", per="ip"))
 # Staff acknowledge an urgent notice by answering it (pamong.staffing): the gateway's webhook, signed.
 api.add_router("/v1/staffing", staffing_router)
+# Complaints (pamong.complaints): citizens signed in; machine clients with the scope complaints:submit beside the
+# other integrations. Limited by pamong.complaints.auth.ComplaintsThrottle (a client's rate, a citizen's "apply").
+api.add_router("/v1/complaints", complaints_router)
+api.add_router("/v1/integrations/complaints", complaints_client_router)

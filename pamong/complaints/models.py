@@ -10,6 +10,7 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pamong.core.crypto import decrypt_bytes
 from pamong.core.fields import EncryptedTextField
 
 
@@ -64,6 +65,9 @@ class Complaint(models.Model):
     filed_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="+"
     )
+    filed_by_client = models.CharField(
+        max_length=80, blank=True
+    )  # "client:<id>": the API client that filed it
     latitude = models.FloatField(null=True, blank=True)
     longitude = models.FloatField(null=True, blank=True)
     region_code = models.CharField(max_length=13, blank=True)
@@ -96,6 +100,9 @@ class Complaint(models.Model):
     merged_count = models.PositiveIntegerField(
         default=0
     )  # reports merged into this one (skip the look-up at 0)
+    ever_followed = models.BooleanField(
+        default=False
+    )  # set at the first +1: skip the followers look-up before
     personal_data_cleared = models.BooleanField(default=False)  # erased or past retention (personal_data.py)
     merged_into = models.ForeignKey(
         "self", null=True, blank=True, on_delete=models.SET_NULL, related_name="merged"
@@ -147,3 +154,27 @@ class Follower(models.Model):
 
     def __str__(self) -> str:
         return f"{self.complaint_id} +1"
+
+
+class Photo(models.Model):
+    """A photo sent with a report: re-encoded without any metadata (pamong.complaints.photos), stored encrypted,
+    served only through access checks. No original file name is kept: it can name the reporter."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="photos")
+    file = models.FileField(upload_to="complaint-photos/%Y/%m/")
+    content_type = models.CharField(max_length=40, default="image/jpeg")
+    size = models.PositiveIntegerField()
+    width = models.PositiveIntegerField()
+    height = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)  # of the cleaned photo
+    uploaded_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} photo {self.pk}"
+
+    def read_content(self) -> bytes:
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())

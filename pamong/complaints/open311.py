@@ -9,7 +9,6 @@ in docs/complaints.md.
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 from typing import Any
 
 from django.http import HttpRequest, JsonResponse
@@ -17,17 +16,16 @@ from django.utils import timezone
 from django.utils.dateparse import parse_datetime
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_GET
-from oauth2_provider.models import AccessToken
 
 from pamong.catalog.models import Service
 from pamong.core.errors import ApplicationError
 from pamong.core.ratelimit import hit
 
-from . import services
+from . import photos, services
+from .auth import client_for
 from .models import Complaint
 
 S = Complaint.Status
-SCOPE = "complaints:submit"
 CLOSED = (S.ANSWERED, S.CLOSED, S.MERGED)  # Open311 "closed": the agency has answered
 DEFAULT_DAYS = 90  # GeoReport v2: without dates, the last 90 days
 MAX_REQUESTS = 1000  # ... and at most 1000 requests
@@ -163,7 +161,7 @@ def _request_json(complaint: Complaint) -> dict[str, Any]:
         "zipcode": None,
         "lat": latitude,
         "long": longitude,
-        "media_url": complaint.media_url,
+        "media_url": "" if complaint.anonymous else complaint.media_url,
     }
 
 
@@ -216,25 +214,11 @@ def requests(request: HttpRequest) -> JsonResponse:
     return JsonResponse([_request_json(c) for c in rows.order_by("-received_at")[:MAX_REQUESTS]], safe=False)
 
 
-def _client_for(api_key: str):
-    """The machine client whose access token (POST /oauth/token/, client credentials) is the api_key."""
-    checksum = hashlib.sha256(api_key.encode("utf-8")).hexdigest()
-    access = (
-        AccessToken.objects.select_related("application__api_client__agency")
-        .filter(token_checksum=checksum)
-        .first()
-    )
-    client = getattr(access.application, "api_client", None) if access and access.application_id else None
-    if client is None or not client.active or not access.is_valid([SCOPE]) or SCOPE not in client.scopes:
-        return None
-    return client
-
-
 def _create(request: HttpRequest) -> JsonResponse:
     data = request.POST
     header = request.headers.get("Authorization", "")
     api_key = data.get("api_key", "") or (header[7:] if header.startswith("Bearer ") else "")
-    client = _client_for(api_key) if api_key else None
+    client = client_for(api_key) if api_key else None
     if client is None:
         return _error(403, "api_key tidak sah, kedaluwarsa, atau tanpa scope complaints:submit.")
     if not hit("client", f"client:{client.pk}", rate=client.rate_limit or None):
@@ -276,6 +260,8 @@ def _create(request: HttpRequest) -> JsonResponse:
         address=data.get("address_string", "")[:300],
         media_url=data.get("media_url", "")[:500],
         contact="" if privacy == "anonim" else contact,
+        # The photo itself, in a multipart POST (as FixMyStreet's and SeeClickFix's Open311 take `media`).
+        photos=tuple(upload.read(photos.MAX_BYTES + 1) for upload in request.FILES.getlist("media")),
     )
     try:
         complaint = services.submit_complaint(report, actor=client.actor, channel=Complaint.Channel.OPEN311)

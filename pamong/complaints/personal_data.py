@@ -1,9 +1,10 @@
 """Personal data held by complaints: the reporter (an account, or for anonymous reports only encrypted), the
-description (encrypted), contact details given without an account (encrypted), counter consent, and followers.
+description (encrypted), contact details given without an account (encrypted), counter consent, photos (encrypted,
+without metadata) and followers.
 
 Retention: a closed report keeps its public summary (title, category, dates, status) for the statistics; its
 description, contact and reporter link are cleared PAMONG_RETENTION_DAYS after closing. Erasure clears what the
-person's own reports say about them (description, contact, reporter link) and removes their follows."""
+person's own reports say about them (description, contact, reporter link, photos) and removes their follows."""
 
 from __future__ import annotations
 
@@ -45,6 +46,7 @@ def _reports(user) -> list[dict[str, Any]]:
             "confidential": c.confidential,
             "answer": c.answer,
             "rating": c.rating,
+            "photos": [p.sha256 for p in c.photos.all()],  # the files themselves: on the report's page
         }
         for c in _own(user).select_related("service")
     ]
@@ -64,6 +66,9 @@ def _clear(queryset) -> int:
         complaint.reporter = None
         complaint.consent = {}
         complaint.personal_data_cleared = True
+        for photo in complaint.photos.all():  # a photo may show the reporter, their house or their family
+            photo.file.delete(save=False)
+            photo.delete()
         complaint.save(
             update_fields=[
                 "description",
@@ -99,8 +104,8 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
 declare(
     PersonalData(
         module="complaints",
-        models=("complaints.Complaint", "complaints.Follower"),
-        retention="description, contact and reporter cleared PAMONG_RETENTION_DAYS after a report is closed; "
+        models=("complaints.Complaint", "complaints.Follower", "complaints.Photo"),
+        retention="description, contact, reporter and photos cleared PAMONG_RETENTION_DAYS after a report is closed; "
         "the public summary stays for the statistics",
         export=export,
         erase=erase,

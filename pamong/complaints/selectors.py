@@ -33,8 +33,11 @@ def staff_complaints(user, *, status: str = "") -> QuerySet[Complaint]:
     """The complaints of the officer's agency, oldest deadline first."""
     if not can_handle(user):
         return Complaint.objects.none()
-    queryset = Complaint.objects.filter(agency_id=user.agency_id).select_related(
-        "service", "agency", "assigned_to"
+    # The inbox shows no text, contact or answer: those columns (three of them encrypted) stay in the row.
+    queryset = (
+        Complaint.objects.filter(agency_id=user.agency_id)
+        .select_related("service", "agency", "assigned_to")
+        .defer("description", "contact", "hidden_reporter", "consent", "answer", "search_terms")
     )
     if status in S.values:
         queryset = queryset.filter(status=status)
@@ -79,6 +82,26 @@ def access_complaint_for_citizen(user, reference: str) -> Complaint:
         or complaint.followers.filter(user_id=getattr(user, "pk", None)).exists()
         or not complaint.confidential
     ):
+        raise NotFound(_("That report was not found."), code="complaint_not_found")
+    return complaint
+
+
+def own_complaints(auth) -> QuerySet[Complaint]:
+    """For the API: a citizen's own reports (anonymous ones by the blind index; not those merely followed), or
+    the reports a machine client filed. Anyone else: none."""
+    label = getattr(auth, "actor", None) if hasattr(auth, "scopes") else None
+    if isinstance(label, str) and label.startswith("client:"):
+        queryset = Complaint.objects.filter(filed_by_client=label)
+    elif getattr(auth, "is_authenticated", False):
+        queryset = Complaint.objects.filter(Q(reporter=auth) | Q(reporter_index=reporter_key(auth)))
+    else:
+        return Complaint.objects.none()
+    return queryset.select_related("service", "agency").order_by("-received_at", "-pk")
+
+
+def access_own_complaint(auth, reference: str) -> Complaint:
+    complaint = own_complaints(auth).filter(reference=reference).first()
+    if complaint is None:
         raise NotFound(_("That report was not found."), code="complaint_not_found")
     return complaint
 

@@ -15,6 +15,7 @@ import secrets
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.files.base import ContentFile
 from django.db import transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
@@ -27,16 +28,17 @@ from pamong.audit.actions import Action
 from pamong.cases.models import Application
 from pamong.catalog.models import Agency, Service
 from pamong.catalog.search import index_text, stems
-from pamong.core.crypto import blind_index
+from pamong.core.crypto import blind_index, encrypt_bytes
 from pamong.core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from pamong.notify.services import notify_user
 from pamong.staffing.routing import notify_on_duty, notify_staff
 
-from . import deadlines, transitions
-from .models import Complaint, Follower
+from . import deadlines, photos, transitions
+from .models import Complaint, Follower, Photo
 
 S = Complaint.Status
 U = Complaint.Urgency
+OPEN = (S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS)
 REFERENCE_ALPHABET = "23456789ABCDEFGHJKLMNPQRSTUVWXYZ"
 TITLE_MIN, TITLE_MAX = 5, 150
 DESCRIPTION_MIN, DESCRIPTION_MAX = 20, 5000
@@ -86,6 +88,7 @@ class Report:
     media_url: str = ""
     application: Any = None
     contact: str = ""
+    photos: tuple[bytes, ...] = ()  # as sent; cleaned of metadata before anything is stored
 
 
 def _clean(report: Report) -> dict[str, str]:
@@ -115,6 +118,11 @@ def _clean(report: Report) -> dict[str, str]:
         errors["region_code"] = _("A Kemendagri region code is made of digits, for example 32.73.01.1001.")
     if len(report.address) > 300:
         errors["address"] = _("The address is at most 300 characters.")
+    if report.media_url and not re.fullmatch(r"https?://[^\s]{4,490}", report.media_url):
+        errors["media_url"] = _("media_url is a full http(s) address.")
+    elif report.media_url and report.anonymous:
+        # A link can name its owner (a photo album, a cloud drive): an anonymous reporter sends the photo itself.
+        errors["media_url"] = _("An anonymous report takes no photo link; send the photo itself as a file.")
     if any(ord(ch) < 32 and ch not in "\n\r\t" for ch in title + description):
         errors["description"] = _("The text holds control characters; remove them and send again.")
     return errors
@@ -142,9 +150,11 @@ def submit_complaint(
     channel: str = Complaint.Channel.WEB,
     consent: dict | None = None,
     now: dt.datetime | None = None,
+    cleaned_photos: list[photos.CleanPhoto] | None = None,
 ) -> Complaint:
     """File a report. `actor` is who acts (the reporter, a counter officer, a machine client's label);
-    `reporter` the citizen account it belongs to, if any. Anonymous: the account is kept only encrypted."""
+    `reporter` the citizen account it belongs to, if any. Anonymous: the account is kept only encrypted.
+    Photos are checked and re-encoded before the transaction opens (CPU work holds no lock)."""
     errors = _clean(report)
     if errors:
         raise ValidationFailed(
@@ -152,6 +162,8 @@ def submit_complaint(
             code="complaint_invalid",
             details=errors,
         )
+    if cleaned_photos is None:
+        cleaned_photos = photos.clean_all(list(report.photos))
     if channel == Complaint.Channel.COUNTER and not (
         consent and consent.get("method") and consent.get("statement")
     ):
@@ -166,38 +178,42 @@ def submit_complaint(
     ):
         raise NotFound(_("That application was not found."), code="application_not_found")
     now = now or timezone.now()
+    # Built before the transaction opens (stems, reference, working-day clocks): the write lock is held only
+    # for the writes.
+    complaint = Complaint(
+        reference=new_reference(now.astimezone(deadlines.JAKARTA).date()),
+        token=secrets.token_hex(16),
+        kind=report.kind,
+        channel=channel,
+        service=report.service,
+        agency=report.service.agency,
+        title=report.title.strip(),
+        description=report.description.strip(),
+        search_terms=index_text([report.title, report.description]),
+        anonymous=report.anonymous,
+        confidential=report.confidential,
+        latitude=report.latitude,
+        longitude=report.longitude,
+        region_code=report.region_code.replace(".", ""),
+        address=report.address.strip(),
+        media_url=report.media_url,
+        application=report.application,
+        contact=report.contact.strip(),
+        consent=consent or {},
+        filed_by=actor if isinstance(actor, User) and actor != reporter else None,
+        filed_by_client=actor if isinstance(actor, str) and actor.startswith("client:") else "",
+        urgency=U.DARURAT if report.emergency else U.NORMATIF,
+        received_at=now,
+    )
+    if reporter is not None and report.anonymous:
+        complaint.hidden_reporter = f"user:{reporter.pk}"
+        complaint.reporter_index = reporter_key(reporter)
+    else:
+        complaint.reporter = reporter
+    deadlines.set_clocks(complaint)
     with transaction.atomic():
-        complaint = Complaint(
-            reference=new_reference(now.astimezone(deadlines.JAKARTA).date()),
-            token=secrets.token_hex(16),
-            kind=report.kind,
-            channel=channel,
-            service=report.service,
-            agency=report.service.agency,
-            title=report.title.strip(),
-            description=report.description.strip(),
-            search_terms=index_text([report.title, report.description]),
-            anonymous=report.anonymous,
-            confidential=report.confidential,
-            latitude=report.latitude,
-            longitude=report.longitude,
-            region_code=report.region_code.replace(".", ""),
-            address=report.address.strip(),
-            media_url=report.media_url,
-            application=report.application,
-            contact=report.contact.strip(),
-            consent=consent or {},
-            filed_by=actor if isinstance(actor, User) and actor != reporter else None,
-            urgency=U.DARURAT if report.emergency else U.NORMATIF,
-            received_at=now,
-        )
-        if reporter is not None and report.anonymous:
-            complaint.hidden_reporter = f"user:{reporter.pk}"
-            complaint.reporter_index = reporter_key(reporter)
-        else:
-            complaint.reporter = reporter
-        deadlines.set_clocks(complaint)
         complaint.save()
+        _store_photos(complaint, cleaned_photos)
         audit.record_event(
             actor=ANONYMOUS_ACTOR if report.anonymous and actor == reporter else actor,
             action=Action.COMPLAINT_SUBMITTED,
@@ -212,6 +228,7 @@ def submit_complaint(
                 "confidential": complaint.confidential,
                 "application": report.application.reference if report.application else None,
                 "due_at": complaint.due_at.isoformat(),
+                "photos": [photo.sha256 for photo in cleaned_photos],
             },
         )
         _tell_reporters(complaint, "complaint_received")
@@ -233,12 +250,14 @@ def submit_at_counter(
         raise ValidationFailed(
             _("Record how the citizen gave consent and their statement."),
             code="consent_required",
-            details={"consent": "Pilih cara persetujuan dan tulis pernyataan warga."},
+            details={"consent": _("Choose how the citizen consented and write their statement.")},
         )
+    cleaned = photos.clean_all(list(report.photos))
     with transaction.atomic():
         citizen = accounts.citizen_for_nik(actor=actor, nik=nik, full_name=full_name.strip())
         return submit_complaint(
             report,
+            cleaned_photos=cleaned,
             actor=actor,
             reporter=citizen,
             channel=Complaint.Channel.COUNTER,
@@ -248,6 +267,64 @@ def submit_at_counter(
                 "officer": f"user:{actor.pk}",
             },
         )
+
+
+def _store_photos(complaint: Complaint, cleaned: list[photos.CleanPhoto]) -> list[Photo]:
+    """Stored encrypted at rest under a random name (the photo shows a place and perhaps a person)."""
+    stored = []
+    for clean in cleaned:
+        photo = Photo(
+            complaint=complaint,
+            content_type=clean.content_type,
+            size=len(clean.content),
+            width=clean.width,
+            height=clean.height,
+            sha256=clean.sha256,
+            uploaded_at=timezone.now(),
+        )
+        photo.file.save(f"{secrets.token_hex(12)}.bin", ContentFile(encrypt_bytes(clean.content)), save=False)
+        photo.save()
+        stored.append(photo)
+    return stored
+
+
+def may_add_photos(complaint: Complaint, actor: Any) -> bool:
+    """The reporter, or the API client that filed the report, while it is open."""
+    if complaint.status not in OPEN:
+        return False
+    if isinstance(actor, str):
+        return bool(complaint.filed_by_client) and actor == complaint.filed_by_client
+    return is_reporter(complaint, actor)
+
+
+def add_photo(complaint: Complaint, *, actor: Any, content: bytes) -> Photo:
+    """One more photo for an open report (the API: a report first, its photos after), up to MAX_PHOTOS."""
+    clean = photos.clean_photo(content)
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        if not may_add_photos(complaint, actor):
+            if complaint.status not in OPEN and (
+                is_reporter(complaint, actor) or actor == complaint.filed_by_client
+            ):
+                raise Conflict(
+                    _("This report is already answered or closed; no photo can be added."),
+                    code="complaint_not_open",
+                )
+            raise NotFound(_("That report was not found."), code="complaint_not_found")
+        if complaint.photos.count() >= photos.MAX_PHOTOS:
+            raise ValidationFailed(
+                _("At most %(count)s photos per report.") % {"count": photos.MAX_PHOTOS},
+                code="too_many_photos",
+                details={"photos": _("At most %(count)s photos per report.") % {"count": photos.MAX_PHOTOS}},
+            )
+        (photo,) = _store_photos(complaint, [clean])
+        _record(
+            complaint,
+            Action.COMPLAINT_PHOTO_ADDED,
+            ANONYMOUS_ACTOR if complaint.anonymous and not isinstance(actor, str) else actor,
+            sha256=clean.sha256,
+        )
+    return photo
 
 
 def _alert_on_duty(complaint: Complaint) -> None:
@@ -290,8 +367,9 @@ def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
         person = _reporter_of(report)
         if person is not None:
             people[person.pk] = person
-    for follower in Follower.objects.filter(complaint=complaint).select_related("user"):
-        people.setdefault(follower.user_id, follower.user)
+    if complaint.ever_followed:  # no look-up before the first +1 (most reports are never followed)
+        for follower in Follower.objects.filter(complaint=complaint).select_related("user"):
+            people.setdefault(follower.user_id, follower.user)
     context = {
         "reference": complaint.reference,
         "title": complaint.title,
@@ -305,7 +383,22 @@ def _tell_reporters(complaint: Complaint, template: str, **extra: Any) -> None:
 
 # --- staff steps --------------------------------------------------------------------------------------------
 def _locked(complaint: Complaint) -> Complaint:
-    return Complaint.objects.select_for_update().select_related("agency", "service").get(pk=complaint.pk)
+    # The steps never read the report's text, contact or consent: left in the row (loaded on access if ever).
+    return (
+        Complaint.objects.select_for_update()
+        .select_related("agency", "service")
+        .defer("description", "contact", "consent")
+        .get(pk=complaint.pk)
+    )
+
+
+CLOCKS = ("forward_due", "response_due", "due_at", "escalate_at", "escalation_level")
+
+
+def _save(complaint: Complaint, *fields: str) -> None:
+    """Write only what the step changed: a full save re-encrypts the description, contact and hidden reporter
+    (AES-GCM each) and rewrites ~45 columns; bench/complaints_cycle.py counts the difference."""
+    complaint.save(update_fields=[*fields, "updated_at"])
 
 
 def _check_staff(complaint: Complaint, actor) -> None:
@@ -340,7 +433,7 @@ def verify_complaint(complaint: Complaint, *, actor, urgency: str, kind: str | N
         complaint.urgency = urgency
         complaint.kind = kind or complaint.kind
         deadlines.set_clocks(complaint)
-        complaint.save()
+        _save(complaint, *CLOCKS, "status", "urgency", "kind")
         _record(
             complaint,
             Action.COMPLAINT_VERIFIED,
@@ -381,7 +474,7 @@ def forward_complaint(
                 raise ValidationFailed(_("The report is already at this agency."), code="same_agency")
             complaint.agency = agency
             complaint.assigned_to = None
-        complaint.save()
+        _save(complaint, "status", "assigned_to", "agency")
         _record(
             complaint,
             Action.COMPLAINT_FORWARDED,
@@ -421,9 +514,10 @@ def start_complaint(complaint: Complaint, *, actor, note: str) -> Complaint:
         complaint = _locked(complaint)
         _check_staff(complaint, actor)
         transitions.move(complaint, S.IN_PROGRESS)
-        complaint.assigned_to = complaint.assigned_to or actor
+        if complaint.assigned_to_id is None:  # by id: reading the officer would cost a query
+            complaint.assigned_to = actor
         complaint.first_response_at = complaint.first_response_at or timezone.now()
-        complaint.save()
+        _save(complaint, "status", "assigned_to", "first_response_at")
         _record(complaint, Action.COMPLAINT_STARTED, actor, officer=f"user:{complaint.assigned_to_id}")
         _tell_reporters(complaint, "complaint_status", note=note)
     return complaint
@@ -469,7 +563,9 @@ def answer_complaint(
         complaint.answer_days = deadlines.working_days_taken(complaint.received_at, now)
         complaint.first_response_at = complaint.first_response_at or now
         complaint.reopen_until = deadlines.reopen_until(now)
-        complaint.save()
+        _save(
+            complaint, "status", "answer", "answered_at", "answer_days", "first_response_at", "reopen_until"
+        )
         _record(
             complaint,
             Action.COMPLAINT_ANSWERED,
@@ -507,7 +603,7 @@ def rate_complaint(complaint: Complaint, *, actor, rating: int, comment: str = "
         transitions.move(complaint, S.CLOSED)
         complaint.rating = rating
         complaint.closed_at = timezone.now()
-        complaint.save()
+        _save(complaint, "status", "rating", "closed_at")
         _record(
             complaint,
             Action.COMPLAINT_RATED,
@@ -545,7 +641,7 @@ def reopen_complaint(
             None  # answered again later; the text stays until then
         )
         deadlines.set_clocks(complaint, start=now)
-        complaint.save()
+        _save(complaint, *CLOCKS, "status", "reopened", "answered_at", "answer_days")
         _record(
             complaint,
             Action.COMPLAINT_REOPENED,
@@ -575,6 +671,9 @@ def follow_complaint(complaint: Complaint, *, actor) -> Follower:
             complaint=complaint, user=actor, defaults={"created_at": timezone.now()}
         )
         if created:
+            if not complaint.ever_followed:
+                complaint.ever_followed = True
+                _save(complaint, "ever_followed")
             _record(complaint, Action.COMPLAINT_FOLLOWED, actor, followers=complaint.followers.count())
     return follower
 
@@ -596,7 +695,7 @@ def merge_complaints(duplicate: Complaint, *, into: Complaint, actor) -> Complai
             )
         transitions.move(duplicate, S.MERGED)
         duplicate.merged_into = into
-        duplicate.save()
+        _save(duplicate, "status", "merged_into")
         into.merged_count += 1
         into.save(update_fields=["merged_count", "updated_at"])
         _record(duplicate, Action.COMPLAINT_MERGED, actor, into=into.reference)
@@ -659,9 +758,6 @@ def possible_duplicates(report: Report, *, limit: int = 5) -> list[Complaint]:
 
 
 # --- the periodic job ---------------------------------------------------------------------------------------
-OPEN = (S.RECEIVED, S.VERIFIED, S.FORWARDED, S.IN_PROGRESS)
-
-
 def escalate_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
     """Escalate to the agency's supervisors at 80% of the deadline (level 1) and when late (level 2); close
     answered reports whose reopening window has passed. Idempotent: each level is reached once per clock."""
@@ -698,7 +794,7 @@ def escalate_overdue(*, now: dt.datetime | None = None) -> dict[str, int]:
                 continue
             transitions.move(complaint, S.CLOSED)
             complaint.closed_at = now
-            complaint.save()
+            _save(complaint, "status", "closed_at")
             _record(complaint, Action.COMPLAINT_CLOSED, None, reason="reopen_window_passed")
             counts["closed"] += 1
     return counts

@@ -22,7 +22,7 @@ from pamong.catalog.models import Agency, Service
 from pamong.core.errors import ApplicationError, NotFound
 from pamong.core.views import not_found
 
-from . import selectors, services
+from . import photos, selectors, services
 from .models import Complaint
 
 PAGE_SIZE = 25
@@ -38,7 +38,8 @@ def _float(text: str) -> float | None:
         return float("nan")
 
 
-def _report(post, application) -> tuple[services.Report | None, dict[str, str]]:
+def _report(request: HttpRequest, application) -> tuple[services.Report | None, dict[str, str]]:
+    post = request.POST
     service = Service.objects.select_related("agency").filter(slug=post.get("service", "")).first()
     errors: dict[str, str] = {}
     if service is None:
@@ -63,8 +64,16 @@ def _report(post, application) -> tuple[services.Report | None, dict[str, str]]:
             region_code=post.get("region_code", "").strip()[:20],
             address=post.get("address", "")[:400],
             application=application,
+            photos=_uploaded_photos(request),
         ),
         {},
+    )
+
+
+def _uploaded_photos(request: HttpRequest) -> tuple[bytes, ...]:
+    # One byte past the limit is enough to refuse a photo that is too large without reading all of it.
+    return tuple(
+        upload.read(photos.MAX_BYTES + 1) for upload in request.FILES.getlist("photos") if upload.size
     )
 
 
@@ -77,6 +86,8 @@ def _form_context(request: HttpRequest, application, **extra: Any) -> dict[str, 
         if request.method == "POST"
         else {"service": application.service.slug if application else ""},
         "errors": {},
+        "photo_limit": photos.MAX_PHOTOS,
+        "photo_mb": photos.MAX_BYTES // (1024 * 1024),
         **extra,
     }
 
@@ -89,7 +100,7 @@ def new_complaint(request: HttpRequest) -> HttpResponse:
     application = selectors.own_application(request.user, reference)
     if request.method != "POST":
         return render(request, "complaints/new.html", _form_context(request, application))
-    report, errors = _report(request.POST, application)
+    report, errors = _report(request, application)
     if report is not None and request.POST.get("send_anyway") != "1":
         duplicates = services.possible_duplicates(report)
         if duplicates:
@@ -119,7 +130,7 @@ def counter_complaint(request: HttpRequest) -> HttpResponse:
     context = _form_context(request, None, consent_methods=Application.ConsentMethod.choices)
     if request.method != "POST":
         return render(request, "complaints/counter.html", context)
-    report, errors = _report(request.POST, None)
+    report, errors = _report(request, None)
     if report is not None:
         try:
             complaint = services.submit_at_counter(
@@ -169,6 +180,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         and complaint.status not in (Complaint.Status.CLOSED, Complaint.Status.MERGED),
         "followers": complaint.followers.count(),
         "days": selectors.days_taken(complaint, timezone.now()),
+        "photos": list(complaint.photos.all()) if reporter else [],
         "error": "",
         **extra,
     }
@@ -296,6 +308,7 @@ def _staff_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> 
         "duplicates": [c for c in services.possible_duplicates(report) if c.pk != complaint.pk],
         "followers": complaint.followers.count(),
         "merged": complaint.merged.order_by(),
+        "photos": list(complaint.photos.all()),
         "now": timezone.now(),
         "error": "",
         "form": "",
@@ -396,3 +409,33 @@ def merge(request: HttpRequest, complaint_id: int) -> HttpResponse:
         services.merge_complaints(complaint, into=target, actor=request.user)
 
     return _staff_step(request, complaint_id, "merge", call)
+
+
+# --- photos (never public: the reporter and the agency's staff) -------------------------------------------------
+def _photo_response(complaint: Complaint, photo_id: int) -> HttpResponse | None:
+    photo = complaint.photos.filter(pk=photo_id).first()
+    if photo is None:
+        return None
+    response = HttpResponse(photo.read_content(), content_type=photo.content_type)
+    response["Content-Disposition"] = f'inline; filename="{complaint.reference}-{photo.pk}.jpg"'
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    return response
+
+
+@login_required
+def reporter_photo(request: HttpRequest, reference: str, photo_id: int) -> HttpResponse:
+    complaint = _citizen_complaint(request, reference)
+    response = (
+        _photo_response(complaint, photo_id)
+        if complaint is not None and services.is_reporter(complaint, request.user)
+        else None
+    )
+    return response or not_found(request)
+
+
+@login_required
+def staff_photo(request: HttpRequest, complaint_id: int, photo_id: int) -> HttpResponse:
+    complaint = _staff_complaint(request, complaint_id)
+    response = _photo_response(complaint, photo_id) if complaint is not None else None
+    return response or not_found(request)

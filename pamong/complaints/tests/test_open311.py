@@ -3,17 +3,17 @@ get it by id and by token, list with status and date filters; field names as the
 
 from __future__ import annotations
 
-import base64
 import datetime as dt
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 
-from pamong.clients import services as clients
 from pamong.complaints import services
 from pamong.complaints.models import Complaint
 
-from .conftest import report
+from .conftest import photo_with_metadata, report, token_for
 
+AT_CIHAPIT = {"service_code": "bansos-pkh", "lat": "-6.9147", "long": "107.6098"}
 SERVICE_FIELDS = {"service_code", "service_name", "description", "metadata", "type", "keywords", "group"}
 ATTRIBUTE_FIELDS = {
     "variable",
@@ -45,19 +45,6 @@ REQUEST_FIELDS = {
 }
 
 
-@pytest.fixture
-def api_key(client, world):
-    machine, secret = clients.register_client(
-        actor="system:test", agency=world.bansos.agency, name="Aplikasi warga", scopes=["complaints:submit"]
-    )
-    basic = base64.b64encode(f"{machine.client_id}:{secret}".encode()).decode()
-    answer = client.post(
-        "/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
-    )
-    assert answer.status_code == 200, answer.content
-    return answer.json()["access_token"]
-
-
 def test_the_open311_client_flow(client, world, api_key):
     services_json = client.get("/open311/v2/services.json").json()
     assert set(services_json[0]) == SERVICE_FIELDS
@@ -69,10 +56,8 @@ def test_the_open311_client_flow(client, world, api_key):
     posted = client.post(
         "/open311/v2/requests.json",
         {
+            **AT_CIHAPIT,
             "api_key": api_key,
-            "service_code": "bansos-pkh",
-            "lat": "-6.9147",
-            "long": "107.6098",
             "address_string": "Jl. Cihapit No. 5, Bandung",
             "description": "Petugas pendamping PKH tidak pernah datang ke RW kami selama enam bulan terakhir.",
             "email": "warga@contoh.id",
@@ -144,13 +129,7 @@ def test_errors_have_the_spec_shape(client, world, api_key, data, status):
 
 
 def test_a_token_without_the_scope_is_refused(client, world):
-    machine, secret = clients.register_client(
-        actor="system:test", agency=world.bansos.agency, name="Dasbor", scopes=["applications:read"]
-    )
-    basic = base64.b64encode(f"{machine.client_id}:{secret}".encode()).decode()
-    token = client.post(
-        "/oauth/token/", {"grant_type": "client_credentials"}, HTTP_AUTHORIZATION=f"Basic {basic}"
-    ).json()["access_token"]
+    token = token_for(client, world, ["applications:read"])
     answer = client.post(
         "/open311/v2/requests.json",
         {
@@ -170,3 +149,34 @@ def test_unknown_ids_and_bad_filters(client, world):
     assert client.get("/open311/v2/tokens/abc.json").status_code == 404
     assert client.get("/open311/v2/requests.json?status=pending").status_code == 400
     assert client.get("/open311/v2/requests.json?start_date=kemarin").status_code == 400
+
+
+def test_open311_takes_the_photo_itself_as_multipart_media_without_its_metadata(client, world, api_key):
+    posted = client.post(
+        "/open311/v2/requests.json",
+        {
+            **AT_CIHAPIT,
+            "api_key": api_key,
+            "description": "Tumpukan sampah menutup saluran air di depan balai warga sejak pekan lalu.",
+            "attribute[privacy]": "anonim",
+            "media": SimpleUploadedFile("IMG_ratna.jpg", photo_with_metadata("Ratna Kusumawati")),
+        },
+    )
+    assert posted.status_code == 201, posted.content
+    complaint = Complaint.objects.get(reference=posted.json()[0]["service_request_id"])
+    content = complaint.photos.get().read_content()
+    assert b"Ratna" not in content and b"Exif" not in content
+    (public,) = client.get(f"/open311/v2/requests/{complaint.reference}.json").json()
+    assert public["media_url"] == "" and public["lat"] == -6.915  # anonymous: place rounded, no link
+    refused = client.post(
+        "/open311/v2/requests.json",
+        {
+            "api_key": api_key,
+            "service_code": "bansos-pkh",
+            "address_string": "Jl. Cihapit 5",
+            "description": "Tumpukan sampah menutup saluran air di depan balai warga sejak pekan lalu.",
+            "media": SimpleUploadedFile("x.jpg", b"<svg onload=alert(1)>" * 30),
+        },
+    )
+    assert refused.status_code == 400 and "JPEG" in refused.json()[0]["description"]
+    assert Complaint.objects.count() == 1

@@ -19,7 +19,7 @@ from pamong.complaints.models import Complaint
 from pamong.notify.models import Notification
 from pamong.staffing.models import StaffNotice
 
-from .conftest import report
+from .conftest import photo_with_metadata, report
 
 FORM = {
     "service": "bansos-pkh",
@@ -146,6 +146,7 @@ PARAMS_FROM = {
     "regency_code": lambda c, w, a: "3273",
     "index": lambda c, w, a: "0",
     "user_id": lambda c, w, a: str(w.petugas.pk),
+    "photo_id": lambda c, w, a: str(c.photos.get().pk),
 }
 
 
@@ -165,7 +166,13 @@ def test_no_agency_user_ever_sees_an_anonymous_reporter(client, world, refused):
         full_name="Ratna Kusumawati Hidayat",
     )
     complaint = services.submit_complaint(
-        report(world, anonymous=True, title="Petugas meminta imbalan di loket"),
+        # a phone photo whose EXIF, XMP and comment name her and give where she stood
+        report(
+            world,
+            anonymous=True,
+            title="Petugas meminta imbalan di loket",
+            photos=(photo_with_metadata("Ratna Kusumawati Hidayat"),),
+        ),
         actor=reporter,
         reporter=reporter,
     )

@@ -72,6 +72,8 @@ class Service(models.Model):
         choices=ImpactLevel.choices,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
     )
+    # Computed from the assessment in the pack, never typed (pamong.catalog.impact): answers, score, max, level.
+    impact_assessment = models.JSONField(default=dict, blank=True)
     automated = models.BooleanField(_("automated decisions"), default=False)
     decision_days = models.PositiveSmallIntegerField(_("decision deadline (working days)"), default=5)
     objection_days = models.PositiveSmallIntegerField(_("objection window (working days)"), default=21)

@@ -40,7 +40,11 @@ def load_packs(*, root: Path, actor=None, only: list[Path] | None = None) -> Loa
                     actor=actor,
                     action=audit.Action.CATALOG_SERVICE_LOADED,
                     subject=f"catalog.service:{pack.service.slug}",
-                    data={"outcome": outcome, "pack_hash": pack.content_hash},
+                    data={
+                        "outcome": outcome,
+                        "pack_hash": pack.content_hash,
+                        "impact_assessment": pack.assessment.as_record(),
+                    },
                 )
     return LoadReport(agencies=len(agencies), created=created, updated=updated, unchanged=unchanged)
 
@@ -55,9 +59,11 @@ def _upsert_service(pack: LoadedPack, agency: Agency) -> str:
     existing = Service.objects.filter(slug=spec.slug).only("pack_hash").first()
     if existing and existing.pack_hash == pack.content_hash:
         return "unchanged"
-    fields = spec.model_dump(mode="json", exclude={"slug", "agency", "form"})
+    fields = spec.model_dump(mode="json", exclude={"slug", "agency", "form", "impact_level"})
     fields.update(
         agency=agency,
+        impact_level=pack.assessment.level,  # computed from the assessment; a declared level was only checked
+        impact_assessment=pack.assessment.as_record(),
         form_fields=[form_field.model_dump(mode="json") for form_field in spec.form],
         pack_hash=pack.content_hash,
         search_terms=search.index_text(

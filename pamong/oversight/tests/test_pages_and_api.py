@@ -153,6 +153,21 @@ def test_the_algorithm_register_is_public(client, world, decided, breaker):
     assert client.get("/api/v1/algorithms/tidak-ada").status_code == 404
 
 
+def test_the_register_publishes_the_impact_assessment_that_gives_the_level(client, world):
+    body = client.get("/api/v1/algorithms/sktm").json()
+    assessment = body["impact_assessment"]
+    assert (body["impact_level"], assessment["level"], assessment["score"], assessment["max"]) == (
+        2,
+        2,
+        10,
+        21,
+    )
+    assert sum(row["points"] for row in assessment["rows"]) == 10
+    assert {row["question"]: row["answer"] for row in assessment["rows"]}["vulnerable"] == "mostly"
+    page = client.get("/algoritma/sktm/").content.decode()
+    assert "Penilaian dampak" in page and "10 dari 21 poin" in page
+
+
 @pytest.mark.parametrize("region", ["abc", "9999", "32.99"])
 def test_a_breaker_for_a_region_that_does_not_exist_is_refused(world, people, region):
     before = CircuitBreaker.objects.count()

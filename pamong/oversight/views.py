@@ -324,9 +324,11 @@ def rerun(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and service is not None:
         try:
             service = access.access_service_by_slug(request.user, service.slug, for_write=True)
-            context["report"] = services.rerun_decisions(
-                service, region_code=request.POST.get("region_code", ""), actor=request.user
-            )
+            region = request.POST.get("region_code", "")
+            if request.POST.get("confirm") == "1":  # confirmed after seeing how many citizens may be told
+                context["report"] = services.rerun_decisions(service, region_code=region, actor=request.user)
+            else:
+                context["preview"] = services.rerun_preview(service, region_code=region, actor=request.user)
         except ApplicationError as exc:
             context["error"] = exc.message
             return render(request, "oversight/rerun.html", context, status=exc.status)

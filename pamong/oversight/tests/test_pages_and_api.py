@@ -211,3 +211,31 @@ def test_a_breaker_for_a_real_rule_opens_through_the_api(client, people):
     response = client.post("/api/v1/oversight/breakers", json.dumps(payload), content_type="application/json")
     assert response.status_code == 201
     assert CircuitBreaker.objects.get().rule_id == "registered_in_dtsen"
+
+
+def test_a_re_run_shows_how_many_citizens_may_be_told_and_runs_only_when_confirmed(
+    client, people, world, decided
+):
+    from pamong.notify.models import Notification
+    from pamong.oversight.models import DecisionObservation
+
+    region = DecisionObservation.objects.filter(service=world.bansos, outcome="DENY").values_list(
+        "region_code", flat=True
+    )[0]
+    client.force_login(people["analis"])
+    notices = Notification.objects.count()
+    preview = client.post("/pengawasan/perbaikan/", {"layanan": "bansos-pkh", "region_code": region})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert (
+        f"Wilayah {region}: 1 penolakan akan diperiksa ulang" in page and 'name="confirm" value="1"' in page
+    )
+    # Nothing ran, nobody was told.
+    assert not AuditEntry.objects.filter(action="oversight.rerun_started").exists()
+    assert Notification.objects.count() == notices
+
+    done = client.post(
+        "/pengawasan/perbaikan/", {"layanan": "bansos-pkh", "region_code": region, "confirm": "1"}
+    )
+    assert done.status_code == 200 and "1 permohonan diperiksa" in done.content.decode()
+    assert AuditEntry.objects.get(action="oversight.rerun_started").data["candidates"] == 1

@@ -25,9 +25,9 @@ pytestmark = pytest.mark.django_db
 NEW_FILE = "bansos-pkh/rules/2026-12.yaml"
 
 
-@pytest.fixture
-def packs_copy(world, tmp_path, packs_root, settings):
-    """The world's packs with one new bansos version (effective today) written into the pack and loaded."""
+def pack_with_new_version(tmp_path, packs_root, settings):
+    """The world's packs copied, with one new bansos version (effective today) written into the pack, made the
+    packs the decision path reads. Call `rulebook.pack_rule_sets.cache_clear()` after the test."""
     copy = tmp_path / "packs"
     shutil.copytree(packs_root, copy)
     (copy / NEW_FILE).write_text(
@@ -35,7 +35,12 @@ def packs_copy(world, tmp_path, packs_root, settings):
     )
     settings.PACKS_DIR = copy
     rulebook.pack_rule_sets.cache_clear()
-    yield copy
+    return copy
+
+
+@pytest.fixture
+def packs_copy(world, tmp_path, packs_root, settings):
+    yield pack_with_new_version(tmp_path, packs_root, settings)
     rulebook.pack_rule_sets.cache_clear()  # the next test reads the real packs again
 
 

@@ -11,6 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
@@ -153,7 +154,7 @@ def breaker_detail(request: HttpRequest, breaker_id: int) -> HttpResponse:
                 },
                 status=exc.status,
             )
-        messages.success(request, "Pemutus ditutup; aturan kembali berlaku penuh.")
+        messages.success(request, gettext("Breaker closed; the rule applies in full again."))
         return redirect("oversight:breaker", breaker_id=breaker.pk)
     return render(
         request,
@@ -221,7 +222,9 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
             return render(
                 request, "oversight/sandbox_list.html", {**context, **_drafts(service)}, status=exc.status
             )
-        messages.success(request, f"Draf {draft.version_id} disimpan. Periksa hasil simulasinya.")
+        messages.success(
+            request, gettext("Draft %(version)s saved. Check its simulation.") % {"version": draft.version_id}
+        )
         return redirect("oversight:draft", draft_id=draft.pk)
     if service is not None:
         context.update(_drafts(service))
@@ -264,7 +267,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
             if request.POST.get("action") == "setujui":
                 effective = dt.date.fromisoformat(request.POST.get("effective_from", ""))
                 sandbox.approve_draft(draft, actor=request.user, effective_from=effective)
-                messages.success(request, "Draf disetujui. Sekarang dapat dipublikasikan.")
+                messages.success(request, gettext("Draft approved. It can be published now."))
             elif request.POST.get("action") == "publikasikan":
                 draft = access.access_draft_by_id(request.user, draft_id, for_write=True)
                 _, job = sandbox.publish_draft(
@@ -273,7 +276,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
                     reevaluate_pending=bool(request.POST.get("reevaluate")),
                     fairness_justification=request.POST.get("fairness_justification", "")[:4000],
                 )
-                messages.success(request, "Versi aturan dipublikasikan.")
+                messages.success(request, gettext("Rule-set version published."))
                 if job:
                     return redirect("oversight:job", job_id=job.pk)
             return redirect("oversight:draft", draft_id=draft.pk)

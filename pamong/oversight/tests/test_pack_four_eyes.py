@@ -149,3 +149,13 @@ def test_an_analyst_may_propose_but_only_a_pending_version(world, packs_copy, cl
     assert not RuleSetDraft.objects.exists()
     # A citizen or an officer of another agency does not even see the page.
     assert client_for(world.warga).get("/pengawasan/sandbox/?layanan=bansos-pkh").status_code == 404
+
+
+def test_packs_load_says_which_versions_wait(world, packs_copy):
+    from io import StringIO
+
+    from django.core.management import call_command
+
+    out = StringIO()
+    call_command("packs_load", str(packs_copy), stdout=out)
+    assert "Rule versions waiting for a second approver (not in force): bansos-pkh 2026-12." in out.getvalue()

@@ -7,6 +7,9 @@ from enum import StrEnum
 
 class Action(StrEnum):
     CATALOG_SERVICE_LOADED = "catalog.service_loaded"
+    CATALOG_RULES_LOADED = (
+        "catalog.rule_version_loaded"  # a pack's rule version: baseline, or awaiting four eyes
+    )
     RULES_PUBLISHED = "rules.rule_set_published"
     APPLICATION_SUBMITTED = "cases.application_submitted"
     DECISION_RECORDED = "cases.decision_recorded"

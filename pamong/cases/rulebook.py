@@ -1,6 +1,7 @@
 """Which rule-set version decides an application: the one in force on the filing date, from the service's pack
 plus the versions published through the oversight sandbox (four-eyes approved), which oversight supplies
-through the safeguards port.
+through the safeguards port. Of the pack's files only the baseline versions (pamong.catalog.models.PackRuleVersion)
+are read: a version added to a pack later takes effect only through the same four-eyes publication.
 
 Rule sets are immutable once published: pack files are loaded once per process, published drafts are parsed once
 per content hash (one small query per call tells which are published).
@@ -14,6 +15,7 @@ from pathlib import Path
 
 from django.conf import settings
 
+from pamong.catalog import selectors as catalog_selectors
 from pamong.rules import RuleSet, load_rule_set_text, load_rule_sets, select_version
 
 from . import safeguards
@@ -31,8 +33,12 @@ def _published(draft_id: int, content_hash: str, yaml_text: str) -> RuleSet:
 
 
 def rule_sets_for(service_slug: str) -> tuple[RuleSet, ...]:
+    """The pack's baseline versions (in force since installation) and the published ones. A pack version loaded
+    later is not read from its file: it decides only once published after four-eyes approval (issue 13)."""
+    baseline = catalog_selectors.baseline_rule_versions(service_slug)
+    in_pack = tuple(r for r in pack_rule_sets(service_slug) if (r.version_id, r.content_hash) in baseline)
     published = tuple(_published(*row) for row in safeguards.current().published_rule_versions(service_slug))
-    return pack_rule_sets(service_slug) + published
+    return in_pack + published
 
 
 def rule_set_in_force(service_slug: str, on_date: dt.date) -> RuleSet | None:

@@ -72,6 +72,8 @@ class Service(models.Model):
         choices=ImpactLevel.choices,
         validators=[MinValueValidator(1), MaxValueValidator(4)],
     )
+    # Computed from the assessment in the pack, never typed (pamong.catalog.impact): answers, score, max, level.
+    impact_assessment = models.JSONField(default=dict, blank=True)
     automated = models.BooleanField(_("automated decisions"), default=False)
     decision_days = models.PositiveSmallIntegerField(_("decision deadline (working days)"), default=5)
     objection_days = models.PositiveSmallIntegerField(_("objection window (working days)"), default=21)
@@ -93,3 +95,32 @@ class Service(models.Model):
 
     def __str__(self) -> str:
         return self.name
+
+
+class PackRuleVersion(models.Model):
+    """A rule-set version found in a service's pack, by version and content hash (issue 13: four eyes for pack
+    versions). The versions present when the platform's packs are first loaded are its baseline; every version
+    loaded after that is pending until a second person approves it through the oversight sandbox, which then
+    publishes it (the same four-eyes path as a draft). Only baseline files are read from the pack to decide."""
+
+    class Status(models.TextChoices):
+        BASELINE = "baseline", _("in force since installation")
+        PENDING = "pending", _("awaiting a second approver")
+        APPROVED = "approved", _("approved by a second person")
+
+    service = models.ForeignKey(Service, on_delete=models.PROTECT, related_name="rule_versions")
+    version_id = models.CharField(max_length=40)
+    content_hash = models.CharField(max_length=80)
+    file_name = models.CharField(max_length=200)
+    status = models.CharField(max_length=10, choices=Status.choices)
+    loaded_at = models.DateTimeField()
+    approved_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["service", "version_id"]
+        constraints = [
+            models.UniqueConstraint(fields=["service", "version_id"], name="catalog_pack_rule_version_once")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.service_id} {self.version_id} ({self.status})"

@@ -17,9 +17,11 @@ from pathlib import Path
 from typing import Any, Literal
 
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_validator
+from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
 from pamong.rules import RuleError, check_versions, load_rule_set
+
+from . import impact
 
 AGENCIES_FILE = "agencies.yaml"
 SERVICE_FILE = "service.yaml"
@@ -126,7 +128,9 @@ class ServiceSpec(_Strict):
     service_guarantee: str
     security_guarantee: str
     performance_evaluation: str
-    impact_level: int = Field(ge=1, le=4)
+    # The level is computed from the impact assessment (pamong.catalog.impact); a declared level is only a check.
+    impact_assessment: dict[str, str]
+    impact_level: int | None = Field(default=None, ge=1, le=4)
     automated: bool
     decision_days: int = Field(default=5, ge=1, le=60)
     objection_days: int = Field(default=21, ge=1, le=90)
@@ -139,15 +143,6 @@ class ServiceSpec(_Strict):
     refusal_notice_opt_out: str = Field(default="", max_length=1000)
     form: list[FormFieldSpec] = []
 
-    @model_validator(mode="after")
-    def _opt_out_only_at_level_one(self) -> ServiceSpec:
-        if self.refusal_notice_opt_out and self.impact_level != 1:
-            raise ValueError(
-                "refusal_notice_opt_out is allowed only for impact level 1 (every other automated refusal "
-                "must first be a notice of intended refusal)"
-            )
-        return self
-
 
 @dataclass
 class LoadedPack:
@@ -155,6 +150,7 @@ class LoadedPack:
     service: ServiceSpec
     content_hash: str
     slug_line: int = 1
+    assessment: impact.Assessment | None = None
 
 
 @dataclass
@@ -277,12 +273,68 @@ def read_service(
         known = ", ".join(sorted(agency_slugs)) or "none"
         message = f"unknown agency '{spec.agency}' (known: {known})"
         problems.append(PackProblem(display, _line_for(lines, ("agency",)), "agency", message))
+    assessment, impact_problems = _impact_problems(spec, display, lines)
+    problems += impact_problems
     problems += _form_problems(spec, display, lines)
     problems += _rule_problems(directory, root, spec)
     if problems:
         return None, problems
     slug_line = _line_for(lines, ("slug",))
-    return LoadedPack(directory=directory, service=spec, content_hash=_hash(spec), slug_line=slug_line), []
+    return (
+        LoadedPack(
+            directory=directory,
+            service=spec,
+            content_hash=_hash(spec),
+            slug_line=slug_line,
+            assessment=assessment,
+        ),
+        [],
+    )
+
+
+def _impact_problems(
+    spec: ServiceSpec, display: str, lines: dict[Path_, int]
+) -> tuple[impact.Assessment | None, list[PackProblem]]:
+    """The impact level comes from the assessment: every question answered, a declared `impact_level` equal to
+    the computed one, the automation answer true to `automated`, and the notice opt-out only at level 1."""
+
+    def problem(path: Path_, message: str) -> PackProblem:
+        return PackProblem(display, _line_for(lines, path), _dotted(path), message)
+
+    found = [
+        problem(("impact_assessment", question), message)
+        for question, message in impact.problems(spec.impact_assessment)
+    ]
+    if found:
+        return None, found
+    assessment = impact.assess(spec.impact_assessment)
+    if spec.impact_level is not None and spec.impact_level != assessment.level:
+        found.append(
+            problem(
+                ("impact_level",),
+                f"declared impact level {spec.impact_level}, but the impact assessment gives level "
+                f"{assessment.level} (score {assessment.score} of {impact.MAX_SCORE}): correct the answers or "
+                "the declared level (the assessment decides)",
+            )
+        )
+    machine = spec.impact_assessment["automation"]
+    if not spec.automated and machine != "recommends":
+        found.append(
+            problem(
+                ("impact_assessment", "automation"),
+                f"'{machine}' but the service is not automated (automated: false): answer 'recommends'",
+            )
+        )
+    if spec.refusal_notice_opt_out and assessment.level != 1:
+        found.append(
+            problem(
+                ("refusal_notice_opt_out",),
+                f"refusal_notice_opt_out is allowed only for impact level 1, and the impact assessment gives "
+                f"level {assessment.level} (every other automated refusal must first be a notice of intended "
+                "refusal)",
+            )
+        )
+    return assessment, found
 
 
 def _form_problems(spec: ServiceSpec, display: str, lines: dict[Path_, int]) -> list[PackProblem]:

@@ -7,7 +7,7 @@ from django.db.models import Q, QuerySet
 from pamong.core.errors import NotFound, gettext_noop
 
 from . import search
-from .models import Agency, Service
+from .models import Agency, PackRuleVersion, Service
 
 
 def agency_list() -> QuerySet[Agency]:
@@ -39,3 +39,20 @@ def service_get(*, slug: str) -> Service:
             gettext_noop("Service '%(slug)s' not found."), code="service_not_found", params={"slug": slug}
         )
     return service
+
+
+def baseline_rule_versions(service_slug: str) -> set[tuple[str, str]]:
+    """(version, content hash) of the pack rule versions in force since installation: only these are read from
+    the pack's files to decide; a later version decides only once published after four-eyes approval."""
+    return set(
+        PackRuleVersion.objects.filter(
+            service__slug=service_slug, status=PackRuleVersion.Status.BASELINE
+        ).values_list("version_id", "content_hash")
+    )
+
+
+def pending_rule_versions(service_ids) -> QuerySet[PackRuleVersion]:
+    """Pack rule versions loaded since installation that no second person has approved yet."""
+    return PackRuleVersion.objects.filter(
+        service_id__in=service_ids, status=PackRuleVersion.Status.PENDING
+    ).select_related("service")

@@ -4,6 +4,7 @@ after its channel accepted it, and a failed attempt is retried with exponential 
 
 from __future__ import annotations
 
+import logging
 import re
 from datetime import timedelta
 from typing import Any
@@ -21,6 +22,8 @@ from . import webhooks
 from .channels import DeliveryError, Message, Unreachable, backend_for
 from .models import Channel, LetterTask, Notification, Preference, WebhookAttempt, WebhookDelivery
 from .tasks import deliver_notification, deliver_webhook_task
+
+logger = logging.getLogger(__name__)
 
 
 def chosen_channels(user) -> list[str]:
@@ -104,6 +107,17 @@ def delivery_order(user) -> list[str]:
     return chosen + [c for c in settings.NOTIFY_FALLBACK_ORDER if c not in chosen]
 
 
+def reachable_first(user) -> list[str]:
+    """The delivery order with the channels the person actually has an address for first (an e-mail address, a
+    phone for SMS and WhatsApp); the others stay behind as fallbacks. For staff alerts (issue 13): an alert is not
+    first tried on an e-mail address the analyst does not have."""
+    order = delivery_order(user)
+    preference = Preference.objects.filter(user=user).first()
+    has = {Channel.EMAIL: bool(user.email), Channel.SMS: bool(preference and preference.phone)}
+    has[Channel.WHATSAPP] = has[Channel.SMS]
+    return [c for c in order if has.get(c)] + [c for c in order if not has.get(c)]
+
+
 def notify_user(
     *,
     user,
@@ -113,13 +127,16 @@ def notify_user(
     subject_ref: str = "",
     letter_queue: str = "",
     to_address: str = "",
+    immediate: bool = False,
 ) -> list[Notification]:
     """Render `notify/<template>.txt` (first line = subject) in Bahasa Indonesia, as one notice that tries the
     citizen's channels in order and falls back to the others (`delivery_order`); with `channels` (e.g. the one
     a citizen chose for sign-in codes) only those are tried. `letter_queue` (an agency's slug) turns a notice
     that no channel could deliver into a printed-letter task on that agency's counter queue; `subject_ref`
     says what the notice is about (`notified_at`). Returns the notice in a list (the earlier one row per
-    channel shape). `to_address`: send to this address instead of the account's (a contact being verified)."""
+    channel shape). `to_address`: send to this address instead of the account's (a contact being verified).
+    `immediate`: deliver at commit in this process rather than through the task queue, so that an emergency
+    alert never waits behind a bulk of citizen notices (issue 13)."""
     with translation.override("id"):
         subject, _, body = render_to_string(f"notify/{template}.txt", context).strip().partition("\n")
     order = list(channels) if channels else delivery_order(user)
@@ -136,8 +153,19 @@ def notify_user(
         letter_queue=letter_queue,
         to_address=to_address,
     )
-    transaction.on_commit(lambda: _enqueue([notification.pk]))
+    if immediate:  # an emergency staff alert: delivered at commit, ahead of any backlog of queued notices
+        transaction.on_commit(lambda: _deliver_now(notification.pk))
+    else:
+        transaction.on_commit(lambda: _enqueue([notification.pk]))
     return [notification]
+
+
+def _deliver_now(notification_id: int) -> None:
+    try:
+        deliver(notification_id=notification_id)
+    except Exception:  # a broken channel must not break the request: the queue and the retries take over
+        logger.exception("immediate delivery of notification %s failed; queued", notification_id)
+        _enqueue([notification_id])
 
 
 def _enqueue(ids: list[int]) -> None:

@@ -122,6 +122,9 @@ class RuleSetDraft(models.Model):
     yaml_text = models.TextField()
     content_hash = models.CharField(max_length=80)
     status = models.CharField(max_length=12, choices=Status.choices, default=Status.DRAFT)
+    # "sandbox": written here; "pack": a version loaded from the service's pack after installation, proposed
+    # here so that it passes the same four eyes (pamong.catalog.models.PackRuleVersion).
+    origin = models.CharField(max_length=8, default="sandbox")
     created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
     created_at = models.DateTimeField()
     approved_by = models.ForeignKey(

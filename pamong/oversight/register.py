@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pamong.cases import rulebook
 from pamong.cases.models import Decision
+from pamong.catalog import assessment
 from pamong.catalog.models import Service
 
 from . import charts, selectors
@@ -118,6 +119,10 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
         "rule_set_legal_basis": list(rule_set.legal_basis) if rule_set else [],
         "impact_level": service.impact_level,
         "impact_text": IMPACT_TEXT.get(service.impact_level, ""),
+        # The level is computed from this published assessment in the service's pack (pamong.catalog.impact).
+        "impact_assessment": assessment.published(service.impact_assessment)
+        if service.impact_assessment
+        else None,
         "status": "breaker_open" if open_rows else "active",
         "status_text": status_text(bool(open_rows)),
         "open_breakers": [
@@ -179,7 +184,8 @@ def version_history(service) -> list[dict[str, Any]]:
                 "effective_from": rule_set.effective_from.isoformat(),
                 "effective_until": rule_set.effective_until.isoformat() if rule_set.effective_until else "",
                 "content_hash": rule_set.content_hash,
-                "origin": "sandbox" if draft else "pack",
+                "origin": draft.origin if draft else "pack",
+                "four_eyes": bool(draft),
                 "drafted_by": name(draft.created_by) if draft else "",
                 "approved_by": name(draft.approved_by) if draft else "",
                 "approved_at": draft.approved_at.isoformat() if draft and draft.approved_at else "",

@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 import polars as pl
+from django.conf import settings
 from django.db import transaction
 from django.db.models import F
 from django.utils import timezone
@@ -27,6 +28,8 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.cases import rulebook
 from pamong.cases.models import Application, Decision
+from pamong.catalog import selectors as catalog_selectors
+from pamong.catalog import services as catalog_services
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
 from pamong.registry.services import reference_tables
 from pamong.rules import RuleError, RuleSet, check_versions, compare_versions, load_rule_set_text
@@ -115,7 +118,7 @@ def text_in_force(service, on_date: dt.date | None = None) -> str:
 
 
 # --- drafts -------------------------------------------------------------------------------------------------------
-def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
+def create_draft(service, *, actor, yaml_text: str, origin: str = "sandbox") -> RuleSetDraft:
     """An analyst or supervisor proposes a new version (uploaded YAML, or a file copied from the pack)."""
     access.require_act(actor, service.agency_id)
     rule_set = parse(yaml_text)
@@ -144,6 +147,7 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
             version_id=rule_set.version_id,
             yaml_text=yaml_text,
             content_hash=rule_set.content_hash,
+            origin=origin,
             created_by=actor,
             created_at=timezone.now(),
         )
@@ -151,7 +155,12 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
             actor=actor,
             action=Action.RULES_DRAFT_CREATED,
             subject=draft_subject(draft),
-            data={"service": service.slug, "version": draft.version_id, "content_hash": draft.content_hash},
+            data={
+                "service": service.slug,
+                "version": draft.version_id,
+                "content_hash": draft.content_hash,
+                "origin": origin,
+            },
         )
         for supervisor in _supervisors(service, exclude=actor):
             staffing.notify_staff(
@@ -167,6 +176,42 @@ def create_draft(service, *, actor, yaml_text: str) -> RuleSetDraft:
                 },
             )
     return draft
+
+
+def pending_pack_versions(service) -> list[dict[str, Any]]:
+    """Rule versions loaded into the service's pack since installation and not yet approved by a second person,
+    each with the draft that carries it through the four eyes (None until someone proposes it)."""
+    rows = list(catalog_selectors.pending_rule_versions([service.pk]))
+    drafts = {
+        d.version_id: d
+        for d in RuleSetDraft.objects.filter(
+            service=service, origin="pack", version_id__in=[r.version_id for r in rows]
+        )
+    }
+    return [{"row": row, "draft": drafts.get(row.version_id)} for row in rows]
+
+
+def propose_pack_version(service, *, actor, version_id: str) -> RuleSetDraft:
+    """An analyst or supervisor takes a pending pack version into the sandbox, as its author: simulated, then
+    approved by a supervisor who is not the author, then published, exactly like a draft written here."""
+    access.require_act(actor, service.agency_id)
+    row = next(
+        (r for r in catalog_selectors.pending_rule_versions([service.pk]) if r.version_id == version_id), None
+    )
+    if row is None:
+        raise ValidationFailed(
+            gettext("No pack version %(version)s is awaiting approval.") % {"version": version_id},
+            code="pack_version_unknown",
+        )
+    path = Path(settings.PACKS_DIR) / service.slug / "rules" / row.file_name
+    yaml_text = path.read_text(encoding="utf-8") if path.is_file() else ""
+    if not yaml_text or parse(yaml_text, name=str(path)).content_hash != row.content_hash:
+        raise Conflict(
+            gettext("The pack file of version %(version)s changed since it was loaded; load the packs again.")
+            % {"version": version_id},
+            code="pack_version_changed",
+        )
+    return create_draft(service, actor=actor, yaml_text=yaml_text, origin="pack")
 
 
 def _supervisors(service, *, exclude):
@@ -272,6 +317,10 @@ def publish_draft(
         draft.status = RuleSetDraft.Status.PUBLISHED
         draft.published_at = timezone.now()
         draft.save(update_fields=["status", "published_at"])
+        if draft.origin == "pack":  # the pack's file stays unread; this published copy decides from now on
+            catalog_services.mark_rule_version_approved(
+                service=draft.service, version_id=draft.version_id, content_hash=draft.content_hash
+            )
         audit.record_event(
             actor=actor,
             action=Action.RULES_PUBLISHED,
@@ -283,7 +332,7 @@ def publish_draft(
                 "effective_from": draft.effective_from.isoformat(),
                 "author": draft.created_by_id,
                 "approved_by": draft.approved_by_id,
-                "source": "sandbox",
+                "source": draft.origin,
                 **({"below_four_fifths": pushed, "fairness_justification": justification} if pushed else {}),
             },
         )

@@ -432,23 +432,15 @@ class RerunReport:
     skipped: int = 0
 
 
-def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
-    """Re-run the rules on the service's denials in a region after its data was corrected.
-
-    - a refused application (DENIED) whose rules no longer deny is re-opened: back under review with a new
-      PROPOSAL decision (the rules' new result) for a person to confirm, a new decision date, and the citizen is
-      told;
-    - an application under review whose latest proposal was DENY gets the new proposal when it differs.
-    The rules run exactly as on a new application (facts gathered again for the filing date, open breakers
-    applied). One transaction per application, so a long re-run never holds the database.
-    """
+def rerun_candidates(service, *, region_code: str, actor) -> tuple[str, list[int]]:
+    """The region (digits) and the refused applications a re-run would check, oldest first: what the person
+    confirming a re-run is shown before any citizen is told anything."""
     access.require_act(actor, service.agency_id)
     region = (region_code or "").replace(".", "").strip()
     if not region.isdigit():
         raise ValidationFailed(
             gettext("Give the region code (digits), for example 3204."), code="region_required"
         )
-    report = RerunReport(service=service.slug, region_code=region)
     in_region = DecisionObservation.objects.filter(service=service, region_code__startswith=region).values(
         "application_id"
     )
@@ -468,6 +460,29 @@ def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
         .order_by("filed_at")
         .values_list("pk", flat=True)
     )
+    return region, candidates
+
+
+def rerun_preview(service, *, region_code: str, actor) -> dict[str, Any]:
+    """What a re-run would touch, before it runs: how many refusals it checks, and how many citizens at most
+    would be told (the refused ones, if re-opened). Nothing is written and nobody is notified."""
+    region, candidates = rerun_candidates(service, region_code=region_code, actor=actor)
+    refused = Application.objects.filter(pk__in=candidates, status=Application.Status.DENIED).count()
+    return {"region_code": region, "candidates": len(candidates), "citizens_at_most": refused}
+
+
+def rerun_decisions(service, *, region_code: str, actor) -> RerunReport:
+    """Re-run the rules on the service's denials in a region after its data was corrected.
+
+    - a refused application (DENIED) whose rules no longer deny is re-opened: back under review with a new
+      PROPOSAL decision (the rules' new result) for a person to confirm, a new decision date, and the citizen is
+      told;
+    - an application under review whose latest proposal was DENY gets the new proposal when it differs.
+    The rules run exactly as on a new application (facts gathered again for the filing date, open breakers
+    applied). One transaction per application, so a long re-run never holds the database.
+    """
+    region, candidates = rerun_candidates(service, region_code=region_code, actor=actor)
+    report = RerunReport(service=service.slug, region_code=region)
     with transaction.atomic():
         audit.record_event(
             actor=actor,

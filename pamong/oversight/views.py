@@ -203,7 +203,12 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and service is not None:
         try:
             service = access.access_service_by_slug(request.user, service.slug, for_write=True)
-            draft = sandbox.create_draft(service, actor=request.user, yaml_text=_uploaded_yaml(request))
+            if request.POST.get("pack_version"):  # a version loaded into the pack: into the four eyes
+                draft = sandbox.propose_pack_version(
+                    service, actor=request.user, version_id=request.POST["pack_version"]
+                )
+            else:
+                draft = sandbox.create_draft(service, actor=request.user, yaml_text=_uploaded_yaml(request))
         except ApplicationError as exc:
             technical = exc.details.get("technical") if isinstance(exc.details, dict) else None
             context.update(
@@ -232,7 +237,11 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
 
 
 def _drafts(service) -> dict[str, Any]:
-    return {"drafts": selectors.draft_list(service=service), "jobs": selectors.job_list(service=service)}
+    return {
+        "drafts": selectors.draft_list(service=service),
+        "jobs": selectors.job_list(service=service),
+        "pack_versions": sandbox.pending_pack_versions(service),
+    }
 
 
 def _uploaded_yaml(request: HttpRequest) -> str:
@@ -252,7 +261,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         draft = access.access_draft_by_id(request.user, draft_id)
     except NotFound:
         raise Http404 from None
-    error = None
+    error, status = None, 422
     if request.method == "POST":
         try:
             if request.POST.get("action") == "setujui":
@@ -274,7 +283,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
         except ValueError:
             error = "Tuliskan tanggal berlaku dalam bentuk TTTT-BB-HH."
         except ApplicationError as exc:
-            error = exc.message
+            error, status = exc.message, exc.status  # 403 for the author approving their own draft
         draft.refresh_from_db()
     try:
         result = sandbox.simulate_draft(draft)
@@ -297,7 +306,7 @@ def draft_detail(request: HttpRequest, draft_id: int) -> HttpResponse:
             "feature_text": FEATURE_TEXT,
             "percent": charts.percent,
         },
-        status=422 if error else 200,
+        status=status if error else 200,
     )
 
 
@@ -318,9 +327,11 @@ def rerun(request: HttpRequest) -> HttpResponse:
     if request.method == "POST" and service is not None:
         try:
             service = access.access_service_by_slug(request.user, service.slug, for_write=True)
-            context["report"] = services.rerun_decisions(
-                service, region_code=request.POST.get("region_code", ""), actor=request.user
-            )
+            region = request.POST.get("region_code", "")
+            if request.POST.get("confirm") == "1":  # confirmed after seeing how many citizens may be told
+                context["report"] = services.rerun_decisions(service, region_code=region, actor=request.user)
+            else:
+                context["preview"] = services.rerun_preview(service, region_code=region, actor=request.user)
         except ApplicationError as exc:
             context["error"] = exc.message
             return render(request, "oversight/rerun.html", context, status=exc.status)

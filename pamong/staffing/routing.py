@@ -257,7 +257,14 @@ def _send(notice: StaffNotice, pattern: hours.Pattern, now: dt.datetime) -> None
             footer = render_to_string(
                 "staffing/ack_footer.txt", {"url": ack_path(notice), "code": reply_code(notice)}
             ).strip()
-    sent = notify.notify_user(user=notice.recipient, template=notice.template, context=notice.context)
+    # On the channels the person has first; an emergency ahead of any queue of citizen notices (issue 13).
+    sent = notify.notify_user(
+        user=notice.recipient,
+        template=notice.template,
+        context=notice.context,
+        channels=notify.reachable_first(notice.recipient),
+        immediate=notice.urgency == Urgency.DARURAT,
+    )
     for row in sent if footer else ():
         # The acknowledgement link is staffing's: appended to the outbox row in this transaction, before the
         # outbox sends it (after commit), so notify and the callers' templates stay as they are.

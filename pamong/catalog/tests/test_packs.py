@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 
 from pamong.audit.models import AuditEntry
-from pamong.catalog import services
+from pamong.catalog import impact, services
 from pamong.catalog.models import Agency, Service
 from pamong.catalog.packs import PackInvalid, read_pack_set
 
@@ -228,8 +228,100 @@ def test_a_range_on_the_wrong_type_or_upside_down_is_refused(packs_copy):
 def test_only_an_impact_level_1_service_may_opt_out_of_the_notice_of_intended_refusal(packs_copy):
     sktm = packs_copy / "sktm" / "service.yaml"
     edit(sktm, "impact_level: 2\n", "impact_level: 2\nrefusal_notice_opt_out: Tidak perlu.\n")
-    problems = problems_of(packs_copy)
-    assert len(problems) == 1 and "refusal_notice_opt_out is allowed only for impact level 1" in problems[0]
-    assert problems[0].startswith("packs/sktm/service.yaml:")
+    line = line_of(sktm, "refusal_notice_opt_out:")
+    [problem] = problems_of(packs_copy)
+    assert problem.startswith(f"packs/sktm/service.yaml:{line}: refusal_notice_opt_out: ")
+    assert "allowed only for impact level 1, and the impact assessment gives level 2" in problem
+    # Typing level 1 by hand does not help: the level is the assessment's.
     edit(sktm, "impact_level: 2\n", "impact_level: 1\n")
+    assert any(
+        "declared impact level 1, but the impact assessment gives level 2" in p
+        for p in problems_of(packs_copy)
+    )
+    # Answers that truly give level 1 (a letter of convenience, read from the form, only recommended) do.
+    for old, new in (
+        ("  rights: benefit", "  rights: convenience"),
+        ("  vulnerable: mostly", "  vulnerable: rarely"),
+        ("  data: registries", "  data: form"),
+    ):
+        edit(sktm, old, new)
     assert problems_of(packs_copy) == []
+
+
+def test_the_impact_level_is_computed_from_the_assessment(packs_root):
+    levels = {pack.service.slug: pack.assessment for pack in read_pack_set(packs_root).packs}
+    # Every shipped pack's declared level is the one its answers give (else packs check would fail above).
+    assert {slug: a.level for slug, a in levels.items()} == {
+        "akta-kelahiran": 2,
+        "akta-kematian": 1,
+        "bansos-pkh": 3,
+        "kartu-keluarga": 1,
+        "nib-risiko-rendah": 2,
+        "sktm": 2,
+    }
+    assert (levels["sktm"].score, levels["bansos-pkh"].score) == (10, 15)
+
+
+@pytest.mark.parametrize(
+    ("score", "level"), [(0, 1), (5, 1), (6, 2), (10, 2), (11, 3), (15, 3), (16, 4), (21, 4)]
+)
+def test_the_bands_are_the_aia_quarters_with_exact_edges(score, level):
+    assert impact.MAX_SCORE == 21
+    assert impact.level_for(score) == level
+
+
+def test_a_declared_level_that_disagrees_is_refused_with_file_line_and_field(packs_copy):
+    sktm = packs_copy / "sktm" / "service.yaml"
+    edit(sktm, "  duration: months", "  duration: permanent")  # 10 - 1 + 3 = 12 of 21: level III
+    line = line_of(sktm, "impact_level: 2")
+    assert problems_of(packs_copy) == [
+        f"packs/sktm/service.yaml:{line}: impact_level: declared impact level 2, but the impact assessment gives "
+        "level 3 (score 12 of 21): correct the answers or the declared level (the assessment decides)"
+    ]
+
+
+def test_unanswered_and_unknown_answers_name_their_line(packs_copy):
+    sktm = packs_copy / "sktm" / "service.yaml"
+    edit(sktm, "  scale: under_100000\n", "")
+    edit(sktm, "  data: registries", "  data: rahasia")
+    data = line_of(sktm, "  data: rahasia")
+    block = line_of(sktm, "impact_assessment:")
+    assert problems_of(packs_copy) == [
+        f"packs/sktm/service.yaml:{block}: impact_assessment.scale: question 'scale' is not answered "
+        "(answers: under_1000, under_100000, more)",
+        f"packs/sktm/service.yaml:{data}: impact_assessment.data: 'rahasia' is not an answer to 'data' "
+        "(answers: form, registries, sensitive)",
+    ]
+
+
+def test_a_service_without_automation_cannot_answer_that_the_machine_decides(packs_copy):
+    kk = packs_copy / "kartu-keluarga" / "service.yaml"
+    edit(kk, "  automation: recommends", "  automation: grants_only")
+    line = line_of(kk, "  automation: grants_only")
+    assert problems_of(packs_copy) == [
+        f"packs/kartu-keluarga/service.yaml:{line}: impact_assessment.automation: 'grants_only' but the service "
+        "is not automated (automated: false): answer 'recommends'"
+    ]
+
+
+@pytest.mark.django_db
+def test_the_computed_level_and_its_assessment_are_recorded_and_audited(packs_root):
+    services.load_packs(root=packs_root)
+    sktm = Service.objects.get(slug="sktm")
+    assert sktm.impact_level == 2
+    assert sktm.impact_assessment == {
+        "answers": {
+            "rights": "benefit",
+            "reversibility": "easy",
+            "duration": "months",
+            "vulnerable": "mostly",
+            "scale": "under_100000",
+            "automation": "decides",
+            "data": "registries",
+        },
+        "score": 10,
+        "max": 21,
+        "level": 2,
+    }
+    entry = AuditEntry.objects.get(subject="catalog.service:sktm")
+    assert entry.data["impact_assessment"]["level"] == 2

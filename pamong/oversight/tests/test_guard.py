@@ -97,3 +97,66 @@ def test_breaker_alerts_fall_back_to_the_platform_operators(world):
     assert list(
         StaffNotice.objects.filter(template="breaker_opened").values_list("recipient", flat=True)
     ) == [platform.pk]
+
+
+def test_an_alert_goes_on_a_channel_the_supervisor_has_ahead_of_949_queued_citizen_notices(
+    world, monkeypatch, settings, django_capture_on_commit_callbacks
+):
+    """The SKTM scenario: the kelurahan has no analyst; its supervisor has no e-mail address, only a phone; 949
+    citizen notices wait in the task queue. The breaker alert reaches the supervisor at once, on WhatsApp."""
+    from pamong.accounts import roles
+    from pamong.accounts import services as accounts
+    from pamong.notify import services as notify
+    from pamong.notify.models import Notification
+
+    settings.NOTIFY_CHANNELS = {
+        **settings.NOTIFY_CHANNELS,
+        "whatsapp": "pamong.notify.channels.ConsoleChannel",
+    }
+    lurah = accounts.create_account(
+        actor="system:test", username="lurah", password=None, role=roles.SUPERVISOR, agency=world.sktm.agency
+    )
+    assert lurah.email == ""
+    notify.set_preference(user=lurah, channels=["email"], phone="081234567890")
+    queued: list[int] = []
+    monkeypatch.setattr(notify, "deliver_notification", queued.append)  # the queue is busy: nothing runs
+    backlog = Notification.objects.bulk_create(
+        Notification(
+            recipient=world.warga,
+            channel="email",
+            template="decision_made",
+            subject="Keputusan",
+            body="…",
+            next_attempt_at=timezone.now(),
+        )
+        for _ in range(949)
+    )
+
+    with django_capture_on_commit_callbacks(execute=True):
+        services.open_provisional_breaker(
+            world.sktm,
+            rule_id="income_below_poverty_line",
+            region_code=None,
+            reason="uji",
+            statistics={"provisional": True},
+        )
+
+    alert = Notification.objects.get(recipient=lurah, template="breaker_opened")
+    assert (alert.status, alert.channel) == ("sent", "whatsapp")
+    # The channel the supervisor has was tried first: no failed attempt on a missing e-mail address.
+    assert [(a["channel"], a["error"]) for a in alert.attempt_log] == [("whatsapp", "")]
+    assert alert.fallbacks == ["sms", "email"]
+    assert alert.pk not in queued  # not put behind the queue
+    assert Notification.objects.filter(pk__in=[n.pk for n in backlog], status="pending").count() == 949
+
+
+def test_staff_channels_are_ordered_by_what_the_person_has(world):
+    """Every staff notice tries first the channels the person has an address for; the others stay behind."""
+    from pamong.notify import services as notify
+
+    world.supervisor.email = ""
+    world.supervisor.save(update_fields=["email"])
+    notify.set_preference(user=world.supervisor, channels=["email"], phone="081234567890")
+    assert notify.reachable_first(world.supervisor) == ["whatsapp", "sms", "email"]
+    world.supervisor.email = "spv@contoh.id"
+    assert notify.reachable_first(world.supervisor) == ["email", "whatsapp", "sms"]

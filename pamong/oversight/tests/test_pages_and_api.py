@@ -153,6 +153,21 @@ def test_the_algorithm_register_is_public(client, world, decided, breaker):
     assert client.get("/api/v1/algorithms/tidak-ada").status_code == 404
 
 
+def test_the_register_publishes_the_impact_assessment_that_gives_the_level(client, world):
+    body = client.get("/api/v1/algorithms/sktm").json()
+    assessment = body["impact_assessment"]
+    assert (body["impact_level"], assessment["level"], assessment["score"], assessment["max"]) == (
+        2,
+        2,
+        10,
+        21,
+    )
+    assert sum(row["points"] for row in assessment["rows"]) == 10
+    assert {row["question"]: row["answer"] for row in assessment["rows"]}["vulnerable"] == "mostly"
+    page = client.get("/algoritma/sktm/").content.decode()
+    assert "Penilaian dampak" in page and "10 dari 21 poin" in page
+
+
 @pytest.mark.parametrize("region", ["abc", "9999", "32.99"])
 def test_a_breaker_for_a_region_that_does_not_exist_is_refused(world, people, region):
     before = CircuitBreaker.objects.count()
@@ -196,3 +211,31 @@ def test_a_breaker_for_a_real_rule_opens_through_the_api(client, people):
     response = client.post("/api/v1/oversight/breakers", json.dumps(payload), content_type="application/json")
     assert response.status_code == 201
     assert CircuitBreaker.objects.get().rule_id == "registered_in_dtsen"
+
+
+def test_a_re_run_shows_how_many_citizens_may_be_told_and_runs_only_when_confirmed(
+    client, people, world, decided
+):
+    from pamong.notify.models import Notification
+    from pamong.oversight.models import DecisionObservation
+
+    region = DecisionObservation.objects.filter(service=world.bansos, outcome="DENY").values_list(
+        "region_code", flat=True
+    )[0]
+    client.force_login(people["analis"])
+    notices = Notification.objects.count()
+    preview = client.post("/pengawasan/perbaikan/", {"layanan": "bansos-pkh", "region_code": region})
+    page = preview.content.decode()
+    assert preview.status_code == 200
+    assert (
+        f"Wilayah {region}: 1 penolakan akan diperiksa ulang" in page and 'name="confirm" value="1"' in page
+    )
+    # Nothing ran, nobody was told.
+    assert not AuditEntry.objects.filter(action="oversight.rerun_started").exists()
+    assert Notification.objects.count() == notices
+
+    done = client.post(
+        "/pengawasan/perbaikan/", {"layanan": "bansos-pkh", "region_code": region, "confirm": "1"}
+    )
+    assert done.status_code == 200 and "1 permohonan diperiksa" in done.content.decode()
+    assert AuditEntry.objects.get(action="oversight.rerun_started").data["candidates"] == 1

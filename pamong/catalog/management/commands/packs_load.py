@@ -31,3 +31,7 @@ class Command(BaseCommand):
             f"Loaded from {root}: {report.agencies} agencies; services created {len(report.created)}, "
             f"updated {len(report.updated)}, unchanged {len(report.unchanged)}."
         )
+        if report.pending_rules:  # loaded, not in force: the sandbox's four eyes first (docs/packs.md)
+            self.stdout.write(
+                f"Rule versions waiting for a second approver (not in force): {', '.join(report.pending_rules)}."
+            )

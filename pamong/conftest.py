@@ -118,6 +118,18 @@ def _force_login_passes_every_factor(monkeypatch):
     cache.clear()
 
 
+@pytest.fixture(autouse=True)
+def _each_test_starts_in_the_default_language():
+    """A test that reads an English page leaves English active in its thread (Django's LocaleMiddleware activates
+    the request's language and does not restore it); the next test would run in English. Start each in the
+    default language (Bahasa Indonesia)."""
+    from django.utils import translation
+
+    translation.activate(translation.get_supported_language_variant("id"))
+    yield
+    translation.deactivate()
+
+
 @pytest.fixture
 def client_for(client):
     """`client_for(user)`: the test client signed in as that user."""

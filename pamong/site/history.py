@@ -42,6 +42,8 @@ from pamong.cases.models import Application, Decision, InformationRequest, Objec
 from pamong.cases.services import automation, subject_of
 from pamong.cases.services.submission import REFERENCE_ALPHABET
 from pamong.catalog.models import Agency, Service
+from pamong.complaints import demo_history as complaint_history
+from pamong.complaints.models import Complaint
 from pamong.core.crypto import blind_index
 from pamong.core.workdays import add_working_days, is_working_day
 from pamong.oversight import stats
@@ -100,6 +102,7 @@ class HistoryReport:
     deemed: int
     breakers: int
     survey_responses: int
+    complaints: int
     audit_entries: int
     by_status: dict[str, int]
 
@@ -128,6 +131,11 @@ class Story:
     events: list[_Event] = field(default_factory=list)
     breakers: list[tuple[CircuitBreaker, list[_Event]]] = field(default_factory=list)
     survey_responses: list[SurveyResponse] = field(default_factory=list)
+    # Complaints are told when the story is written: a report names its citizen's saved account.
+    complaint_story: tuple[dt.date, int, dict[int, list[User]]] | None = (
+        None  # today, seed, handlers by agency
+    )
+    complaints: list[Complaint] = field(default_factory=list)
 
 
 def loaded() -> bool:
@@ -163,6 +171,7 @@ def build_history(*, today: dt.date, **shape: Any) -> HistoryReport:
         deemed=sum(d.kind == K.DEEMED for d, _ in story.decisions),
         breakers=len(story.breakers),
         survey_responses=len(story.survey_responses),
+        complaints=len(story.complaints),
         audit_entries=events,
         by_status=dict(Counter(a.status for a in story.applications)),
     )
@@ -213,6 +222,11 @@ class _Writer:
             for filed_at in sorted(self._moments(day, count)):
                 self._application(filed_at, bansos_day=episode)
         self._surveys()
+        handlers = {
+            agency_id: staff[roles.PETUGAS] + staff[roles.SUPERVISOR]
+            for agency_id, staff in self.staff.items()
+        }
+        self.story.complaint_story = (self.today, self.seed, self.days, handlers)
         return self.story
 
     def _surveys(self) -> None:
@@ -900,6 +914,7 @@ def _write(story: Story) -> int:
         [User.groups.through(user_id=u.pk, group_id=warga.pk) for u in story.users], batch_size=5000
     )
     Application.objects.bulk_create(story.applications, batch_size=2000)
+    _tell_complaints(story)
     for breaker, breaker_events in story.breakers:
         breaker.save(force_insert=True)
         for event in breaker_events:
@@ -926,6 +941,7 @@ def _write(story: Story) -> int:
     DecisionObservation.objects.bulk_create(story.observations, batch_size=2000)
     RuleTally.objects.bulk_create(_tallies(story.tallies), batch_size=2000)
     SurveyResponse.objects.bulk_create(story.survey_responses, batch_size=2000)
+    Complaint.objects.bulk_create(story.complaints, batch_size=1000)
     first = audit.record_events(
         [
             audit.PendingEvent(at=e.at, actor=e.actor, action=e.action, subject=e.subject, data=e.data)
@@ -935,6 +951,19 @@ def _write(story: Story) -> int:
     if first != first_index:
         raise RuntimeError("the audit log grew while the history was being written")
     return len(events)
+
+
+def _tell_complaints(story: Story) -> None:
+    """The complaints module's story of the same days, reported by the story's citizens (saved by now) and handled
+    by each agency's officers and supervisors; its entries join the story's audit stream in time order."""
+    if story.complaint_story is None:
+        return
+    today, seed, days, handlers = story.complaint_story
+    told = complaint_history.plan_history(
+        today=today, seed=seed, citizens=story.users, officers=handlers, days=days
+    )
+    story.complaints = told.complaints
+    story.events += [_Event(e.at, e.actor, e.action, e.subject, e.data) for e in told.events]
 
 
 def _tallies(counts: Counter) -> list[RuleTally]:

@@ -9,6 +9,7 @@ from collections import Counter
 
 import pytest
 
+from pamong.accounts.models import User
 from pamong.audit.actions import Action
 from pamong.audit.models import AuditEntry
 from pamong.audit.verification import verify_log
@@ -16,6 +17,7 @@ from pamong.cases import rulebook
 from pamong.cases.models import Application, Decision, Objection
 from pamong.cases.selectors import subject_of
 from pamong.cases.services import automation
+from pamong.complaints.models import Complaint
 from pamong.oversight.models import CircuitBreaker, DecisionObservation, RuleTally
 from pamong.registry import services as registry
 from pamong.registry.services import gather_facts
@@ -47,6 +49,7 @@ def test_the_same_seed_tells_the_same_story(demo):
 
 def test_the_history_is_recorded_as_the_services_record_it(demo):
     entries_before, answers_before = AuditEntry.objects.count(), SurveyResponse.objects.count()
+    complaints_before = list(Complaint.objects.values_list("pk", flat=True))
     report = history.build_history(today=TODAY, **SMALL)
     applications = Application.objects.filter(applicant__username__startswith="riwayat-")
     assert applications.count() == report.applications > 400
@@ -69,6 +72,14 @@ def test_the_history_is_recorded_as_the_services_record_it(demo):
     tokens = {survey_services.application_token(d.application) for d in decisions if d.final}
     answered = SurveyResponse.objects.filter(application_token__in=tokens)
     assert SurveyResponse.objects.count() - answers_before == answered.count() == report.survey_responses > 0
+    # and complain: the complaints module's story of the same days, in the same time-ordered log
+    complaints = Complaint.objects.exclude(pk__in=complaints_before)
+    assert complaints.count() == report.complaints > 0
+    assert {c.reporter_id for c in complaints if c.reporter_id} <= set(
+        applications.values_list("applicant_id", flat=True)
+    ) | set(User.objects.filter(username__startswith="riwayat-").values_list("pk", flat=True))
+    submitted = AuditEntry.objects.filter(index__gte=entries_before, action=Action.COMPLAINT_SUBMITTED)
+    assert submitted.count() == report.complaints
     survey_entries = AuditEntry.objects.filter(index__gte=entries_before, action=Action.SURVEY_RESPONDED)
     assert survey_entries.count() == report.survey_responses
     # the status is what the last final decision says; open cases have none

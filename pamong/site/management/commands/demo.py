@@ -52,6 +52,7 @@ class Command(BaseCommand):
                 f"{told.decisions:,} decisions, {told.information_requests:,} information requests, "
                 f"{told.objections:,} objections, {told.appeals:,} appeals, {told.deemed:,} deemed approvals, "
                 f"{told.breakers} breaker episode, {told.survey_responses:,} survey answers, "
+                f"{told.complaints:,} complaints, "
                 f"{told.audit_entries:,} audit entries "
                 f"({time.perf_counter() - started:.1f} s)."
             )

@@ -15,7 +15,7 @@ exactly the same values and a number always means what the citizen meant:
 
 `source` says where `data` came from: "json" (typed JSON values) or "form" (strings from a page). Each problem is a
 `Problem`: a stable code, English source text (marked for the catalogue) naming the field and saying what to do,
-and its parameters; it is translated when read, in the language of the page or API request (ADR 44), with the
+and its parameters; it is translated when read, in the language of the page or API request (ADR 51), with the
 field's English label where the pack has one. Pure module (no Django import).
 """
 

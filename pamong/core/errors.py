@@ -2,7 +2,7 @@
 
 The API renders them as {"code": ..., "message": ..., "details": ...} with the error's HTTP status.
 
-Translated at the edge (docs/ARCHITECTURE.md, ADR 44): an error may carry its English source text, marked with
+Translated at the edge (docs/ARCHITECTURE.md, ADR 51): an error may carry its English source text, marked with
 `gettext_noop` so the catalogues hold it, and its parameters; `message` translates it when it is read, in the
 language of the request that reads it. Django installs the translator (`install_translator`, from
 `pamong.core.apps`); this module imports no Django, so the pure kernels raise these errors too.

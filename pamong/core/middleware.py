@@ -52,7 +52,7 @@ class IndonesianFirstLocaleMiddleware:
     """Bahasa Indonesia unless the person chose English with the language switch (the cookie set by
     /i18n/setlang/). Unlike Django's LocaleMiddleware it ignores the browser's Accept-Language: a public
     service in Indonesia speaks Indonesian first, and English is an explicit choice. An API request without the
-    cookie may name its language in Accept-Language (ADR 44)."""
+    cookie may name its language in Accept-Language (ADR 51)."""
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]):
         self.get_response = get_response

@@ -59,7 +59,7 @@ def normalize_nik(text: str) -> str:
 
 def parse_nik(text: str, *, region_exists: RegionCheck, today: dt.date) -> NikInfo:
     """Check a NIK's structure and read its parts. Raises NikError with a machine code and a message (translated
-    when read, ADR 44).
+    when read, ADR 51).
 
     ``region_exists``: a callable taking a 6-digit district code, or a collection of such codes.
     ``today``: the two-digit year gets the latest century that does not put the birth date after ``today``.

@@ -1,4 +1,4 @@
-"""Errors in the reader's language (issue 20 point 3, issue 11 point 6, ADR 44): invalid input on the main forms,
+"""Errors in the reader's language (issue 20 point 3, issue 11 point 6, ADR 51): invalid input on the main forms,
 sent once with the English switch and once in Indonesian. The errors a page shows (summary, field errors, alerts,
 flash messages) hold no Indonesian under English and no English under Indonesian, the refused page shows no raw
 code (as test_journeys checks for every page), and the API answers a bad application with its machine code and a

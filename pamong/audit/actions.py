@@ -95,6 +95,7 @@ class Action(StrEnum):
     COMPLAINT_FOLLOWED = "complaints.followed"
     COMPLAINT_MERGED = "complaints.merged"
     COMPLAINT_PHOTO_ADDED = "complaints.photo_added"
+    COMPLAINT_DOCUMENT_ADDED = "complaints.document_added"
     LETTER_ISSUED = "documents.letter_issued"
     LETTER_REVOKED = "documents.letter_revoked"
     LETTER_BATCH_STARTED = "documents.batch_started"

@@ -24,7 +24,7 @@ from pamong.core.apiedge import session_auth
 from pamong.core.errors import NotFound
 from pamong.core.schemas import ErrorOut
 
-from . import photos, selectors, services
+from . import pdfs, photos, selectors, services
 from .auth import ComplaintsClientToken, ComplaintsThrottle, actor_of, is_client
 from .models import Complaint
 
@@ -72,6 +72,7 @@ class ComplaintOut(Schema):
     reopen_until: dt.date | None
     rating: int | None
     photos: int
+    documents: int
     url: str
 
 
@@ -81,6 +82,15 @@ class PhotoOut(Schema):
     size: int
     width: int
     height: int
+    sha256: str
+    uploaded_at: dt.datetime
+
+
+class DocumentOut(Schema):
+    id: int
+    content_type: str
+    size: int
+    pages: int
     sha256: str
     uploaded_at: dt.datetime
 
@@ -106,6 +116,7 @@ def complaint_out(complaint: Complaint) -> dict[str, Any]:
         "reopen_until": complaint.reopen_until,
         "rating": complaint.rating,
         "photos": complaint.photos.count(),
+        "documents": complaint.documents.count(),
         "url": f"/pengaduan/l/{complaint.reference}/",
     }
 
@@ -162,6 +173,16 @@ def add_photo(request: HttpRequest, reference: str, file: File[UploadedFile]):
     return Status(201, services.add_photo(complaint, actor=actor_of(request.auth), content=content))
 
 
+def add_document(request: HttpRequest, reference: str, file: File[UploadedFile]):
+    complaint = selectors.access_own_complaint(request.auth, reference[:40])
+    content = file.read(pdfs.MAX_BYTES + 1)
+    return Status(201, services.add_document(complaint, actor=actor_of(request.auth), content=content))
+
+
+DOCUMENT_SUMMARY = (
+    f"Add a document (PDF by content, ≤ {pdfs.MAX_BYTES // 2**20} MB, ≤ {pdfs.MAX_DOCUMENTS} per report, "
+    "counted apart from photos); metadata such as the author is removed"
+)
 PHOTO_SUMMARY = (
     f"Add a photo (JPEG, PNG or WebP by content, ≤ {photos.MAX_BYTES // 2**20} MB, ≤ {photos.MAX_PHOTOS} per "
     "report); metadata such as the GPS position is removed"
@@ -195,3 +216,9 @@ for _router, _who, _id in (
         summary=PHOTO_SUMMARY,
         operation_id=f"{_id}_add_photo",
     )(add_photo)
+    _router.post(
+        "/{reference}/documents",
+        response={201: DocumentOut, **ERRORS},
+        summary=DOCUMENT_SUMMARY,
+        operation_id=f"{_id}_add_document",
+    )(add_document)

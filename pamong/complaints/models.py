@@ -178,3 +178,27 @@ class Photo(models.Model):
     def read_content(self) -> bytes:
         with self.file.open("rb") as stored:
             return decrypt_bytes(stored.read())
+
+
+class Document(models.Model):
+    """A PDF sent with a report (a letter, a receipt): copied without its metadata (pamong.complaints.pdfs),
+    stored encrypted, served only to the reporter and the agency's staff. No original file name is kept."""
+
+    complaint = models.ForeignKey(Complaint, on_delete=models.CASCADE, related_name="documents")
+    file = models.FileField(upload_to="complaint-documents/%Y/%m/")
+    size = models.PositiveIntegerField()
+    pages = models.PositiveIntegerField()
+    sha256 = models.CharField(max_length=64)  # of the cleaned copy
+    uploaded_at = models.DateTimeField()
+
+    content_type = "application/pdf"
+
+    class Meta:
+        ordering = ["pk"]
+
+    def __str__(self) -> str:
+        return f"{self.complaint_id} document {self.pk}"
+
+    def read_content(self) -> bytes:
+        with self.file.open("rb") as stored:
+            return decrypt_bytes(stored.read())

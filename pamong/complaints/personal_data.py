@@ -1,10 +1,11 @@
 """Personal data held by complaints: the reporter (an account, or for anonymous reports only encrypted), the
-description (encrypted), contact details given without an account (encrypted), counter consent, photos (encrypted,
-without metadata) and followers.
+description (encrypted), contact details given without an account (encrypted), counter consent, photos and PDF
+documents (encrypted, without metadata) and followers.
 
 Retention: a closed report keeps its public summary (title, category, dates, status) for the statistics; its
 description, contact and reporter link are cleared PAMONG_RETENTION_DAYS after closing. Erasure clears what the
-person's own reports say about them (description, contact, reporter link, photos) and removes their follows."""
+person's own reports say about them (description, contact, reporter link, photos,
+documents) and removes their follows."""
 
 from __future__ import annotations
 
@@ -47,6 +48,7 @@ def _reports(user) -> list[dict[str, Any]]:
             "answer": c.answer,
             "rating": c.rating,
             "photos": [p.sha256 for p in c.photos.all()],  # the files themselves: on the report's page
+            "documents": [d.sha256 for d in c.documents.all()],
         }
         for c in _own(user).select_related("service")
     ]
@@ -69,6 +71,9 @@ def _clear(queryset) -> int:
         for photo in complaint.photos.all():  # a photo may show the reporter, their house or their family
             photo.file.delete(save=False)
             photo.delete()
+        for document in complaint.documents.all():  # a letter names the reporter and their circumstances
+            document.file.delete(save=False)
+            document.delete()
         complaint.save(
             update_fields=[
                 "description",
@@ -104,8 +109,8 @@ def expire(now: dt.datetime, dry_run: bool) -> dict[str, int]:
 declare(
     PersonalData(
         module="complaints",
-        models=("complaints.Complaint", "complaints.Follower", "complaints.Photo"),
-        retention="description, contact, reporter and photos cleared PAMONG_RETENTION_DAYS after a report is closed; "
+        models=("complaints.Complaint", "complaints.Follower", "complaints.Photo", "complaints.Document"),
+        retention="description, contact, reporter, photos and documents cleared PAMONG_RETENTION_DAYS after a report is closed; "
         "the public summary stays for the statistics",
         export=export,
         erase=erase,

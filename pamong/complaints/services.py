@@ -33,8 +33,8 @@ from pamong.core.errors import Conflict, NotFound, PermissionDenied, ValidationF
 from pamong.notify.services import notify_user
 from pamong.staffing.routing import notify_on_duty, notify_staff
 
-from . import deadlines, photos, transitions
-from .models import Complaint, Follower, Photo
+from . import deadlines, pdfs, photos, transitions
+from .models import Complaint, Document, Follower, Photo
 
 S = Complaint.Status
 U = Complaint.Urgency
@@ -89,6 +89,7 @@ class Report:
     application: Any = None
     contact: str = ""
     photos: tuple[bytes, ...] = ()  # as sent; cleaned of metadata before anything is stored
+    documents: tuple[bytes, ...] = ()  # PDFs as sent; copied without metadata before anything is stored
 
 
 def _clean(report: Report) -> dict[str, str]:
@@ -151,6 +152,7 @@ def submit_complaint(
     consent: dict | None = None,
     now: dt.datetime | None = None,
     cleaned_photos: list[photos.CleanPhoto] | None = None,
+    cleaned_documents: list[pdfs.CleanDocument] | None = None,
 ) -> Complaint:
     """File a report. `actor` is who acts (the reporter, a counter officer, a machine client's label);
     `reporter` the citizen account it belongs to, if any. Anonymous: the account is kept only encrypted.
@@ -164,6 +166,8 @@ def submit_complaint(
         )
     if cleaned_photos is None:
         cleaned_photos = photos.clean_all(list(report.photos))
+    if cleaned_documents is None:
+        cleaned_documents = pdfs.clean_all(list(report.documents))
     if channel == Complaint.Channel.COUNTER and not (
         consent and consent.get("method") and consent.get("statement")
     ):
@@ -214,6 +218,7 @@ def submit_complaint(
     with transaction.atomic():
         complaint.save()
         _store_photos(complaint, cleaned_photos)
+        _store_documents(complaint, cleaned_documents)
         audit.record_event(
             actor=ANONYMOUS_ACTOR if report.anonymous and actor == reporter else actor,
             action=Action.COMPLAINT_SUBMITTED,
@@ -229,6 +234,7 @@ def submit_complaint(
                 "application": report.application.reference if report.application else None,
                 "due_at": complaint.due_at.isoformat(),
                 "photos": [photo.sha256 for photo in cleaned_photos],
+                "documents": [document.sha256 for document in cleaned_documents],
             },
         )
         _tell_reporters(complaint, "complaint_received")
@@ -253,11 +259,13 @@ def submit_at_counter(
             details={"consent": _("Choose how the citizen consented and write their statement.")},
         )
     cleaned = photos.clean_all(list(report.photos))
+    cleaned_documents = pdfs.clean_all(list(report.documents))
     with transaction.atomic():
         citizen = accounts.citizen_for_nik(actor=actor, nik=nik, full_name=full_name.strip())
         return submit_complaint(
             report,
             cleaned_photos=cleaned,
+            cleaned_documents=cleaned_documents,
             actor=actor,
             reporter=citizen,
             channel=Complaint.Channel.COUNTER,
@@ -288,6 +296,25 @@ def _store_photos(complaint: Complaint, cleaned: list[photos.CleanPhoto]) -> lis
     return stored
 
 
+def _store_documents(complaint: Complaint, cleaned: list[pdfs.CleanDocument]) -> list[Document]:
+    """Stored encrypted at rest under a random name, as photos (a letter names people and places)."""
+    stored = []
+    for clean in cleaned:
+        document = Document(
+            complaint=complaint,
+            size=len(clean.content),
+            pages=clean.pages,
+            sha256=clean.sha256,
+            uploaded_at=timezone.now(),
+        )
+        document.file.save(
+            f"{secrets.token_hex(12)}.bin", ContentFile(encrypt_bytes(clean.content)), save=False
+        )
+        document.save()
+        stored.append(document)
+    return stored
+
+
 def may_add_photos(complaint: Complaint, actor: Any) -> bool:
     """The reporter, or the API client that filed the report, while it is open."""
     if complaint.status not in OPEN:
@@ -297,20 +324,23 @@ def may_add_photos(complaint: Complaint, actor: Any) -> bool:
     return is_reporter(complaint, actor)
 
 
+def _check_may_add(complaint: Complaint, actor: Any, closed_message: str) -> None:
+    if not may_add_photos(complaint, actor):
+        if complaint.status not in OPEN and (
+            is_reporter(complaint, actor) or actor == complaint.filed_by_client
+        ):
+            raise Conflict(closed_message, code="complaint_not_open")
+        raise NotFound(_("That report was not found."), code="complaint_not_found")
+
+
 def add_photo(complaint: Complaint, *, actor: Any, content: bytes) -> Photo:
     """One more photo for an open report (the API: a report first, its photos after), up to MAX_PHOTOS."""
     clean = photos.clean_photo(content)
     with transaction.atomic():
         complaint = _locked(complaint)
-        if not may_add_photos(complaint, actor):
-            if complaint.status not in OPEN and (
-                is_reporter(complaint, actor) or actor == complaint.filed_by_client
-            ):
-                raise Conflict(
-                    _("This report is already answered or closed; no photo can be added."),
-                    code="complaint_not_open",
-                )
-            raise NotFound(_("That report was not found."), code="complaint_not_found")
+        _check_may_add(
+            complaint, actor, _("This report is already answered or closed; no photo can be added.")
+        )
         if complaint.photos.count() >= photos.MAX_PHOTOS:
             raise ValidationFailed(
                 _("At most %(count)s photos per report.") % {"count": photos.MAX_PHOTOS},
@@ -325,6 +355,27 @@ def add_photo(complaint: Complaint, *, actor: Any, content: bytes) -> Photo:
             sha256=clean.sha256,
         )
     return photo
+
+
+def add_document(complaint: Complaint, *, actor: Any, content: bytes) -> Document:
+    """One more PDF for an open report (the API), up to pdfs.MAX_DOCUMENTS (counted apart from photos)."""
+    clean = pdfs.clean_document(content)
+    with transaction.atomic():
+        complaint = _locked(complaint)
+        _check_may_add(
+            complaint, actor, _("This report is already answered or closed; no document can be added.")
+        )
+        if complaint.documents.count() >= pdfs.MAX_DOCUMENTS:
+            message = _("At most %(count)s documents per report.") % {"count": pdfs.MAX_DOCUMENTS}
+            raise ValidationFailed(message, code="too_many_documents", details={"documents": message})
+        (document,) = _store_documents(complaint, [clean])
+        _record(
+            complaint,
+            Action.COMPLAINT_DOCUMENT_ADDED,
+            ANONYMOUS_ACTOR if complaint.anonymous and not isinstance(actor, str) else actor,
+            sha256=clean.sha256,
+        )
+    return document
 
 
 def _alert_on_duty(complaint: Complaint) -> None:

@@ -22,7 +22,7 @@ from pamong.catalog.models import Agency, Service
 from pamong.core.errors import ApplicationError, NotFound
 from pamong.core.views import not_found
 
-from . import photos, selectors, services
+from . import pdfs, photos, selectors, services
 from .models import Complaint
 
 PAGE_SIZE = 25
@@ -64,17 +64,16 @@ def _report(request: HttpRequest, application) -> tuple[services.Report | None, 
             region_code=post.get("region_code", "").strip()[:20],
             address=post.get("address", "")[:400],
             application=application,
-            photos=_uploaded_photos(request),
+            photos=_uploaded(request, "photos", photos.MAX_BYTES),
+            documents=_uploaded(request, "documents", pdfs.MAX_BYTES),
         ),
         {},
     )
 
 
-def _uploaded_photos(request: HttpRequest) -> tuple[bytes, ...]:
-    # One byte past the limit is enough to refuse a photo that is too large without reading all of it.
-    return tuple(
-        upload.read(photos.MAX_BYTES + 1) for upload in request.FILES.getlist("photos") if upload.size
-    )
+def _uploaded(request: HttpRequest, field: str, limit: int) -> tuple[bytes, ...]:
+    # One byte past the limit is enough to refuse a file that is too large without reading all of it.
+    return tuple(upload.read(limit + 1) for upload in request.FILES.getlist(field) if upload.size)
 
 
 def _form_context(request: HttpRequest, application, **extra: Any) -> dict[str, Any]:
@@ -88,6 +87,8 @@ def _form_context(request: HttpRequest, application, **extra: Any) -> dict[str, 
         "errors": {},
         "photo_limit": photos.MAX_PHOTOS,
         "photo_mb": photos.MAX_BYTES // (1024 * 1024),
+        "document_limit": pdfs.MAX_DOCUMENTS,
+        "document_mb": pdfs.MAX_BYTES // (1024 * 1024),
         **extra,
     }
 
@@ -181,6 +182,7 @@ def _detail_context(request: HttpRequest, complaint: Complaint, **extra: Any) ->
         "followers": complaint.followers.count(),
         "days": selectors.days_taken(complaint, timezone.now()),
         "photos": list(complaint.photos.all()) if reporter else [],
+        "documents": list(complaint.documents.all()) if reporter else [],
         "error": "",
         **extra,
     }
@@ -309,6 +311,7 @@ def _staff_context(request: HttpRequest, complaint: Complaint, **extra: Any) -> 
         "followers": complaint.followers.count(),
         "merged": complaint.merged.order_by(),
         "photos": list(complaint.photos.all()),
+        "documents": list(complaint.documents.all()),
         "now": timezone.now(),
         "error": "",
         "form": "",
@@ -411,23 +414,26 @@ def merge(request: HttpRequest, complaint_id: int) -> HttpResponse:
     return _staff_step(request, complaint_id, "merge", call)
 
 
-# --- photos (never public: the reporter and the agency's staff) -------------------------------------------------
-def _photo_response(complaint: Complaint, photo_id: int) -> HttpResponse | None:
-    photo = complaint.photos.filter(pk=photo_id).first()
-    if photo is None:
+# --- photos and documents (never public: the reporter and the agency's staff) ----------------------------------
+def _file_response(complaint: Complaint, file_id: int, kind: str = "photos") -> HttpResponse | None:
+    stored = getattr(complaint, kind).filter(pk=file_id).first()
+    if stored is None:
         return None
-    response = HttpResponse(photo.read_content(), content_type=photo.content_type)
-    response["Content-Disposition"] = f'inline; filename="{complaint.reference}-{photo.pk}.jpg"'
+    response = HttpResponse(stored.read_content(), content_type=stored.content_type)
+    if kind == "photos":
+        response["Content-Disposition"] = f'inline; filename="{complaint.reference}-{stored.pk}.jpg"'
+    else:  # a PDF is downloaded, never rendered in the site's origin
+        response["Content-Disposition"] = f'attachment; filename="{complaint.reference}-{stored.pk}.pdf"'
     response["X-Content-Type-Options"] = "nosniff"
     response["Cache-Control"] = "private, no-store"
     return response
 
 
 @login_required
-def reporter_photo(request: HttpRequest, reference: str, photo_id: int) -> HttpResponse:
+def reporter_photo(request: HttpRequest, reference: str, photo_id: int, kind: str = "photos") -> HttpResponse:
     complaint = _citizen_complaint(request, reference)
     response = (
-        _photo_response(complaint, photo_id)
+        _file_response(complaint, photo_id, kind)
         if complaint is not None and services.is_reporter(complaint, request.user)
         else None
     )
@@ -435,7 +441,7 @@ def reporter_photo(request: HttpRequest, reference: str, photo_id: int) -> HttpR
 
 
 @login_required
-def staff_photo(request: HttpRequest, complaint_id: int, photo_id: int) -> HttpResponse:
+def staff_photo(request: HttpRequest, complaint_id: int, photo_id: int, kind: str = "photos") -> HttpResponse:
     complaint = _staff_complaint(request, complaint_id)
-    response = _photo_response(complaint, photo_id) if complaint is not None else None
+    response = _file_response(complaint, photo_id, kind) if complaint is not None else None
     return response or not_found(request)

@@ -445,3 +445,11 @@ def staff_photo(request: HttpRequest, complaint_id: int, photo_id: int, kind: st
     complaint = _staff_complaint(request, complaint_id)
     response = _file_response(complaint, photo_id, kind) if complaint is not None else None
     return response or not_found(request)
+
+
+def reporter_document(request: HttpRequest, reference: str, document_id: int) -> HttpResponse:
+    return reporter_photo(request, reference, document_id, kind="documents")
+
+
+def staff_document(request: HttpRequest, complaint_id: int, document_id: int) -> HttpResponse:
+    return staff_photo(request, complaint_id, document_id, kind="documents")

@@ -36,6 +36,15 @@ from pamong.staffing import services as staffing
 
 TABLE = permission_table()
 PDF = b"%PDF-1.4\n1 0 obj\n<< /Type /Catalog >>\nendobj\n" + b"0" * 400
+JPEG = bytes.fromhex(
+    "ffd8ffe000104a46494600010100000100010000ffdb004300080606070605080707070909080a0c140d0c0b0b0c1912130f141d1a1f"
+    "1e1d1a1c1c20242e2720222c231c1c2837292c30313434341f27393d38323c2e333432ffc0000b080001000101011100ffc4001f00"
+    "00010501010101010100000000000000000102030405060708090a0bffc400b5100002010303020403050504040000017d010203"
+    "00041105122131410613516107227114328191a1082342b1c11552d1f02433627282090a161718191a25262728292a3435363738"
+    "393a434445464748494a535455565758595a636465666768696a737475767778797a838485868788898a92939495969798999aa2"
+    "a3a4a5a6a7a8a9aab2b3b4b5b6b7b8b9bac2c3c4c5c6c7c8c9cad2d3d4d5d6d7d8d9dae1e2e3e4e5e6e7e8e9eaf1f2f3f4f5f6f7"
+    "f8f9faffda0008010100003f00fbd3ffd9"
+)  # a 1×1 grey JPEG
 DENIED_STATUSES = {401, 403, 404}
 ALLOWED_STATUSES = {409, 422}
 
@@ -110,18 +119,33 @@ def _survey_followup(world):
 
 
 def _complaint_objects(world) -> dict[str, str]:
-    """A public complaint by the citizen about Dinas Sosial's bansos service, just received."""
+    """A public complaint by the citizen about Dinas Sosial's bansos service, just received, with a photo and a
+    PDF document."""
+    import io
+
+    from PIL import Image
+    from pypdf import PdfWriter
+
     from pamong.complaints import services as complaints
 
+    photo, document = io.BytesIO(), io.BytesIO()
+    Image.new("RGB", (8, 8), "green").save(photo, format="JPEG")
+    writer = PdfWriter()
+    writer.add_blank_page(width=200, height=200)
+    writer.write(document)
     report = complaints.Report(
         service=world.bansos,
         title="Bantuan PKH belum cair",
         description="Bantuan PKH keluarga kami belum cair tiga bulan, padahal status masih aktif.",
+        photos=(photo.getvalue(),),
+        documents=(document.getvalue(),),
     )
     complaint = complaints.submit_complaint(report, actor=world.warga, reporter=world.warga)
     return {
         "reference": complaint.reference,
         "complaint_id": str(complaint.pk),
+        "photo_id": str(complaint.photos.get().pk),
+        "document_id": str(complaint.documents.get().pk),
         "service_code": "bansos-pkh",
         "service_request_id": complaint.reference,
         "open311_token": complaint.token,
@@ -324,6 +348,11 @@ def _bodies(world) -> dict[tuple[str, str], object]:
     return {
         ("POST", "/loket/cari/surat/"): {"reference": warga_case.reference, "nik": world.niks.WARGA_NIK},
         ("POST", "/api/v1/applications"): {"service": "bansos-pkh", "form": warga_form},
+        ("POST", "/api/v1/complaints"): {
+            "service": "bansos-pkh",
+            "title": "Bantuan PKH tidak cair tiga bulan",
+            "description": "Sudah tiga bulan bantuan PKH keluarga kami tidak cair, padahal status masih aktif.",
+        },
         ("POST", "/api/v1/applications/{application_id}/information"): {"answer": "Sudah saya lengkapi."},
         ("POST", "/api/v1/applications/{application_id}/objection"): {"statement": "Saya keberatan."},
         ("POST", "/api/v1/applications/{application_id}/appeal"): {"statement": "Saya banding."},
@@ -432,6 +461,8 @@ def _request(client, method: str, path: str, body) -> object:
         return client.get(path)
     if path.startswith("/api/") and path.endswith("/documents"):
         return client.post(path, {"file": SimpleUploadedFile("surat.pdf", PDF, "application/pdf")})
+    if path.startswith("/api/") and path.endswith("/photos"):
+        return client.post(path, {"file": SimpleUploadedFile("foto.jpg", JPEG, "image/jpeg")})
     if path.startswith("/api/"):
         return client.generic(method, path, json.dumps(body or {}), content_type="application/json")
     return client.post(path, body or {})

@@ -335,47 +335,61 @@ def _check_may_add(complaint: Complaint, actor: Any, closed_message: str) -> Non
 
 def add_photo(complaint: Complaint, *, actor: Any, content: bytes) -> Photo:
     """One more photo for an open report (the API: a report first, its photos after), up to MAX_PHOTOS."""
-    clean = photos.clean_photo(content)
-    with transaction.atomic():
-        complaint = _locked(complaint)
-        _check_may_add(
-            complaint, actor, _("This report is already answered or closed; no photo can be added.")
-        )
-        if complaint.photos.count() >= photos.MAX_PHOTOS:
-            raise ValidationFailed(
-                _("At most %(count)s photos per report.") % {"count": photos.MAX_PHOTOS},
-                code="too_many_photos",
-                details={"photos": _("At most %(count)s photos per report.") % {"count": photos.MAX_PHOTOS}},
-            )
-        (photo,) = _store_photos(complaint, [clean])
-        _record(
-            complaint,
-            Action.COMPLAINT_PHOTO_ADDED,
-            ANONYMOUS_ACTOR if complaint.anonymous and not isinstance(actor, str) else actor,
-            sha256=clean.sha256,
-        )
-    return photo
+    return _add_file(
+        complaint,
+        actor=actor,
+        clean=photos.clean_photo(content),
+        closed=_("This report is already answered or closed; no photo can be added."),
+        too_many=_("At most %(count)s photos per report.") % {"count": photos.MAX_PHOTOS},
+        kind="photos",
+        limit=photos.MAX_PHOTOS,
+        store=_store_photos,
+        action=Action.COMPLAINT_PHOTO_ADDED,
+    )
 
 
 def add_document(complaint: Complaint, *, actor: Any, content: bytes) -> Document:
     """One more PDF for an open report (the API), up to pdfs.MAX_DOCUMENTS (counted apart from photos)."""
-    clean = pdfs.clean_document(content)
+    return _add_file(
+        complaint,
+        actor=actor,
+        clean=pdfs.clean_document(content),
+        closed=_("This report is already answered or closed; no document can be added."),
+        too_many=_("At most %(count)s documents per report.") % {"count": pdfs.MAX_DOCUMENTS},
+        kind="documents",
+        limit=pdfs.MAX_DOCUMENTS,
+        store=_store_documents,
+        action=Action.COMPLAINT_DOCUMENT_ADDED,
+    )
+
+
+def _add_file(
+    complaint: Complaint,
+    *,
+    actor: Any,
+    clean,
+    closed: str,
+    too_many: str,
+    kind: str,
+    limit: int,
+    store,
+    action,
+):
+    """One more checked file (a photo or a document) for an open report, under the report's row lock, audited
+    without the reporter's identity when the report is anonymous."""
     with transaction.atomic():
         complaint = _locked(complaint)
-        _check_may_add(
-            complaint, actor, _("This report is already answered or closed; no document can be added.")
-        )
-        if complaint.documents.count() >= pdfs.MAX_DOCUMENTS:
-            message = _("At most %(count)s documents per report.") % {"count": pdfs.MAX_DOCUMENTS}
-            raise ValidationFailed(message, code="too_many_documents", details={"documents": message})
-        (document,) = _store_documents(complaint, [clean])
+        _check_may_add(complaint, actor, closed)
+        if getattr(complaint, kind).count() >= limit:
+            raise ValidationFailed(too_many, code=f"too_many_{kind}", details={kind: too_many})
+        (stored,) = store(complaint, [clean])
         _record(
             complaint,
-            Action.COMPLAINT_DOCUMENT_ADDED,
+            action,
             ANONYMOUS_ACTOR if complaint.anonymous and not isinstance(actor, str) else actor,
             sha256=clean.sha256,
         )
-    return document
+    return stored
 
 
 def _alert_on_duty(complaint: Complaint) -> None:

@@ -1,6 +1,9 @@
 """Run the whole test suite on SQLite, then again on PostgreSQL when CI=true or PAMONG_TEST_POSTGRES is set.
 
-Any failing run fails the whole command; pytest's "no tests collected" (exit 5) counts as a failure too.
+The PostgreSQL pass leaves out what does not depend on the test database: the browser tests (they read pages
+whose every query the other tests run on both databases) and the tests marked `one_pass` (a server on its own
+database, or none). It says so when it starts. Any failing run fails the whole command; pytest's "no tests
+collected" (exit 5) counts as a failure too.
 """
 
 from __future__ import annotations
@@ -19,11 +22,16 @@ def truthy(name: str) -> bool:
     return os.environ.get(name, "").strip().lower() in {"1", "true", "yes", "on"}
 
 
-def run(label: str, extra_env: dict[str, str]) -> int:
+POSTGRES_SELECTION = "not browser and not one_pass"  # what depends on the database
+
+
+def run(label: str, extra_env: dict[str, str], *selection: str) -> int:
     print(f"\n=== test suite on {label} ===", flush=True)
+    if selection:
+        print(f"(this pass runs the tests selected by: {' '.join(selection)})", flush=True)
     env = {**os.environ, **extra_env}
     parallel = ["-n", WORKERS] if WORKERS not in {"0", "1"} else []
-    return subprocess.call([sys.executable, "-m", "pytest", *parallel, *sys.argv[1:]], env=env)
+    return subprocess.call([sys.executable, "-m", "pytest", *parallel, *selection, *sys.argv[1:]], env=env)
 
 
 def main() -> int:
@@ -33,7 +41,9 @@ def main() -> int:
         )
     results = {"SQLite": run("SQLite", {"PAMONG_TEST_DATABASE_URL": ""})}
     if truthy("CI") or truthy("PAMONG_TEST_POSTGRES"):
-        results["PostgreSQL"] = run("PostgreSQL", {"PAMONG_TEST_DATABASE_URL": POSTGRES_URL})
+        results["PostgreSQL"] = run(
+            "PostgreSQL", {"PAMONG_TEST_DATABASE_URL": POSTGRES_URL}, "-m", POSTGRES_SELECTION
+        )
     failed = [label for label, code in results.items() if code != 0]
     for label, code in results.items():
         print(f"{label}: {'passed' if code == 0 else f'FAILED (pytest exit {code})'}")

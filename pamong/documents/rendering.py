@@ -8,7 +8,6 @@ from __future__ import annotations
 from typing import Any
 
 import segno
-import weasyprint
 from django.template.loader import render_to_string
 from django.utils import translation
 
@@ -25,6 +24,8 @@ def render_html(context: dict[str, Any], *, template: str = "documents/letter.ht
 
 def render_pdf(contexts: list[dict[str, Any]], *, template: str = "documents/letter.html") -> bytes:
     """One PDF of every copy in `contexts` (Indonesian first), each copy starting on a new page."""
+    import weasyprint  # noqa: PLC0415  (WeasyPrint costs ~0.7 s at every process start: import when a PDF is made)
+
     documents = [
         weasyprint.HTML(string=render_html(context, template=template)).render() for context in contexts
     ]

@@ -24,8 +24,6 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
-from scipy.stats import binomtest, norm
-
 ALPHA = 0.001  # one-sided; norm.isf(0.001) = 3.090, the z of the brief
 Z_ALERT = 3.09
 MIN_RECENT = 30  # evaluations in the recent window before a group is tested
@@ -97,6 +95,8 @@ def two_proportion_z(k1: int, n1: int, k2: int, n2: int) -> float:
 
 def critical_z(alpha: float, groups: int) -> float:
     """The one-sided z threshold after Bonferroni: Φ⁻¹(1 - α/m). For α = 0.001 and m = 1: 3.09."""
+    from scipy.stats import norm  # noqa: PLC0415  (scipy.stats costs ~1 s at every process start: import when used)
+
     return float(norm.isf(alpha / max(1, groups)))
 
 
@@ -109,6 +109,8 @@ def assess_group(group: SpikeGroup, *, alpha: float, groups_tested: int, min_exc
     p1, p2 = k1 / n1, k2 / n2
     threshold = alpha / max(1, groups_tested)
     p0 = smoothed_rate(k2, n2)
+    from scipy.stats import binomtest, norm  # noqa: PLC0415  (as in critical_z)
+
     small = n1 * p0 < SMALL_EXPECTED or n1 * (1 - p0) < SMALL_EXPECTED or k2 == 0 or k2 == n2
     if small:
         method, z = "binomial", None

@@ -186,7 +186,7 @@ STATIC_ROOT = Path(os.environ.get("PAMONG_STATIC_ROOT", VAR_DIR / "static"))
 WHITENOISE_MAX_AGE = 3600
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},
+    "staticfiles": {"BACKEND": "pamong.core.staticfiles.IncrementalCompressedStaticFilesStorage"},
 }
 MEDIA_ROOT = VAR_DIR / "media"
 

@@ -20,7 +20,9 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 HUEY = {"huey_class": "huey.MemoryHuey", "name": "pamong-test", "immediate": True}
 STORAGES = {
     "default": {"BACKEND": "django.core.files.storage.InMemoryStorage"},
-    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedStaticFilesStorage"},  # as every setting
+    "staticfiles": {
+        "BACKEND": "pamong.core.staticfiles.IncrementalCompressedStaticFilesStorage"
+    },  # as every setting
 }
 LOGGING = {"version": 1, "disable_existing_loggers": False, "root": {"level": "WARNING"}}
 PAMONG_ENVIRONMENT = "test"

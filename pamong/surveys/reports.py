@@ -7,7 +7,6 @@ from __future__ import annotations
 
 from typing import Any
 
-import weasyprint
 from django.template.loader import render_to_string
 
 
@@ -22,6 +21,8 @@ def _refuse(url: str, *args: Any, **kwargs: Any) -> dict[str, Any]:
 def render_report_pdf(context: dict[str, Any]) -> bytes:
     """The report of `context` (the HTML report's context) as PDF, in the active language."""
     html = render_to_string("surveys/report_pdf.html", context)
+    import weasyprint  # noqa: PLC0415  (WeasyPrint costs ~0.7 s at every process start: import when a PDF is made)
+
     return weasyprint.HTML(string=html, url_fetcher=_refuse).write_pdf()
 
 

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import base64
 import contextlib
+import fcntl
+import functools
 import http.client
 import json
 import os
@@ -29,6 +31,7 @@ from pamong.core.crypto import generate_key_text
 REPO = Path(__file__).resolve().parents[3]
 PAMONG = [sys.executable, "-m", "pamong.cli"]
 DEMO_PASSWORD = "pamong-demo-2026"  # noqa: S105 (the published demo password, pamong.site.demo)
+SHARED_STATIC_ROOT = REPO / "var" / "test-static"
 
 
 @contextlib.contextmanager
@@ -45,9 +48,16 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def base_env(var_dir: Path, settings_module: str = "pamong.settings.local", **extra: str) -> dict[str, str]:
+def base_env(
+    var_dir: Path,
+    settings_module: str = "pamong.settings.local",
+    *,
+    shared_static: bool = True,
+    **extra: str,
+) -> dict[str, str]:
     """The environment of an operator's shell: no test settings, nothing from the developer's .env that
-    the test does not set itself (load_dotenv never overrides what is set)."""
+    the test does not set itself (load_dotenv never overrides what is set). Static files go to the shared,
+    already compressed directory (`shared_static_root`) unless `shared_static` is false (then under `var_dir`)."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("PAMONG_", "DJANGO_", "DATABASE_URL"))}
     env.update(
         {
@@ -62,6 +72,8 @@ def base_env(var_dir: Path, settings_module: str = "pamong.settings.local", **ex
             "PYTHONUNBUFFERED": "1",
         }
     )
+    if shared_static:
+        env["PAMONG_STATIC_ROOT"] = str(shared_static_root())
     env.update(extra)
     return env
 
@@ -74,6 +86,21 @@ def production_secrets() -> dict[str, str]:
         "PAMONG_ENCRYPTION_KEYS": generate_key_text("k1"),
         "PAMONG_BLIND_INDEX_KEY": os.urandom(32).hex(),
     }
+
+
+@functools.cache
+def shared_static_root() -> Path:
+    """The static files collected and compressed once for every test that serves or collects them (compressing
+    all of them costs ~25 s; afterwards `collectstatic` with pamong.core.staticfiles only compares times and
+    writes nothing, so servers started at once can share the directory). The first collect runs under a lock:
+    the test workers must not write the same files at the same time."""
+    SHARED_STATIC_ROOT.mkdir(parents=True, exist_ok=True)
+    with open(SHARED_STATIC_ROOT / ".lock", "w") as lock, tempfile.TemporaryDirectory() as var:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        env = base_env(Path(var), shared_static=False, PAMONG_STATIC_ROOT=str(SHARED_STATIC_ROOT))
+        collected = pamong(env, "collectstatic", "--noinput", "-v0")
+        assert collected.returncode == 0, collected.stderr
+    return SHARED_STATIC_ROOT
 
 
 def pamong(env: dict[str, str], *args: str, timeout: float = 300) -> subprocess.CompletedProcess:

@@ -41,6 +41,7 @@ def _check_deploy(tmp_path, **env) -> subprocess.CompletedProcess:
     )
 
 
+@pytest.mark.one_pass
 def test_production_refuses_to_start_with_unsafe_settings_and_names_each(tmp_path):
     result = _check_deploy(
         tmp_path,
@@ -60,6 +61,7 @@ def test_production_refuses_to_start_with_unsafe_settings_and_names_each(tmp_pat
         assert problem in result.stderr, result.stderr
 
 
+@pytest.mark.one_pass
 def test_production_starts_with_safe_settings(tmp_path):
     result = _check_deploy(
         tmp_path,

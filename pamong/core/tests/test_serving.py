@@ -53,6 +53,7 @@ def demo_site():
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass
 def test_make_run_serves_the_demo_with_gunicorn_over_plain_http(demo_site):
     server = Server(demo_site, free_port()).start()
     try:
@@ -106,6 +107,7 @@ def test_make_run_serves_the_demo_with_gunicorn_over_plain_http(demo_site):
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass
 def test_a_taken_port_stops_serve_before_it_starts_a_worker(var_dir):
     env = base_env(var_dir, "pamong.settings.local")
     with socket.socket() as taken:
@@ -147,10 +149,12 @@ def leftover_processes(marker: str) -> list[int]:
 
 
 @pytest.mark.slow
+@pytest.mark.one_pass
 def test_without_its_database_the_server_answers_503_with_retry_after(var_dir):
     nothing = free_port()  # nothing listens there: every connection attempt is refused
     env = base_env(var_dir, "pamong.settings.local", DATABASE_URL=f"postgres://pamong@127.0.0.1:{nothing}/x")
     env["DJANGO_DEBUG"] = "false"
+    env["PAMONG_DB_POOL_TIMEOUT"] = "2"  # how long a request waits for a connection (default 10 s)
     server = Server(env, free_port(), "--no-worker").start()
     try:
         client = Client(server.port)

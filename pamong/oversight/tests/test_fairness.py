@@ -10,6 +10,7 @@ from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_r
 from pamong.audit.models import AuditEntry
 from pamong.cases import services as cases
 from pamong.core.testing import snapshot
+from pamong.core.testing.letters import letters_left_to_the_sweep
 from pamong.core.testing.staff_notices import staff_told
 from pamong.oversight import guard, selectors, stats
 from pamong.oversight.stats import UNKNOWN
@@ -44,7 +45,8 @@ def decided_snapshot(snapshot_on_world):
                         actor=citizen.user, service=world.bansos, applicant=citizen.user, form=citizen.form
                     )
 
-    return snapshot_on_world("fairness", build), tuple(citizens)
+    with letters_left_to_the_sweep():  # around the build's commit, where the letters would be issued
+        return snapshot_on_world("fairness", build), tuple(citizens)
 
 
 @pytest.fixture

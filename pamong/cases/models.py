@@ -83,7 +83,12 @@ class Application(models.Model):
                 name="application_idempotency_key_unique",
             )
         ]
-        indexes = [models.Index(fields=["status", "decision_due"])]
+        indexes = [
+            models.Index(fields=["status", "decision_due"]),
+            # A citizen's applications for one service (the duplicate check of every submission): without it
+            # SQLite walks every application of the service.
+            models.Index(fields=["applicant", "service", "status"], name="application_mine"),
+        ]
 
     def __str__(self) -> str:
         return self.reference

@@ -14,6 +14,8 @@ from functools import cache, lru_cache
 from pathlib import Path
 
 from django.conf import settings
+from django.utils import timezone
+from django.utils.translation import get_language, gettext
 
 from pamong.catalog import selectors as catalog_selectors
 from pamong.rules import RuleSet, load_rule_set_text, load_rule_sets, select_version
@@ -44,3 +46,42 @@ def rule_sets_for(service_slug: str) -> tuple[RuleSet, ...]:
 def rule_set_in_force(service_slug: str, on_date: dt.date) -> RuleSet | None:
     rule_sets = rule_sets_for(service_slug)
     return select_version(list(rule_sets), on_date) if rule_sets else None
+
+
+class RuleTitles(dict[str, str]):
+    """Rule id -> title in the reader's language; an id no version knows gets a humane fallback, not the id."""
+
+    def __missing__(self, rule_id: str) -> str:
+        return unknown_rule_title(rule_id)
+
+
+def rule_titles(service_slug: str) -> RuleTitles:
+    """The titles of a service's rules as a reader sees them (the one lookup for every page that names a rule).
+
+    Every version is read (the pack's files, also those awaiting four eyes, and the published ones), so a rule
+    dropped from the version in force keeps the title of the version it came from. When versions differ, a
+    version that decides (rule_sets_for) wins over one that does not, then the one in force today, then the
+    newest. Under English the rule's ``title_en`` when the version gives one, else its Indonesian title (the
+    legal wording). A rule no version titles gets unknown_rule_title."""
+    english = (get_language() or settings.LANGUAGE_CODE).startswith("en")
+    deciding = rule_sets_for(service_slug)
+    decides = {r.content_hash for r in deciding}
+    today = timezone.localdate()
+    versions = sorted(
+        {r.content_hash: r for r in (*pack_rule_sets(service_slug), *deciding)}.values(),
+        key=lambda r: (r.content_hash in decides, r.in_force_on(today), r.effective_from, r.version_id),
+    )
+    titles = RuleTitles()
+    for rule_set in versions:  # later wins: the version in force is last
+        for rule in rule_set.rules:
+            title = (rule.title_en if english and rule.title_en else rule.title).strip()
+            if title and title != rule.id:
+                titles[rule.id] = title
+    return titles
+
+
+def unknown_rule_title(rule_id: str) -> str:
+    """A rule no version of the service's rules names, or names without a title: never the bare identifier on a
+    page, but its words, marked as such, so two unknown rules stay apart and the analyst can still tell which."""
+    words = rule_id.replace("_", " ").strip().capitalize() or "?"
+    return gettext("%(words)s (no title in the rules)") % {"words": words}

@@ -351,13 +351,24 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
     return rows
 
 
+def _rule_title(titles: rulebook.RuleTitles, rule_id: str, recorded: str | None) -> str:
+    """The rule sets' title in the reader's language; else the one recorded with the evaluation; else the
+    fallback of rulebook.unknown_rule_title (an evaluation without a title recorded the id as its title)."""
+    if rule_id in titles:
+        return titles[rule_id]
+    return recorded if recorded and recorded != rule_id else titles[rule_id]
+
+
 def officer_voice(application: Application) -> dict[str, Any]:
     """What the case page shows the officer beside the decision: the citizen's responses to a notice (to be
     considered before deciding), correction requests, the rules that can be flagged, flags already made, and
     circuit breakers holding any of this case's rules."""
     latest = next((d for d in application.decisions.order_by("-decided_at", "-pk") if d.evaluation), None)
+    titles = rulebook.rule_titles(application.service.slug)  # in the reader's language
     rules = [
-        (r.get("rule_id"), r.get("title")) for r in (latest.evaluation if latest else {}).get("rules", [])
+        (r["rule_id"], _rule_title(titles, r["rule_id"], r.get("title")))
+        for r in (latest.evaluation if latest else {}).get("rules", [])
+        if r.get("rule_id")
     ]
     values = ((latest.facts if latest else {}) or {}).get("values") or {}
     held = safeguards.current().open_breaker_rule_ids(
@@ -368,5 +379,5 @@ def officer_voice(application: Application) -> dict[str, Any]:
         "corrections": list(application.data_corrections.order_by("filed_at")),
         "rules": rules,
         "flags": list(application.rule_flags.order_by("-flagged_at")),
-        "held_rules": sorted(rule for rule, _title in rules if rule in held),
+        "held_rules": sorted(title for rule, title in rules if rule in held),  # by title, never by id
     }

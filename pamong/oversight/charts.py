@@ -105,9 +105,11 @@ def rate_bars(
     for i, (label, value, text) in enumerate(rows):
         y = 8 + i * row_h
         mark = " (!)" if label in flagged else ""
+        room = 31 - len(mark)  # what fits left of the bars at this size; the whole label is in <title>
+        short = label if len(label) <= room else label[: room - 1].rstrip() + "…"
         body.append(
             f'<text x="{left - 8}" y="{y + 15}" text-anchor="end" font-size="12" fill="{INK}">'
-            f"{escape(label[:34])}{mark}</text>"
+            f"<title>{escape(label)}</title>{escape(short)}{mark}</text>"
         )
         w = span * max(0.0, min(1.0, value or 0.0))
         colour = ALERT if label in flagged else BAR

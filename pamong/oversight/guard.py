@@ -22,6 +22,7 @@ from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.audit.models import AuditEntry
+from pamong.cases import rulebook
 from pamong.cases.models import DataCorrectionRequest, Decision, RuleFlag
 from pamong.catalog.models import Service
 from pamong.staffing.routing import notify_on_duty
@@ -200,6 +201,7 @@ def dashboard_voice(service) -> dict:
     )
     corrections = DataCorrectionRequest.objects.filter(application__service=service)
     today = timezone.localdate()
+    titles = rulebook.rule_titles(service.slug)
     return {
         "patterns": [
             {
@@ -212,7 +214,7 @@ def dashboard_voice(service) -> dict:
             }
             for officer, pattern in officer_patterns(service.agency_id)
         ],
-        "flags": list(flags),
+        "flags": [{**row, "title": titles[row["rule_id"]]} for row in flags],
         "corrections_open": corrections.filter(status=DataCorrectionRequest.Status.OPEN).count(),
         "corrections_overdue": corrections.filter(
             status=DataCorrectionRequest.Status.OPEN, due__lt=today

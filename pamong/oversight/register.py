@@ -90,13 +90,14 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
     if rule_set:
         names.update({n: f.description for n, f in rule_set.facts.items()})
         names.update({n: d.description for n, d in rule_set.derived.items()})
+    titles = rulebook.rule_titles(service.slug)  # in the reader's language (title_en on English pages)
     rules = []
     for rule in rule_set.rules if rule_set else ():
         used = [n for n in dict.fromkeys(NAME.findall(rule.require)) if n in names]
         rules.append(
             {
                 "id": rule.id,
-                "title": rule.title,
+                "title": titles[rule.id],
                 "require": rule.require,
                 "require_text": readable(rule.require),
                 "terms": [{"name": n, "description": names[n]} for n in used],

@@ -13,6 +13,7 @@ from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
 
 from pamong.accounts import roles
+from pamong.cases import rulebook
 from pamong.cases.models import Application, Decision
 from pamong.registry.models import Person
 from pamong.registry.nik import NikError, parse_nik
@@ -43,12 +44,24 @@ def open_breakers(*, service=None, agency_id: int | None = None) -> QuerySet[Cir
 
 
 def breaker_list(*, service=None, agency_id: int | None = None, limit: int = 50) -> list[CircuitBreaker]:
+    """The latest breakers, each with ``rule_title`` (its rule's title in the reader's language)."""
     breakers = CircuitBreaker.objects.select_related("service", "opened_by", "closed_by")
     if service is not None:
         breakers = breakers.filter(service=service)
     if agency_id is not None:
         breakers = breakers.filter(service__agency_id=agency_id)
-    return list(breakers.order_by("-opened_at")[:limit])
+    return with_rule_titles(list(breakers.order_by("-opened_at")[:limit]))
+
+
+def with_rule_titles(breakers: list[CircuitBreaker]) -> list[CircuitBreaker]:
+    """Sets ``rule_title`` on each breaker, for pages: a page names a rule by its title, never its id."""
+    titles: dict[str, rulebook.RuleTitles] = {}
+    for breaker in breakers:
+        slug = breaker.service.slug
+        if slug not in titles:
+            titles[slug] = rulebook.rule_titles(slug)
+        breaker.rule_title = titles[slug][breaker.rule_id]
+    return breakers
 
 
 def drafts_awaiting(user) -> list[RuleSetDraft]:
@@ -220,6 +233,7 @@ def dashboard(service, period: Period, today: dt.date | None = None) -> dict[str
     human = sum(day.get("human", 0) + day.get("override", 0) for day in kinds.values())
     overrides = sum(day.get("override", 0) for day in kinds.values())
     sla = sla_summary(service, period, today)
+    titles = rulebook.rule_titles(service.slug)  # pages show titles; rule_id stays for links, forms, API
     return {
         "service": service.slug,
         "period": {"start": period.start.isoformat(), "end": period.end.isoformat()},
@@ -232,8 +246,10 @@ def dashboard(service, period: Period, today: dt.date | None = None) -> dict[str
         "by_day": [{"day": day.isoformat(), **counts} for day, counts in sorted(by_day.items())],
         "kinds_by_day": [{"day": day.isoformat(), **counts} for day, counts in sorted(kinds.items())],
         "by_region": outcomes_by_region(service, period),
-        "rules": rule_failures(service, period),
-        "open_breakers": [breaker_dict(b) for b in open_breakers(service=service)],
+        "rules": [{**row, "title": titles[row["rule_id"]]} for row in rule_failures(service, period)],
+        "open_breakers": [
+            {**breaker_dict(b), "title": titles[b.rule_id]} for b in open_breakers(service=service)
+        ],
     }
 
 

@@ -91,14 +91,15 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
     )
     rules = [
         (
-            r["rule_id"],
+            r["title"],  # the rule's title in the reader's language, never its id (selectors.dashboard)
             (r["failed"] or 0) / r["n"] if r["n"] else None,
-            f"{charts.percent((r['failed'] or 0) / r['n'] if r['n'] else None)} gagal dari {r['n']}",
+            gettext("%(rate)s failed of %(n)s")
+            % {"rate": charts.percent((r["failed"] or 0) / r["n"] if r["n"] else None), "n": r["n"]},
         )
         for r in data["rules"]
     ]
-    breaking = {b["rule_id"] for b in data["open_breakers"]}
-    rule_chart = charts.rate_bars("gagal-aturan", "Tingkat gagal per aturan", rules, flagged=breaking)
+    breaking = {b["title"] for b in data["open_breakers"]}
+    rule_chart = charts.rate_bars("gagal-aturan", gettext("Failure rate per rule"), rules, flagged=breaking)
     regions = [
         (
             r["region"] or "tidak diketahui",
@@ -148,7 +149,7 @@ def breaker_detail(request: HttpRequest, breaker_id: int) -> HttpResponse:
                 request,
                 "oversight/breaker.html",
                 {
-                    "breaker": breaker,
+                    "breaker": selectors.with_rule_titles([breaker])[0],
                     "justification": request.POST.get("justification", ""),
                     "error": exc.message,
                 },
@@ -159,7 +160,10 @@ def breaker_detail(request: HttpRequest, breaker_id: int) -> HttpResponse:
     return render(
         request,
         "oversight/breaker.html",
-        {"breaker": breaker, "can_act": access.can_act(request.user, breaker.service.agency_id)},
+        {
+            "breaker": selectors.with_rule_titles([breaker])[0],
+            "can_act": access.can_act(request.user, breaker.service.agency_id),
+        },
     )
 
 

@@ -43,7 +43,7 @@ TOP_FIELDS = (
 FACT_FIELDS = ("type", "source", "description")
 TABLE_FIELDS = ("key", "value", "description", "source")
 DERIVED_FIELDS = ("expr", "type", "description")
-RULE_FIELDS = ("id", "title", "require", "on_fail", "explain", "legal_basis")
+RULE_FIELDS = ("id", "title", "title_en", "require", "on_fail", "explain", "legal_basis")
 SCORE_FIELDS = ("expr", "type", "description")
 STATUSES = ("passed", "failed", "unknown")
 PROTECTED_NOTE = "nationality, ethnicity, religion and race may never be rule inputs"
@@ -397,9 +397,12 @@ class _Loader:
             explain = self.explain(spec, placeholders, line, **who)
             legal = self.text(spec, "legal_basis", f"rule '{rule_id}'", **who)
             title = self.text(spec, "title", f"rule '{rule_id}'", required=False, **who) or rule_id
+            title_en = self.text(spec, "title_en", f"rule '{rule_id}'", required=False, **who) or ""
             used = _facts_used(tree, fact_deps)
             rules.append(
-                Rule(rule_id, title, text, on_fail, explain, legal, spec.key_lines["id"], tree, used)
+                Rule(
+                    rule_id, title, text, on_fail, explain, legal, spec.key_lines["id"], tree, used, title_en
+                )
             )
         return tuple(rules)
 
@@ -490,6 +493,8 @@ def canonical_form(**parts: object) -> str:
                 "on_fail": r.on_fail,
                 "explain": {s: template_text(t) for s, t in r.explain.items()},
                 "legal_basis": r.legal_basis,
+                # only when given, so that adding the field changed no existing version's hash
+                **({"title_en": r.title_en} if r.title_en else {}),
             }
             for r in rules
         ],

@@ -82,6 +82,7 @@ class Rule:
     line: int
     tree: Node = field(repr=False, compare=False)
     facts_used: tuple[str, ...] = ()
+    title_en: str = ""  # optional English title for English pages (the Indonesian title is the legal one)
 
 
 @dataclass(frozen=True)

@@ -45,8 +45,9 @@ def test_flags_from_two_officers_within_24_hours_open_a_provisional_breaker(worl
     flag = RuleFlag.objects.first()
     assert (breaker.rule_id, breaker.region_code or "", breaker.opened_by) == (RULE, flag.region_code, None)
     assert breaker.statistics == {"provisional": True, "flags": 2}
-    # the officer deciding a case under that rule sees the breaker
-    assert case_selectors.officer_voice(application)["held_rules"] == [RULE]
+    # the officer deciding a case under that rule sees the breaker, the rule named by its title
+    held = ["Penghasilan per kapita tidak melebihi 120% garis kemiskinan"]
+    assert case_selectors.officer_voice(application)["held_rules"] == held
     # no analyst in the agency: the breaker alert goes to its supervisor rather than to nobody
     assert len(staff_told("breaker_opened", recipient=world.supervisor)) == 1
     assert AuditEntry.objects.filter(action="cases.rule_flagged").count() == 3

@@ -257,7 +257,7 @@ FILE_ERRORS = [
     (
         "unknown rule field",
         VALID.replace("    on_fail: deny", "    on_fail: deny\n    severity: high"),
-        "<test>:22: rule 'r1': unknown field 'severity' (allowed: id, title, require, on_fail, explain, legal_basis)",
+        "<test>:22: rule 'r1': unknown field 'severity' (allowed: id, title, title_en, require, on_fail, explain, legal_basis)",
     ),
     (
         "missing explain",

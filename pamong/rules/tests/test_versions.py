@@ -142,6 +142,12 @@ CHANGED_CONTENT = [
     ("a fact description", lambda t: t.replace("Jumlah anggota keluarga\n", "Jumlah anggota rumah tangga\n")),
     ("a fact source", lambda t: t.replace("source: registry:korlantas", "source: form")),
     ("a table's value type", lambda t: t.replace("    value: money", "    value: int")),
+    (
+        "an English title",
+        lambda t: t.replace(
+            "    title: Terdaftar dalam DTSEN\n", "    title: Terdaftar dalam DTSEN\n    title_en: In DTSEN\n"
+        ),
+    ),
 ]
 
 
@@ -159,3 +165,19 @@ def test_semantic_edits_change_the_hash(case: str, edit) -> None:
     edited = edit(text)
     assert edited != text
     assert load_rule_set_text(edited, str(BANSOS)).content_hash != load_rule_set(BANSOS).content_hash
+
+
+def test_an_english_title_is_read_and_optional() -> None:
+    """``title_en`` (English pages) is hashed only when given: adding the field moved no published version."""
+    text = BANSOS.read_text().replace(
+        "    title: Terdaftar dalam DTSEN\n",
+        "    title: Terdaftar dalam DTSEN\n    title_en: Registered in DTSEN\n",
+    )
+    titled = load_rule_set_text(text, str(BANSOS))
+    first = titled.rules[0]
+    assert (first.title, first.title_en) == (
+        "Terdaftar dalam DTSEN",
+        "Registered in DTSEN",
+    )
+    assert all(r.title_en == "" for r in load_rule_set(BANSOS).rules)
+    assert '"title_en"' in titled.canonical and '"title_en"' not in load_rule_set(BANSOS).canonical

@@ -180,3 +180,35 @@ def test_the_api_keeps_its_codes_and_speaks_the_requests_language(world, languag
     }[language]
     assert body["message"] == expected[0]
     assert body["details"]["household_size"].startswith(expected[1])
+
+
+def test_the_registrys_problems_follow_the_readers_language(world):
+    """Facts that could not be gathered are kept with their English source and shown in the reader's language:
+    a citizen whom no registry knows, filed at the counter, and the officer reading the case in each language."""
+    counter = Client()
+    counter.force_login(world.loket)
+    filed = counter.post(
+        "/api/v1/staff/counter/applications",
+        {
+            "service": "bansos-pkh",
+            "form": dict(world.forms[world.niks.WARGA_NIK]),
+            "nik": world.niks.UNREGISTERED_NIK,
+            "full_name": "Orang Baru",
+            "consent_method": "lisan_disaksikan",
+            "consent_statement": "Saya setuju.",
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",  # the language at filing time does not fix the words kept
+    )
+    assert filed.status_code == 201, filed.content
+    pk = filed.json()["id"]
+    shown = {}
+    for language in ("id", "en"):
+        officer = Client()
+        officer.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        officer.force_login(world.petugas)
+        shown[language] = visible_text(officer.get(f"/petugas/permohonan/{pk}/").content.decode())
+    assert "NIK pemohon tidak ditemukan pada sumber data dtsen." in shown["id"]
+    assert "NIK was not found in data source dtsen." not in shown["id"]
+    assert "NIK was not found in data source dtsen." in shown["en"]
+    assert "NIK pemohon tidak ditemukan" not in shown["en"]

@@ -5,6 +5,8 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
+from django.utils.translation import gettext as _
+
 from pamong.core.errors import NotFound, ValidationFailed
 
 from . import merkle, signing
@@ -48,7 +50,7 @@ def consistency(*, old_size: int, new_size: int) -> tuple[bytes, bytes, list[byt
     size = tree_size()
     if not 0 <= old_size <= new_size <= size:
         raise ValidationFailed(
-            f"Ukuran tidak valid: perlu 0 ≤ from ≤ to ≤ {size}.",
+            _("Invalid sizes: 0 ≤ from ≤ to ≤ %(size)s is needed.") % {"size": size},
             code="invalid_tree_sizes",
             details={"size": size},
         )

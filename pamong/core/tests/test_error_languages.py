@@ -212,3 +212,20 @@ def test_the_registrys_problems_follow_the_readers_language(world):
     assert "NIK was not found in data source dtsen." not in shown["id"]
     assert "NIK was not found in data source dtsen." in shown["en"]
     assert "NIK pemohon tidak ditemukan" not in shown["en"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("", "Ukuran tidak valid: perlu 0 ≤ from ≤ to ≤ 0."),
+        ("id", "Ukuran tidak valid: perlu 0 ≤ from ≤ to ≤ 0."),
+        ("en", "Invalid sizes: 0 ≤ from ≤ to ≤ 0 is needed."),
+    ],
+)
+def test_an_api_refusal_written_in_python_follows_the_requests_language(db, language, expected):
+    """The audit log's API (an error raised below the views) answers in the request's language."""
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    response = Client(**headers).get("/api/v1/audit/consistency?from=5&to=2")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_tree_sizes"
+    assert response.json()["message"] == expected

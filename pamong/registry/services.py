@@ -17,6 +17,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from pamong.audit.services import actor_label
@@ -138,7 +139,7 @@ def _read_csv(path: Path, content: bytes) -> list[tuple[int, dict[str, str]]]:
         (n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")
     ]
     if not numbered:
-        raise RegistryDataInvalid(f"{path.name}: berkas kosong")
+        raise RegistryDataInvalid(_("%(file)s: the file is empty"), params={"file": path.name})
     reader = csv.DictReader(io.StringIO("\n".join(line for _, line in numbered)))
     return [
         (numbered[i + 1][0], {k: (v or "").strip() for k, v in row.items()}) for i, row in enumerate(reader)
@@ -148,7 +149,9 @@ def _read_csv(path: Path, content: bytes) -> list[tuple[int, dict[str, str]]]:
 def _invalid(path: Path, problems: list[str]) -> None:
     if problems:
         raise RegistryDataInvalid(
-            f"{path.name}: {len(problems)} masalah; tidak ada data yang dimuat.", details=problems
+            _("%(file)s: problems found: %(count)s; no data was loaded."),
+            params={"file": path.name, "count": len(problems)},
+            details=problems,
         )
 
 
@@ -159,9 +162,15 @@ def _write_regions(rows, dataset: ReferenceDataset, path: Path) -> None:
         code, parent = normalize_region_code(row["code"]), normalize_region_code(row["parent_code"])
         level = row["level"]
         if _LEVEL_LENGTH.get(level) != len(code) or not code.isdigit():
-            problems.append(f"baris {line}: kode {row['code']} tidak sesuai dengan tingkat {level}")
+            problems.append(
+                gettext("line %(line)s: code %(code)s does not match the level %(level)s")
+                % {"line": line, "code": row["code"], "level": level}
+            )
         if level != "province" and (parent not in codes or not code.startswith(parent)):
-            problems.append(f"baris {line}: induk {row['parent_code']} dari {row['code']} tidak ada")
+            problems.append(
+                gettext("line %(line)s: the parent %(parent)s of %(code)s does not exist")
+                % {"line": line, "parent": row["parent_code"], "code": row["code"]}
+            )
         regions.append(
             Region(
                 code=code,
@@ -189,7 +198,8 @@ def _write_poverty_lines(rows, dataset: ReferenceDataset, path: Path) -> None:
         code = normalize_region_code(row["regency_code"])
         if code not in regencies:
             problems.append(
-                f"baris {line}: kabupaten/kota {row['regency_code']} tidak ada dalam data wilayah"
+                gettext("line %(line)s: regency/city %(code)s is not in the region data")
+                % {"line": line, "code": row["regency_code"]}
             )
         try:
             lines.append(
@@ -203,7 +213,7 @@ def _write_poverty_lines(rows, dataset: ReferenceDataset, path: Path) -> None:
                 )
             )
         except ValueError as exc:
-            problems.append(f"baris {line}: {exc}")
+            problems.append(gettext("line %(line)s: %(error)s") % {"line": line, "error": exc})
     _invalid(path, problems)
     PovertyLine.objects.all().delete()
     PovertyLine.objects.bulk_create(lines)
@@ -221,7 +231,10 @@ def _write_kbli(rows, dataset: ReferenceDataset, path: Path) -> None:
     problems, risks = [], []
     for line, row in rows:
         if len(row["kbli_code"]) != 5 or not row["kbli_code"].isdigit():
-            problems.append(f"baris {line}: kode KBLI {row['kbli_code']} harus 5 angka")
+            problems.append(
+                gettext("line %(line)s: KBLI code %(code)s must be 5 digits")
+                % {"line": line, "code": row["kbli_code"]}
+            )
         try:
             risks.append(
                 KbliRisk(
@@ -234,7 +247,7 @@ def _write_kbli(rows, dataset: ReferenceDataset, path: Path) -> None:
                 )
             )
         except ValueError as exc:
-            problems.append(f"baris {line}: {exc}")
+            problems.append(gettext("line %(line)s: %(error)s") % {"line": line, "error": exc})
     _invalid(path, problems)
     KbliRisk.objects.all().delete()
     KbliRisk.objects.bulk_create(risks)
@@ -256,7 +269,7 @@ def load_synthetic_population(*, actor: Any = None, seed: int = DEFAULT_SEED, sc
     """Replace the registry tables with the synthetic population, unless that exact population is loaded."""
     if settings.PAMONG_ENVIRONMENT == "production":
         raise ApplicationError(
-            "Data penduduk sintetis tidak boleh dimuat di lingkungan produksi.",
+            _("Synthetic population data may not be loaded in production."),
             code="synthetic_in_production",
         )
     households = demo_population(seed=seed, scale=scale)
@@ -304,10 +317,11 @@ def _check_niks(households: Sequence[HouseholdSpec]) -> None:
                 continue
             if info.claimed_birth_date != person.birth_date or info.claimed_sex != person.sex:
                 problems.append(
-                    f"{person.full_name}: NIK tidak sesuai dengan tanggal lahir atau jenis kelamin"
+                    gettext("%(name)s: the NIK does not match the date of birth or sex")
+                    % {"name": person.full_name}
                 )
     if problems:
-        raise RegistryDataInvalid("Data penduduk sintetis tidak valid.", details=problems)
+        raise RegistryDataInvalid(_("The synthetic population data is not valid."), details=problems)
 
 
 def _write_population(households: Sequence[HouseholdSpec], dataset: ReferenceDataset) -> None:

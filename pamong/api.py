@@ -139,7 +139,7 @@ def on_malformed_form_body(request: HttpRequest, exc: MultiPartParserError) -> H
         request,
         400,
         "malformed_body",
-        "Isi permintaan multipart tidak dapat dibaca; periksa boundary dan bagian-bagiannya.",
+        _("The multipart request body cannot be read; check the boundary and its parts."),
     )
 
 
@@ -173,7 +173,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         request,
         500,
         "internal_error",
-        "Terjadi kesalahan di server. Coba lagi nanti; kami sudah mencatatnya.",
+        _("Something went wrong on the server. Try again later; we have recorded it."),
     )
 
 

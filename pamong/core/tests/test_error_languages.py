@@ -229,3 +229,32 @@ def test_an_api_refusal_written_in_python_follows_the_requests_language(db, lang
     assert response.status_code == 422
     assert response.json()["code"] == "invalid_tree_sizes"
     assert response.json()["message"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "duplicate", "missing"),
+    [
+        (
+            "id",
+            "Kunci 'a' muncul dua kali dalam JSON; kirim setiap kunci sekali saja.",
+            "Entri audit #99 tidak ada.",
+        ),
+        (
+            "en",
+            "The key 'a' appears twice in the JSON; send each key once.",
+            "Audit entry #99 does not exist.",
+        ),
+    ],
+)
+def test_the_api_edge_speaks_the_requests_language(world, language, duplicate, missing):
+    """The strict JSON edge (core.apiedge) and the audit log's not-found, in the language the client asks for."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(world.warga)
+    refused = client.post("/api/v1/applications", '{"a": 1, "a": 2}', content_type="application/json")
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["code"] == "invalid_json"
+    assert refused.json()["message"] == duplicate
+    assert refused.json()["details"]["reason"] == "duplicate_key"
+    absent = client.get("/api/v1/audit/entries/99")
+    assert absent.status_code == 404
+    assert absent.json() == {"code": "audit_entry_not_found", "message": missing}

@@ -139,7 +139,7 @@ def on_malformed_form_body(request: HttpRequest, exc: MultiPartParserError) -> H
         request,
         400,
         "malformed_body",
-        "Isi permintaan multipart tidak dapat dibaca; periksa boundary dan bagian-bagiannya.",
+        _("The multipart request body cannot be read; check the boundary and its parts."),
     )
 
 
@@ -148,10 +148,13 @@ def on_suspicious(request: HttpRequest, exc: SuspiciousOperation) -> HttpRespons
     if isinstance(exc, RequestDataTooBig):
         limit = body_limit(request)
         return _error(
-            request, 413, "body_too_large", f"Isi permintaan terlalu besar; paling besar {limit // 1024} KB."
+            request,
+            413,
+            "body_too_large",
+            _("The request body is too large; at most %(kb)s KB.") % {"kb": limit // 1024},
         )
     return _error(
-        request, 400, "bad_request", "Permintaan tidak dapat dibaca. Periksa isinya, lalu coba lagi."
+        request, 400, "bad_request", _("The request cannot be read. Check its content and try again.")
     )
 
 
@@ -170,7 +173,7 @@ def on_unexpected(request: HttpRequest, exc: Exception) -> HttpResponse:
         request,
         500,
         "internal_error",
-        "Terjadi kesalahan di server. Coba lagi nanti; kami sudah mencatatnya.",
+        _("Something went wrong on the server. Try again later; we have recorded it."),
     )
 
 

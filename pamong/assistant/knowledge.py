@@ -150,7 +150,7 @@ def _rule_docs(service: Service, today: dt.date) -> list[Doc]:
             "version": rule_set.version_id,
             "rule_titles": titles,
             "rule_hints": hints,
-            "automated_text": IMPACT_TEXT.get(service.impact_level, ""),
+            "automated_text": _in_indonesian(IMPACT_TEXT.get(service.impact_level, "")),
             "url": register_url,
         },
         index_parts=(
@@ -347,3 +347,9 @@ def _case(application: Application) -> CaseFacts:
         service=application.service.slug,
         fields=fields,
     )
+
+
+def _in_indonesian(text: object) -> str:
+    """The assistant's knowledge is Indonesian, whatever language the request that builds it speaks."""
+    with translation.override("id"):
+        return str(text)

@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.http import HttpRequest
 from ninja import Field, Query, Router, Schema
 
-from pamong.core.errors import NotFound
+from pamong.core.errors import NotFound, gettext_noop
 from pamong.core.schemas import ErrorOut
 
 from . import selectors, services
@@ -67,7 +67,11 @@ def get_tree_head(request: HttpRequest) -> dict:
 def get_entry(request: HttpRequest, index: int) -> dict:
     """The entry with its inclusion proof against the current signed tree head: a receipt (docs/audit.md)."""
     if index < 0:
-        raise NotFound(f"Entri audit #{index} tidak ada.", code="audit_entry_not_found")
+        raise NotFound(
+            gettext_noop("Audit entry #%(index)s does not exist."),
+            params={"index": index},
+            code="audit_entry_not_found",
+        )
     selectors.entry_get(index=index)
     return services.build_receipt(index=index)
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 import base64
 from dataclasses import dataclass
 
-from pamong.core.errors import NotFound, ValidationFailed
+from django.utils.translation import gettext as _
+
+from pamong.core.errors import NotFound, ValidationFailed, gettext_noop
 
 from . import merkle, signing
 from .models import AuditEntry, SignedTreeHead
@@ -27,7 +29,11 @@ def latest_tree_head() -> SignedTreeHead | None:
 def entry_get(*, index: int) -> AuditEntry:
     entry = AuditEntry.objects.filter(index=index).first()
     if entry is None:
-        raise NotFound(f"Entri audit #{index} tidak ada.", code="audit_entry_not_found")
+        raise NotFound(
+            gettext_noop("Audit entry #%(index)s does not exist."),
+            params={"index": index},
+            code="audit_entry_not_found",
+        )
     return entry
 
 
@@ -36,7 +42,9 @@ def entry_with_proof(*, index: int, tree_head: SignedTreeHead) -> EntryWithProof
     entry = entry_get(index=index)
     if index >= tree_head.tree_size:
         raise NotFound(
-            f"Entri audit #{index} belum tercakup kepala pohon yang ditandatangani.", code="not_yet_signed"
+            gettext_noop("Audit entry #%(index)s is not yet covered by a signed tree head."),
+            params={"index": index},
+            code="not_yet_signed",
         )
     proof = with_prefetched_nodes(
         lambda get_node: merkle.inclusion_proof(index, tree_head.tree_size, get_node)
@@ -48,7 +56,7 @@ def consistency(*, old_size: int, new_size: int) -> tuple[bytes, bytes, list[byt
     size = tree_size()
     if not 0 <= old_size <= new_size <= size:
         raise ValidationFailed(
-            f"Ukuran tidak valid: perlu 0 ≤ from ≤ to ≤ {size}.",
+            _("Invalid sizes: 0 ≤ from ≤ to ≤ %(size)s is needed.") % {"size": size},
             code="invalid_tree_sizes",
             details={"size": size},
         )

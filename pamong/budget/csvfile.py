@@ -1,6 +1,7 @@
 """Reading a budget CSV in the columns of the regional financial system's export (SIPD-style rincian belanja and
 realisasi): every problem is reported with the file, the line and the field, and nothing is repaired
-(ADR 31: input is refused, never repaired). Pure: the standard library's csv, no Django.
+(ADR 31: input is refused, never repaired). Pure: the standard library's csv, no Django. A problem keeps its
+English source text and parameters and is put in the reader's language when it is read (ADR 51).
 
 Columns (header names, in any order; `;` or `,` separated, UTF-8):
 tahun, jenis (anggaran | realisasi), kode_program, nama_program, kode_kegiatan, nama_kegiatan,
@@ -16,6 +17,10 @@ import io
 import re
 from dataclasses import dataclass
 from decimal import Decimal, InvalidOperation
+from typing import Any
+
+from pamong.core.errors import gettext_noop as _
+from pamong.core.errors import translate
 
 REQUIRED = (
     "tahun",
@@ -61,10 +66,20 @@ class Problem:
     file: str
     line: int  # 1 is the header
     field: str
-    message: str
+    text: str  # English source text (translated when read)
+    params: dict[str, Any] | None = None
+
+    @property
+    def message(self) -> str:
+        return translate(self.text, self.params)
 
     def __str__(self) -> str:
-        return f"{self.file}:{self.line}: kolom {self.field}: {self.message}"
+        return translate(_("%(file)s:%(line)s: column %(field)s: %(message)s")) % {
+            "file": self.file,
+            "line": self.line,
+            "field": self.field,
+            "message": self.message,
+        }
 
     def as_dict(self) -> dict:
         return {"file": self.file, "line": self.line, "field": self.field, "message": self.message}
@@ -103,29 +118,27 @@ def read(data: bytes, *, file: str, max_problems: int = 50) -> tuple[list[Row], 
                 file,
                 _line_of(data, exc.start),
                 "-",
-                "berkas bukan teks UTF-8; simpan ulang sebagai CSV UTF-8",
+                _("the file is not UTF-8 text; save it again as UTF-8 CSV"),
             )
         ]
     if not text.strip():
-        return [], [Problem(file, 1, "-", "berkas kosong")]
+        return [], [Problem(file, 1, "-", _("the file is empty"))]
     first = text.split("\n", 1)[0]
     delimiter = ";" if first.count(";") > first.count(",") else ","
     reader = csv.reader(io.StringIO(text, newline=""), delimiter=delimiter, strict=True)
     try:
         header = [name.strip().lower() for name in next(reader)]
     except csv.Error as exc:
-        return [], [Problem(file, 1, "-", f"baris judul tidak dapat dibaca: {exc}")]
+        return [], [Problem(file, 1, "-", _("the header line cannot be read: %(error)s"), {"error": exc})]
     missing = [name for name in REQUIRED if name not in header]
     unknown = [name for name in header if name not in REQUIRED and name not in OPTIONAL]
     duplicated = sorted({name for name in header if header.count(name) > 1})
     for name in missing:
-        problems.append(Problem(file, 1, name, "kolom wajib tidak ada pada baris judul"))
+        problems.append(Problem(file, 1, name, _("a required column is missing from the header line")))
     for name in unknown:
-        problems.append(
-            Problem(file, 1, name or "(kosong)", "kolom tidak dikenal; hapus atau perbaiki namanya")
-        )
+        problems.append(Problem(file, 1, name or "-", _("unknown column; remove it or correct its name")))
     for name in duplicated:
-        problems.append(Problem(file, 1, name, "kolom muncul lebih dari sekali"))
+        problems.append(Problem(file, 1, name, _("the column appears more than once")))
     if problems:
         return [], problems
     rows: list[Row] = []
@@ -136,7 +149,13 @@ def read(data: bytes, *, file: str, max_problems: int = 50) -> tuple[list[Row], 
                 continue
             if len(values) != len(header):
                 problems.append(
-                    Problem(file, line, "-", f"baris berisi {len(values)} kolom, baris judul {len(header)}")
+                    Problem(
+                        file,
+                        line,
+                        "-",
+                        _("the line has %(found)s columns, the header line %(header)s"),
+                        {"found": len(values), "header": len(header)},
+                    )
                 )
             else:
                 row = _row(dict(zip(header, values, strict=True)), file=file, line=line, problems=problems)
@@ -145,11 +164,23 @@ def read(data: bytes, *, file: str, max_problems: int = 50) -> tuple[list[Row], 
             if len(problems) >= max_problems or len(rows) > MAX_ROWS:
                 break
     except csv.Error as exc:
-        problems.append(Problem(file, reader.line_num, "-", f"baris tidak dapat dibaca sebagai CSV: {exc}"))
+        problems.append(
+            Problem(
+                file, reader.line_num, "-", _("the line cannot be read as CSV: %(error)s"), {"error": exc}
+            )
+        )
     if len(rows) > MAX_ROWS:
-        problems.append(Problem(file, reader.line_num, "-", f"lebih dari {MAX_ROWS:,} baris; bagi berkasnya"))
+        problems.append(
+            Problem(
+                file,
+                reader.line_num,
+                "-",
+                _("more than %(max)s lines; split the file"),
+                {"max": f"{MAX_ROWS:,}"},
+            )
+        )
     if not rows and not problems:
-        problems.append(Problem(file, 2, "-", "tidak ada baris data"))
+        problems.append(Problem(file, 2, "-", _("there are no data lines")))
     return ([], problems[:max_problems]) if problems else (rows, [])
 
 
@@ -160,25 +191,25 @@ def _line_of(data: bytes, offset: int) -> int:
 def _row(values: dict[str, str], *, file: str, line: int, problems: list[Problem]) -> Row | None:
     before = len(problems)
 
-    def bad(field: str, message: str) -> None:
-        problems.append(Problem(file, line, field, message))
+    def bad(field: str, text: str, params: dict[str, Any] | None = None) -> None:
+        problems.append(Problem(file, line, field, text, params))
 
     v = {name: value.strip() for name, value in values.items()}
     for name, limit in TEXT_LIMITS.items():
         if name == "penyedia":
             continue
         if not v[name]:
-            bad(name, "wajib diisi")
+            bad(name, _("must be filled in"))
         elif len(v[name]) > limit:
-            bad(name, f"paling banyak {limit} karakter")
+            bad(name, _("at most %(limit)s characters"), {"limit": limit})
         elif any(ord(ch) < 32 for ch in v[name]):
-            bad(name, "berisi karakter kendali")
+            bad(name, _("contains control characters"))
     kind = v["jenis"].lower()
     if kind not in KINDS:
-        bad("jenis", "isi 'anggaran' atau 'realisasi'")
+        bad("jenis", _("write 'anggaran' or 'realisasi'"))
     year = None
     if not re.fullmatch(r"\d{4}", v["tahun"]) or not 2000 <= int(v["tahun"]) <= 2100:
-        bad("tahun", "tahun anggaran empat angka, misalnya 2026")
+        bad("tahun", _("the budget year in four digits, for example 2026"))
     else:
         year = int(v["tahun"])
     date = None
@@ -189,37 +220,41 @@ def _row(values: dict[str, str], *, file: str, line: int, problems: list[Problem
     except ValueError:
         date = None
     if date is None:
-        bad("tanggal", "tanggal dengan format TTTT-BB-HH, misalnya 2026-03-31")
+        bad("tanggal", _("a date written YYYY-MM-DD, for example 2026-03-31"))
     elif year is not None and date.year != year:
-        bad("tanggal", f"tanggal {date.isoformat()} tidak berada di tahun anggaran {year}")
+        bad(
+            "tanggal",
+            _("the date %(date)s is not in the budget year %(year)s"),
+            {"date": date.isoformat(), "year": year},
+        )
     quantity = None
     if not VOLUME.fullmatch(v["volume"]):
-        bad("volume", "angka dengan koma desimal, misalnya 12 atau 2,5 (tanpa pemisah ribuan)")
+        bad("volume", _("a number with a decimal comma, for example 12 or 2,5 (no thousands separator)"))
     else:
         try:
             quantity = Decimal(v["volume"].replace(",", "."))
         except InvalidOperation:  # pragma: no cover - the pattern admits only decimals
-            bad("volume", "bukan angka")
+            bad("volume", _("not a number"))
         if quantity is not None and quantity <= 0:
-            bad("volume", "harus lebih dari nol")
+            bad("volume", _("must be more than zero"))
             quantity = None
     unit_price = _rupiah(v["harga_satuan"], "harga_satuan", bad)
     amount = None
     if quantity is not None and unit_price is not None:
         exact = quantity * unit_price
         if exact != exact.to_integral_value():
-            bad("volume", "volume × harga_satuan harus rupiah bulat")
+            bad("volume", _("volume × harga_satuan must be whole rupiah"))
         else:
             amount = int(exact)
             if v.get("jumlah"):
                 given = _rupiah(v["jumlah"], "jumlah", bad)
                 if given is not None and given != amount:
-                    bad("jumlah", f"tidak sama dengan volume × harga_satuan ({amount})")
+                    bad("jumlah", _("not equal to volume × harga_satuan (%(amount)s)"), {"amount": amount})
     supplier = v["penyedia"]
     if kind == "realisasi" and not supplier:
-        bad("penyedia", "wajib diisi untuk realisasi")
+        bad("penyedia", _("required for realisasi"))
     elif len(supplier) > TEXT_LIMITS["penyedia"]:
-        bad("penyedia", f"paling banyak {TEXT_LIMITS['penyedia']} karakter")
+        bad("penyedia", _("at most %(limit)s characters"), {"limit": TEXT_LIMITS["penyedia"]})
     if len(problems) > before or year is None or date is None or amount is None or unit_price is None:
         return None
     assert quantity is not None
@@ -247,11 +282,11 @@ def _row(values: dict[str, str], *, file: str, line: int, problems: list[Problem
 
 def _rupiah(text: str, field: str, bad) -> int | None:
     if not RUPIAH.fullmatch(text):
-        bad(field, "rupiah bulat tanpa desimal, misalnya 1500000 atau 1.500.000")
+        bad(field, _("whole rupiah without decimals, for example 1500000 or 1.500.000"))
         return None
     amount = int(text.replace(".", ""))
     if amount <= 0 or amount >= MAX_RUPIAH:
-        bad(field, "harus lebih dari nol dan kurang dari Rp1.000 triliun")
+        bad(field, _("must be more than zero and less than Rp1,000 trillion"))
         return None
     return amount
 

@@ -3,7 +3,7 @@ record package, or a JSON array of releases. ocdskit tells the formats apart and
 ocdsmerge (OCP's reference implementation) merges each process's releases into its compiled release; jsonschema
 validates every release against the part of the release schema Pamong reads (data/ocds-release-subset.schema.json,
 which also gives ocdsmerge its merge rules: the full schema is not shipped and cannot be fetched at run time).
-Every problem names the file, the release and the field. Pure: no Django.
+Every problem names the file, the release and the field, in the reader's language (ADR 51). Pure: no Django.
 """
 
 from __future__ import annotations
@@ -19,6 +19,9 @@ import jsonschema
 import ocdsmerge
 from ocdskit import upgrade, util
 from ocdsmerge.exceptions import OCDSMergeError
+
+from pamong.core.errors import Text
+from pamong.core.errors import gettext_noop as _
 
 from .csvfile import Problem
 
@@ -59,7 +62,7 @@ def read(data: bytes, *, file: str, max_problems: int = 50) -> tuple[list[Proces
     try:
         document = json.loads(data.decode("utf-8-sig"), parse_constant=_refuse_constant)
     except (UnicodeDecodeError, ValueError) as exc:
-        return [], [Problem(file, 0, "-", f"bukan JSON yang sah: {exc}")]
+        return [], [Problem(file, 0, "-", _("not valid JSON: %(error)s"), {"error": str(exc)})]
     releases = _releases(document)
     if releases is None:
         return [], [
@@ -67,13 +70,23 @@ def read(data: bytes, *, file: str, max_problems: int = 50) -> tuple[list[Proces
                 file,
                 0,
                 "-",
-                "bukan paket rilis, paket rekaman, atau daftar rilis OCDS (ocdskit tidak mengenalinya)",
+                _(
+                    "not an OCDS release package, record package or list of releases (ocdskit does not recognise it)"
+                ),
             )
         ]
     if not releases:
-        return [], [Problem(file, 0, "releases", "tidak ada rilis")]
+        return [], [Problem(file, 0, "releases", _("there are no releases"))]
     if len(releases) > MAX_RELEASES:
-        return [], [Problem(file, 0, "releases", f"lebih dari {MAX_RELEASES:,} rilis; bagi berkasnya")]
+        return [], [
+            Problem(
+                file,
+                0,
+                "releases",
+                _("more than %(max)s releases; split the file"),
+                {"max": f"{MAX_RELEASES:,}"},
+            )
+        ]
     problems: list[Problem] = []
     by_ocid: dict[str, list[dict[str, Any]]] = {}
     for position, release in enumerate(releases, start=1):
@@ -90,13 +103,21 @@ def read(data: bytes, *, file: str, max_problems: int = 50) -> tuple[list[Proces
         try:
             compiled = _merger().create_compiled_release(group)
         except OCDSMergeError as exc:
-            return [], [Problem(file, 0, ocid, f"rilis proses ini tidak dapat digabung (ocdsmerge): {exc}")]
+            return [], [
+                Problem(
+                    file,
+                    0,
+                    ocid,
+                    _("the releases of this process cannot be merged (ocdsmerge): %(error)s"),
+                    {"error": str(exc)},
+                )
+            ]
         processes.append(_process(compiled))
     return processes, []
 
 
 def _refuse_constant(name: str) -> None:
-    raise ValueError(f"{name} bukan angka JSON")
+    raise ValueError(f"{name} is not a JSON number")
 
 
 def _releases(document: Any) -> list[dict[str, Any]] | None:
@@ -123,13 +144,21 @@ def _releases(document: Any) -> list[dict[str, Any]] | None:
 
 
 def _check(release: Any, *, file: str, position: int) -> list[Problem]:
-    where = f"rilis ke-{position}"
+    where = Text(_("release %(position)s"), {"position": position})
     if not isinstance(release, dict):
-        return [Problem(file, position, where, "rilis harus berupa objek JSON")]
-    name = f"{where} ({release.get('ocid')})" if isinstance(release.get("ocid"), str) else where
+        return [Problem(file, position, "-", _("%(release)s must be a JSON object"), {"release": where})]
+    name = (
+        Text(_("release %(position)s (%(ocid)s)"), {"position": position, "ocid": release["ocid"]})
+        if isinstance(release.get("ocid"), str)
+        else where
+    )
     problems = [
         Problem(
-            file, position, "/".join(str(p) for p in error.absolute_path) or "-", f"{name}: {error.message}"
+            file,
+            position,
+            "/".join(str(p) for p in error.absolute_path) or "-",
+            "%(release)s: %(error)s",  # jsonschema's own words (English) after the release
+            {"release": name, "error": error.message},
         )
         for error in sorted(_validator().iter_errors(release), key=lambda e: list(map(str, e.absolute_path)))
     ]
@@ -137,7 +166,15 @@ def _check(release: Any, *, file: str, position: int) -> list[Problem]:
         try:
             dt.datetime.fromisoformat(text)
         except ValueError:
-            problems.append(Problem(file, position, path, f"{name}: '{text}' bukan tanggal-waktu ISO 8601"))
+            problems.append(
+                Problem(
+                    file,
+                    position,
+                    path,
+                    _("%(release)s: '%(value)s' is not an ISO 8601 date-time"),
+                    {"release": name, "value": text},
+                )
+            )
     return problems
 
 

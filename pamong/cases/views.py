@@ -30,7 +30,7 @@ from pamong.accounts import roles
 from pamong.accounts import selectors as account_selectors
 from pamong.accounts import services as accounts
 from pamong.catalog import selectors as catalog
-from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed
+from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed, words
 from pamong.core.views import not_found
 from pamong.notify import services as notify
 from pamong.registry.selectors import validate_nik
@@ -533,7 +533,7 @@ def _provenance(facts: dict[str, Any]) -> dict[str, Any]:
     return {
         "facts": [row(n, e) for n, e in (facts.get("facts") or {}).items()],
         "tables": [row(n, e) for n, e in (facts.get("tables") or {}).items()],
-        "problems": facts.get("problems") or [],
+        "problems": [words(problem) for problem in facts.get("problems") or []],  # in the reader's language
     }
 
 

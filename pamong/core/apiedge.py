@@ -22,7 +22,8 @@ from django.http import HttpRequest, HttpResponse, JsonResponse
 from ninja.parser import Parser
 from ninja.security import SessionAuth
 
-from pamong.core.errors import ApplicationError
+from pamong.core.errors import ApplicationError, translate
+from pamong.core.errors import gettext_noop as _
 
 JSON_TYPES = ("application/json",)
 FORM_TYPES = ("multipart/form-data", "application/x-www-form-urlencoded")
@@ -53,7 +54,8 @@ def is_json(content_type: str) -> bool:
 
 def unsupported(content_type: str, expected: str) -> UnsupportedMediaType:
     return UnsupportedMediaType(
-        f"Jenis isi permintaan tidak diterima di sini; kirim dengan Content-Type: {expected}.",
+        _("This content type is not accepted here; send it with Content-Type: %(expected)s."),
+        params={"expected": expected},
         details={"content_type": content_type or None, "expected": expected},
     )
 
@@ -63,7 +65,8 @@ def _duplicate_safe(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
     for key, value in pairs:
         if key in result:
             raise InvalidJSON(
-                f"Kunci '{_printable(key)}' muncul dua kali dalam JSON; kirim setiap kunci sekali saja.",
+                _("The key '%(key)s' appears twice in the JSON; send each key once."),
+                params={"key": _printable(key)},
                 details={"reason": "duplicate_key", "key": _printable(key)},
             )
         result[key] = value
@@ -72,7 +75,9 @@ def _duplicate_safe(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
 
 def _no_constant(name: str) -> float:
     raise InvalidJSON(
-        f"{name} bukan angka JSON yang sah; kirim angka biasa.", details={"reason": "non_finite_number"}
+        _("%(name)s is not a valid JSON number; send an ordinary number."),
+        params={"name": name},
+        details={"reason": "non_finite_number"},
     )
 
 
@@ -101,12 +106,14 @@ def check_strings(value: Any, path: str = "") -> None:
             category = unicodedata.category(char)
             if category == "Cs":
                 raise InvalidJSON(
-                    "Teks berisi karakter Unicode yang tidak utuh (surrogate tunggal).",
+                    _("The text holds a broken Unicode character (a lone surrogate)."),
                     details={"reason": "lone_surrogate", "field": _printable(path)},
                 )
             if category == "Cc" and char not in ALLOWED_IN_TEXT:
                 raise InvalidJSON(
-                    "Teks berisi karakter kendali (mis. NUL) yang tidak diterima; kirim teks biasa.",
+                    _(
+                        "The text holds a control character (e.g. NUL), which is not accepted; send plain text."
+                    ),
                     details={"reason": "control_character", "field": _printable(path)},
                 )
 
@@ -115,7 +122,7 @@ def loads_strict(body: bytes) -> Any:
     try:
         text = body.decode("utf-8")
     except UnicodeDecodeError:
-        raise InvalidJSON("Isi permintaan harus UTF-8.", details={"reason": "not_utf8"}) from None
+        raise InvalidJSON(_("The request body must be UTF-8."), details={"reason": "not_utf8"}) from None
     try:
         data = json.loads(
             text, object_pairs_hook=_duplicate_safe, parse_constant=_no_constant, parse_float=_finite_float
@@ -124,7 +131,7 @@ def loads_strict(body: bytes) -> Any:
         raise
     except (ValueError, RecursionError) as exc:
         raise InvalidJSON(
-            "Isi permintaan bukan JSON yang sah.", details={"reason": "malformed", "error": str(exc)[:200]}
+            _("The request body is not valid JSON."), details={"reason": "malformed", "error": str(exc)[:200]}
         ) from None
     check_strings(data)
     return data
@@ -180,7 +187,7 @@ class ApiBodyLimitMiddleware:
             try:
                 length = int(request.META.get("CONTENT_LENGTH") or 0)
             except ValueError:
-                return error_response(400, "bad_request", "Content-Length tidak valid.")
+                return error_response(400, "bad_request", translate(_("Invalid Content-Length.")))
             limit = body_limit(request)
             if length > limit:
                 return too_large(limit)
@@ -191,6 +198,6 @@ def too_large(limit: int) -> HttpResponse:
     return error_response(
         413,
         BodyTooLarge.code,
-        f"Isi permintaan terlalu besar; paling besar {limit // 1024} KB.",
+        translate(_("The request body is too large; at most %(kb)s KB."), {"kb": limit // 1024}),
         {"limit_bytes": limit},
     )

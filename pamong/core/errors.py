@@ -28,9 +28,52 @@ def install_translator(*, gettext: Callable[[str], str], language: Callable[[], 
 
 def translate(text: str, params: Mapping[str, Any] | None = None) -> str:
     """`text` in the current language, with `params` filled in (%(name)s); text without a catalogue entry (an
-    already translated message, a registry's own words) comes back unchanged."""
+    already translated message, a registry's own words) comes back unchanged. A parameter that is itself a
+    `Text` (or its stored dict) is translated too."""
     translated = _translator["gettext"](text) if text else text
-    return translated % dict(params) if params else translated
+    return translated % {name: words(value) for name, value in params.items()} if params else translated
+
+
+class Text:
+    """A message kept in its English source and parameters, translated each time it is read (`str()`): for
+    texts that are stored (a case record's problems) or made where no request is active (a pure kernel)."""
+
+    __slots__ = ("params", "text")
+
+    def __init__(self, text: str, params: Mapping[str, Any] | None = None) -> None:
+        self.text, self.params = text, dict(params) if params else None
+
+    def __str__(self) -> str:
+        return translate(self.text, self.params)
+
+    def __repr__(self) -> str:
+        return f"Text({self.text!r}, {self.params!r})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, Text) and (self.text, self.params) == (other.text, other.params)
+
+    def __hash__(self) -> int:
+        return hash(self.text)
+
+    def as_dict(self) -> dict[str, Any]:
+        """JSON-ready: {"text": source, "params": {...}}, nested Texts as dicts too; `words` reads it back."""
+        params = {k: v.as_dict() if isinstance(v, Text) else v for k, v in (self.params or {}).items()}
+        return {"text": self.text, "params": params} if params else {"text": self.text}
+
+
+def words(value: Any) -> Any:
+    """A message in the current language, whatever form it was kept in: a `Text`, its stored dict, or a plain
+    string written before (an old record's words, shown as they are). Other values come back unchanged."""
+    if isinstance(value, Text):
+        return str(value)
+    if isinstance(value, Mapping) and isinstance(value.get("text"), str):
+        return translate(value["text"], value.get("params") or None)
+    return value
+
+
+def stored(value: Any) -> Any:
+    """The JSON-ready form of a message (a `Text` becomes its dict; anything else is kept)."""
+    return value.as_dict() if isinstance(value, Text) else value
 
 
 def current_language() -> str:

@@ -39,8 +39,8 @@ class SecurityHeadersMiddleware:
 
 def _api_language(request: HttpRequest) -> str:
     """An API client states its language on purpose (no browser default stands behind it): the first of its
-    Accept-Language that Pamong speaks. Pages keep to the cookie."""
-    if not request.path.startswith("/api/"):
+    Accept-Language that Pamong speaks: the project API and the Open311 GeoReport API. Pages keep to the cookie."""
+    if not request.path.startswith(("/api/", "/open311/")):
         return ""
     for tag, _quality in parse_accept_lang_header(request.headers.get("Accept-Language", "")):
         if tag.split("-")[0].lower() in dict(settings.LANGUAGES):

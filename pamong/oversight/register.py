@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
+from django.utils.translation import gettext, gettext_lazy
 
 from pamong.cases import rulebook
 from pamong.cases.models import Decision
@@ -36,10 +37,10 @@ OPERATORS = [
 ]
 NAME = re.compile(r"\b[a-z][a-z0-9_]*\b")
 IMPACT_TEXT = {
-    1: "Tingkat I — dampak kecil",
-    2: "Tingkat II — dampak sedang",
-    3: "Tingkat III — dampak tinggi: penolakan hanya diusulkan mesin, seorang petugas yang memutus",
-    4: "Tingkat IV — dampak sangat tinggi: penolakan hanya diusulkan mesin, seorang petugas yang memutus",
+    1: gettext_lazy("Level I — low impact"),
+    2: gettext_lazy("Level II — medium impact"),
+    3: gettext_lazy("Level III — high impact: the machine only proposes a refusal, an officer decides"),
+    4: gettext_lazy("Level IV — very high impact: the machine only proposes a refusal, an officer decides"),
 }
 
 
@@ -65,7 +66,7 @@ def register_list() -> list[dict[str, Any]]:
             "agency": s.agency.name,
             "summary": s.summary,
             "impact_level": s.impact_level,
-            "impact_text": IMPACT_TEXT.get(s.impact_level, ""),
+            "impact_text": str(IMPACT_TEXT.get(s.impact_level, "")),
             "status": "breaker_open" if s.pk in breaking else "active",
             "status_text": status_text(s.pk in breaking),
         }
@@ -75,8 +76,8 @@ def register_list() -> list[dict[str, Any]]:
 
 def status_text(breaking: bool) -> str:
     if breaking:
-        return "aktif, sebagian aturan dihentikan sementara (penolakan diteruskan ke petugas)"
-    return "aktif"
+        return gettext("active, some rules paused (their refusals go to an officer)")
+    return gettext("active")
 
 
 def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any] | None:
@@ -102,9 +103,11 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
                 "require_text": readable(rule.require),
                 "terms": [{"name": n, "description": names[n]} for n in used],
                 "on_fail": rule.on_fail,
-                "on_fail_text": "permohonan ditolak (diusulkan ditolak bila dampak tinggi)"
+                "on_fail_text": gettext(
+                    "the application is refused (a refusal is proposed when the impact is high)"
+                )
                 if rule.on_fail == "deny"
-                else "diteruskan ke petugas untuk diperiksa",
+                else gettext("passed to an officer to check"),
                 "explain": {status: template_text(template) for status, template in rule.explain.items()},
                 "legal_basis": rule.legal_basis,
                 "breaker_open": any(b.rule_id == rule.id for b in open_rows),
@@ -119,7 +122,7 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
         "legal_basis": service.legal_basis,
         "rule_set_legal_basis": list(rule_set.legal_basis) if rule_set else [],
         "impact_level": service.impact_level,
-        "impact_text": IMPACT_TEXT.get(service.impact_level, ""),
+        "impact_text": str(IMPACT_TEXT.get(service.impact_level, "")),
         # The level is computed from this published assessment in the service's pack (pamong.catalog.impact).
         "impact_assessment": assessment.published(service.impact_assessment)
         if service.impact_assessment
@@ -132,12 +135,15 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
         ],
         "accountable_official": service.agency.accountable_official,
         "refusal_notice": (
-            f"Tanpa pemberitahuan rencana penolakan (tingkat dampak 1): {service.refusal_notice_opt_out}"
+            gettext("Without a notice of intended refusal (impact level 1): %(reason)s")
+            % {"reason": service.refusal_notice_opt_out}
             if service.refusal_notice_opt_out
             else ""
         )
-        or "Penolakan otomatis selalu didahului pemberitahuan rencana penolakan: pemohon mendapat 5 hari kerja "
-        "untuk menanggapi, dan setiap tanggapan diperiksa petugas.",
+        or gettext(
+            "An automated refusal is always preceded by a notice of intended refusal: the applicant has 5 working "
+            "days to answer, and every answer is checked by an officer."
+        ),
         "versions": version_history(service),
         "version": rule_set.version_id if rule_set else "",
         "content_hash": rule_set.content_hash if rule_set else "",
@@ -146,11 +152,12 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
         "oversight": oversight_text(service),
         "monthly": monthly_statistics(service, today),
         "fairness": fairness,
-        "objection": (
-            f"Anda dapat mengajukan keberatan dalam {service.objection_days} hari kerja setelah keputusan, lewat "
-            "halaman permohonan Anda atau di loket; keberatan diputus oleh petugas lain atau atasan. Bila ditolak, "
-            f"banding kepada atasan diputus dalam {service.appeal_days} hari kerja."
-        ),
+        "objection": gettext(
+            "You may object within %(objection_days)s working days after the decision, on your application's page "
+            "or at the counter; another officer or a superior decides the objection. If it is refused, an appeal "
+            "to the superior is decided within %(appeal_days)s working days."
+        )
+        % {"objection_days": service.objection_days, "appeal_days": service.appeal_days},
         "complaints": service.complaint_handling,
         "contact": {
             "agency": service.agency.name,
@@ -202,21 +209,30 @@ def template_text(template) -> str:
 
 def oversight_text(service) -> list[str]:
     lines = [
-        "Setiap aturan dievaluasi seluruhnya dan alasannya ditunjukkan kepada pemohon dalam Bahasa Indonesia.",
-        "Data yang tidak tersedia atau tidak cocok tidak pernah menyebabkan penolakan: permohonan diteruskan ke "
-        "petugas.",
-        "Analis memantau tingkat kegagalan setiap aturan per wilayah; bila melonjak, pemutus (circuit breaker) "
-        "terbuka otomatis dan penolakan oleh aturan itu diteruskan ke petugas sampai analis menutupnya dengan "
-        "alasan tertulis.",
-        "Perubahan aturan diuji dulu pada permohonan terdahulu dan baru berlaku setelah disetujui supervisor kedua.",
-        "Setiap keputusan tercatat dalam log audit yang tidak dapat diubah dan dapat diperiksa siapa pun.",
+        gettext(
+            "Every rule is evaluated in full and its reasons are shown to the applicant in Bahasa Indonesia."
+        ),
+        gettext(
+            "Data that is missing or does not match never leads to a refusal: the application goes to an officer."
+        ),
+        gettext(
+            "Analysts watch each rule's failure rate per region; when it jumps, a circuit breaker opens by itself "
+            "and that rule's refusals go to an officer until an analyst closes it with written reasons."
+        ),
+        gettext(
+            "Rule changes are tried on past applications first and take effect only after a second supervisor approves them."
+        ),
+        gettext(
+            "Every decision is recorded in an audit log that cannot be changed and that anyone can check."
+        ),
     ]
     if service.impact_level >= 3:
         lines.insert(
-            0, "Mesin tidak pernah menolak sendiri: penolakan hanya diusulkan, seorang petugas memutus."
+            0,
+            gettext("The machine never refuses on its own: a refusal is only proposed, an officer decides."),
         )
     if service.internal_supervision:
-        lines.append(f"Pengawasan internal: {service.internal_supervision}")
+        lines.append(gettext("Internal supervision: %(who)s") % {"who": service.internal_supervision})
     return lines
 
 

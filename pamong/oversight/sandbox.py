@@ -30,7 +30,7 @@ from pamong.cases import rulebook
 from pamong.cases.models import Application, Decision
 from pamong.catalog import selectors as catalog_selectors
 from pamong.catalog import services as catalog_services
-from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
+from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed, translate
 from pamong.registry.services import reference_tables
 from pamong.rules import RuleError, RuleSet, check_versions, compare_versions, load_rule_set_text
 from pamong.rules.types import DATE, POLARS_DTYPES
@@ -51,8 +51,9 @@ def draft_subject(draft: RuleSetDraft) -> str:
     return f"oversight.draft:{draft.pk}"
 
 
-# The YAML reader's problems (pamong.rules.yamlsrc, PyYAML) in the author's language; the engine's own messages
-# about rules are technical English and are shown as a labelled detail beside the Indonesian summary.
+# PyYAML's own problems (English, inside the engine's "invalid YAML: %(problem)s") in the author's language. The
+# engine's other messages keep their English source text and parameters (pamong.rules.errors) and are translated
+# from the catalogue, so the author reads every message in the page language, with its line (ADR 51).
 YAML_PROBLEMS = (
     (
         "mapping values are not allowed",
@@ -65,17 +66,18 @@ YAML_PROBLEMS = (
     ("found unexpected end of stream", _("a quote or bracket is not closed")),
     ("while scanning a quoted scalar", _("a quote is not closed")),
     ("nested too deeply", _("the text is nested too deeply")),
-    ("anchors and aliases", _("YAML anchors and aliases (&, *) are not allowed")),
-    ("duplicate key", _("a key appears twice")),
-    ("file is empty", _("the text is empty")),
-    ("mapping keys must be plain names", _("keys must be plain names")),
-    ("invalid YAML", _("the text is not valid YAML")),
 )
+INVALID_YAML = "invalid YAML: %(problem)s"  # pamong.rules.yamlsrc
 
 
 def rule_error_text(exc: RuleError) -> str:
     """An Indonesian (or English, under the switch) sentence naming the line and the field of the problem."""
-    found = next((text for marker, text in YAML_PROBLEMS if marker in exc.message), None)
+    if exc.text == INVALID_YAML:
+        problem = str((exc.params or {}).get("problem", ""))
+        found = next((text for marker, text in YAML_PROBLEMS if marker in problem), None)
+        what = str(found or _("the text is not valid YAML"))
+    else:
+        what = translate(exc.text, exc.params)
     where = []
     if exc.line is not None:
         where.append(gettext("line %(line)s") % {"line": exc.line})
@@ -84,8 +86,10 @@ def rule_error_text(exc: RuleError) -> str:
     if exc.field:
         where.append(gettext("field “%(field)s”") % {"field": exc.field})
     place = ", ".join(where) or gettext("somewhere in the file")
-    what = str(found) if found else gettext("the rules cannot be read there; see the technical detail")
-    return gettext("The rule file is not right yet (%(place)s): %(what)s.") % {"place": place, "what": what}
+    return gettext("The rule file is not right yet (%(place)s): %(what)s.") % {
+        "place": place,
+        "what": what.rstrip("."),
+    }
 
 
 def parse(yaml_text: str, *, name: str = "<draft>") -> RuleSet:
@@ -133,7 +137,7 @@ def create_draft(service, *, actor, yaml_text: str, origin: str = "sandbox") -> 
     if problems:
         raise ValidationFailed(
             gettext("This version clashes with an existing one: %(problems)s")
-            % {"problems": "; ".join(p.message for p in problems)},
+            % {"problems": "; ".join(translate(p.text, p.params) for p in problems)},
             code="rules_version_conflict",
         )
     with transaction.atomic():

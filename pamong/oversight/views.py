@@ -214,12 +214,10 @@ def sandbox_list(request: HttpRequest) -> HttpResponse:
             else:
                 draft = sandbox.create_draft(service, actor=request.user, yaml_text=_uploaded_yaml(request))
         except ApplicationError as exc:
-            technical = exc.details.get("technical") if isinstance(exc.details, dict) else None
             context.update(
                 {
                     "error": exc.message,
                     "error_line": exc.details.get("line") if isinstance(exc.details, dict) else None,
-                    "error_technical": technical,
                     "yaml_text": request.POST.get("yaml_text", ""),
                 }
             )

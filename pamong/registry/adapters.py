@@ -25,6 +25,9 @@ from typing import Any, Protocol
 from django.conf import settings
 from django.db import DatabaseError
 from django.utils import timezone
+from django.utils.translation import gettext_noop as _
+
+from pamong.core.errors import Text, stored
 
 from . import selectors
 from .models import Person, ReferenceDataset, VehicleRecord
@@ -42,13 +45,15 @@ class FactValue:
     value: object
     source: str  # e.g. "registry:dtsen", "form", "system"
     fetched_at: str  # ISO 8601, UTC
-    note: str = ""  # why a value is missing, or anything a reviewer should know
+    note: Text | str = (
+        ""  # why a value is missing, or anything a reviewer should know (a Text: in their language)
+    )
     dataset: str = ""  # for local copies and reference data: "<dataset id>:<sha256>"
 
-    def provenance(self) -> dict[str, str]:
-        record = {"source": self.source, "fetched_at": self.fetched_at}
+    def provenance(self) -> dict[str, Any]:
+        record: dict[str, Any] = {"source": self.source, "fetched_at": self.fetched_at}
         if self.note:
-            record["note"] = self.note
+            record["note"] = stored(self.note)
         if self.dataset:
             record["dataset"] = self.dataset
         return record
@@ -57,11 +62,17 @@ class FactValue:
 @dataclass
 class AdapterResult:
     facts: dict[str, FactValue]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Text | str] = field(default_factory=list)  # Text: put in the reader's language when shown
 
 
 class SourceUnavailable(Exception):
-    """The source could not answer (down, timed out, refused). The message is Indonesian, for the case record."""
+    """The source could not answer (down, timed out, refused). Its argument is a `Text` (English source and
+    parameters) that the case record keeps and shows in the reader's language; `str()` reads it now."""
+
+    @property
+    def reason(self) -> Text | str:
+        """What the case record keeps: the Text itself (or the plain message an outside adapter gave)."""
+        return self.args[0] if self.args and isinstance(self.args[0], Text) else str(self)
 
 
 class InconsistentData(SourceUnavailable):
@@ -94,7 +105,9 @@ class LocalAdapter:
         try:
             return self._fetch(nik, [f for f in facts if f in self.provides], context)
         except DatabaseError as exc:
-            raise SourceUnavailable(f"basis data {self.name} tidak dapat dibaca") from exc
+            raise SourceUnavailable(
+                Text(_("the database of %(source)s cannot be read"), {"source": self.name})
+            ) from exc
 
     def _fetch(self, nik: str, facts: list[str], context: Mapping[str, Any]) -> AdapterResult:
         fetched_at, dataset = now_iso(), remembered(context, "population_label", _population_label)
@@ -102,10 +115,10 @@ class LocalAdapter:
         result = AdapterResult(facts={})
         source = f"registry:{self.name}"
         if person is None and set(facts) - self.answers_for_unknown_person:
-            result.problems.append(f"NIK pemohon tidak ditemukan pada sumber data {self.name}.")
+            result.problems.append(_not_found(self.name))
         for name in facts:
             if person is None and name not in self.answers_for_unknown_person:
-                value, note = None, "NIK tidak ditemukan pada sumber ini"
+                value, note = None, Text(_("NIK not found in this source"))
             else:
                 value, note = self.value(name, person, context), ""
             result.facts[name] = FactValue(value, source, fetched_at, note, dataset)
@@ -279,8 +292,8 @@ class HttpJsonAdapter:
         if body is None:  # 404: the source does not know this NIK
             fetched_at = now_iso()
             return AdapterResult(
-                facts={n: FactValue(None, self.source, fetched_at, "NIK tidak ditemukan") for n in facts},
-                problems=[f"NIK pemohon tidak ditemukan pada sumber data {self.name}."],
+                facts={n: FactValue(None, self.source, fetched_at, Text(_("NIK not found"))) for n in facts},
+                problems=[_not_found(self.name)],
             )
         return self._result(nik, facts, body)
 
@@ -290,19 +303,28 @@ class HttpJsonAdapter:
 
     def _result(self, nik: str, facts: list[str], body: object) -> AdapterResult:
         if not isinstance(body, dict) or not isinstance(body.get("facts"), dict):
-            raise InconsistentData(f"sumber data {self.name} memberikan jawaban yang tidak dapat dibaca")
+            raise InconsistentData(
+                Text(_("data source %(source)s gave an answer that cannot be read"), {"source": self.name})
+            )
         if "nik" in body and normalize_nik(str(body["nik"])) != nik:
-            raise InconsistentData(f"sumber data {self.name} memberikan data milik orang lain")
+            raise InconsistentData(
+                Text(_("data source %(source)s gave data about another person"), {"source": self.name})
+            )
         fetched_at, remote = now_iso(), body["facts"]
-        note = f"data per {body['as_of']}" if body.get("as_of") else ""
+        note = Text(_("data as of %(date)s"), {"date": str(body["as_of"])}) if body.get("as_of") else ""
         result = AdapterResult(facts={})
         for name in facts:
             key = self.fact_map.get(name, name)
             if key in remote:
                 result.facts[name] = FactValue(remote[key], self.source, fetched_at, note)
             else:
-                result.facts[name] = FactValue(None, self.source, fetched_at, "tidak disediakan oleh sumber")
-                result.problems.append(f"Sumber data {self.name} tidak memberikan data {name}.")
+                result.facts[name] = FactValue(None, self.source, fetched_at, NOT_GIVEN)
+                result.problems.append(
+                    Text(
+                        _("Data source %(source)s did not give %(fact)s."),
+                        {"source": self.name, "fact": name},
+                    )
+                )
         return result
 
     def _post(self, payload: dict[str, object]) -> object:
@@ -313,8 +335,12 @@ class HttpJsonAdapter:
             except _Retryable as exc:
                 if attempt == self.max_attempts:
                     raise SourceUnavailable(
-                        f"sumber data {self.name} tidak dapat dihubungi setelah {attempt} kali percobaan "
-                        f"({exc})"
+                        Text(
+                            _(
+                                "data source %(source)s cannot be reached after %(attempts)s attempts (%(error)s)"
+                            ),
+                            {"source": self.name, "attempts": attempt, "error": exc.args[0]},
+                        )
                     ) from exc
                 self.sleep(self.backoff_seconds * 2 ** (attempt - 1))
         raise AssertionError("unreachable")
@@ -330,19 +356,23 @@ class HttpJsonAdapter:
         except urllib.error.HTTPError as exc:
             return self._http_error(exc)
         except TimeoutError as exc:
-            raise SourceUnavailable(
-                f"sumber data {self.name} tidak menjawab dalam {self.timeout:g} detik"
-            ) from exc
+            raise SourceUnavailable(self._timed_out()) from exc
         except urllib.error.URLError as exc:
             if isinstance(exc.reason, TimeoutError | socket.timeout):
-                raise SourceUnavailable(
-                    f"sumber data {self.name} tidak menjawab dalam {self.timeout:g} detik"
-                ) from exc
-            raise _Retryable(f"koneksi gagal: {exc.reason}") from exc
+                raise SourceUnavailable(self._timed_out()) from exc
+            raise _Retryable(Text(_("connection failed: %(error)s"), {"error": str(exc.reason)})) from exc
         except (OSError, http.client.HTTPException) as exc:
-            raise _Retryable(f"koneksi terputus: {exc}") from exc
+            raise _Retryable(Text(_("connection broken: %(error)s"), {"error": str(exc)})) from exc
         except (ValueError, UnicodeDecodeError) as exc:
-            raise InconsistentData(f"sumber data {self.name} memberikan jawaban yang bukan JSON") from exc
+            raise InconsistentData(
+                Text(_("data source %(source)s gave an answer that is not JSON"), {"source": self.name})
+            ) from exc
+
+    def _timed_out(self) -> Text:
+        return Text(
+            _("data source %(source)s did not answer within %(seconds)s seconds"),
+            {"source": self.name, "seconds": f"{self.timeout:g}"},
+        )
 
     def _http_error(self, exc: urllib.error.HTTPError) -> None:
         exc.close()
@@ -350,11 +380,23 @@ class HttpJsonAdapter:
             return None
         if exc.code >= 500:
             raise _Retryable(f"HTTP {exc.code}") from exc
-        raise SourceUnavailable(f"sumber data {self.name} menolak permintaan (HTTP {exc.code})") from exc
+        raise SourceUnavailable(
+            Text(
+                _("data source %(source)s refused the request (HTTP %(status)s)"),
+                {"source": self.name, "status": exc.code},
+            )
+        ) from exc
 
 
 class _Retryable(Exception):
     pass
+
+
+NOT_GIVEN = Text(_("not given by the source"))
+
+
+def _not_found(source: str) -> Text:
+    return Text(_("The applicant's NIK was not found in data source %(source)s."), {"source": source})
 
 
 def get_adapter(name: str) -> RegistryAdapter | None:

@@ -17,12 +17,14 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.translation import gettext
+from django.utils.translation import gettext_noop as _
 
 from pamong.audit.services import actor_label
-from pamong.core.errors import ApplicationError
+from pamong.core.errors import ApplicationError, Text, stored
 
 from . import convert, demo, selectors
-from .adapters import FactValue, RegistryAdapter, SourceUnavailable, get_adapter, now_iso
+from .adapters import NOT_GIVEN, FactValue, RegistryAdapter, SourceUnavailable, get_adapter, now_iso
 from .models import (
     Household,
     KbliRisk,
@@ -137,7 +139,7 @@ def _read_csv(path: Path, content: bytes) -> list[tuple[int, dict[str, str]]]:
         (n, line) for n, line in enumerate(lines, start=1) if line.strip() and not line.startswith("#")
     ]
     if not numbered:
-        raise RegistryDataInvalid(f"{path.name}: berkas kosong")
+        raise RegistryDataInvalid(_("%(file)s: the file is empty"), params={"file": path.name})
     reader = csv.DictReader(io.StringIO("\n".join(line for _, line in numbered)))
     return [
         (numbered[i + 1][0], {k: (v or "").strip() for k, v in row.items()}) for i, row in enumerate(reader)
@@ -147,7 +149,9 @@ def _read_csv(path: Path, content: bytes) -> list[tuple[int, dict[str, str]]]:
 def _invalid(path: Path, problems: list[str]) -> None:
     if problems:
         raise RegistryDataInvalid(
-            f"{path.name}: {len(problems)} masalah; tidak ada data yang dimuat.", details=problems
+            _("%(file)s: problems found: %(count)s; no data was loaded."),
+            params={"file": path.name, "count": len(problems)},
+            details=problems,
         )
 
 
@@ -158,9 +162,15 @@ def _write_regions(rows, dataset: ReferenceDataset, path: Path) -> None:
         code, parent = normalize_region_code(row["code"]), normalize_region_code(row["parent_code"])
         level = row["level"]
         if _LEVEL_LENGTH.get(level) != len(code) or not code.isdigit():
-            problems.append(f"baris {line}: kode {row['code']} tidak sesuai dengan tingkat {level}")
+            problems.append(
+                gettext("line %(line)s: code %(code)s does not match the level %(level)s")
+                % {"line": line, "code": row["code"], "level": level}
+            )
         if level != "province" and (parent not in codes or not code.startswith(parent)):
-            problems.append(f"baris {line}: induk {row['parent_code']} dari {row['code']} tidak ada")
+            problems.append(
+                gettext("line %(line)s: the parent %(parent)s of %(code)s does not exist")
+                % {"line": line, "parent": row["parent_code"], "code": row["code"]}
+            )
         regions.append(
             Region(
                 code=code,
@@ -188,7 +198,8 @@ def _write_poverty_lines(rows, dataset: ReferenceDataset, path: Path) -> None:
         code = normalize_region_code(row["regency_code"])
         if code not in regencies:
             problems.append(
-                f"baris {line}: kabupaten/kota {row['regency_code']} tidak ada dalam data wilayah"
+                gettext("line %(line)s: regency/city %(code)s is not in the region data")
+                % {"line": line, "code": row["regency_code"]}
             )
         try:
             lines.append(
@@ -202,7 +213,7 @@ def _write_poverty_lines(rows, dataset: ReferenceDataset, path: Path) -> None:
                 )
             )
         except ValueError as exc:
-            problems.append(f"baris {line}: {exc}")
+            problems.append(gettext("line %(line)s: %(error)s") % {"line": line, "error": exc})
     _invalid(path, problems)
     PovertyLine.objects.all().delete()
     PovertyLine.objects.bulk_create(lines)
@@ -220,7 +231,10 @@ def _write_kbli(rows, dataset: ReferenceDataset, path: Path) -> None:
     problems, risks = [], []
     for line, row in rows:
         if len(row["kbli_code"]) != 5 or not row["kbli_code"].isdigit():
-            problems.append(f"baris {line}: kode KBLI {row['kbli_code']} harus 5 angka")
+            problems.append(
+                gettext("line %(line)s: KBLI code %(code)s must be 5 digits")
+                % {"line": line, "code": row["kbli_code"]}
+            )
         try:
             risks.append(
                 KbliRisk(
@@ -233,7 +247,7 @@ def _write_kbli(rows, dataset: ReferenceDataset, path: Path) -> None:
                 )
             )
         except ValueError as exc:
-            problems.append(f"baris {line}: {exc}")
+            problems.append(gettext("line %(line)s: %(error)s") % {"line": line, "error": exc})
     _invalid(path, problems)
     KbliRisk.objects.all().delete()
     KbliRisk.objects.bulk_create(risks)
@@ -255,7 +269,7 @@ def load_synthetic_population(*, actor: Any = None, seed: int = DEFAULT_SEED, sc
     """Replace the registry tables with the synthetic population, unless that exact population is loaded."""
     if settings.PAMONG_ENVIRONMENT == "production":
         raise ApplicationError(
-            "Data penduduk sintetis tidak boleh dimuat di lingkungan produksi.",
+            _("Synthetic population data may not be loaded in production."),
             code="synthetic_in_production",
         )
     households = demo_population(seed=seed, scale=scale)
@@ -280,12 +294,12 @@ def _region_infos() -> list[RegionInfo]:
     regions = list(Region.objects.values_list("code", "level", "latitude", "longitude"))
     centres = {code: (lat, lon) for code, level, lat, lon in regions if level == Region.Level.REGENCY}
     villages: dict[str, list[str]] = defaultdict(list)
-    for code, level, _, _ in regions:
+    for code, level, _lat, _lon in regions:
         if level == Region.Level.VILLAGE:
             villages[code[:6]].append(code)
     return [
         RegionInfo(code, tuple(sorted(villages[code])), *centres.get(code[:4], (None, None)))
-        for code, level, _, _ in regions
+        for code, level, _lat, _lon in regions
         if level == Region.Level.DISTRICT
     ]
 
@@ -303,10 +317,11 @@ def _check_niks(households: Sequence[HouseholdSpec]) -> None:
                 continue
             if info.claimed_birth_date != person.birth_date or info.claimed_sex != person.sex:
                 problems.append(
-                    f"{person.full_name}: NIK tidak sesuai dengan tanggal lahir atau jenis kelamin"
+                    gettext("%(name)s: the NIK does not match the date of birth or sex")
+                    % {"name": person.full_name}
                 )
     if problems:
-        raise RegistryDataInvalid("Data penduduk sintetis tidak valid.", details=problems)
+        raise RegistryDataInvalid(_("The synthetic population data is not valid."), details=problems)
 
 
 def _write_population(households: Sequence[HouseholdSpec], dataset: ReferenceDataset) -> None:
@@ -363,7 +378,7 @@ def _write_population(households: Sequence[HouseholdSpec], dataset: ReferenceDat
 class ReferenceTables:
     tables: dict[str, dict[str, object]]
     provenance: dict[str, dict[str, object]]
-    problems: list[str] = field(default_factory=list)
+    problems: list[Text] = field(default_factory=list)
 
 
 def reference_tables(names: Iterable[str], on_date: dt.date) -> ReferenceTables:
@@ -374,14 +389,19 @@ def reference_tables(names: Iterable[str], on_date: dt.date) -> ReferenceTables:
         model = _TABLES.get(name)
         if model is None:
             result.tables[name] = {}
-            result.problems.append(f"Tabel rujukan {name} tidak dikenal oleh modul registry.")
+            result.problems.append(
+                Text(_("Reference table %(table)s is not known to the registry module."), {"table": name})
+            )
             continue
         rows = _in_force(model, on_date)
         result.tables[name] = {_key(row): _value(row) for row in rows}
         result.provenance[name] = _table_provenance(name, rows, on_date)
         if not rows:
             result.problems.append(
-                f"Tabel rujukan {name} tidak berisi data yang berlaku pada {on_date.isoformat()}."
+                Text(
+                    _("Reference table %(table)s holds no data in force on %(date)s."),
+                    {"table": name, "date": on_date.isoformat()},
+                )
             )
     return result
 
@@ -426,7 +446,7 @@ class GatheredFacts:
     facts: dict[str, FactValue]
     tables: dict[str, dict[str, object]]
     table_provenance: dict[str, dict[str, object]]
-    problems: list[str]
+    problems: list[Text | str]  # each put in the reader's language when shown (ADR 51)
     on_date: dt.date
     gathered_at: str
 
@@ -441,7 +461,7 @@ class GatheredFacts:
             "on_date": self.on_date.isoformat(),
             "facts": {name: fact.provenance() for name, fact in self.facts.items()},
             "tables": self.table_provenance,
-            "problems": list(self.problems),
+            "problems": [stored(problem) for problem in self.problems],
         }
 
 
@@ -463,7 +483,7 @@ def gather_facts(
     gathered_at = now_iso()
     system_values = {"filing_date": on_date, **(system or {})}
     facts: dict[str, FactValue] = {}
-    problems: list[str] = []
+    problems: list[Text | str] = []
     by_adapter: dict[str, list[str]] = defaultdict(list)
     for name, (type_name, source) in specs.items():
         if source == "form":
@@ -471,12 +491,14 @@ def gather_facts(
         elif source == "system":
             facts[name] = _typed(name, system_values.get(name), type_name, "system", gathered_at, problems)
             if facts[name].value is None and name not in system_values:
-                problems.append(f"Data sistem {name} tidak diberikan.")
+                problems.append(Text(_("System data %(fact)s was not given."), {"fact": name}))
         elif source.startswith("registry:"):
             by_adapter[source.removeprefix("registry:")].append(name)
         else:
-            facts[name] = FactValue(None, source, gathered_at, "sumber tidak dikenal")
-            problems.append(f"Sumber data {source} untuk {name} tidak dikenal.")
+            facts[name] = FactValue(None, source, gathered_at, Text(_("unknown source")))
+            problems.append(
+                Text(_("Data source %(source)s for %(fact)s is not known."), {"source": source, "fact": name})
+            )
     context = {"on_date": on_date, "form": dict(form), "memo": {}}
     for adapter_name, names in by_adapter.items():
         adapter = (adapters or {}).get(adapter_name) or get_adapter(adapter_name)
@@ -498,16 +520,21 @@ def _spec(spec: Any) -> tuple[str, str]:
     return str(spec.type), str(spec.source)
 
 
-def _typed(name: str, raw: object, type_name: str, source: str, at: str, problems: list[str]) -> FactValue:
+def _typed(name: str, raw: object, type_name: str, source: str, at: str, problems: list) -> FactValue:
     try:
         value = convert.to_type(raw, type_name)
     except ValueError:
-        problems.append(f"Nilai {name} dari {_SOURCE_NAMES.get(source, source)} tidak dapat dibaca.")
-        return FactValue(None, source, at, "nilai tidak dapat dibaca")
-    return FactValue(value, source, at, "" if value is not None else "tidak diisi")
+        problems.append(
+            Text(
+                _("The value of %(fact)s from %(source)s cannot be read."),
+                {"fact": name, "source": _SOURCE_NAMES.get(source, source)},
+            )
+        )
+        return FactValue(None, source, at, Text(_("the value cannot be read")))
+    return FactValue(value, source, at, "" if value is not None else Text(_("not filled in")))
 
 
-_SOURCE_NAMES = {"form": "isian formulir", "system": "sistem"}
+_SOURCE_NAMES = {"form": Text(_("the form")), "system": Text(_("the system"))}
 
 
 def _from_adapter(
@@ -517,21 +544,36 @@ def _from_adapter(
     specs: Mapping[str, tuple[str, str]],
     nik: str,
     context: Mapping[str, Any],
-    problems: list[str],
+    problems: list[Text | str],
 ) -> dict[str, FactValue]:
     source, at = f"registry:{adapter_name}", now_iso()
     if adapter is None:
-        problems.append(f"Sumber data {adapter_name} belum tersedia.")
-        return {name: FactValue(None, source, at, "sumber belum tersedia") for name in names}
+        problems.append(Text(_("Data source %(source)s is not available yet."), {"source": adapter_name}))
+        return {name: FactValue(None, source, at, Text(_("source not available yet"))) for name in names}
     try:
         result = adapter.fetch(nik=nik, facts=list(names), context=context)
     except SourceUnavailable as exc:
-        problems.append(f"Sumber data {adapter_name} tidak tersedia: {exc}")
-        return {name: FactValue(None, source, at, f"sumber tidak tersedia: {exc}") for name in names}
+        problems.append(
+            Text(
+                _("Data source %(source)s is not available: %(reason)s"),
+                {"source": adapter_name, "reason": exc.reason},
+            )
+        )
+        return {
+            name: FactValue(
+                None, source, at, Text(_("source not available: %(reason)s"), {"reason": exc.reason})
+            )
+            for name in names
+        }
     except Exception:  # a bug in an adapter must not turn into a decision; it is logged and referred
         logger.exception("registry adapter %s failed", adapter_name)
-        problems.append(f"Sumber data {adapter_name} gagal memberikan data karena kesalahan sistem.")
-        return {name: FactValue(None, source, at, "kesalahan sistem") for name in names}
+        problems.append(
+            Text(
+                _("Data source %(source)s failed to give data because of a system error."),
+                {"source": adapter_name},
+            )
+        )
+        return {name: FactValue(None, source, at, Text(_("system error"))) for name in names}
     problems.extend(result.problems)
     return {
         name: _checked(name, result.facts.get(name), specs[name][0], source, at, problems) for name in names
@@ -539,16 +581,26 @@ def _from_adapter(
 
 
 def _checked(
-    name: str, fact: FactValue | None, type_name: str, source: str, at: str, problems: list[str]
+    name: str, fact: FactValue | None, type_name: str, source: str, at: str, problems: list
 ) -> FactValue:
     if fact is None:
-        problems.append(f"Sumber data {source.removeprefix('registry:')} tidak memberikan data {name}.")
-        return FactValue(None, source, at, "tidak disediakan oleh sumber")
+        problems.append(
+            Text(
+                _("Data source %(source)s did not give %(fact)s."),
+                {"source": source.removeprefix("registry:"), "fact": name},
+            )
+        )
+        return FactValue(None, source, at, NOT_GIVEN)
     try:
         value = convert.to_type(fact.value, type_name)
     except ValueError:
         problems.append(
-            f"Sumber data {source.removeprefix('registry:')} memberikan nilai {name} yang tidak sah."
+            Text(
+                _("Data source %(source)s gave an invalid value of %(fact)s."),
+                {"source": source.removeprefix("registry:"), "fact": name},
+            )
         )
-        return FactValue(None, fact.source, fact.fetched_at, "nilai dari sumber tidak sah", fact.dataset)
+        return FactValue(
+            None, fact.source, fact.fetched_at, Text(_("invalid value from the source")), fact.dataset
+        )
     return FactValue(value, fact.source, fact.fetched_at, fact.note, fact.dataset)

@@ -1,6 +1,29 @@
-"""The engine's one error type: every problem in a rule file, found at load time, is a RuleError."""
+"""The engine's one error type: every problem in a rule file, found at load time, is a RuleError.
+
+A RuleError keeps its English source text (`text`, with %(name)s placeholders) and its parameters (`params`),
+so the sandbox can show it in the author's language (docs/ARCHITECTURE.md, ADR 51); `message` is the English
+sentence, filled in. A parameter may itself be a message: `said(text, **params)`, a {"text", "params"} dict.
+"""
 
 from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+
+def said(text: str, **params: Any) -> dict[str, Any]:
+    """A message inside a message (e.g. "fact 'income'"), kept as source text and parameters."""
+    return {"text": text, "params": params} if params else {"text": text}
+
+
+def fill(text: str, params: Mapping[str, Any] | None) -> str:
+    """The English sentence: `text` with its parameters (nested messages filled in too)."""
+    if not params:
+        return text
+    return text % {
+        name: fill(value["text"], value.get("params")) if isinstance(value, Mapping) else value
+        for name, value in params.items()
+    }
 
 
 class RuleError(Exception):
@@ -19,7 +42,10 @@ class RuleError(Exception):
         rule_id: str | None = None,
         field: str | None = None,
         subject: str = "rule",
+        params: Mapping[str, Any] | None = None,
     ) -> None:
+        self.text, self.params = message, dict(params) if params else None
+        message = fill(message, params)
         super().__init__(message)
         self.message = message
         self.file = file

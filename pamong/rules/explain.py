@@ -17,17 +17,22 @@ def parse_template(text: str, known: Mapping[str, str]) -> Template:
         pieces = list(string.Formatter().parse(text))
     except ValueError as exc:
         raise RuleError(
-            f"invalid placeholder in explanation: {exc} (write {{{{ and }}}} for literal braces)"
+            "invalid placeholder in explanation: %(error)s (write {{ and }} for literal braces)",
+            params={"error": str(exc)},
         ) from None
     parts: list[tuple[str, str | None]] = []
     for literal, name, spec, conversion in pieces:
         if name is not None and (spec or conversion):
             raise RuleError(
-                f"placeholder '{{{name}}}' may not have a format; values are formatted automatically"
+                "placeholder '{%(name)s}' may not have a format; values are formatted automatically",
+                params={"name": name},
             )
         if name is not None and name not in known:
             listing = ", ".join(sorted(known))
-            raise RuleError(f"unknown placeholder '{{{name}}}' in explanation (known: {listing})")
+            raise RuleError(
+                "unknown placeholder '{%(name)s}' in explanation (known: %(known)s)",
+                params={"name": name, "known": listing},
+            )
         parts.append((literal, name))
     return tuple(parts)
 

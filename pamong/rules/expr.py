@@ -14,7 +14,7 @@ import math
 from collections.abc import Mapping
 from dataclasses import dataclass
 
-from pamong.rules.errors import RuleError
+from pamong.rules.errors import RuleError, said
 from pamong.rules.types import BOOL, DATE, INT, INTEGRAL, MONEY, NUMBER, NUMERIC, STR, unify_numeric
 
 MAX_EXPR_CHARS = 2000
@@ -162,17 +162,27 @@ def parse_expression(text: str, scope: Scope) -> Node:
     if not isinstance(text, str) or not text.strip():
         raise RuleError("expression is empty")
     if len(text) > MAX_EXPR_CHARS:
-        raise RuleError(f"expression is too long ({len(text)} characters; the limit is {MAX_EXPR_CHARS})")
+        raise RuleError(
+            "expression is too long (%(size)s characters; the limit is %(limit)s)",
+            params={"size": len(text), "limit": MAX_EXPR_CHARS},
+        )
     try:
         tree = ast.parse(text.strip(), mode="eval")
     except SyntaxError as exc:
-        column = f" (column {exc.offset})" if exc.offset and exc.offset > 0 else ""
-        raise RuleError(f"invalid expression: {exc.msg}{column}") from None
+        if exc.offset and exc.offset > 0:  # Python's own words for the syntax error stay as it gives them
+            raise RuleError(
+                "invalid expression: %(error)s (column %(column)s)",
+                params={"error": exc.msg, "column": exc.offset},
+            ) from None
+        raise RuleError("invalid expression: %(error)s", params={"error": exc.msg}) from None
     except (ValueError, RecursionError, MemoryError, OverflowError) as exc:
-        raise RuleError(f"invalid expression: {type(exc).__name__}") from None
+        raise RuleError("invalid expression: %(error)s", params={"error": type(exc).__name__}) from None
     size = sum(1 for _ in ast.walk(tree))  # ast.walk is iterative: safe on any depth
     if size > MAX_NODES:
-        raise RuleError(f"expression is too large ({size} parts; the limit is {MAX_NODES})")
+        raise RuleError(
+            "expression is too large (%(size)s parts; the limit is %(limit)s)",
+            params={"size": size, "limit": MAX_NODES},
+        )
     node = _Checker(scope).check(tree.body, 0)
     _refuse_constant_zero_divisors(node)
     return node
@@ -184,11 +194,13 @@ class _Checker:
 
     def check(self, node: ast.AST, depth: int) -> Node:
         if depth > MAX_DEPTH:
-            raise RuleError(f"expression is nested too deeply (more than {MAX_DEPTH} levels)")
+            raise RuleError(
+                "expression is nested too deeply (more than %(limit)s levels)", params={"limit": MAX_DEPTH}
+            )
         method = getattr(self, "_" + type(node).__name__, None)
         if method is None:
             what = _UNSUPPORTED.get(type(node), type(node).__name__)
-            raise RuleError(f"unsupported syntax: {what}")
+            raise RuleError("unsupported syntax: %(what)s", params={"what": said(what)})
         return method(node, depth + 1)
 
     # literals and names
@@ -202,14 +214,27 @@ class _Checker:
         if name in scope.derived:
             return Name(scope.derived[name], name, "derived")
         if name in scope.tables:
-            raise RuleError(f"table '{name}' can only be used as lookup({name}, key)")
+            raise RuleError(
+                "table '%(name)s' can only be used as lookup(%(name)s, key)", params={"name": name}
+            )
         known = sorted(scope.facts) + sorted(scope.derived)
         close = difflib.get_close_matches(name, known, n=1)
-        hint = f"; did you mean '{close[0]}'?" if close else ""
-        listing = f"declared facts: {', '.join(sorted(scope.facts)) or 'none'}"
-        if scope.derived:
-            listing += f"; derived values: {', '.join(sorted(scope.derived))}"
-        raise RuleError(f"unknown name '{name}'{hint} ({listing})")
+        facts = ", ".join(sorted(scope.facts)) or said("none")
+        listing = (
+            said(
+                "declared facts: %(facts)s; derived values: %(derived)s",
+                facts=facts,
+                derived=", ".join(sorted(scope.derived)),
+            )
+            if scope.derived
+            else said("declared facts: %(facts)s", facts=facts)
+        )
+        if close:
+            raise RuleError(
+                "unknown name '%(name)s'; did you mean '%(close)s'? (%(listing)s)",
+                params={"name": name, "close": close[0], "listing": listing},
+            )
+        raise RuleError("unknown name '%(name)s' (%(listing)s)", params={"name": name, "listing": listing})
 
     # operators
     def _UnaryOp(self, node: ast.UnaryOp, depth: int) -> Node:
@@ -221,7 +246,9 @@ class _Checker:
             raise RuleError("unsupported syntax: the operator '~' (write 'not')")
         sign = "-" if isinstance(node.op, ast.USub) else "+"
         if operand.type not in NUMERIC:
-            raise RuleError(f"'{sign}' needs a number, got {operand.type}")
+            raise RuleError(
+                "'%(op)s' needs a number, got %(type)s", params={"op": sign, "type": operand.type}
+            )
         if sign == "+":
             return operand
         if isinstance(operand, Lit):  # fold "-5" into a literal so it reads as one in lists and hashes
@@ -230,7 +257,7 @@ class _Checker:
 
     def _BinOp(self, node: ast.BinOp, depth: int) -> Node:
         if type(node.op) in _BAD_BINOPS:
-            raise RuleError(f"unsupported syntax: {_BAD_BINOPS[type(node.op)]}")
+            raise RuleError("unsupported syntax: %(what)s", params={"what": said(_BAD_BINOPS[type(node.op)])})
         op = _BINOPS[type(node.op)]
         left, right = self.check(node.left, depth), self.check(node.right, depth)
         return Arith(_arith_type(op, left.type, right.type), op, left, right)
@@ -262,11 +289,20 @@ class _Checker:
     def _member(self, operand: Node, values_node: ast.AST, negate: bool) -> Node:
         word = "not in" if negate else "in"
         if not isinstance(values_node, ast.List):
-            raise RuleError(f'\'{word}\' needs a list of literal values, e.g. x {word} ["a", "b"]')
+            raise RuleError(
+                '\'%(word)s\' needs a list of literal values, e.g. x %(word)s ["a", "b"]',
+                params={"word": word},
+            )
         if len(values_node.elts) > MAX_LIST_ITEMS:
-            raise RuleError(f"list has {len(values_node.elts)} items; the limit is {MAX_LIST_ITEMS}")
+            raise RuleError(
+                "list has %(count)s items; the limit is %(limit)s",
+                params={"count": len(values_node.elts), "limit": MAX_LIST_ITEMS},
+            )
         if operand.type not in (INT, MONEY, NUMBER, STR):
-            raise RuleError(f"'{word}' works on numbers and text, got {operand.type}")
+            raise RuleError(
+                "'%(word)s' works on numbers and text, got %(type)s",
+                params={"word": word, "type": operand.type},
+            )
         values = []
         for index, element in enumerate(values_node.elts, start=1):
             item = self._list_item(element)
@@ -277,7 +313,8 @@ class _Checker:
             )
             if not want_ok:
                 raise RuleError(
-                    f"'{word}' compares {operand.type} with a list, but item {index} is {item.type}"
+                    "'%(word)s' compares %(type)s with a list, but item %(index)s is %(item)s",
+                    params={"word": word, "type": operand.type, "index": index, "item": item.type},
                 )
             values.append(float(item.value) if operand.type == NUMBER else item.value)  # type: ignore[arg-type]
         return Member(BOOL, operand, tuple(values), negate)
@@ -292,12 +329,16 @@ class _Checker:
         test = self.check(node.test, depth)
         then, orelse = self.check(node.body, depth), self.check(node.orelse, depth)
         if test.type != BOOL:
-            raise RuleError(f"the condition of 'x if condition else y' must be true/false, got {test.type}")
+            raise RuleError(
+                "the condition of 'x if condition else y' must be true/false, got %(type)s",
+                params={"type": test.type},
+            )
         if then.type in NUMERIC and orelse.type in NUMERIC:
             return Cond(unify_numeric([then.type, orelse.type]), test, then, orelse)
         if then.type != orelse.type:
             raise RuleError(
-                f"both branches of 'x if condition else y' must have the same type, got {then.type} and {orelse.type}"
+                "both branches of 'x if condition else y' must have the same type, got %(then)s and %(orelse)s",
+                params={"then": then.type, "orelse": orelse.type},
             )
         return Cond(then.type, test, then, orelse)
 
@@ -307,7 +348,10 @@ class _Checker:
             raise RuleError("unsupported syntax: calling something that is not a function name")
         fn = node.func.id
         if fn not in FUNCTIONS:
-            raise RuleError(f"function '{fn}' is not allowed (allowed: {', '.join(FUNCTIONS)})")
+            raise RuleError(
+                "function '%(fn)s' is not allowed (allowed: %(allowed)s)",
+                params={"fn": fn, "allowed": ", ".join(FUNCTIONS)},
+            )
         if node.keywords:
             raise RuleError("unsupported syntax: keyword arguments in function calls")
         if fn == "lookup":
@@ -319,17 +363,23 @@ class _Checker:
 
     def _lookup(self, node: ast.Call, depth: int) -> Node:
         if len(node.args) != 2:
-            raise RuleError(f"function 'lookup' takes 2 arguments, got {len(node.args)}")
+            raise RuleError(
+                "function 'lookup' takes 2 arguments, got %(count)s", params={"count": len(node.args)}
+            )
         table_node = node.args[0]
         if not isinstance(table_node, ast.Name) or table_node.id not in self.scope.tables:
-            declared = ", ".join(sorted(self.scope.tables)) or "none"
+            declared = ", ".join(sorted(self.scope.tables)) or said("none")
             raise RuleError(
-                f"the first argument of lookup must be a declared table (declared tables: {declared})"
+                "the first argument of lookup must be a declared table (declared tables: %(declared)s)",
+                params={"declared": declared},
             )
         key_type, value_type = self.scope.tables[table_node.id]
         key = self.check(node.args[1], depth)
         if key.type != key_type:
-            raise RuleError(f"lookup key for table '{table_node.id}' must be {key_type}, got {key.type}")
+            raise RuleError(
+                "lookup key for table '%(table)s' must be %(want)s, got %(type)s",
+                params={"table": table_node.id, "want": key_type, "type": key.type},
+            )
         return Lookup(value_type, table_node.id, key)
 
 
@@ -341,8 +391,12 @@ def _literal(value: object) -> Lit:
         return Lit(BOOL, value)
     if isinstance(value, int):
         if abs(value) > MAX_ABS_INT:
-            shown = f" {value}" if len(str(value)) <= 20 else ""
-            raise RuleError(f"number{shown} is too large (the limit is {MAX_ABS_INT})")
+            if len(str(value)) <= 20:
+                raise RuleError(
+                    "number %(value)s is too large (the limit is %(limit)s)",
+                    params={"value": value, "limit": MAX_ABS_INT},
+                )
+            raise RuleError("number is too large (the limit is %(limit)s)", params={"limit": MAX_ABS_INT})
         return Lit(INT, value)
     if isinstance(value, float):
         if not math.isfinite(value):
@@ -350,9 +404,12 @@ def _literal(value: object) -> Lit:
         return Lit(NUMBER, value)
     if isinstance(value, str):
         if len(value) > MAX_STR_CHARS:
-            raise RuleError(f"text is too long ({len(value)} characters; the limit is {MAX_STR_CHARS})")
+            raise RuleError(
+                "text is too long (%(size)s characters; the limit is %(limit)s)",
+                params={"size": len(value), "limit": MAX_STR_CHARS},
+            )
         return Lit(STR, value)
-    raise RuleError(f"unsupported syntax: {type(value).__name__} literals")
+    raise RuleError("unsupported syntax: %(kind)s literals", params={"kind": type(value).__name__})
 
 
 def _date_literal(node: ast.Call) -> Lit:
@@ -363,24 +420,34 @@ def _date_literal(node: ast.Call) -> Lit:
         return Lit(DATE, dt.date.fromisoformat(args[0].value))
     except ValueError:
         raise RuleError(
-            f"date() got '{args[0].value[:40]}', which is not a date written YYYY-MM-DD"
+            "date() got '%(value)s', which is not a date written YYYY-MM-DD",
+            params={"value": args[0].value[:40]},
         ) from None
 
 
 def _need_bool(op: str, operand: Node) -> None:
     if operand.type != BOOL:
-        raise RuleError(f"'{op}' needs true/false values, got {operand.type}")
+        raise RuleError(
+            "'%(op)s' needs true/false values, got %(type)s", params={"op": op, "type": operand.type}
+        )
 
 
 def _arith_type(op: str, left: str, right: str) -> str:
     if left not in NUMERIC or right not in NUMERIC:
-        hint = " (use days_between(a, b) for the days between two dates)" if DATE in (left, right) else ""
-        raise RuleError(f"'{op}' needs numbers, got {left} and {right}{hint}")
+        params = {"op": op, "left": left, "right": right}
+        if DATE in (left, right):
+            raise RuleError(
+                "'%(op)s' needs numbers, got %(left)s and %(right)s "
+                "(use days_between(a, b) for the days between two dates)",
+                params=params,
+            )
+        raise RuleError("'%(op)s' needs numbers, got %(left)s and %(right)s", params=params)
     if op == "/":
         return NUMBER
     if op in ("//", "%") and NUMBER in (left, right):
         raise RuleError(
-            f"'{op}' needs whole numbers (int or money), got {left} and {right}; use round() first"
+            "'%(op)s' needs whole numbers (int or money), got %(left)s and %(right)s; use round() first",
+            params={"op": op, "left": left, "right": right},
         )
     if NUMBER in (left, right):
         return NUMBER
@@ -398,8 +465,13 @@ def _check_comparable(op: str, left: str, right: str) -> None:
         return
     if left == right == DATE:
         return
-    hint = f" ({left} can only be compared with == or !=)" if left == right else ""
-    raise RuleError(f"cannot compare {left} and {right} with '{op}'{hint}")
+    params = {"op": op, "left": left, "right": right}
+    if left == right:
+        raise RuleError(
+            "cannot compare %(left)s and %(right)s with '%(op)s' (%(left)s can only be compared with == or !=)",
+            params=params,
+        )
+    raise RuleError("cannot compare %(left)s and %(right)s with '%(op)s'", params=params)
 
 
 _SIGNATURES: dict[str, tuple[str, ...]] = {
@@ -414,21 +486,36 @@ _SIGNATURES: dict[str, tuple[str, ...]] = {
 def _call_type(fn: str, args: list[str]) -> str:
     if fn in ("min", "max"):
         if len(args) < 2:
-            raise RuleError(f"function '{fn}' takes at least 2 arguments, got {len(args)}")
+            raise RuleError(
+                "function '%(fn)s' takes at least 2 arguments, got %(count)s",
+                params={"fn": fn, "count": len(args)},
+            )
         if all(a in NUMERIC for a in args):
             return unify_numeric(args)
         if all(a == DATE for a in args):
             return DATE
-        raise RuleError(f"function '{fn}' needs all numbers or all dates, got {', '.join(args)}")
+        raise RuleError(
+            "function '%(fn)s' needs all numbers or all dates, got %(types)s",
+            params={"fn": fn, "types": ", ".join(args)},
+        )
     wanted = _SIGNATURES[fn]
     if len(args) != len(wanted):
         raise RuleError(
-            f"function '{fn}' takes {len(wanted)} argument{'s' * (len(wanted) > 1)}, got {len(args)}"
+            "function '%(fn)s' takes %(wanted)s argument, got %(count)s"
+            if len(wanted) == 1
+            else "function '%(fn)s' takes %(wanted)s arguments, got %(count)s",
+            params={"fn": fn, "wanted": len(wanted), "count": len(args)},
         )
     for index, (want, got) in enumerate(zip(wanted, args, strict=True), start=1):
         if (want == "numeric" and got not in NUMERIC) or (want != "numeric" and got != want):
             raise RuleError(
-                f"argument {index} of '{fn}' must be {'a number' if want == 'numeric' else want}, got {got}"
+                "argument %(index)s of '%(fn)s' must be %(want)s, got %(type)s",
+                params={
+                    "index": index,
+                    "fn": fn,
+                    "want": said("a number") if want == "numeric" else want,
+                    "type": got,
+                },
             )
     if fn in ("age_on", "days_between"):
         return INT
@@ -446,7 +533,7 @@ _NOT_CONSTANT = object()
 def _refuse_constant_zero_divisors(node: Node) -> None:
     for sub in walk(node):
         if isinstance(sub, Arith) and sub.op in ("/", "//", "%") and _constant(sub.right) == 0:
-            raise RuleError(f"division by zero: the divisor of '{sub.op}' is always 0")
+            raise RuleError("division by zero: the divisor of '%(op)s' is always 0", params={"op": sub.op})
 
 
 def _constant(node: Node) -> object:

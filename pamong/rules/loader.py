@@ -10,7 +10,7 @@ import keyword
 import re
 from pathlib import Path
 
-from pamong.rules.errors import RuleError
+from pamong.rules.errors import RuleError, said
 from pamong.rules.explain import Template, parse_template, template_text
 from pamong.rules.expr import FUNCTIONS, Node, Scope, names_used, parse_expression
 from pamong.rules.model import Derived, Fact, Rule, RuleSet, Score, Table
@@ -54,7 +54,9 @@ def load_rule_set(path: str | Path) -> RuleSet:
     try:
         text = path.read_text(encoding="utf-8")
     except (OSError, UnicodeDecodeError) as exc:
-        raise RuleError(f"cannot read the file: {exc}", file=str(path)) from None
+        raise RuleError(
+            "cannot read the file: %(error)s", file=str(path), params={"error": str(exc)}
+        ) from None
     return load_rule_set_text(text, str(path))
 
 
@@ -79,32 +81,48 @@ class _Loader:
         return RuleError(message, file=self.file, line=line, subject=subject, rule_id=rule_id, **kw)
 
     def mapping(
-        self, value: YValue | None, what: str, line: int | None, allowed: tuple[str, ...] = (), **who
+        self, value: YValue | None, what: str | dict, line: int | None, allowed: tuple[str, ...] = (), **who
     ) -> YMap:
+        """`what` names the mapping for the message: a plain word ("facts") or a said() message."""
+        what = said(what) if isinstance(what, str) else what
         if not isinstance(value, YMap):
-            raise self.error(f"{what} must be a mapping of names to values", line, **who)
+            raise self.error(
+                "%(what)s must be a mapping of names to values", line, params={"what": what}, **who
+            )
         unknown = [key for key in value if allowed and key not in allowed]
         if unknown:
             key = unknown[0]
-            where = "" if who.get("rule_id") else f" in {what}"
-            message = f"unknown field '{key}'{where} (allowed: {', '.join(allowed)})"
-            raise self.error(message, value.key_lines[key], field=key, **who)
+            params = {"key": key, "allowed": ", ".join(allowed)}
+            message = (
+                "unknown field '%(key)s' (allowed: %(allowed)s)"
+                if who.get("rule_id")
+                else "unknown field '%(key)s' in %(what)s (allowed: %(allowed)s)"
+            )
+            raise self.error(message, value.key_lines[key], field=key, params={**params, "what": what}, **who)
         return value
 
-    def text(self, parent: YMap, key: str, what: str, required: bool = True, **who) -> str | None:
+    def text(self, parent: YMap, key: str, what: str | dict, required: bool = True, **who) -> str | None:
         value = parent.get(key)
         if value is None:
             if required:
-                message = f"missing '{key}'" if who.get("rule_id") else f"{what} is missing '{key}'"
-                raise self.error(message, parent.line, field=key, **who)
+                what = said(what) if isinstance(what, str) else what
+                message = "missing '%(key)s'" if who.get("rule_id") else "%(what)s is missing '%(key)s'"
+                raise self.error(message, parent.line, field=key, params={"key": key, "what": what}, **who)
             return None
         if not isinstance(value, YScalar) or not value.text.strip():
-            raise self.error(f"'{key}' must be a non-empty text", parent.key_lines[key], field=key, **who)
+            raise self.error(
+                "'%(key)s' must be a non-empty text",
+                parent.key_lines[key],
+                field=key,
+                params={"key": key},
+                **who,
+            )
         if len(value.text) > MAX_TEXT_CHARS:
             raise self.error(
-                f"'{key}' is too long (the limit is {MAX_TEXT_CHARS} characters)",
+                "'%(key)s' is too long (the limit is %(limit)s characters)",
                 value.line,
                 field=key,
+                params={"key": key, "limit": MAX_TEXT_CHARS},
                 **who,
             )
         return " ".join(value.text.split())  # re-wrapping a sentence is not a change
@@ -114,7 +132,9 @@ class _Loader:
         if value is None and not required:
             return None
         if not isinstance(value, YScalar):
-            raise self.error(f"'{key}' is missing; write it as YYYY-MM-DD", parent.line, field=key)
+            raise self.error(
+                "'%(key)s' is missing; write it as YYYY-MM-DD", parent.line, field=key, params={"key": key}
+            )
         typed = value.typed()
         if isinstance(typed, dt.date) and not isinstance(typed, dt.datetime):
             return typed
@@ -122,15 +142,19 @@ class _Loader:
             return dt.date.fromisoformat(value.text)
         except ValueError:
             raise self.error(
-                f"'{key}' must be a date written YYYY-MM-DD, got '{value.text[:40]}'", value.line, field=key
+                "'%(key)s' must be a date written YYYY-MM-DD, got '%(value)s'",
+                value.line,
+                field=key,
+                params={"key": key, "value": value.text[:40]},
             ) from None
 
     def name(self, name: str, line: int, subject: str) -> str:
         if not NAME_RE.match(name) or keyword.iskeyword(name) or name in FUNCTIONS:
             raise self.error(
-                f"name '{name[:70]}' must be lowercase letters, digits and '_', start with a letter, "
+                "name '%(name)s' must be lowercase letters, digits and '_', start with a letter, "
                 "and not be a Python keyword or a function name",
                 line,
+                params={"name": name[:70]},
                 subject=subject,
                 rule_id=name[:70],
                 field="name",
@@ -141,34 +165,46 @@ class _Loader:
         for field, text in parts.items():
             found = protected_attribute(text or "")
             if found:
-                verb = "uses" if field == "name" else "mentions"
-                message = f"{field} {verb} a protected attribute ('{found}'); {PROTECTED_NOTE}"
-                raise self.error(message, line, subject=subject, rule_id=name, field=field)
+                message = (
+                    "%(field)s uses a protected attribute ('%(found)s'); %(note)s"
+                    if field == "name"
+                    else "%(field)s mentions a protected attribute ('%(found)s'); %(note)s"
+                )
+                params = {"field": field, "found": found, "note": said(PROTECTED_NOTE)}
+                raise self.error(message, line, subject=subject, rule_id=name, field=field, params=params)
 
     def count(self, section: str, items: YMap | YList) -> None:
         if len(items) > LIMITS[section]:
             raise self.error(
-                f"too many {section} ({len(items)}; the limit is {LIMITS[section]})",
+                "too many %(section)s (%(count)s; the limit is %(limit)s)",
                 items.line,
                 field=section,
+                params={"section": section, "count": len(items), "limit": LIMITS[section]},
             )
 
     # --- the file -----------------------------------------------------------------------------------
     def load(self, text: str) -> RuleSet:
-        root = self.mapping(load_yaml(text, self.file), "a rule-set file", 1, TOP_FIELDS)
-        service = self.text(root, "service", "the rule set")
-        version = self.text(root, "version", "the rule set")
+        root = self.mapping(load_yaml(text, self.file), said("a rule-set file"), 1, TOP_FIELDS)
+        service = self.text(root, "service", said("the rule set"))
+        version = self.text(root, "version", said("the rule set"))
         if not SERVICE_RE.match(service):
             raise self.error(
-                f"service '{service[:70]}' must be a slug like 'bansos-pkh'", root.key_lines["service"]
+                "service '%(service)s' must be a slug like 'bansos-pkh'",
+                root.key_lines["service"],
+                params={"service": service[:70]},
             )
         if not VERSION_RE.match(version):
-            raise self.error(f"version '{version[:70]}' must be like '2026-01'", root.key_lines["version"])
+            raise self.error(
+                "version '%(version)s' must be like '2026-01'",
+                root.key_lines["version"],
+                params={"version": version[:70]},
+            )
         stem = Path(self.file).stem
         if self.file.endswith((".yaml", ".yml")) and stem != version:
             raise self.error(
-                f"version '{version}' does not match the file name '{Path(self.file).name}'",
+                "version '%(version)s' does not match the file name '%(file)s'",
                 root.key_lines["version"],
+                params={"version": version, "file": Path(self.file).name},
             )
         effective_from = self.date(root, "effective_from", required=True)
         effective_until = self.date(root, "effective_until", required=False)
@@ -192,7 +228,7 @@ class _Loader:
         parts = dict(
             service=service,
             version_id=version,
-            title=self.text(root, "title", "the rule set", required=False) or "",
+            title=self.text(root, "title", said("the rule set"), required=False) or "",
             effective_from=effective_from,
             effective_until=effective_until,
             legal_basis=legal,
@@ -224,7 +260,7 @@ class _Loader:
         if value is None:
             return ()
         if isinstance(value, YScalar):
-            return (self.text(root, "legal_basis", "the rule set"),)
+            return (self.text(root, "legal_basis", said("the rule set")),)
         if not isinstance(value, YList) or not all(isinstance(v, YScalar) and v.text.strip() for v in value):
             raise self.error("legal_basis must be a text or a list of texts", root.key_lines["legal_basis"])
         return tuple(" ".join(v.text.split()) for v in value)
@@ -240,13 +276,15 @@ class _Loader:
             line = section.key_lines[name]
             self.name(name, line, "fact")
             who = {"subject": "fact", "rule_id": name}
-            spec = self.mapping(body, f"fact '{name}'", line, FACT_FIELDS, **who)
+            spec = self.mapping(body, said("fact '%(name)s'", name=name), line, FACT_FIELDS, **who)
             type_name = self.type_name(spec, "type", line, **who)
-            source = self.text(spec, "source", f"fact '{name}'", **who)
+            source = self.text(spec, "source", said("fact '%(name)s'", name=name), **who)
             if not SOURCE_RE.match(source):
-                message = f"source '{source[:60]}' must be form, system, reference or registry:<name>"
-                raise self.error(message, spec.key_lines["source"], field="source", **who)
-            description = self.text(spec, "description", f"fact '{name}'", **who)
+                message = "source '%(source)s' must be form, system, reference or registry:<name>"
+                raise self.error(
+                    message, spec.key_lines["source"], field="source", params={"source": source[:60]}, **who
+                )
+            description = self.text(spec, "description", said("fact '%(name)s'", name=name), **who)
             self.protected(name, {"name": name, "description": description, "source": source}, line, "fact")
             facts[name] = Fact(name, type_name, source, description, line)
         return facts
@@ -261,20 +299,25 @@ class _Loader:
             line = section.key_lines[name]
             self.name(name, line, "table")
             who = {"subject": "table", "rule_id": name}
-            spec = self.mapping(body, f"table '{name}'", line, TABLE_FIELDS, **who)
+            spec = self.mapping(body, said("table '%(name)s'", name=name), line, TABLE_FIELDS, **who)
             key_type = self.type_name(spec, "key", line, allowed=TABLE_KEY_TYPES, **who)
             value_type = self.type_name(spec, "value", line, **who)
-            description = self.text(spec, "description", f"table '{name}'", **who)
-            source = self.text(spec, "source", f"table '{name}'", required=False, **who) or "reference"
+            description = self.text(spec, "description", said("table '%(name)s'", name=name), **who)
+            source = (
+                self.text(spec, "source", said("table '%(name)s'", name=name), required=False, **who)
+                or "reference"
+            )
             self.protected(name, {"name": name, "description": description, "source": source}, line, "table")
             tables[name] = Table(name, key_type, value_type, description, source, line)
         return tables
 
     def type_name(self, spec: YMap, key: str, line: int, allowed: tuple[str, ...] = TYPES, **who) -> str:
-        type_name = self.text(spec, key, f"{who.get('subject', 'fact')} '{who.get('rule_id')}'", **who)
+        what = said(f"{who.get('subject', 'fact')} '%(name)s'", name=who.get("rule_id"))
+        type_name = self.text(spec, key, what, **who)
         if type_name not in allowed:
-            message = f"unknown type '{type_name[:40]}' (allowed: {', '.join(allowed)})"
-            raise self.error(message, spec.key_lines.get(key, line), field=key, **who)
+            message = "unknown type '%(type)s' (allowed: %(allowed)s)"
+            params = {"type": type_name[:40], "allowed": ", ".join(allowed)}
+            raise self.error(message, spec.key_lines.get(key, line), field=key, params=params, **who)
         return type_name
 
     def unique_names(self, facts: dict[str, Fact], tables: dict[str, Table], root: YMap) -> None:
@@ -292,7 +335,11 @@ class _Loader:
         value = spec.get(key)
         if not isinstance(value, YScalar):
             raise self.error(
-                f"'{key}' must be an expression (text)", spec.key_lines.get(key, line), field=key, **who
+                "'%(key)s' must be an expression (text)",
+                spec.key_lines.get(key, line),
+                field=key,
+                params={"key": key},
+                **who,
             )
         where = spec.key_lines[key]
         try:
@@ -315,7 +362,9 @@ class _Loader:
             who = {"subject": "derived", "rule_id": name}
             if name in facts or name in tables:
                 raise self.error("the name is already used by a fact or table", line, **who)
-            spec = self.mapping(body, f"derived value '{name}'", line, DERIVED_FIELDS, **who)
+            spec = self.mapping(
+                body, said("derived value '%(name)s'", name=name), line, DERIVED_FIELDS, **who
+            )
             scope = Scope(
                 {n: f.type for n, f in facts.items()},
                 {n: d.type for n, d in derived.items()},
@@ -323,7 +372,7 @@ class _Loader:
             )
             text, tree = self.expression(spec, "expr", scope, line, **who)
             type_name = self.declared_type(spec, tree, line, **who)
-            description = self.text(spec, "description", f"derived value '{name}'", **who)
+            description = self.text(spec, "description", said("derived value '%(name)s'", name=name), **who)
             self.protected(name, {"name": name, "description": description}, line, "derived")
             derived[name] = Derived(name, text, type_name, description, line, tree)
         return derived
@@ -335,10 +384,14 @@ class _Loader:
         declared = self.type_name(spec, "type", line, **who)
         relabel = {tree.type, declared} <= {"int", "money"}
         if declared != tree.type and not relabel:
-            message = f"declared type {declared} does not match the expression's type {tree.type}"
+            message = "declared type %(declared)s does not match the expression's type %(type)s"
             if declared == "money" and tree.type == "number":
-                message += "; use // or round() to get whole rupiah"
-            raise self.error(message, spec.key_lines["type"], field="type", **who)
+                message = (
+                    "declared type %(declared)s does not match the expression's type %(type)s; "
+                    "use // or round() to get whole rupiah"
+                )
+            params = {"declared": declared, "type": tree.type}
+            raise self.error(message, spec.key_lines["type"], field="type", params=params, **who)
         return declared
 
     def scores(self, value: YValue | None, root: YMap, scope: Scope, *declared: dict) -> dict[str, Score]:
@@ -353,14 +406,18 @@ class _Loader:
             who = {"subject": "score", "rule_id": name}
             if any(name in names for names in declared):
                 raise self.error("the name is already used by a fact, table or derived value", line, **who)
-            spec = self.mapping(body, f"score '{name}'", line, SCORE_FIELDS, **who)
+            spec = self.mapping(body, said("score '%(name)s'", name=name), line, SCORE_FIELDS, **who)
             text, tree = self.expression(spec, "expr", scope, line, **who)
             if tree.type not in NUMERIC:
                 raise self.error(
-                    f"a score must be a number, got {tree.type}", spec.key_lines["expr"], field="expr", **who
+                    "a score must be a number, got %(type)s",
+                    spec.key_lines["expr"],
+                    field="expr",
+                    params={"type": tree.type},
+                    **who,
                 )
             type_name = self.declared_type(spec, tree, line, **who)
-            description = self.text(spec, "description", f"score '{name}'", **who)
+            description = self.text(spec, "description", said("score '%(name)s'", name=name), **who)
             self.protected(name, {"name": name, "description": description}, line, "score")
             scores[name] = Score(name, text, type_name, description, line, tree)
         return scores
@@ -376,28 +433,36 @@ class _Loader:
         rules: list[Rule] = []
         for item in value:
             line = item.line
-            spec = self.mapping(item, "a rule", line)
-            rule_id = self.name(self.text(spec, "id", "a rule"), spec.key_lines["id"], "rule")
+            spec = self.mapping(item, said("a rule"), line)
+            rule_id = self.name(self.text(spec, "id", said("a rule")), spec.key_lines["id"], "rule")
             if any(r.id == rule_id for r in rules):
                 raise self.error("duplicate rule id", spec.key_lines["id"], rule_id=rule_id, field="id")
             who = {"subject": "rule", "rule_id": rule_id}
-            self.mapping(spec, "a rule", line, RULE_FIELDS, **who)
+            self.mapping(spec, said("a rule"), line, RULE_FIELDS, **who)
             text, tree = self.expression(spec, "require", scope, line, **who)
             if tree.type != BOOL:
-                message = f"'require' must be true/false (bool), got {tree.type}"
-                raise self.error(message, spec.key_lines["require"], field="require", **who)
-            on_fail = self.text(spec, "on_fail", f"rule '{rule_id}'", **who)
+                message = "'require' must be true/false (bool), got %(type)s"
+                params = {"type": tree.type}
+                raise self.error(message, spec.key_lines["require"], field="require", params=params, **who)
+            on_fail = self.text(spec, "on_fail", said("rule '%(name)s'", name=rule_id), **who)
             if on_fail not in ("deny", "refer"):
                 raise self.error(
-                    f"on_fail must be deny or refer, got '{on_fail[:40]}'",
+                    "on_fail must be deny or refer, got '%(value)s'",
                     spec.key_lines["on_fail"],
                     field="on_fail",
+                    params={"value": on_fail[:40]},
                     **who,
                 )
             explain = self.explain(spec, placeholders, line, **who)
-            legal = self.text(spec, "legal_basis", f"rule '{rule_id}'", **who)
-            title = self.text(spec, "title", f"rule '{rule_id}'", required=False, **who) or rule_id
-            title_en = self.text(spec, "title_en", f"rule '{rule_id}'", required=False, **who) or ""
+            legal = self.text(spec, "legal_basis", said("rule '%(name)s'", name=rule_id), **who)
+            title = (
+                self.text(spec, "title", said("rule '%(name)s'", name=rule_id), required=False, **who)
+                or rule_id
+            )
+            title_en = (
+                self.text(spec, "title_en", said("rule '%(name)s'", name=rule_id), required=False, **who)
+                or ""
+            )
             used = _facts_used(tree, fact_deps)
             rules.append(
                 Rule(
@@ -420,7 +485,13 @@ class _Loader:
             body = self.mapping(value, "explain", spec.key_lines["explain"], STATUSES, **who)
             for status in ("passed", "failed"):
                 if status not in body:
-                    raise self.error(f"explain is missing '{status}'", body.line, field="explain", **who)
+                    raise self.error(
+                        "explain is missing '%(status)s'",
+                        body.line,
+                        field="explain",
+                        params={"status": status},
+                        **who,
+                    )
             texts = {status: self.text(body, status, "explain", **who) for status in body}
             lines = {status: body.key_lines[status] for status in body}
         out = {}

@@ -54,15 +54,22 @@ YValue = YScalar | YMap | YList
 def load_yaml(text: str, filename: str) -> YValue:
     if len(text) > MAX_FILE_CHARS:
         raise RuleError(
-            f"file is too large ({len(text)} characters; the limit is {MAX_FILE_CHARS})", file=filename
+            "file is too large (%(size)s characters; the limit is %(limit)s)",
+            file=filename,
+            params={"size": len(text), "limit": MAX_FILE_CHARS},
         )
     try:
         root = yaml.compose(text, Loader=FAST_LOADER)
     except yaml.MarkedYAMLError as exc:
         line = exc.problem_mark.line + 1 if exc.problem_mark else None
-        raise RuleError(f"invalid YAML: {exc.problem or exc.context}", file=filename, line=line) from None
+        problem = str(
+            exc.problem or exc.context
+        )  # PyYAML's English; the sandbox names it in the author's words
+        raise RuleError(
+            "invalid YAML: %(problem)s", file=filename, line=line, params={"problem": problem}
+        ) from None
     except yaml.YAMLError as exc:
-        raise RuleError(f"invalid YAML: {exc}", file=filename) from None
+        raise RuleError("invalid YAML: %(problem)s", file=filename, params={"problem": str(exc)}) from None
     except RecursionError:
         raise RuleError("invalid YAML: nested too deeply", file=filename) from None
     if root is None:
@@ -93,7 +100,7 @@ def _convert(node: yaml.Node, filename: str, seen: set[int], depth: int) -> YVal
         seen.add(id(key_node))
         key = key_node.value
         if key in mapping:
-            raise RuleError(f"duplicate key '{key}'", file=filename, line=key_line)
+            raise RuleError("duplicate key '%(key)s'", file=filename, line=key_line, params={"key": key})
         mapping[key] = _convert(value_node, filename, seen, depth + 1)
         mapping.key_lines[key] = key_line
     return mapping

@@ -7,6 +7,7 @@ from io import StringIO
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.utils import translation
 
 from pamong.audit.models import AuditEntry
 from pamong.budget import csvfile, services
@@ -135,6 +136,32 @@ def test_the_command_prints_every_problem_as_file_line_field(agency, tmp_path):
     assert lines[0].startswith(f"{path}:3: harga_satuan: rupiah bulat")
     assert lines[1].startswith(f"{path}:4: tanggal: tanggal dengan format")
     assert BudgetLine.objects.count() == 0
+
+
+def test_the_problems_are_in_the_readers_language(agency, tmp_path):
+    """Indonesian by default, English when English is chosen (ADR 51): the same refused file, read twice; the
+    command still names file, line and field."""
+    path = tmp_path / "realisasi.csv"
+    path.write_bytes(csv_bytes(row(), row(harga_satuan="abc", penyedia="")))
+    said = {}
+    for language in ("id", "en"):
+        err = StringIO()
+        with translation.override(language), pytest.raises(CommandError) as caught:
+            call_command("budget_import", str(path), agency=agency.slug, stderr=err)
+        said[language] = (err.getvalue().splitlines(), str(caught.value))
+    assert said["id"][0] == [
+        f"{path}:3: harga_satuan: rupiah bulat tanpa desimal, misalnya 1500000 atau 1.500.000",
+        f"{path}:3: penyedia: wajib diisi untuk realisasi",
+    ]
+    assert said["en"][0] == [
+        f"{path}:3: harga_satuan: whole rupiah without decimals, for example 1500000 or 1.500.000",
+        f"{path}:3: penyedia: required for realisasi",
+    ]
+    assert said["id"][1].startswith(f"Berkas {path} tidak diimpor: 2 masalah, yang pertama {path}:3: kolom ")
+    assert said["en"][1].startswith(f"File {path} was not imported: 2 problems, the first {path}:3: column ")
+    with translation.override("en"), pytest.raises(ValidationFailed) as caught:
+        services.import_ocds(b"[1, 2]", agency=agency, actor="system:test", file_name="x.json")
+    assert caught.value.details[0]["message"].startswith("not an OCDS release package")
 
 
 def test_the_command_imports_and_says_how_many(agency, tmp_path):

@@ -14,6 +14,7 @@ from django.utils import timezone
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
+from pamong.core.errors import stored
 from pamong.core.formatting import format_date
 from pamong.registry.regions import region_code_of
 from pamong.registry.services import gather_facts
@@ -31,7 +32,7 @@ class RuleRun:
     facts: dict[str, Any]
     outcome: str
     proposed: bool
-    problems: list[str]
+    problems: list[Any]  # JSON-ready: {"text", "params"} put in the reader's language when shown (ADR 51)
 
     @property
     def final(self) -> bool:
@@ -69,7 +70,9 @@ def evaluate_rules(*, service, form_data: dict[str, Any], nik: str, filing_date:
     # The fact values beside their provenance (DESIGN §3: the record holds the input facts; re-running and the
     # oversight sandbox read them back).
     facts = {**gathered.provenance(), "values": json.loads(json.dumps(gathered.values(), default=str))}
-    return RuleRun(evaluation.to_dict(), facts, outcome, proposed, list(gathered.problems))
+    return RuleRun(
+        evaluation.to_dict(), facts, outcome, proposed, [stored(problem) for problem in gathered.problems]
+    )
 
 
 def run_rules(application: Application) -> RuleRun | None:

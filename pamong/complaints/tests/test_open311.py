@@ -180,3 +180,41 @@ def test_open311_takes_the_photo_itself_as_multipart_media_without_its_metadata(
     )
     assert refused.status_code == 400 and "JPEG" in refused.json()[0]["description"]
     assert Complaint.objects.count() == 1
+
+
+def test_open311_speaks_the_requests_language(client, world, api_key):
+    """Indonesian by default, English when the client asks for it in Accept-Language (ADR 51): errors, the
+    service list and definition, and a request's notes."""
+    complaint = services.submit_complaint(report(world), actor=world.warga, reporter=world.warga)
+    said = {}
+    for language in ("", "en"):
+        headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+        said[language or "id"] = {
+            "error": client.get("/open311/v2/requests.json?status=pending", **headers).json()[0][
+                "description"
+            ],
+            "no_key": client.post(
+                "/open311/v2/requests.json", {"service_code": "bansos-pkh"}, **headers
+            ).json(),
+            "service": next(
+                s
+                for s in client.get("/open311/v2/services.json", **headers).json()
+                if s["service_code"] == "bansos-pkh"
+            ),
+            "attributes": client.get("/open311/v2/services/bansos-pkh.json", **headers).json()["attributes"],
+            "request": client.get(f"/open311/v2/requests/{complaint.reference}.json", **headers).json()[0],
+        }
+    indonesian, english = said["id"], said["en"]
+    assert indonesian["error"] == "status hanya open atau closed."
+    assert english["error"] == "status is only open or closed."
+    assert indonesian["no_key"][0]["description"].startswith("api_key tidak sah")
+    assert english["no_key"][0]["description"].startswith("The api_key is invalid")
+    assert indonesian["service"]["service_name"] == world.bansos.name
+    assert english["service"]["service_name"] == world.bansos.name_en != world.bansos.name
+    assert english["service"]["description"] == world.bansos.summary_en
+    assert indonesian["attributes"][0]["description"] == "Judul laporan (ditampilkan di daftar publik)"
+    assert english["attributes"][0]["description"] == "Title of the report (shown in the public list)"
+    assert indonesian["request"]["status_notes"] == "Laporan diterima, menunggu verifikasi."
+    assert english["request"]["status_notes"] == "Report received, awaiting verification."
+    assert indonesian["request"]["service_notice"].startswith("Dijawab paling lambat ")
+    assert english["request"]["service_notice"].startswith("Answered by ")

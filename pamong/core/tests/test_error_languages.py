@@ -180,3 +180,81 @@ def test_the_api_keeps_its_codes_and_speaks_the_requests_language(world, languag
     }[language]
     assert body["message"] == expected[0]
     assert body["details"]["household_size"].startswith(expected[1])
+
+
+def test_the_registrys_problems_follow_the_readers_language(world):
+    """Facts that could not be gathered are kept with their English source and shown in the reader's language:
+    a citizen whom no registry knows, filed at the counter, and the officer reading the case in each language."""
+    counter = Client()
+    counter.force_login(world.loket)
+    filed = counter.post(
+        "/api/v1/staff/counter/applications",
+        {
+            "service": "bansos-pkh",
+            "form": dict(world.forms[world.niks.WARGA_NIK]),
+            "nik": world.niks.UNREGISTERED_NIK,
+            "full_name": "Orang Baru",
+            "consent_method": "lisan_disaksikan",
+            "consent_statement": "Saya setuju.",
+        },
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",  # the language at filing time does not fix the words kept
+    )
+    assert filed.status_code == 201, filed.content
+    pk = filed.json()["id"]
+    shown = {}
+    for language in ("id", "en"):
+        officer = Client()
+        officer.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        officer.force_login(world.petugas)
+        shown[language] = visible_text(officer.get(f"/petugas/permohonan/{pk}/").content.decode())
+    assert "NIK pemohon tidak ditemukan pada sumber data dtsen." in shown["id"]
+    assert "NIK was not found in data source dtsen." not in shown["id"]
+    assert "NIK was not found in data source dtsen." in shown["en"]
+    assert "NIK pemohon tidak ditemukan" not in shown["en"]
+
+
+@pytest.mark.parametrize(
+    ("language", "expected"),
+    [
+        ("", "Ukuran tidak valid: perlu 0 ≤ from ≤ to ≤ 0."),
+        ("id", "Ukuran tidak valid: perlu 0 ≤ from ≤ to ≤ 0."),
+        ("en", "Invalid sizes: 0 ≤ from ≤ to ≤ 0 is needed."),
+    ],
+)
+def test_an_api_refusal_written_in_python_follows_the_requests_language(db, language, expected):
+    """The audit log's API (an error raised below the views) answers in the request's language."""
+    headers = {"HTTP_ACCEPT_LANGUAGE": language} if language else {}
+    response = Client(**headers).get("/api/v1/audit/consistency?from=5&to=2")
+    assert response.status_code == 422
+    assert response.json()["code"] == "invalid_tree_sizes"
+    assert response.json()["message"] == expected
+
+
+@pytest.mark.parametrize(
+    ("language", "duplicate", "missing"),
+    [
+        (
+            "id",
+            "Kunci 'a' muncul dua kali dalam JSON; kirim setiap kunci sekali saja.",
+            "Entri audit #99 tidak ada.",
+        ),
+        (
+            "en",
+            "The key 'a' appears twice in the JSON; send each key once.",
+            "Audit entry #99 does not exist.",
+        ),
+    ],
+)
+def test_the_api_edge_speaks_the_requests_language(world, language, duplicate, missing):
+    """The strict JSON edge (core.apiedge) and the audit log's not-found, in the language the client asks for."""
+    client = Client(HTTP_ACCEPT_LANGUAGE=language)
+    client.force_login(world.warga)
+    refused = client.post("/api/v1/applications", '{"a": 1, "a": 2}', content_type="application/json")
+    assert refused.status_code == 422, refused.content
+    assert refused.json()["code"] == "invalid_json"
+    assert refused.json()["message"] == duplicate
+    assert refused.json()["details"]["reason"] == "duplicate_key"
+    absent = client.get("/api/v1/audit/entries/99")
+    assert absent.status_code == 404
+    assert absent.json() == {"code": "audit_entry_not_found", "message": missing}

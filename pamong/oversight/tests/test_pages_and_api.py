@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.conf import settings
 from django.utils import timezone
 
 from pamong.accounts import roles
@@ -239,3 +240,18 @@ def test_a_re_run_shows_how_many_citizens_may_be_told_and_runs_only_when_confirm
     )
     assert done.status_code == 200 and "1 permohonan diperiksa" in done.content.decode()
     assert AuditEntry.objects.get(action="oversight.rerun_started").data["candidates"] == 1
+
+
+def test_the_registers_own_words_follow_the_language(client, world):
+    """Pamong's own sentences on the register (impact level, human oversight, objection) in Indonesian by default
+    and in English under the switch, on the page and in the public API (Accept-Language)."""
+    indonesian = client.get("/algoritma/bansos-pkh/").content.decode()
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    english = client.get("/algoritma/bansos-pkh/").content.decode()
+    del client.cookies[settings.LANGUAGE_COOKIE_NAME]
+    assert "Tingkat III — dampak tinggi" in indonesian and "Mesin tidak pernah menolak sendiri" in indonesian
+    assert "Level III — high impact" in english and "The machine never refuses on its own" in english
+    assert "Mesin tidak pernah" not in english and "Anda dapat mengajukan keberatan" not in english
+    body = client.get("/api/v1/algorithms/bansos-pkh", HTTP_ACCEPT_LANGUAGE="en").json()
+    assert body["impact_text"].startswith("Level III") and body["objection"].startswith("You may object")
+    assert client.get("/api/v1/algorithms/bansos-pkh").json()["objection"].startswith("Anda dapat mengajukan")

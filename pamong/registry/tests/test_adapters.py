@@ -164,8 +164,8 @@ def test_local_facts_carry_provenance(registry_data):
 def test_an_unregistered_nik_is_a_problem_not_a_denial(registry_data):
     result = LOCAL_ADAPTERS["dtsen"].fetch(nik=demo.UNREGISTERED_NIK, facts=["in_dtsen"], context=ON)
     assert result.facts["in_dtsen"].value is None
-    assert result.facts["in_dtsen"].note == "NIK tidak ditemukan pada sumber ini"
-    assert result.problems == ["NIK pemohon tidak ditemukan pada sumber data dtsen."]
+    assert str(result.facts["in_dtsen"].note) == "NIK tidak ditemukan pada sumber ini"
+    assert [str(p) for p in result.problems] == ["NIK pemohon tidak ditemukan pada sumber data dtsen."]
 
 
 # --- HTTP ------------------------------------------------------------------------------------------------------
@@ -220,7 +220,7 @@ def test_a_flaky_server_is_retried_with_backoff():
         result = http.fetch(nik=demo.WARGA_NIK, facts=["in_dtsen"])
     assert result.facts["in_dtsen"].value is True
     assert result.facts["in_dtsen"].source == "registry:dtsen"
-    assert result.facts["in_dtsen"].note == "data per 2026-02-28"
+    assert str(result.facts["in_dtsen"].note) == "data per 2026-02-28"
     assert sleeps == [0.2, 0.4]
     assert [path for path, _ in server.requests] == ["/facts"] * 3  # the NIK is never in the URL
     assert server.requests[0][1] == {"nik": demo.WARGA_NIK, "facts": ["in_dtsen"]}
@@ -285,11 +285,11 @@ def test_not_found_and_missing_facts_become_unknown():
     with Server(lambda n, body: (404, {"error": "not found"})) as server:
         result = adapter(server.url)[0].fetch(nik=demo.WARGA_NIK, facts=["in_dtsen"])
     assert result.facts["in_dtsen"].value is None
-    assert result.problems == ["NIK pemohon tidak ditemukan pada sumber data dtsen."]
+    assert [str(p) for p in result.problems] == ["NIK pemohon tidak ditemukan pada sumber data dtsen."]
     with Server(lambda n, body: (200, {"facts": {}})) as server:
         result = adapter(server.url)[0].fetch(nik=demo.WARGA_NIK, facts=["in_dtsen"])
     assert result.facts["in_dtsen"].value is None
-    assert result.problems == ["Sumber data dtsen tidak memberikan data in_dtsen."]
+    assert [str(p) for p in result.problems] == ["Sumber data dtsen tidak memberikan data in_dtsen."]
 
 
 def test_a_client_error_is_not_retried():

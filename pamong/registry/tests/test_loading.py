@@ -4,6 +4,7 @@ from pathlib import Path
 
 import pytest
 from django.db import connection
+from django.utils import translation
 
 from pamong.core.errors import ApplicationError
 from pamong.registry import demo, services
@@ -120,7 +121,16 @@ def test_a_bad_file_loads_nothing_and_names_the_line(reference_data, tmp_path: P
     with pytest.raises(services.RegistryDataInvalid) as caught:
         services.load_reference_data(data_dir=tmp_path)
     assert caught.value.details == ["baris 29: kabupaten/kota 99.99 tidak ada dalam data wilayah"]
+    assert caught.value.message == "poverty_lines.csv: 1 masalah; tidak ada data yang dimuat."
     assert counts() == before
+    with translation.override("en"), pytest.raises(services.RegistryDataInvalid) as caught:
+        services.load_reference_data(data_dir=tmp_path)
+    assert caught.value.details == ["line 29: regency/city 99.99 is not in the region data"]
+    assert caught.value.message.startswith(
+        "poverty_lines.csv: 1 masalah"
+    )  # the message: in the reader's language
+    with translation.override("en"):
+        assert caught.value.message == "poverty_lines.csv: problems found: 1; no data was loaded."
 
 
 def test_the_population_is_valid_and_holds_the_demo_people(registry_data):

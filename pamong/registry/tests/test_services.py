@@ -5,11 +5,15 @@ import json
 from pathlib import Path
 
 import pytest
+from django.utils import translation
 
+from pamong.core.errors import words
 from pamong.registry import demo, selectors, services
-from pamong.registry.adapters import AdapterResult, FactValue, SourceUnavailable, get_adapter
+from pamong.registry.adapters import AdapterResult, FactValue, HttpJsonAdapter, SourceUnavailable, get_adapter
 from pamong.registry.nik import NikError
 from pamong.rules import load_rule_sets, select_version
+
+from .test_adapters import silent_port  # noqa: F401  (a fixture)
 
 PACKS = Path(__file__).resolve().parents[3] / "packs"
 SPRING, AUTUMN = dt.date(2026, 3, 2), dt.date(2026, 8, 3)  # bansos-pkh 2026-01 and 2026-07 in force
@@ -107,8 +111,8 @@ class Garbled:
 def test_an_unreachable_source_makes_its_facts_unknown_and_the_case_refer(registry_data):
     gathered, evaluation = decide(demo.DENIED_NIK, SPRING, adapters={"dtsen": Unreachable()})
     assert gathered.values()["in_dtsen"] is None
-    assert gathered.provenance()["facts"]["in_dtsen"]["note"].startswith("sumber tidak tersedia")
-    assert gathered.problems == [
+    assert words(gathered.provenance()["facts"]["in_dtsen"]["note"]).startswith("sumber tidak tersedia")
+    assert [str(p) for p in gathered.problems] == [
         "Sumber data dtsen tidak tersedia: sumber data dtsen tidak menjawab dalam 3 detik"
     ]
     rules = {r.rule_id: str(r.status) for r in evaluation.rules}
@@ -123,7 +127,7 @@ def test_a_broken_or_garbled_adapter_never_decides(registry_data):
         demo.WARGA_NIK, SPRING, adapters={"korlantas": Broken(), "dapodik": Garbled()}
     )
     assert (gathered.values()["owns_car"], gathered.values()["school_children_count"]) == (None, None)
-    assert gathered.problems == [
+    assert [str(p) for p in gathered.problems] == [
         "Sumber data korlantas gagal memberikan data karena kesalahan sistem.",
         "Sumber data dapodik memberikan nilai school_children_count yang tidak sah.",
     ]
@@ -144,7 +148,7 @@ def test_a_configured_http_source_that_never_answers_refers(registry_data, setti
     finally:
         listener.close()
     assert gathered.values()["in_dtsen"] is None
-    assert gathered.problems == [
+    assert [str(p) for p in gathered.problems] == [
         "Sumber data dtsen tidak tersedia: sumber data dtsen tidak menjawab dalam 0.3 detik"
     ]
     assert str(evaluation.outcome) == "REFER"
@@ -166,7 +170,9 @@ def test_form_values_are_typed_and_unreadable_ones_are_unknown(registry_data):
         True,
     )
     assert values["assets_value"] is None and values["declared_regency_code"] == "3273"
-    assert gathered.problems == ["Nilai assets_value dari isian formulir tidak dapat dibaca."]
+    assert [str(p) for p in gathered.problems] == [
+        "Nilai assets_value dari isian formulir tidak dapat dibaca."
+    ]
     assert str(evaluation.outcome) == "REFER"
 
 
@@ -175,7 +181,7 @@ def test_a_missing_form_value_is_unknown_with_a_note(registry_data):
     del form["declared_regency_code"]
     gathered, evaluation = decide(demo.WARGA_NIK, SPRING, form=form)
     assert gathered.values()["declared_regency_code"] is None
-    assert gathered.provenance()["facts"]["declared_regency_code"]["note"] == "tidak diisi"
+    assert words(gathered.provenance()["facts"]["declared_regency_code"]["note"]) == "tidak diisi"
     assert str(evaluation.outcome) == "REFER"
 
 
@@ -198,7 +204,7 @@ def test_system_facts_come_from_the_caller(registry_data):
         "kk_village_code": "3273091003",
     }
     missing = services.gather_facts(fact_specs=specs, form={}, nik=demo.WARGA_NIK, on_date=SPRING)
-    assert missing.problems == ["Data sistem office_village_code tidak diberikan."]
+    assert [str(p) for p in missing.problems] == ["Data sistem office_village_code tidak diberikan."]
 
 
 def test_unknown_sources_and_tables_are_problems(registry_data):
@@ -210,7 +216,7 @@ def test_unknown_sources_and_tables_are_problems(registry_data):
         tables=["land_prices"],
     )
     assert gathered.values() == {"x": None, "y": None}
-    assert gathered.problems == [
+    assert [str(p) for p in gathered.problems] == [
         "Sumber data oracle untuk y tidak dikenal.",
         "Sumber data bpjs belum tersedia.",
         "Tabel rujukan land_prices tidak dikenal oleh modul registry.",
@@ -236,7 +242,9 @@ def test_the_poverty_line_in_force_on_the_date(reference_data, on_date, amount, 
 def test_no_poverty_line_before_the_first_period(reference_data):
     tables = services.reference_tables(["poverty_line"], dt.date(2024, 6, 1))
     assert tables.tables == {"poverty_line": {}}
-    assert tables.problems == ["Tabel rujukan poverty_line tidak berisi data yang berlaku pada 2024-06-01."]
+    assert [str(p) for p in tables.problems] == [
+        "Tabel rujukan poverty_line tidak berisi data yang berlaku pada 2024-06-01."
+    ]
 
 
 @pytest.mark.parametrize(
@@ -306,3 +314,20 @@ def test_one_gathering_reads_the_person_and_household_once(registry_data, nik, d
         result = adapter.fetch(nik=nik, facts=names, context={"on_date": AUTUMN, "form": form})
         alone.update({name: fact.value for name, fact in result.facts.items()})
     assert alone and {name: gathered.facts[name].value for name in alone} == alone
+
+
+def test_a_sources_problems_are_kept_in_english_and_read_in_the_readers_language(registry_data, silent_port):  # noqa: F811
+    """A registry that times out: the case record keeps the English source and its parameters (JSON), and
+    each reader gets them in their language (ADR 51); the language at gathering time does not matter."""
+    slow = HttpJsonAdapter(name="dtsen", base_url=f"http://127.0.0.1:{silent_port}", timeout=0.3)
+    with translation.override("en"):
+        gathered, _ = decide(demo.WARGA_NIK, SPRING, adapters={"dtsen": slow})
+    kept = json.loads(json.dumps(gathered.provenance()))
+    assert [words(p) for p in kept["problems"]] == [
+        "Sumber data dtsen tidak tersedia: sumber data dtsen tidak menjawab dalam 0.3 detik"
+    ]
+    with translation.override("en"):
+        assert [words(p) for p in kept["problems"]] == [
+            "Data source dtsen is not available: data source dtsen did not answer within 0.3 seconds"
+        ]
+        assert words(kept["facts"]["in_dtsen"]["note"]).startswith("source not available: data source dtsen")

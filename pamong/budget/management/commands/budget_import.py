@@ -1,6 +1,7 @@
 from pathlib import Path
 
 from django.core.management.base import BaseCommand, CommandError
+from django.utils.translation import gettext as _
 
 from pamong.budget import services
 from pamong.catalog.models import Agency
@@ -25,14 +26,16 @@ class Command(BaseCommand):
     def handle(self, *args, file: str, agency: str, ocds: bool, **options):
         path = Path(file)
         if not path.is_file():
-            raise CommandError(f"{file}: berkas tidak ditemukan", returncode=2)
+            raise CommandError(_("%(file)s: file not found") % {"file": file}, returncode=2)
         if path.stat().st_size > MAX_BYTES:
             raise CommandError(
-                f"{file}: lebih dari {MAX_BYTES // 1024 // 1024} MB; bagi berkasnya", returncode=2
+                _("%(file)s: more than %(mb)s MB; split the file")
+                % {"file": file, "mb": MAX_BYTES // 1024 // 1024},
+                returncode=2,
             )
         found = Agency.objects.filter(slug=agency).first()
         if found is None:
-            raise CommandError(f"--agency {agency}: instansi tidak dikenal", returncode=2)
+            raise CommandError(_("--agency %(agency)s: unknown agency") % {"agency": agency}, returncode=2)
         importer = (
             services.import_ocds if ocds or path.suffix.lower() == ".json" else services.import_budget_csv
         )
@@ -45,5 +48,6 @@ class Command(BaseCommand):
                 )
             raise CommandError(str(exc.message), returncode=1) from None
         self.stdout.write(
-            f"OK: {source.rows} baris dari {file} diimpor untuk {found.name} (impor #{source.pk})"
+            _("OK: %(rows)s lines of %(file)s imported for %(agency)s (import #%(id)s)")
+            % {"rows": source.rows, "file": file, "agency": found.name, "id": source.pk}
         )

@@ -11,6 +11,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
+from django.utils.translation import gettext
 
 from pamong.accounts import roles
 from pamong.cases import rulebook
@@ -372,9 +373,9 @@ def fairness(service, period: Period, *, basis: str = "final") -> dict[str, Any]
         "applications": len(records),
         "threshold": float(stats.FOUR_FIFTHS),
         "small_sample": stats.SMALL_SAMPLE,
-        "claimed_note": (
-            "Jenis kelamin dan kelompok umur dibaca dari NIK (nilai yang diklaim, bukan data catatan sipil); "
-            "disabilitas dari data registri."
+        "claimed_note": gettext(
+            "Sex and age group are read from the NIK (claimed values, not civil registration data); "
+            "disability from the registry data."
         ),
         "features": [_feature_dict(f) for f in report],
     }

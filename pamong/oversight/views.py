@@ -11,7 +11,7 @@ from django.contrib.auth.decorators import login_required
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
@@ -21,15 +21,19 @@ from pamong.registry.selectors import region_names
 from . import access, charts, guard, register, sandbox, selectors, services
 from .models import RuleSetDraft
 
-OUTCOME_NAMES = {"GRANT": "dikabulkan", "REFER": "ke petugas", "DENY": "ditolak"}
+OUTCOME_NAMES = {
+    "GRANT": gettext_lazy("granted"),
+    "REFER": gettext_lazy("to an officer"),
+    "DENY": gettext_lazy("refused"),
+}
 PERIODS = (7, 30, 90)
 FEATURE_TEXT = {
-    "region": "Wilayah (kabupaten/kota)",
-    "area": "Kota atau kabupaten (perkotaan/perdesaan)",
-    "channel": "Saluran pengajuan (portal, loket, API)",
-    "sex": "Jenis kelamin (diklaim NIK)",
-    "age_band": "Kelompok umur (diklaim NIK)",
-    "disability": "Disabilitas (registri)",
+    "region": gettext_lazy("Region (regency/city)"),
+    "area": gettext_lazy("City or regency (urban/rural)"),
+    "channel": gettext_lazy("Channel of the application (portal, counter, API)"),
+    "sex": gettext_lazy("Sex (as the NIK says)"),
+    "age_band": gettext_lazy("Age group (as the NIK says)"),
+    "disability": gettext_lazy("Disability (registry)"),
 }
 
 
@@ -84,7 +88,7 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
     labels = [dt.date.fromisoformat(d["day"]).strftime("%d/%m") for d in data["by_day"]]
     outcome_chart = charts.stacked_columns(
         "hasil-harian",
-        f"Hasil aturan per hari, {days} hari terakhir",
+        gettext("Rule outcomes per day, last %(days)s days") % {"days": days},
         labels,
         {k: [d[k] for d in data["by_day"]] for k in ("GRANT", "REFER", "DENY")},
         names=OUTCOME_NAMES,
@@ -102,13 +106,14 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
     rule_chart = charts.rate_bars("gagal-aturan", gettext("Failure rate per rule"), rules, flagged=breaking)
     regions = [
         (
-            r["region"] or "tidak diketahui",
+            r["region"] or gettext("unknown"),
             r["denied"] / r["n"] if r["n"] else None,
-            f"{charts.percent(r['denied'] / r['n'] if r['n'] else None)} ditolak dari {r['n']}",
+            gettext("%(rate)s refused of %(n)s")
+            % {"rate": charts.percent(r["denied"] / r["n"] if r["n"] else None), "n": r["n"]},
         )
         for r in data["by_region"]
     ]
-    region_chart = charts.rate_bars("tolak-wilayah", "Tingkat penolakan per wilayah", regions)
+    region_chart = charts.rate_bars("tolak-wilayah", gettext("Refusal rate per region"), regions)
     names = selectors_region_names([r["region"] for r in data["by_region"]])
     for row in data["by_region"]:
         row["name"] = names.get(row["region"], "")
@@ -177,16 +182,20 @@ def fairness(request: HttpRequest) -> HttpResponse:
     if service is not None:
         report = selectors.fairness(service, selectors.last_days(days), basis=basis)
         for feature in report["features"]:
-            feature["title"] = FEATURE_TEXT.get(feature["feature"], feature["feature"])
+            feature["title"] = str(FEATURE_TEXT.get(feature["feature"], feature["feature"]))
             feature["chart"] = charts.rate_bars(
                 f"adil-{feature['feature']}",
-                f"Tingkat dikabulkan menurut {feature['title'].lower()}",
+                gettext("Grant rate by %(feature)s") % {"feature": feature["title"].lower()},
                 [
                     (
                         g["label"],
                         g["rate"],
-                        f"{charts.percent(g['rate'])} dari {g['n']}"
-                        + (" (sampel kecil)" if g["small"] else ""),
+                        (
+                            gettext("%(rate)s of %(n)s (small sample)")
+                            if g["small"]
+                            else gettext("%(rate)s of %(n)s")
+                        )
+                        % {"rate": charts.percent(g["rate"]), "n": g["n"]},
                     )
                     for g in feature["groups"]
                 ],

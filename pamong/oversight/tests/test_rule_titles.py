@@ -168,3 +168,20 @@ def test_a_rule_gone_from_the_version_in_force_keeps_the_title_of_its_version(wo
     )
     html = page(analyst, "/pengawasan/?layanan=bansos-pkh", "id")
     assert "no_longer_anywhere" not in visible(html) and "No longer anywhere (tanpa judul" in visible(html)
+
+
+def test_the_charts_and_the_fairness_page_speak_the_readers_language(analyst, watched):
+    """The words the dashboard's charts and the fairness page write themselves follow the page's language."""
+    english = visible(page(analyst, "/pengawasan/?layanan=bansos-pkh", "en"))
+    indonesian = visible(page(analyst, "/pengawasan/?layanan=bansos-pkh", "id"))
+    assert re.search(r"Rule outcomes per day, last \d+ days", english)
+    assert "Refusal rate per region" in english and re.search(r"\d+% refused of \d+", english)
+    assert "ditolak dari" not in english and "Hasil aturan per hari" not in english
+    assert re.search(r"Hasil aturan per hari, \d+ hari terakhir", indonesian)
+    assert "Tingkat penolakan per wilayah" in indonesian and re.search(r"ditolak dari \d+", indonesian)
+
+    english = visible(page(analyst, "/pengawasan/keadilan/?layanan=bansos-pkh", "en"))
+    indonesian = visible(page(analyst, "/pengawasan/keadilan/?layanan=bansos-pkh", "id"))
+    assert "Grant rate by region (regency/city)" in english and "claimed values" in english
+    assert "Tingkat dikabulkan menurut" not in english and "diklaim" not in english
+    assert "Tingkat dikabulkan menurut wilayah (kabupaten/kota)" in indonesian and "diklaim" in indonesian

@@ -106,7 +106,7 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
     rule_chart = charts.rate_bars("gagal-aturan", gettext("Failure rate per rule"), rules, flagged=breaking)
     regions = [
         (
-            r["region"] or gettext("unknown"),
+            r["region"] or gettext("unknown region"),
             r["denied"] / r["n"] if r["n"] else None,
             gettext("%(rate)s refused of %(n)s")
             % {"rate": charts.percent(r["denied"] / r["n"] if r["n"] else None), "n": r["n"]},

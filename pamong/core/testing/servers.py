@@ -91,7 +91,7 @@ def production_secrets() -> dict[str, str]:
 @functools.cache
 def shared_static_root() -> Path:
     """The static files collected and compressed once for every test that serves or collects them (compressing
-    all of them costs ~25 s; afterwards `collectstatic` with pamong.core.staticfiles only compares times and
+    all of them took 52 s on the loaded machine; afterwards `collectstatic` with pamong.core.staticfiles only compares times and
     writes nothing, so servers started at once can share the directory). The first collect runs under a lock:
     the test workers must not write the same files at the same time."""
     SHARED_STATIC_ROOT.mkdir(parents=True, exist_ok=True)

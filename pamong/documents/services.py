@@ -185,7 +185,9 @@ def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: boo
     """The pending letter of `decision` (made once: the unique constraint on the decision holds even when two
     callers race). A letter whose outcome differs from the application's earlier letters revokes them in the
     same transaction: the verification page says so at once, and links the replacement once it is issued."""
-    with transaction.atomic():
+    # No savepoint of its own: inside the decision's transaction a failure here rolls the decision back anyway
+    # (two statements fewer in every automatic decision); _create_once keeps the savepoint its race needs.
+    with transaction.atomic(savepoint=False):
         letter, made = _create_once(
             {"decision": decision, "document": Letter.Document.LETTER},
             application=decision.application,

@@ -124,7 +124,8 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
     elif refusal and not statement:
         notice = issue_notice(application, decision=decision)
     application.priority_score = int((run.evaluation.get("scores") or {}).get("vulnerability") or 0)
-    application.save()
+    # Only what a rules run changes: a full save would encrypt the form again and rewrite every column.
+    application.save(update_fields=["status", "priority_score"])
     if refusal and not statement:
         notify_applicant(application, "refusal_intended", respond_by=format_date(notice.respond_by))
     elif final:

@@ -21,6 +21,9 @@ sys.path[:0] = [str(HERE.parent), str(HERE)]
 from audit_storage import fill  # noqa: E402  (sets up Django on PAMONG_BENCH_VAR_DIR)
 from django.core.management import call_command  # noqa: E402
 from django.db import connection, transaction  # noqa: E402
+from django.test import Client  # noqa: E402
+from django.test.utils import CaptureQueriesContext  # noqa: E402
+from psycopg.types.json import Jsonb  # noqa: E402
 
 from pamong.accounts.models import User  # noqa: E402
 from pamong.audit.models import AuditEntry  # noqa: E402
@@ -49,7 +52,7 @@ def seed_applications(total: int) -> None:
     columns = [f.column for f in Application._meta.concrete_fields]
     with connection.cursor() as cursor:
         cursor.execute(f"SELECT {', '.join(columns)} FROM {table} WHERE id = %s", [template.pk.hex])
-        row = list(cursor.fetchone())
+        row = [_json_ready(value) for value in cursor.fetchone()]
     at = {name: columns.index(name) for name in ("id", "reference", "idempotency_key", "applicant_id")}
     owners = synthetic_citizens(CITIZENS)
     started, done = time.perf_counter(), Application.objects.count()
@@ -70,6 +73,27 @@ def seed_applications(total: int) -> None:
             cursor.executemany(insert, rows)
         done += len(rows)
     print(f"  ({total:,} applications stored in {time.perf_counter() - started:.0f} s)", file=sys.stderr)
+
+
+def _json_ready(value):
+    """PostgreSQL hands JSON columns back as dicts and lists; to insert them again they need psycopg's wrapper."""
+    if connection.vendor == "postgresql" and isinstance(value, dict | list):
+        return Jsonb(value)
+    return value
+
+
+def count_queries(form: dict) -> int:
+    """The SQL statements of one submission through the whole HTTP stack (middleware, API, services), counted
+    in process on the seeded database (the served process cannot be looked into)."""
+    client = Client(HTTP_HOST="127.0.0.1")
+    client.force_login(User.objects.get(username="warga"))
+    body = json.dumps({"service": "bansos-pkh", "form": form})
+    for _ in range(3):  # caches warm, as in a running server
+        client.post("/api/v1/applications", body, content_type="application/json")
+    with CaptureQueriesContext(connection) as captured:
+        answer = client.post("/api/v1/applications", body, content_type="application/json")
+    assert answer.status_code == 201, answer.content[:200]
+    return len(captured.captured_queries)
 
 
 def synthetic_citizens(count: int) -> list[int]:
@@ -96,7 +120,9 @@ def main() -> None:
     call_command("demo", verbosity=0)
     seed_applications(args.stored)
     fill(max(args.stored, AuditEntry.objects.count()))
-    print(json.dumps(demo.DEMO_BANSOS_FORMS[demo.WARGA_NIK]))
+    form = dict(demo.DEMO_BANSOS_FORMS[demo.WARGA_NIK])
+    print(f"  (SQL statements per submission: {count_queries(form)})", file=sys.stderr)
+    print(json.dumps(form))
 
 
 if __name__ == "__main__":

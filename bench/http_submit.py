@@ -1,8 +1,11 @@
 """DESIGN §8 HTTP budget: POST /api/v1/applications (file → automatic decision → audit entry, one transaction)
-at a fixed arrival rate against a server holding N applications and an N-entry audit log, on SQLite; the
-baseline in the same run is GET /api/v1/services (a public read) at the same rate against the same server.
+at a fixed arrival rate against a server holding N applications and an N-entry audit log, on SQLite or (with
+--database URL) PostgreSQL; the baseline in the same run is GET /api/v1/services (a public read) at the same rate
+against the same server. Then the public catalog page at --catalog-rate reads/s beside the same baseline. Every
+answer is counted by HTTP status; the seed prints the SQL statements one submission runs.
 
     .venv/bin/python bench/http_submit.py [--stored 1000000] [--rates 100,40] [--seconds 30]
+        [--database postgres://postgres@127.0.0.1:5432/pamong_bench] [--catalog-rate 200]
 
 Open loop: request i is due at start + i/rate and its latency counts from that moment, so a server that falls
 behind shows it (no coordinated omission). The load generator runs on the same 2 cores as the server, as the
@@ -27,7 +30,9 @@ from collections import Counter
 from concurrent.futures import ThreadPoolExecutor
 from http.cookies import SimpleCookie
 from pathlib import Path
-from urllib.parse import urlencode
+from urllib.parse import urlencode, urlsplit, urlunsplit
+
+import psycopg
 
 HERE = Path(__file__).resolve().parent
 BIN = HERE.parent / ".venv/bin"
@@ -69,38 +74,53 @@ class Client:
         return self.cookies["csrftoken"].value
 
 
-def run_load(rate: float, seconds: float, send) -> tuple[list[float], int, float]:
-    """Open-loop arrivals at `rate`/s for `seconds`; returns latencies (s, from the due time), failures and the
-    time until the last answer (longer than `seconds` when the server falls behind)."""
+def run_load(rate: float, seconds: float, send) -> tuple[list[float], Counter, float]:
+    """Open-loop arrivals at `rate`/s for `seconds`; `send` answers (ok, HTTP status). Returns latencies (s, from
+    the due time), every answer counted by status ("failed" added for a wrong answer) and the time until the
+    last answer (longer than `seconds` when the server falls behind)."""
     total = int(rate * seconds)
-    latencies, failures, lock = [], [0], threading.Lock()
+    latencies, statuses, lock = [], Counter(), threading.Lock()
     start = time.perf_counter() + 0.2
 
     def one(i: int) -> None:
         due = start + i / rate
         time.sleep(max(0.0, due - time.perf_counter()))
-        ok = send(i)
+        ok, status = send(i)
         elapsed = time.perf_counter() - due
         with lock:
             latencies.append(elapsed)
-            failures[0] += 0 if ok else 1
+            statuses[status] += 1
+            statuses["failed"] += 0 if ok else 1
 
     with ThreadPoolExecutor(max_workers=64) as pool:
         list(pool.map(one, range(total)))
-    return latencies, failures[0], time.perf_counter() - start
+    return latencies, statuses, time.perf_counter() - start
 
 
 def summary(
-    name: str, latencies: list[float], failures: int, elapsed: float, baseline_p99: float | None
+    name: str, latencies: list[float], statuses: Counter, elapsed: float, baseline_p99: float | None
 ) -> float:
     ordered = sorted(latencies)
     p50, p99 = statistics.median(ordered) * 1e3, ordered[int(len(ordered) * 0.99) - 1] * 1e3
     ratio = f"{p99 / baseline_p99:5.2f}x baseline p99" if baseline_p99 else " 1.00x (baseline)"
     print(
         f"    {name:<36} {len(ordered) / elapsed:6.1f}/s done  p50 {p50:7.1f} ms  p99 {p99:7.1f} ms  "
-        f"failed {failures}   {ratio}"
+        f"failed {statuses['failed']}   {ratio}"
     )
+    answers = ", ".join(
+        f"{count} x {status}" for status, count in sorted(statuses.items(), key=str) if status != "failed"
+    )
+    print(f"    {'':<36} answers: {answers}")
     return p99
+
+
+def fresh_database(url: str) -> None:
+    """Drop and create the benchmark's PostgreSQL database (never the one a test or the demo uses: name it)."""
+    target = urlsplit(url)
+    name = target.path.lstrip("/")
+    with psycopg.connect(urlunsplit(target._replace(path="/postgres")), autocommit=True) as admin:
+        admin.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+        admin.execute(f'CREATE DATABASE "{name}"')
 
 
 def main() -> None:
@@ -113,6 +133,14 @@ def main() -> None:
     parser.add_argument("--port", type=int, default=8131)
     parser.add_argument("--server", choices=["gunicorn", "dev"], default="gunicorn")
     parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: sized to cores)")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="a PostgreSQL URL to run on (dropped and created afresh); default SQLite",
+    )
+    parser.add_argument(
+        "--catalog-rate", type=float, default=200.0, help="reads/s of the public catalog page (0: skip)"
+    )
     args = parser.parse_args()
 
     var = tempfile.mkdtemp(prefix="pamong-http-bench-")
@@ -125,6 +153,10 @@ def main() -> None:
         "PAMONG_RATE_APPLY": "100000000/h",  # one demo citizen files every request: lift the per-account limit
         "PAMONG_RATE_PUBLIC": "100000000/m",
     }
+    if args.database:
+        fresh_database(args.database)
+        env["DATABASE_URL"] = args.database
+    engine = "PostgreSQL" if args.database else "SQLite, WAL"
     seeded = subprocess.run(
         [str(BIN / "python"), str(HERE / "http_seed.py"), "--stored", str(args.stored)],
         env=env,
@@ -156,25 +188,32 @@ def main() -> None:
         headers = {"Content-Type": "application/json", "X-CSRFToken": client.csrf}
         headers["Referer"] = f"http://127.0.0.1:{args.port}/"
 
-        def read(_i: int) -> bool:
-            return client.request("GET", "/api/v1/services")[0] == 200
+        def read(_i: int) -> tuple[bool, int]:
+            status = client.request("GET", "/api/v1/services")[0]
+            return status == 200, status
 
-        def submit(_i: int) -> bool:
+        visitor = Client(args.port)  # anonymous: the catalog page as the public reads it
+
+        def catalog(_i: int) -> tuple[bool, int]:
+            status = visitor.request("GET", "/layanan/")[0]
+            return status == 200, status
+
+        def submit(_i: int) -> tuple[bool, int]:
             body = json.dumps({"service": "bansos-pkh", "form": form}).encode()
             status, data = client.request(
                 "POST", "/api/v1/applications", body, {**headers, "Idempotency-Key": uuid.uuid4().hex}
             )
             if status == 201 and json.loads(data)["status"] == "granted":
-                return True
+                return True, status
             refusals[f"{status} {data[:80]!r}"] += 1
-            return False
+            return False, status
 
         refusals: Counter[str] = Counter()
         for warm in (read, submit):  # a few requests to load code paths and caches
             for i in range(20):
                 warm(i)
         print(
-            f"http bench: {args.stored:,} applications and audit entries stored (SQLite, WAL), "
+            f"http bench: {args.stored:,} applications and audit entries stored ({engine}), "
             f"{args.seconds:.0f} s per rate, 2 cores shared with the load generator"
         )
         for rate in (float(r) for r in args.rates.split(",")):
@@ -186,6 +225,16 @@ def main() -> None:
             for answer, count in refusals.items():
                 print(f"    not granted: {count} x {answer}")
             refusals.clear()
+        if args.catalog_rate:
+            print(f"  at {args.catalog_rate:.0f} reads/s:")
+            base = summary(
+                "GET /api/v1/services (baseline)", *run_load(args.catalog_rate, args.seconds, read), None
+            )
+            summary(
+                "GET /layanan/ (public catalog page)",
+                *run_load(args.catalog_rate, args.seconds, catalog),
+                base,
+            )
     finally:
         server.terminate()
         server.wait(timeout=10)

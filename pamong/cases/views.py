@@ -37,6 +37,7 @@ from pamong.registry.selectors import validate_nik
 
 from . import letters, selectors, services, vault, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
+from .labels import fact_label
 from .models import Application, Discretion
 
 PAGE_SIZE = 20
@@ -343,7 +344,10 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "actions": actions,
         "voice": selectors.officer_voice(application),
         "facts": _provenance(proposal.facts if proposal else {}),
-        "computed": (proposal.evaluation or {}).get("values", {}) if proposal else {},
+        "computed": [
+            {"label": fact_label(name), "value": value}
+            for name, value in ((proposal.evaluation or {}).get("values", {}) if proposal else {}).items()
+        ],
         "days_left": selectors.sla_working_days_left(application),
         "officers": selectors.deciding_officers(application) if actions["can_move"] else [],
         "purposes": Discretion.Purpose.choices,
@@ -528,7 +532,7 @@ def _provenance(facts: dict[str, Any]) -> dict[str, Any]:
 
     def row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         fetched = entry.get("fetched_at") or entry.get("on_date")
-        return {"name": name, **entry, "fetched": _parse_time(fetched)}
+        return {"name": name, **entry, "label": fact_label(name), "fetched": _parse_time(fetched)}
 
     return {
         "facts": [row(n, e) for n, e in (facts.get("facts") or {}).items()],

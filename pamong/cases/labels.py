@@ -56,6 +56,29 @@ LABELS: dict[str, object] = {
 }
 
 
+# Where a fact came from (a rule set's `source:`), in words: the officer's case page shows these, not the codes.
+SOURCE_LABELS: dict[str, object] = {
+    "form": gettext_lazy("the application form"),
+    "system": gettext_lazy("computed by Pamong"),
+    "registry:dukcapil": gettext_lazy("population register (Dukcapil)"),
+    "registry:dtsen": gettext_lazy("social and economic register (DTSEN)"),
+    "registry:korlantas": gettext_lazy("vehicle register (Korlantas Polri)"),
+    "registry:dapodik": gettext_lazy("school register (Dapodik)"),
+}
+
+
+def source_label(source: str) -> str:
+    """A fact's source in words; a register without a label by its name in capitals ("registry:bpjs": BPJS)."""
+    if source in SOURCE_LABELS:
+        return str(SOURCE_LABELS[source])
+    if source.startswith("registry:") and source.removeprefix("registry:"):
+        name = source.removeprefix("registry:").replace("_", " ").upper()
+        return gettext("official register (%(name)s)") % {"name": name}
+    if source.startswith("reference:"):
+        return gettext("reference data")
+    return gettext("another source") if source else ""
+
+
 def fact_label(name: str, descriptions: Mapping[str, str] | None = None) -> str:
     """`name` in words, in the reader's language: the table's label, else the description the rule set declares
     (`descriptions`, e.g. `RuleSet.descriptions`), else words saying the rules do not describe it."""

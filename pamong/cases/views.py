@@ -37,7 +37,7 @@ from pamong.registry.selectors import validate_nik
 
 from . import letters, selectors, services, vault, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
-from .labels import fact_label
+from .labels import fact_label, source_label
 from .models import Application, Discretion
 
 PAGE_SIZE = 20
@@ -532,7 +532,13 @@ def _provenance(facts: dict[str, Any]) -> dict[str, Any]:
 
     def row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         fetched = entry.get("fetched_at") or entry.get("on_date")
-        return {"name": name, **entry, "label": fact_label(name), "fetched": _parse_time(fetched)}
+        return {
+            "name": name,
+            **entry,
+            "label": fact_label(name),
+            "source_text": source_label(str(entry.get("source") or "")),
+            "fetched": _parse_time(fetched),
+        }
 
     return {
         "facts": [row(n, e) for n, e in (facts.get("facts") or {}).items()],

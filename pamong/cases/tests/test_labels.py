@@ -12,7 +12,7 @@ from django.conf import settings
 from django.utils import translation
 
 from pamong.cases import services
-from pamong.cases.labels import LABELS, fact_label
+from pamong.cases.labels import LABELS, SOURCE_LABELS, fact_label, source_label
 
 SECTIONS = ("facts", "derived", "tables", "scores")
 
@@ -39,6 +39,23 @@ def test_every_value_a_shipped_pack_names_has_a_label_in_both_languages():
         assert "_" not in english + indonesian
 
 
+def test_every_source_a_shipped_pack_names_has_words_in_both_languages():
+    sources = set()
+    for path in sorted(Path(settings.PACKS_DIR).glob("*/rules/*.yaml")):
+        spec = yaml.safe_load(path.read_text(encoding="utf-8"))
+        sources.update(str(fact["source"]) for fact in (spec.get("facts") or {}).values())
+    assert {"form", "registry:dukcapil", "registry:korlantas"} <= sources
+    assert sorted(sources - set(SOURCE_LABELS)) == []
+    for source in sources:
+        with translation.override("en"):
+            english = source_label(source)
+        with translation.override("id"):
+            assert source_label(source) != english and ":" not in english
+    with translation.override("en"):
+        assert source_label("registry:bpjs_kesehatan") == "official register (BPJS KESEHATAN)"
+        assert source_label("reference:poverty_line") == "reference data"
+
+
 def test_a_name_outside_the_table_is_said_with_its_description_or_as_undescribed():
     with translation.override("en"):
         assert fact_label("new_fact", {"new_fact": "Fakta baru"}) == "Fakta baru"
@@ -63,5 +80,7 @@ def test_the_officers_case_page_names_facts_by_their_labels(world, client_for):
     english = visible(client.get(f"/petugas/permohonan/{application.pk}/").content.decode())
     assert "Family has a PKH component" in english and "Income per person per month" in english
     assert "Keluarga memiliki komponen PKH" not in english
+    assert "vehicle register (Korlantas Polri)" in english and "the application form" in english
     for shown in (page, english):
-        assert not [name for name in ("has_pkh_component", "owns_car", "income_per_capita") if name in shown]
+        leaks = ("has_pkh_component", "owns_car", "income_per_capita", "registry:korlantas", "reference:")
+        assert not [name for name in leaks if name in shown]

@@ -387,11 +387,12 @@ def test_case_page_shows_answers_rules_and_facts_with_provenance(world, client_f
     assert "Jumlah anggota keluarga" in html and "Rp4.500.000" in html
     assert "✗ Tidak terpenuhi" in html
     assert (
-        '<td data-label="Fakta">Anggota keluarga memiliki mobil</td><td data-label="Sumber">registry:korlantas</td>'
-        in html
+        '<td data-label="Fakta">Anggota keluarga memiliki mobil</td>'
+        '<td data-label="Sumber">data kendaraan bermotor (Korlantas Polri)</td>' in html
     )
     assert (
-        '<td data-label="Fakta">Penghasilan keluarga per bulan</td><td data-label="Sumber">form</td>' in html
+        '<td data-label="Fakta">Penghasilan keluarga per bulan</td><td data-label="Sumber">formulir permohonan</td>'
+        in html
     )
     assert "Ambil permohonan ini" in html
     assert "Catat keputusan" not in html  # deciding needs the claim first

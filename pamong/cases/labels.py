@@ -60,10 +60,10 @@ LABELS: dict[str, object] = {
 SOURCE_LABELS: dict[str, object] = {
     "form": gettext_lazy("the application form"),
     "system": gettext_lazy("computed by Pamong"),
-    "registry:dukcapil": gettext_lazy("population register (Dukcapil)"),
-    "registry:dtsen": gettext_lazy("social and economic register (DTSEN)"),
-    "registry:korlantas": gettext_lazy("vehicle register (Korlantas Polri)"),
-    "registry:dapodik": gettext_lazy("school register (Dapodik)"),
+    "registry:dukcapil": gettext_lazy("Dukcapil (population register)"),
+    "registry:dtsen": gettext_lazy("DTSEN (social and economic register)"),
+    "registry:korlantas": gettext_lazy("Korlantas Polri (vehicle register)"),
+    "registry:dapodik": gettext_lazy("Dapodik (school register)"),
 }
 
 

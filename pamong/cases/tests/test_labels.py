@@ -80,7 +80,31 @@ def test_the_officers_case_page_names_facts_by_their_labels(world, client_for):
     english = visible(client.get(f"/petugas/permohonan/{application.pk}/").content.decode())
     assert "Family has a PKH component" in english and "Income per person per month" in english
     assert "Keluarga memiliki komponen PKH" not in english
-    assert "vehicle register (Korlantas Polri)" in english and "the application form" in english
+    assert "Korlantas Polri (vehicle register)" in english and "the application form" in english
     for shown in (page, english):
         leaks = ("has_pkh_component", "owns_car", "income_per_capita", "registry:korlantas", "reference:")
         assert not [name for name in leaks if name in shown]
+
+
+def test_a_source_problem_names_the_fact_and_the_register_in_words():
+    from pamong.cases.views import _provenance
+
+    problems = {
+        "problems": [
+            {
+                "text": "Data source %(source)s did not give %(fact)s.",
+                "params": {"source": "korlantas", "fact": "owns_car"},
+            },
+            "An old problem kept as plain words.",
+        ]
+    }
+    with translation.override("id"):
+        assert _provenance(problems)["problems"] == [
+            "Sumber data Korlantas Polri (data kendaraan bermotor) tidak memberikan data anggota keluarga memiliki "
+            "mobil.",
+            "An old problem kept as plain words.",
+        ]
+    with translation.override("en"):
+        assert _provenance(problems)["problems"][0] == (
+            "Data source Korlantas Polri (vehicle register) did not give a family member owns a car."
+        )

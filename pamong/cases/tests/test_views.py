@@ -388,7 +388,7 @@ def test_case_page_shows_answers_rules_and_facts_with_provenance(world, client_f
     assert "✗ Tidak terpenuhi" in html
     assert (
         '<td data-label="Fakta">Anggota keluarga memiliki mobil</td>'
-        '<td data-label="Sumber">data kendaraan bermotor (Korlantas Polri)</td>' in html
+        '<td data-label="Sumber">Korlantas Polri (data kendaraan bermotor)</td>' in html
     )
     assert (
         '<td data-label="Fakta">Penghasilan keluarga per bulan</td><td data-label="Sumber">formulir permohonan</td>'

@@ -6,10 +6,11 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
+from django.utils.translation import gettext
 from ninja import Field, Router, Schema
 
 from pamong.core.apiedge import loads_strict, session_auth
-from pamong.core.errors import ApplicationError
+from pamong.core.errors import ApplicationError, gettext_noop
 from pamong.core.gateway import check_signature, message_body_openapi
 from pamong.core.schemas import ErrorOut
 
@@ -51,7 +52,8 @@ def _anonymous(request: HttpRequest) -> bool:
 )
 def ask(request: HttpRequest, payload: AskIn):
     """The answer, composed only from cited sources (most relevant first), or a hand-over to an officer
-    (`handover: true`, the answer says when a person answers)."""
+    (`handover: true`, the answer says when a person answers). Its fixed words follow the request's language
+    (Accept-Language, as every API endpoint; Bahasa Indonesia by default); the cited agency texts are Indonesian."""
     question = payload.question.strip()
     if not question:
         raise EmptyQuestion()
@@ -70,7 +72,7 @@ class EmptyQuestion(ApplicationError):
     code = "empty_question"
 
     def __init__(self) -> None:
-        super().__init__("Tulis pertanyaan Anda terlebih dahulu.")
+        super().__init__(gettext_noop("Write your question first."))
 
 
 @router.post(
@@ -98,7 +100,11 @@ class GatewayBodyInvalid(ApplicationError):
     code = "invalid_message"
 
     def __init__(self) -> None:
-        super().__init__('Isi pesan harus JSON {"from": "...", "text": "..."} dengan teks yang tidak kosong.')
+        super().__init__(
+            gettext_noop(
+                'The message must be JSON {"from": "...", "text": "..."} with a text that is not empty.'
+            )
+        )
 
 
 def plain_text(reply: services.Reply, request: HttpRequest) -> str:
@@ -107,7 +113,7 @@ def plain_text(reply: services.Reply, request: HttpRequest) -> str:
         return reply.text[:GATEWAY_MAX_CHARS]
     lines = [s.text for s in reply.answer.sentences if s.template != "more"]
     links = [request.build_absolute_uri(source.url) for source in reply.answer.sources[:2]]
-    tail = "\nSumber: " + " ".join(links)
+    tail = f"\n{gettext('Sources')}: " + " ".join(links)
     text = "\n".join(lines)
     if len(text) + len(tail) > GATEWAY_MAX_CHARS:
         text = text[: GATEWAY_MAX_CHARS - len(tail) - 1].rsplit("\n", 1)[0] + "\n…"

@@ -22,6 +22,7 @@ from typing import Any
 import bm25s
 
 from pamong.catalog.search import stem_word, stems
+from pamong.core.errors import gettext_noop, translate
 
 from . import lexicon
 
@@ -61,46 +62,65 @@ class CaseFacts:
 # --- answers --------------------------------------------------------------------------------------------------
 
 # Every sentence of an answer is one of these templates; each slot is filled with one field of the cited source.
+# The words are English msgids (`gettext_noop`: the catalogue holds them, in Indonesian), translated when a sentence
+# is read, in the reader's language (`Sentence.text`); a template of slots alone has no words to translate. The
+# slots keep what the source says (the agency's texts are Indonesian; Pamong's own words in a field are translated
+# by the field itself, see `pamong.assistant.knowledge`).
 TEMPLATES: dict[str, str] = {
-    "requirements_head": "Persyaratan {name}:",
+    "requirements_head": gettext_noop("Requirements for {name}:"),
     "item": "• {item}",
     "step": "{n}. {step}",
-    "procedure_head": "Cara mengurus {name}:",
-    "time": "{name} selesai paling lama {completion_days} hari kerja setelah persyaratan lengkap.",
-    "fee": "Biaya {name}: {fee_text}.",
+    "procedure_head": gettext_noop("How to apply for {name}:"),
+    "time": gettext_noop(
+        "{name} is completed within {completion_days} working days once the requirements are complete."
+    ),
+    "fee": gettext_noop("Cost of {name}: {fee_text}."),
     "fee_note": "{fee_note}.",
     "guarantee": "{service_guarantee}.",
     "summary": "{summary}",
-    "product": "Hasil layanan: {product}.",
-    "legal_head": "Dasar hukum {name}:",
-    "complaint": "Pengaduan tentang {name}: {complaint_handling}",
-    "objection_days": "Keberatan atas keputusan {name} dapat diajukan paling lambat {objection_days} hari kerja "
-    "sejak keputusan diterima, dari halaman permohonan Anda.",
-    "appeal_days": "Bila keberatan ditolak, banding ke tingkat atasan dapat diajukan paling lambat "
-    "{appeal_days} hari kerja.",
-    "decision_days": "Keputusan atas permohonan {name} diberikan paling lambat {decision_days} hari kerja; bila "
-    "tidak diputus tepat waktu, permohonan dianggap dikabulkan.",
+    "product": gettext_noop("What the service gives: {product}."),
+    "legal_head": gettext_noop("Legal basis of {name}:"),
+    "complaint": gettext_noop("Complaints about {name}: {complaint_handling}"),
+    "objection_days": gettext_noop(
+        "An objection to a decision on {name} can be filed within {objection_days} working days of receiving "
+        "the decision, from your application's page."
+    ),
+    "appeal_days": gettext_noop(
+        "If the objection is refused, an appeal to the superior level can be filed within {appeal_days} "
+        "working days."
+    ),
+    "decision_days": gettext_noop(
+        "An application for {name} is decided within {decision_days} working days; if it is not decided in "
+        "time, it is deemed granted."
+    ),
     "automated": "{automated_text}",
-    "agency": "Layanan ini diselenggarakan oleh {agency_name}.",
+    "agency": gettext_noop("This service is provided by {agency_name}."),
     "text": "{text}",
     "contact_head": "{name}",
-    "address": "Alamat: {address}.",
-    "phone": "Telepon: {phone}.",
-    "hours": "Jam layanan loket: {hours}.",
-    "rules_head": "Aturan yang dipakai untuk {name} (versi {version}):",
+    "address": gettext_noop("Address: {address}."),
+    "phone": gettext_noop("Phone: {phone}."),
+    "hours": gettext_noop("Counter opening hours: {hours}."),
+    "rules_head": gettext_noop("Rules used for {name} (version {version}):"),
     "rule": "{title}. {failed_hint}",
-    "case_status": "Permohonan {service_name} Anda ({reference}): {status_text}.",
-    "case_denied": "Permohonan {service_name} Anda ({reference}) ditolak.",
-    "case_proposed": "Permohonan {service_name} Anda ({reference}) belum diputus: aturan mengusulkan penolakan, "
-    "dan seorang petugas yang memutus paling lambat {decision_due}.",
-    "case_reasons_head": "Alasannya menurut aturan yang dipublikasikan:",
-    "case_officer_reasons": "Alasan petugas: {officer_reasons}",
-    "case_objection": "Anda dapat mengajukan keberatan sampai {objection_until} di {objection_url}",
+    "case_status": gettext_noop("Your application for {service_name} ({reference}): {status_text}."),
+    "case_denied": gettext_noop("Your application for {service_name} ({reference}) was refused."),
+    "case_proposed": gettext_noop(
+        "Your application for {service_name} ({reference}) is not decided yet: the rules propose a refusal, "
+        "and an officer decides by {decision_due}."
+    ),
+    "case_reasons_head": gettext_noop("The reasons, according to the published rules:"),
+    "case_officer_reasons": gettext_noop("The officer's reasons: {officer_reasons}"),
+    "case_objection": gettext_noop("You can file an objection until {objection_until} at {objection_url}"),
     "case_step": "{step}",
-    "case_none": "Belum ada permohonan atas nama Anda untuk {service_name}.",
+    "case_none": gettext_noop("There is no application in your name for {service_name} yet."),
     "sign_in": "{text}",
-    "more": "Selengkapnya: {url}",
+    "more": gettext_noop("More: {url}"),
 }
+
+
+def template_words(template: str) -> str:
+    """A template in the reader's language (its slots unchanged)."""
+    return translate(TEMPLATES[template])
 
 
 @dataclass(frozen=True)
@@ -111,7 +131,7 @@ class Sentence:
 
     @property
     def text(self) -> str:
-        return TEMPLATES[self.template].format(**{slot: value for slot, _path, value in self.slots})
+        return template_words(self.template).format(**{slot: value for slot, _path, value in self.slots})
 
 
 @dataclass(frozen=True)

@@ -4,7 +4,11 @@
 opening hours; and, for a signed-in citizen, their own applications (`case_facts`).
 
 The knowledge base is built once per process and rebuilt when the catalog, the published rule versions or the
-day change (one aggregate query per question tells).
+day change (one aggregate query per question tells). It is built in Bahasa Indonesia whatever language the request
+that builds it speaks: retrieval matches Indonesian words, and the agencies' texts are Indonesian. Pamong's own
+words in a field (the help texts, a rule's consequence, "free", the opening hours, a procedure's title) are lazy
+translations, read in the language of the request that reads them; an English page quotes the agency's texts in
+Indonesian and says so.
 """
 
 from __future__ import annotations
@@ -17,7 +21,9 @@ from django.conf import settings
 from django.db.models import Count, Max
 from django.urls import reverse
 from django.utils import timezone, translation
-from django.utils.translation import gettext
+from django.utils.functional import lazy
+from django.utils.text import format_lazy
+from django.utils.translation import gettext, gettext_lazy, gettext_noop
 
 from pamong.cases import rulebook
 from pamong.cases import selectors as cases_selectors
@@ -57,27 +63,43 @@ CONTACT_LAPOR = (
 ASSISTANT_SIGN_IN = "To see your own application, sign in first; then ask again or open “My applications”."
 
 
+RULE_DENIES = gettext_noop(
+    "If not met, the application is refused (a refusal is proposed when the impact is high)."
+)
+RULE_REFERS = gettext_noop("If not met, the application goes to an officer to check.")
+
+
 def office_hours_text() -> str:
+    """The counter's opening hours in the reader's language."""
     start, end = settings.PAMONG_ASSISTANT_OFFICE_HOURS
-    return (
-        f"hari kerja (Senin–Jumat, kecuali hari libur nasional dan cuti bersama) pukul "
-        f"{start.strftime('%H.%M')}–{end.strftime('%H.%M')} WIB"
-    )
+    return gettext(
+        "working days (Monday–Friday, except national holidays and collective leave days) from %(start)s to "
+        "%(end)s WIB"
+    ) % {"start": start.strftime("%H.%M"), "end": end.strftime("%H.%M")}
 
 
-def _procedure(slug: str, url: str, title: str, texts: list[str], keywords: str, agency: str = "") -> Doc:
+office_hours_lazy = lazy(office_hours_text, str)
+
+
+def _indonesian(text: object) -> str:
+    """What retrieval indexes: Indonesian words (the knowledge base is built under Indonesian)."""
+    return str(text)
+
+
+def _procedure(slug: str, url: str, title: Any, texts: list[Any], keywords: str, agency: str = "") -> Doc:
+    """A help text: `title` and `texts` are Pamong's own words (lazy: read in the reader's language)."""
     fields = {"title": title, "texts": texts, "url": url}
     return Doc(
         source=Source("procedure", slug, url, title),
         fields=fields,
-        index_parts=((title, 3), (keywords, 3), (" ".join(texts), 0)),
+        index_parts=((_indonesian(title), 3), (keywords, 3), (" ".join(_indonesian(t) for t in texts), 0)),
         agency=agency,
     )
 
 
 def _service_doc(service: Service) -> Doc:
     url = reverse("service-detail", args=[service.slug])
-    fee_text = "gratis (Rp0)" if service.fee == 0 else format_rupiah(service.fee)
+    fee_text = gettext_lazy("free (Rp0)") if service.fee == 0 else format_rupiah(service.fee)
     fields: dict[str, Any] = {
         "name": service.name,
         "summary": service.summary,
@@ -124,33 +146,34 @@ def _rule_docs(service: Service, today: dt.date) -> list[Doc]:
     register_url = reverse("oversight:register-detail", args=[service.slug])
     titles, hints, docs = [], [], []
     for rule in rule_set.rules:
-        hint = (
-            "Bila tidak terpenuhi, permohonan ditolak (diusulkan ditolak bila dampak tinggi)"
-            if rule.on_fail == "deny"
-            else "Bila tidak terpenuhi, permohonan diteruskan ke petugas untuk diperiksa"
-        )
+        hint = gettext_lazy(RULE_DENIES if rule.on_fail == "deny" else RULE_REFERS)
         titles.append(rule.title.rstrip("."))
-        hints.append(hint + ".")
+        hints.append(hint)
         failed = template_text(rule.explain["failed"]) if "failed" in rule.explain else ""
-        explanation = failed if failed and "{" not in failed else f"{hint}."
+        explanation = failed if failed and "{" not in failed else hint
         url = f"{register_url}#{rule.id}"
         docs.append(
             Doc(
                 source=Source("rule", f"{service.slug}/{rule.id}", url, rule.title),
                 fields={"title": rule.title.rstrip(".") + ".", "explanation": explanation, "url": url},
-                index_parts=((rule.title, 2), (explanation, 0)),
+                index_parts=((rule.title, 2), (_indonesian(explanation), 0)),
                 agency=service.agency.slug,
                 service=service.slug,
             )
         )
     register = Doc(
-        source=Source("register", service.slug, register_url, f"Register algoritma: {service.name}"),
+        source=Source(
+            "register",
+            service.slug,
+            register_url,
+            format_lazy("{}: {}", gettext_lazy("Algorithm register"), service.name),
+        ),
         fields={
             "name": service.name,
             "version": rule_set.version_id,
             "rule_titles": titles,
             "rule_hints": hints,
-            "automated_text": _in_indonesian(IMPACT_TEXT.get(service.impact_level, "")),
+            "automated_text": IMPACT_TEXT.get(service.impact_level, ""),
             "url": register_url,
         },
         index_parts=(
@@ -170,7 +193,7 @@ def _agency_doc(agency: Agency) -> Doc:
         "name": agency.name,
         "address": agency.address,
         "phone": agency.phone,
-        "hours": office_hours_text(),
+        "hours": office_hours_lazy(),
         "url": url,
     }
     return Doc(
@@ -183,61 +206,65 @@ def _agency_doc(agency: Agency) -> Doc:
 
 def _procedures(default_agency: str) -> list[Doc]:
     help_url = reverse("help")
-    with translation.override("id"):
-        objection = gettext(HELP_OBJECTION)
-        apply_steps = [gettext(text) for text in HELP_APPLY]
-        account = gettext(HELP_ACCOUNT)
-        algorithms = gettext(HELP_ALGORITHMS)
-        lapor = gettext(CONTACT_LAPOR)
-        sign_in = gettext(ASSISTANT_SIGN_IN)
+    objection = gettext_lazy(HELP_OBJECTION)
     return [
         _procedure(
             "keberatan",
             help_url,
-            "Keberatan dan banding",
+            gettext_lazy("Objection and appeal"),
             [objection],
             "keberatan banding tidak setuju keputusan sanggah protes",
         ),
         _procedure(
             "fiktif-positif",
             help_url,
-            "Keputusan yang terlambat",
-            [objection.split(". ")[-1]],
+            gettext_lazy("Late decisions"),
+            [lazy(lambda: str(objection).split(". ")[-1], str)()],
             "fiktif positif dianggap dikabulkan terlambat batas waktu keputusan",
         ),
         _procedure(
             "cara-mengajukan",
             help_url,
-            "Cara mengajukan layanan",
-            apply_steps,
+            gettext_lazy("How to apply for a service"),
+            [gettext_lazy(text) for text in HELP_APPLY],
             "cara mengajukan permohonan daftar layanan online loket",
         ),
         _procedure(
-            "akun", help_url, "Akun warga", [account], "akun aktivasi kode sandi lupa masuk login daftar akun"
+            "akun",
+            help_url,
+            gettext_lazy("Citizen account"),
+            [gettext_lazy(HELP_ACCOUNT)],
+            "akun aktivasi kode sandi lupa masuk login daftar akun",
         ),
         _procedure(
             "register",
             reverse("oversight:register"),
-            "Register algoritma",
-            [algorithms],
+            gettext_lazy("Algorithm register"),
+            [gettext_lazy(HELP_ALGORITHMS)],
             "algoritma aturan keputusan otomatis mesin register",
         ),
         _procedure(
             "pengaduan",
             reverse("contact"),
-            "Pengaduan",
-            [f"{lapor} www.lapor.go.id"],
+            gettext_lazy("Complaints"),
+            [format_lazy("{} www.lapor.go.id", gettext_lazy(CONTACT_LAPOR))],
             "pengaduan komplain lapor sp4n aduan pungli pungutan liar",
         ),
         _procedure(
             "jam-layanan",
             reverse("contact"),
-            "Jam layanan",
-            [f"Jam layanan loket: {office_hours_text()}."],
+            gettext_lazy("Service hours"),
+            [format_lazy(gettext_lazy("Counter opening hours: {hours}."), hours=office_hours_lazy())],
             "jam buka layanan loket kantor libur",
             agency=default_agency,
         ),
-        _procedure("masuk", reverse("accounts:login"), "Masuk", [sign_in], "masuk login"),
+        _procedure(
+            "masuk",
+            reverse("accounts:login"),
+            gettext_lazy("Sign in"),
+            [gettext_lazy(ASSISTANT_SIGN_IN)],
+            "masuk login",
+        ),
     ]
 
 
@@ -252,6 +279,11 @@ def default_agency_slug() -> str:
 
 
 def build_knowledge(today: dt.date | None = None) -> KnowledgeBase:
+    with translation.override("id"):  # retrieval reads Indonesian, whoever asks first
+        return _build_knowledge(today)
+
+
+def _build_knowledge(today: dt.date | None) -> KnowledgeBase:
     today = today or timezone.localdate()
     services = list(Service.objects.select_related("agency").order_by("name"))
     agencies = list(Agency.objects.order_by("name"))
@@ -347,9 +379,3 @@ def _case(application: Application) -> CaseFacts:
         service=application.service.slug,
         fields=fields,
     )
-
-
-def _in_indonesian(text: object) -> str:
-    """The assistant's knowledge is Indonesian, whatever language the request that builds it speaks."""
-    with translation.override("id"):
-        return str(text)

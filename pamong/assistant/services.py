@@ -11,6 +11,7 @@ from typing import Any
 
 from django.db import transaction
 from django.utils import timezone, translation
+from django.utils.translation import gettext, gettext_noop
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -65,29 +66,34 @@ def ask_question(
         agency = Agency.objects.filter(slug=result.agency or kb.default_agency).first()
         service = handover_service(agency, result.service)
         if service is not None:
-            said = REASON_TEXT.get(result.reason, REASON_TEXT["low_confidence"]).format(agency=agency.name)
+            with translation.override("id"):  # the transcript the agency's officer reads stays Indonesian
+                logged = reason_text(result.reason, agency.name)
             handover = open_handover(
                 agency=agency,
                 citizen=citizen,
                 channel=channel,
                 reason=result.reason,
                 urgency=result.urgency,
-                transcript=[{"from": "warga", "text": question}, {"from": "asisten", "text": said}],
+                transcript=[{"from": "warga", "text": question}, {"from": "asisten", "text": logged}],
                 contact=contact,
                 now=now,
                 service=service,
             )
+            said = reason_text(result.reason, agency.name)  # the person reads it in their language
             text = handover_notice(said, handover.complaint, signed_in=citizen is not None, contact=contact)
         else:
-            text = NO_AGENCY_TEXT
+            text = gettext(NO_AGENCY_TEXT)
     keep_question(question, result, channel=channel, now=now, started=started)
     return Reply(answer=result, text=text, handover=handover)
 
 
-NO_AGENCY_TEXT = "Maaf, saya belum dapat menjawab pertanyaan ini. Silakan hubungi loket layanan terdekat."
-COUNTER_UNSURE_TEXT = (
-    "Asisten tidak dapat menjawab pertanyaan ini dengan yakin. Periksa status, alasan dan batas waktu pada "
-    "halaman kasus di loket, atau tanyakan kepada petugas instansi yang menangani."
+# Fixed sentences: English msgids, Indonesian in the catalogue; translated when said, in the reader's language.
+NO_AGENCY_TEXT = gettext_noop(
+    "Sorry, I cannot answer this question yet. Please contact the nearest service counter."
+)
+COUNTER_UNSURE_TEXT = gettext_noop(
+    "The assistant cannot answer this question with confidence. Check the status, reasons and deadlines on the "
+    "case page at the counter, or ask an officer of the agency that handles it."
 )
 
 
@@ -133,21 +139,36 @@ def ask_at_counter(question: str, *, officer: Any, application: Application) -> 
             why=f"pertanyaan petugas loket yang melayani warga (dicari dengan {application.reference} dan NIK)",
         )
         keep_question(question, result, channel=Channel.COUNTER, now=now, started=started)
-    return Reply(answer=result, text=COUNTER_UNSURE_TEXT if result.handover else result.text)
+    return Reply(answer=result, text=gettext(COUNTER_UNSURE_TEXT) if result.handover else result.text)
 
 
 REASON_TEXT = {
-    "distress": "Pesan Anda sudah kami teruskan sekarang juga kepada petugas jaga {agency}. "
-    "Bila Anda dalam bahaya, hubungi layanan darurat 112.",
-    "abuse": "Mohon gunakan kata-kata yang sopan. Pesan Anda kami teruskan kepada petugas {agency}.",
-    "human": "Baik, pertanyaan Anda kami teruskan kepada petugas {agency}.",
-    "other_agency": "Layanan itu tidak ada dalam katalog kami; mungkin diselenggarakan instansi lain. "
-    "Pertanyaan Anda kami teruskan kepada petugas {agency} agar Anda diarahkan dengan benar.",
-    "out_of_scope": "Maaf, pertanyaan ini di luar layanan yang kami ketahui, jadi saya tidak menjawabnya sendiri. "
-    "Pertanyaan Anda kami teruskan kepada petugas {agency}.",
-    "low_confidence": "Maaf, saya belum yakin dapat menjawab pertanyaan ini dengan benar. "
-    "Pertanyaan Anda kami teruskan kepada petugas {agency}.",
+    "distress": gettext_noop(
+        "Your message has been passed on right now to the on-duty officer of %(agency)s. If you are in danger, "
+        "call the emergency number 112."
+    ),
+    "abuse": gettext_noop("Please use polite words. Your message is passed on to an officer of %(agency)s."),
+    "human": gettext_noop("All right, your question is passed on to an officer of %(agency)s."),
+    "other_agency": gettext_noop(
+        "That service is not in our catalog; another agency may provide it. Your question is passed on to an "
+        "officer of %(agency)s so that you are pointed the right way."
+    ),
+    "out_of_scope": gettext_noop(
+        "Sorry, this question is outside the services we know about, so I do not answer it myself. Your "
+        "question is passed on to an officer of %(agency)s."
+    ),
+    "low_confidence": gettext_noop(
+        "Sorry, I am not yet sure I can answer this question correctly. Your question is passed on to an "
+        "officer of %(agency)s."
+    ),
 }
+
+
+def reason_text(reason: str, agency: str) -> str:
+    """Why the question was passed on, in the active language."""
+    return gettext(REASON_TEXT.get(reason, REASON_TEXT["low_confidence"])) % {"agency": agency}
+
+
 # The complaint is filed by the assistant itself when nobody is signed in (audit actor).
 ASSISTANT_ACTOR = "system:assistant"
 COMPLAINT_CHANNEL = {
@@ -176,22 +197,31 @@ def handover_notice(said: str, complaint: Complaint, *, signed_in: bool, contact
     hours and days from the calendar; darurat: the on-duty officer, by the clock)."""
     due = timezone.localtime(complaint.due_at)
     if complaint.urgency == Complaint.Urgency.DARURAT:
-        when = f"Petugas jaga menjawab paling lambat {format_date(due.date())} pukul {due:%H.%M} WIB."
+        when = gettext("The on-duty officer answers by %(date)s at %(time)s WIB.") % {
+            "date": format_date(due.date()),
+            "time": f"{due:%H.%M}",
+        }
     else:
-        when = (
-            f"Petugas menjawab pada {knowledge.office_hours_text()}, "
-            f"paling lambat {format_date(last_day(complaint.due_at))}."
-        )
+        when = gettext("An officer answers on %(hours)s, by %(date)s.") % {
+            "hours": knowledge.office_hours_text(),
+            "date": format_date(last_day(complaint.due_at)),
+        }
     if signed_in:
-        where = f"Jawabannya tampil di halaman laporan Anda: /pengaduan/l/{complaint.reference}/"
+        where = gettext("The answer appears on your report's page: %(url)s") % {
+            "url": f"/pengaduan/l/{complaint.reference}/"
+        }
     elif contact.strip():
-        where = "Petugas menjawab melalui kontak yang Anda berikan."
+        where = gettext("An officer answers through the contact you gave.")
     else:
-        where = (
-            "Anda tidak meninggalkan kontak: masuk, atau tulis nomor telepon atau e-mail, agar petugas dapat "
-            "menjawab Anda."
+        where = gettext(
+            "You left no contact: sign in, or write a phone number or e-mail, so that an officer can answer you."
         )
-    return f"{said} Nomor laporan: {complaint.reference}. {when} {where}"
+    return gettext("%(said)s Report number: %(reference)s. %(when)s %(where)s") % {
+        "said": said,
+        "reference": complaint.reference,
+        "when": when,
+        "where": where,
+    }
 
 
 def _transcript_text(transcript: list[dict[str, str]], *, reason: str, channel: str) -> str:

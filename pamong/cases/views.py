@@ -30,13 +30,14 @@ from pamong.accounts import roles
 from pamong.accounts import selectors as account_selectors
 from pamong.accounts import services as accounts
 from pamong.catalog import selectors as catalog
-from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed, words
+from pamong.core.errors import ApplicationError, NotFound, PermissionDenied, ValidationFailed, stored, words
 from pamong.core.views import not_found
 from pamong.notify import services as notify
 from pamong.registry.selectors import validate_nik
 
 from . import letters, selectors, services, vault, webforms
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
+from .labels import fact_label, in_sentence, source_label
 from .models import Application, Discretion
 
 PAGE_SIZE = 20
@@ -343,7 +344,10 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "actions": actions,
         "voice": selectors.officer_voice(application),
         "facts": _provenance(proposal.facts if proposal else {}),
-        "computed": (proposal.evaluation or {}).get("values", {}) if proposal else {},
+        "computed": [
+            {"label": fact_label(name), "value": value}
+            for name, value in ((proposal.evaluation or {}).get("values", {}) if proposal else {}).items()
+        ],
         "days_left": selectors.sla_working_days_left(application),
         "officers": selectors.deciding_officers(application) if actions["can_move"] else [],
         "purposes": Discretion.Purpose.choices,
@@ -528,13 +532,35 @@ def _provenance(facts: dict[str, Any]) -> dict[str, Any]:
 
     def row(name: str, entry: dict[str, Any]) -> dict[str, Any]:
         fetched = entry.get("fetched_at") or entry.get("on_date")
-        return {"name": name, **entry, "fetched": _parse_time(fetched)}
+        return {
+            "name": name,
+            **entry,
+            "label": fact_label(name),
+            "source_text": source_label(str(entry.get("source") or "")),
+            "fetched": _parse_time(fetched),
+        }
 
     return {
         "facts": [row(n, e) for n, e in (facts.get("facts") or {}).items()],
         "tables": [row(n, e) for n, e in (facts.get("tables") or {}).items()],
-        "problems": [words(problem) for problem in facts.get("problems") or []],  # in the reader's language
+        "problems": [_problem_words(problem) for problem in facts.get("problems") or []],
     }
+
+
+def _problem_words(problem: Any) -> Any:
+    """A source problem in the reader's language, the fact and the register it names in words (their labels),
+    never as identifiers ("The value of household income per month from Dukcapil (population register) ...")."""
+    kept = stored(problem)
+    params = kept.get("params") if isinstance(kept, dict) else None
+    if not params:
+        return words(problem)
+    params = dict(params)
+    if isinstance(params.get("fact"), str):
+        params["fact"] = in_sentence(fact_label(params["fact"]))
+    if isinstance(params.get("source"), str):
+        source = params["source"]
+        params["source"] = source_label(source if ":" in source else f"registry:{source}")
+    return words({**kept, "params": params})
 
 
 def _parse_time(text: Any) -> dt.datetime | dt.date | None:

@@ -6,14 +6,16 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from collections.abc import Mapping
 from typing import Any
 
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import get_language, gettext, gettext_lazy
 
 from pamong.cases import rulebook
+from pamong.cases.labels import fact_label, in_sentence
 from pamong.cases.models import Decision
 from pamong.catalog import assessment
 from pamong.catalog.models import Service
@@ -21,19 +23,22 @@ from pamong.catalog.models import Service
 from . import charts, selectors
 from .models import DecisionObservation, RuleSetDraft
 
-OPERATORS = [
-    (r"\s*<=\s*", " ≤ "),
-    (r"\s*>=\s*", " ≥ "),
-    (r"\s*==\s*", " sama dengan "),
-    (r"\s*!=\s*", " tidak sama dengan "),
-    (r"\s*//\s*", " dibagi "),
-    (r"\s+and\s+", " dan "),
-    (r"\s+or\s+", " atau "),
-    (r"\bnot\s+", "tidak "),
-    (r"\bTrue\b", "ya"),
-    (r"\bFalse\b", "tidak"),
-    (r"\bnot in\b", "tidak termasuk"),
-    (r"\bin\b", "termasuk salah satu dari"),
+# A rule's condition in plain words, in the reader's language: (pattern, replacement, words), the words filling the
+# replacement's {}. "not in" comes before "not" and "in"; no English word below is itself an operator that a later
+# pattern would read again.
+OPERATORS: list[tuple[str, str, object]] = [
+    (r"\s*<=\s*", " {} ", "≤"),
+    (r"\s*>=\s*", " {} ", "≥"),
+    (r"\s*==\s*", " {} ", gettext_lazy("equals")),
+    (r"\s*!=\s*", " {} ", gettext_lazy("does not equal")),
+    (r"\s*//\s*", " {} ", gettext_lazy("divided by")),
+    (r"\s+and\s+", " {} ", gettext_lazy("and")),
+    (r"\s+or\s+", " {} ", gettext_lazy("or")),
+    (r"\bnot in\b", "{}", gettext_lazy("is not one of")),
+    (r"\bnot\s+", "{} ", gettext_lazy("not")),
+    (r"\bTrue\b", "{}", gettext_lazy("yes")),
+    (r"\bFalse\b", "{}", gettext_lazy("no")),
+    (r"\bin\b", "{}", gettext_lazy("is one of")),
 ]
 NAME = re.compile(r"\b[a-z][a-z0-9_]*\b")
 IMPACT_TEXT = {
@@ -44,11 +49,19 @@ IMPACT_TEXT = {
 }
 
 
-def readable(expression: str) -> str:
+def readable(expression: str, labels: Mapping[str, str] | None = None) -> str:
+    """A rule's condition in the reader's language: operators in words, digit groups as the language writes
+    them, and each name in `labels` (fact, derived value, table) replaced by its label (`pamong.cases.labels`)."""
     text = " ".join(expression.split())
-    for pattern, words in OPERATORS:
-        text = re.sub(pattern, words, text)
-    text = re.sub(r"(\d)_(\d)", r"\1.\2", text)
+    for pattern, replacement, said in OPERATORS:
+        filled = replacement.format(said)
+        text = re.sub(pattern, lambda _match, filled=filled: filled, text)
+    separator = "," if (get_language() or "").startswith("en") else "."
+    text = re.sub(r"(\d)_(\d)", lambda m: f"{m.group(1)}{separator}{m.group(2)}", text)
+    if labels:
+        text = NAME.sub(
+            lambda m: in_sentence(labels[m.group(0)]) if m.group(0) in labels else m.group(0), text
+        )
     return text
 
 
@@ -87,10 +100,8 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
     today = today or timezone.localdate()
     rule_set = rulebook.rule_set_in_force(service.slug, today)
     open_rows = list(selectors.open_breakers(service=service))
-    names: dict[str, str] = {}
-    if rule_set:
-        names.update({n: f.description for n, f in rule_set.facts.items()})
-        names.update({n: d.description for n, d in rule_set.derived.items()})
+    names: dict[str, str] = dict(rule_set.descriptions) if rule_set else {}  # the pack's own words
+    labels = {name: fact_label(name, names) for name in names}  # in the reader's language
     titles = rulebook.rule_titles(service.slug)  # in the reader's language (title_en on English pages)
     rules = []
     for rule in rule_set.rules if rule_set else ():
@@ -100,15 +111,17 @@ def register_entry(slug: str, *, today: dt.date | None = None) -> dict[str, Any]
                 "id": rule.id,
                 "title": titles[rule.id],
                 "require": rule.require,
-                "require_text": readable(rule.require),
-                "terms": [{"name": n, "description": names[n]} for n in used],
+                "require_text": readable(rule.require, labels),
+                "terms": [{"name": n, "label": labels[n], "description": names[n]} for n in used],
                 "on_fail": rule.on_fail,
                 "on_fail_text": gettext(
                     "the application is refused (a refusal is proposed when the impact is high)"
                 )
                 if rule.on_fail == "deny"
                 else gettext("passed to an officer to check"),
-                "explain": {status: template_text(template) for status, template in rule.explain.items()},
+                "explain": {
+                    status: template_text(template, labels) for status, template in rule.explain.items()
+                },
                 "legal_basis": rule.legal_basis,
                 "breaker_open": any(b.rule_id == rule.id for b in open_rows),
             }
@@ -202,9 +215,16 @@ def version_history(service) -> list[dict[str, Any]]:
     return sorted(rows, key=lambda r: (r["effective_from"], r["version"]), reverse=True)
 
 
-def template_text(template) -> str:
-    """An explanation template as written, with its placeholders shown as {name}."""
-    return "".join(literal + (f"{{{name}}}" if name else "") for literal, name in template)
+def template_text(template, labels: Mapping[str, str] | None = None) -> str:
+    """An explanation template as written, with its placeholders shown as {name}, or as [label] for a name in
+    `labels` (what a reader sees: the value's label, never its identifier)."""
+
+    def slot(name: str) -> str:
+        if labels and name in labels:
+            return f"[{in_sentence(labels[name])}]"
+        return f"{{{name}}}"
+
+    return "".join(literal + (slot(name) if name else "") for literal, name in template)
 
 
 def oversight_text(service) -> list[str]:

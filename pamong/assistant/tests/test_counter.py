@@ -10,7 +10,6 @@ import pytest
 
 from pamong.accounts.models import AccessLog
 from pamong.assistant.models import Handover, Question
-from pamong.assistant.services import COUNTER_UNSURE_TEXT
 from pamong.cases import services as cases
 from pamong.cases.deadlines import objection_deadline
 from pamong.cases.selectors import final_decision
@@ -104,7 +103,10 @@ def test_an_unsure_answer_at_the_counter_opens_no_hand_over(world, refused, clie
             client_for(world.loket), refused.reference, world.niks.DENIED_NIK, "siapa presiden pertama?"
         )
     )
-    assert COUNTER_UNSURE_TEXT in page
+    assert (
+        "Asisten tidak dapat menjawab pertanyaan ini dengan yakin. Periksa status, alasan dan batas waktu pada "
+        "halaman kasus di loket, atau tanyakan kepada petugas instansi yang menangani." in page
+    )
     assert not Handover.objects.exists() and not Complaint.objects.exists()
 
 

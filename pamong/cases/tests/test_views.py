@@ -386,8 +386,14 @@ def test_case_page_shows_answers_rules_and_facts_with_provenance(world, client_f
     html = text(client_for(world.petugas).get(f"/petugas/permohonan/{application.pk}/"))
     assert "Jumlah anggota keluarga" in html and "Rp4.500.000" in html
     assert "✗ Tidak terpenuhi" in html
-    assert '<code>owns_car</code></td><td data-label="Sumber">registry:korlantas</td>' in html
-    assert '<code>household_income</code></td><td data-label="Sumber">form</td>' in html
+    assert (
+        '<td data-label="Fakta">Anggota keluarga memiliki mobil</td>'
+        '<td data-label="Sumber">Korlantas Polri (data kendaraan bermotor)</td>' in html
+    )
+    assert (
+        '<td data-label="Fakta">Penghasilan keluarga per bulan</td><td data-label="Sumber">formulir permohonan</td>'
+        in html
+    )
     assert "Ambil permohonan ini" in html
     assert "Catat keputusan" not in html  # deciding needs the claim first
 

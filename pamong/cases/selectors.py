@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy as _
 from pamong.accounts import roles
 from pamong.accounts.models import User
 from pamong.audit.models import AuditEntry
-from pamong.core.formatting import format_date
+from pamong.core.formatting import reader_date
 from pamong.core.workdays import working_days_between
 from pamong.registry.regions import region_code_of
 from pamong.rules.formatting import format_value
@@ -187,14 +187,14 @@ def next_steps(application: Application, today: dt.date | None = None) -> list[s
     status = application.status
     if status == S.UNDER_REVIEW:
         return [
-            gettext("An officer will decide by %(date)s.") % {"date": format_date(application.decision_due)},
+            gettext("An officer will decide by %(date)s.") % {"date": reader_date(application.decision_due)},
             gettext(
                 "If there is no decision by that date, your application is deemed granted (fiktif positif)."
             ),
         ]
     if status == S.REFUSAL_NOTICE:
         notice = application.refusal_notices.filter(status=RefusalNotice.Status.OPEN).first()
-        until = format_date(notice.respond_by) if notice else "-"
+        until = reader_date(notice.respond_by) if notice else "-"
         return [
             gettext(
                 "The rules would refuse your application, but it is not final. Until %(date)s you can add "
@@ -212,7 +212,7 @@ def next_steps(application: Application, today: dt.date | None = None) -> list[s
         return [gettext("You withdrew this application. You may apply again at any time.")]
     if status in (S.OBJECTION, S.APPEAL):
         pending = application.objections.filter(status=Objection.Status.PENDING).first()
-        due = format_date(pending.due) if pending else "-"
+        due = reader_date(pending.due) if pending else "-"
         return [
             gettext("Decided by %(date)s at the latest; if not decided by then, it is deemed granted.")
             % {"date": due}
@@ -225,10 +225,10 @@ def _after_denial(application: Application, today: dt.date) -> list[str]:
     if last is None:
         deadline = objection_deadline(final_decision(application))
         if today <= deadline:
-            return [gettext("You may file an objection until %(date)s.") % {"date": format_date(deadline)}]
+            return [gettext("You may file an objection until %(date)s.") % {"date": reader_date(deadline)}]
         return [
             gettext("The period for an objection ended on %(date)s. You can still file a complaint.")
-            % {"date": format_date(deadline)}
+            % {"date": reader_date(deadline)}
         ]
     if last.stage == Objection.Stage.OBJECTION:
         return [

@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pamong.core.formatting import format_date, format_rupiah
+from pamong.core.formatting import format_rupiah, reader_date
 
 from .forms import FormInvalid, clean_form
 
@@ -173,7 +173,7 @@ def answers(fields: list[dict[str, Any]], form_data: dict[str, Any]) -> list[dic
         elif kind == "money":
             shown = format_rupiah(value)
         elif kind == "date":
-            shown = format_date(dt.date.fromisoformat(value))
+            shown = reader_date(dt.date.fromisoformat(value))
         elif kind == "choice":
             labels = {str(c["value"]): _localised(c, "label") for c in spec.get("choices", [])}
             shown = labels.get(str(value), str(value))

@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, PermissionDenied, ValidationFailed
-from pamong.core.formatting import format_date
+from pamong.core.formatting import format_date, reader_date
 
 from .. import access, deadlines, transitions
 from ..models import Application, Decision, Objection
@@ -96,7 +96,7 @@ def file_appeal(application: Application, *, actor, statement: str, consent: dic
         deadline = deadlines.appeal_deadline(last)
         if deadlines.local_today() > deadline:
             raise ValidationFailed(
-                _("The time to appeal has passed: it ended on %(date)s.") % {"date": format_date(deadline)},
+                _("The time to appeal has passed: it ended on %(date)s.") % {"date": reader_date(deadline)},
                 code="appeal_too_late",
                 details={"deadline": deadline.isoformat()},
             )

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from pamong.core.formatting import format_date, format_rupiah
+from pamong.core.formatting import format_rupiah, reader_date
 
 register = template.Library()
 
@@ -30,8 +30,8 @@ def rupiah(amount: int | None) -> str:
 
 @register.filter
 def tanggal(day) -> str:
-    """`{{ application.decision_due|tanggal }}` → 5 Januari 2026."""
-    return format_date(day)
+    """`{{ application.decision_due|tanggal }}` → 5 Januari 2026 (5 January 2026 on an English page)."""
+    return reader_date(day)
 
 
 OUTCOME_WORDS = {"GRANT": _("granted"), "REFER": _("passed to an officer"), "DENY": _("refused")}

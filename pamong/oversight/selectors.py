@@ -389,7 +389,7 @@ def _feature_dict(feature: stats.FeatureFairness) -> dict[str, Any]:
         "flagged": feature.flagged,
         "lowest": feature.lowest,
         "highest": feature.highest,
-        "notes": feature.notes,
+        "notes": [str(note) for note in feature.notes],  # in the language of the request (the edge)
         "groups": [
             {"label": g.label, "n": g.n, "selected": g.selected, "rate": g.rate, "small": g.small}
             for g in feature.groups

@@ -54,6 +54,17 @@ def format_percent(share: Any, places: int = 1) -> str:
     return format_number(_decimal(share) * 100, places) + "%"
 
 
+def format_significant(value: Any, digits: int = 2) -> str:
+    """A small quantity such as a p-value to `digits` significant digits, as Python's "%.2g" does but the active
+    language's way: 0,0012 and 3,4e-07 in Bahasa Indonesia, 0.0012 and 3.4e-07 in English."""
+    if value is None or value == "":
+        return "-"
+    written = f"{float(value):.{int(digits)}g}"
+    mantissa, _, exponent = written.partition("e")
+    places = len(mantissa.split(".")[1]) if "." in mantissa else 0
+    return format_number(Decimal(mantissa), places) + (f"e{exponent}" if exponent else "")
+
+
 def page_rupiah(amount: Any) -> str:
     """Rupiah on a page, grouped the reader's way: Rp1.250.000 (id) / Rp1,250,000 (en)."""
     return "-" if amount is None or amount == "" else "Rp" + format_number(amount, 0)

@@ -28,14 +28,7 @@ OUTCOME_NAMES = {
     "DENY": gettext_lazy("refused"),
 }
 PERIODS = (7, 30, 90)
-FEATURE_TEXT = {
-    "region": gettext_lazy("Region (regency/city)"),
-    "area": gettext_lazy("City or regency (urban/rural)"),
-    "channel": gettext_lazy("Channel of the application (portal, counter, API)"),
-    "sex": gettext_lazy("Sex (as the NIK says)"),
-    "age_band": gettext_lazy("Age group (as the NIK says)"),
-    "disability": gettext_lazy("Disability (registry)"),
-}
+FEATURE_TEXT = selectors.FEATURE_TEXT
 
 
 def _viewer(request: HttpRequest) -> None:

@@ -6,16 +6,26 @@ from __future__ import annotations
 
 from html import escape
 
+from django.utils.dates import MONTHS_3
 from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext
+
+from pamong.core.formatting import format_number
 
 PLAN = "#6b7785"  # grey, lighter bar
 REALISED = "#0b5394"  # blue, darker bar
 INK = "#1b1b1b"
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
+
+
+def month_short(month: int) -> str:
+    """Jan … Des (id) / Jan … Dec (en): the month's short name in the reader's language."""
+    return str(MONTHS_3[month]).title()
 
 
 def billions(amount: int) -> str:
-    return f"{amount / 1e9:.1f}".replace(".", ",") + " M"
+    """12,5 M (id) / 12.5 bn (en): billions of rupiah the reader's way."""
+    # Translators: short for billions of rupiah on the chart's axis (Indonesian: M, miliar).
+    return format_number(amount / 1e9, 1) + " " + gettext("bn")
 
 
 def plan_realisation_columns(
@@ -49,7 +59,7 @@ def plan_realisation_columns(
             )
         body.append(
             f'<text x="{x + bar:.1f}" y="{height - bottom + 14}" text-anchor="middle" font-size="11" '
-            f'fill="{INK}">{MONTHS[i]}</text>'
+            f'fill="{INK}">{escape(month_short(i + 1))}</text>'
         )
     svg = (
         f'<svg class="chart" viewBox="0 0 {width} {height}" width="100%" role="img" '

@@ -1,6 +1,7 @@
 """Budget red flags, a pure core on Polars (no Django): each function takes the realisation line items as a
-DataFrame and returns the flagged units with their evidence. `explain` turns a finding into Indonesian text that
-names no person (suppliers are shown by a pseudonymous code, never by name).
+DataFrame and returns the flagged units with their evidence. `findings` explains each in text that names no
+person (suppliers are shown by a pseudonymous code, never by name), kept as a `Text`: its English source with its
+parameters (numbers as `Number`), read in the reader's language (pamong.core.errors).
 
 Line items (`LINE_SCHEMA`): one purchase each, realised (paid). Contracts (`CONTRACT_SCHEMA`): one OCDS compiled
 release each (pamong/budget/ocds.py). Thresholds come from data/thresholds.yaml with their legal basis.
@@ -19,6 +20,8 @@ from typing import Any
 
 import polars as pl
 import yaml
+
+from pamong.core.errors import Number, Text, gettext_noop
 
 PRICE = "harga_satuan"
 SPLIT = "pemecahan_paket"
@@ -275,7 +278,7 @@ def flag_contracts(contracts: pl.DataFrame) -> dict[str, pl.DataFrame]:
     return {SINGLE_BIDDER: single_bidder(contracts), DIRECT_ABOVE_CEILING: direct_above_ceiling(contracts)}
 
 
-# --- findings: one per flagged unit, explained in Indonesian ----------------------------------------------------
+# --- findings: one per flagged unit, explained in the reader's language -------------------------------------
 
 NOT_AN_ACCUSATION = (
     "Tanda ini adalah alasan untuk memeriksa, bukan tuduhan: pola yang sama dapat memiliki penjelasan yang sah. "
@@ -289,11 +292,13 @@ def supplier_code(supplier: str) -> str:
 
 
 def rupiah(amount: float) -> str:
-    return "Rp" + f"{round(amount):,}".replace(",", ".")
+    """Rp1.234.567 in the current language's way (Rp1,234,567 in English)."""
+    return str(Number.rupiah(amount))
 
 
 def percent(share: float) -> str:
-    return f"{share * 100:.1f}".replace(".", ",") + "%"
+    """45,2% in the current language's way (45.2% in English)."""
+    return str(Number.percent(share))
 
 
 @dataclass(frozen=True)
@@ -302,36 +307,58 @@ class Finding:
     agency: str
     key: str  # stable: the same pattern found twice is one flag
     year: int
-    title: str
-    explanation: str
+    title: Text  # English source and parameters: read (str) in the reader's language; `stored` keeps it
+    explanation: Text
     evidence: dict[str, Any]
     line_ids: tuple[int, ...] = field(default=())
 
 
 def findings(flagged: dict[str, pl.DataFrame]) -> list[Finding]:
-    """Findings of every kind, each with its evidence and an Indonesian explanation naming no person."""
+    """Findings of every kind, each with its evidence and an explanation naming no person (a `Text`)."""
     out: list[Finding] = []
     for kind, frame in flagged.items():
         out.extend(EXPLAIN[kind](row) for row in frame.iter_rows(named=True))
     return out
 
 
+def _times(value: float) -> Number:
+    """A threshold or ratio as written in thresholds.yaml: no decimals when whole (3), else as given (2.5)."""
+    number = float(value)
+    return Number(number, 0 if number.is_integer() else len(repr(number).split(".")[1]))
+
+
 def _price(row: dict[str, Any]) -> Finding:
     where = (
-        "wilayah yang sama" if row["local"] else "seluruh wilayah (pembanding di wilayah ini terlalu sedikit)"
+        Text(gettext_noop("the same region"))
+        if row["local"]
+        else Text(gettext_noop("all regions (too few comparable purchases in this region)"))
     )
     return Finding(
         kind=PRICE,
         agency=row["agency"],
         key=f"{PRICE}:{row['id']}",
         year=row["date"].year,
-        title=f"Harga satuan {row['item']} {row['times']:.1f}".replace(".", ",") + "× harga wajar",
-        explanation=(
-            f"Harga satuan {rupiah(row['unit_price'])} untuk {row['item']} pada {row['date']:%d-%m-%Y} adalah "
-            f"{row['times']:.1f}".replace(".", ",")
-            + f" kali median {rupiah(row['typical'])} dari {row['peers']} pembelian barang yang sama di {where} "
-            f"(batas: {value('price_ratio'):g} kali median dan {value('price_robust_z'):g} simpangan baku robust "
-            "di atasnya)."
+        title=Text(
+            gettext_noop("Unit price of %(item)s %(times)s× the fair price"),
+            {"item": row["item"], "times": Number(row["times"], 1)},
+        ),
+        explanation=Text(
+            gettext_noop(
+                "The unit price %(price)s for %(item)s on %(date)s is %(times)s times the median %(typical)s of "
+                "%(peers)s purchases of the same item in %(where)s (threshold: %(ratio)s times the median and "
+                "%(z)s robust standard deviations above it)."
+            ),
+            {
+                "price": Number.rupiah(row["unit_price"]),
+                "item": row["item"],
+                "date": f"{row['date']:%d-%m-%Y}",
+                "times": Number(row["times"], 1),
+                "typical": Number.rupiah(row["typical"]),
+                "peers": row["peers"],
+                "where": where,
+                "ratio": _times(value("price_ratio")),
+                "z": _times(value("price_robust_z")),
+            },
         ),
         evidence={
             "line_id": row["id"],
@@ -355,12 +382,27 @@ def _split(row: dict[str, Any]) -> Finding:
         agency=row["agency"],
         key=f"{SPLIT}:{ids[0]}:{len(ids)}",
         year=row["first"].year,
-        title=f"{row['purchases']} pembelian {row['item']} dari satu penyedia, bersama di atas batas",
-        explanation=(
-            f"{row['purchases']} pembelian {row['item']} dari penyedia {supplier_code(row['supplier'])} antara "
-            f"{row['first']:%d-%m-%Y} dan {row['last']:%d-%m-%Y}: masing-masing di bawah batas pengadaan langsung "
-            f"{rupiah(ceiling)} (terbesar {rupiah(row['largest'])}), bersama {rupiah(row['total'])}. "
-            "Perpres 16/2018 Pasal 20 melarang memecah paket untuk menghindari tender."
+        title=Text(
+            gettext_noop("%(purchases)s purchases of %(item)s from one supplier, together above the ceiling"),
+            {"purchases": row["purchases"], "item": row["item"]},
+        ),
+        explanation=Text(
+            gettext_noop(
+                "%(purchases)s purchases of %(item)s from supplier %(supplier)s between %(first)s and %(last)s: "
+                "each below the direct procurement ceiling of %(ceiling)s (largest %(largest)s), together "
+                "%(total)s. Presidential Regulation 16/2018 Article 20 forbids splitting a package to avoid a "
+                "tender."
+            ),
+            {
+                "purchases": row["purchases"],
+                "item": row["item"],
+                "supplier": supplier_code(row["supplier"]),
+                "first": f"{row['first']:%d-%m-%Y}",
+                "last": f"{row['last']:%d-%m-%Y}",
+                "ceiling": Number.rupiah(ceiling),
+                "largest": Number.rupiah(row["largest"]),
+                "total": Number.rupiah(row["total"]),
+            },
         ),
         evidence={
             "line_ids": list(ids),
@@ -382,11 +424,23 @@ def _spike(row: dict[str, Any]) -> Finding:
         agency=row["agency"],
         key=f"{SPIKE}:{row['year']}",
         year=row["year"],
-        title=f"Belanja Desember {row['year']}: {percent(row['share'])} dari setahun",
-        explanation=(
-            f"Pada {row['year']}, {percent(row['share'])} belanja setahun ({rupiah(row['december'])} dari "
-            f"{rupiah(row['total'])}) terjadi pada bulan Desember, sedangkan biasanya instansi ini "
-            f"{percent(row['usual'])} (median {row['history_years']} tahun lainnya)."
+        title=Text(
+            gettext_noop("December %(year)s spending: %(share)s of the year"),
+            {"year": row["year"], "share": Number.percent(row["share"])},
+        ),
+        explanation=Text(
+            gettext_noop(
+                "In %(year)s, %(share)s of the year's spending (%(december)s of %(total)s) happened in December, "
+                "while this agency usually spends %(usual)s then (median of its %(history)s other years)."
+            ),
+            {
+                "year": row["year"],
+                "share": Number.percent(row["share"]),
+                "december": Number.rupiah(row["december"]),
+                "total": Number.rupiah(row["total"]),
+                "usual": Number.percent(row["usual"]),
+                "history": row["history_years"],
+            },
         ),
         evidence={
             "year": row["year"],
@@ -405,16 +459,24 @@ def _concentration(row: dict[str, Any]) -> Finding:
         agency=row["agency"],
         key=f"{CONCENTRATION}:{row['year']}",
         year=row["year"],
-        title=f"Belanja {row['year']} terpusat pada sedikit penyedia (HHI {row['hhi']:.2f})".replace(
-            ".", ","
+        title=Text(
+            gettext_noop("%(year)s spending concentrated on few suppliers (HHI %(hhi)s)"),
+            {"year": row["year"], "hhi": Number(row["hhi"], 2)},
         ),
-        explanation=(
-            f"Indeks Herfindahl-Hirschman penyedia pada {row['year']} adalah {row['hhi']:.2f}".replace(
-                ".", ","
-            )
-            + f" (batas {value('hhi_threshold'):g}; 1 berarti satu penyedia saja). Penyedia terbesar, "
-            f"{supplier_code(row['top_supplier'])}, menerima {percent(row['top_share'])} dari belanja tahun itu "
-            f"di antara {row['suppliers']} penyedia."
+        explanation=Text(
+            gettext_noop(
+                "The Herfindahl-Hirschman index of suppliers in %(year)s is %(hhi)s (threshold %(threshold)s; 1 "
+                "means a single supplier). The largest supplier, %(supplier)s, received %(share)s of that year's "
+                "spending among %(suppliers)s suppliers."
+            ),
+            {
+                "year": row["year"],
+                "hhi": Number(row["hhi"], 2),
+                "threshold": _times(value("hhi_threshold")),
+                "supplier": supplier_code(row["top_supplier"]),
+                "share": Number.percent(row["top_share"]),
+                "suppliers": row["suppliers"],
+            },
         ),
         evidence={
             "year": row["year"],
@@ -432,11 +494,19 @@ def _single_bidder(row: dict[str, Any]) -> Finding:
         agency=row["agency"],
         key=f"{SINGLE_BIDDER}:{row['ocid']}",
         year=row["date"].year,
-        title=f"Tender {row['ocid']} dengan satu penawar",
-        explanation=(
-            f"Proses {row['ocid']} ({'tender terbuka' if row['method'] == 'open' else 'seleksi'}) hanya menerima "
-            f"satu penawaran, senilai {rupiah(row['amount'])}. Panduan red flags Open Contracting Partnership "
-            "menandai persaingan yang tidak terjadi."
+        title=Text(gettext_noop("Tender %(ocid)s with a single bidder"), {"ocid": row["ocid"]}),
+        explanation=Text(
+            gettext_noop(
+                "Process %(ocid)s (%(method)s) received only one bid, worth %(amount)s. The Open Contracting "
+                "Partnership's red flags guide marks competition that did not happen."
+            ),
+            {
+                "ocid": row["ocid"],
+                "method": Text(gettext_noop("open tender"))
+                if row["method"] == "open"
+                else Text(gettext_noop("selective tender")),
+                "amount": Number.rupiah(row["amount"]),
+            },
         ),
         evidence={
             "ocid": row["ocid"],
@@ -454,11 +524,18 @@ def _direct(row: dict[str, Any]) -> Finding:
         agency=row["agency"],
         key=f"{DIRECT_ABOVE_CEILING}:{row['ocid']}",
         year=row["date"].year,
-        title=f"Penunjukan langsung {row['ocid']} di atas {rupiah(ceiling)}",
-        explanation=(
-            f"Proses {row['ocid']} diberikan tanpa persaingan (metode langsung) senilai {rupiah(row['amount'])}, "
-            f"di atas batas pengadaan langsung {rupiah(ceiling)} (Perpres 16/2018 sebagaimana diubah Perpres "
-            "12/2021). Pengecualian yang sah ada (misalnya keadaan darurat); dokumennya perlu diperiksa."
+        title=Text(
+            gettext_noop("Direct award %(ocid)s above %(ceiling)s"),
+            {"ocid": row["ocid"], "ceiling": Number.rupiah(ceiling)},
+        ),
+        explanation=Text(
+            gettext_noop(
+                "Process %(ocid)s was awarded without competition (direct method) for %(amount)s, above the "
+                "direct procurement ceiling of %(ceiling)s (Presidential Regulation 16/2018 as amended by "
+                "Presidential Regulation 12/2021). Lawful exceptions exist (an emergency, for example); its "
+                "documents need checking."
+            ),
+            {"ocid": row["ocid"], "amount": Number.rupiah(row["amount"]), "ceiling": Number.rupiah(ceiling)},
         ),
         evidence={
             "ocid": row["ocid"],

@@ -11,6 +11,8 @@ from django.conf import settings
 from django.db import models
 from django.utils.translation import gettext_lazy as _
 
+from pamong.core.errors import words
+
 
 class BudgetImport(models.Model):
     """One imported file: what it was (its SHA-256), who imported it and how many rows it held."""
@@ -106,8 +108,12 @@ class Flag(models.Model):
     kind = models.CharField(max_length=40)
     key = models.CharField(max_length=200)  # the same pattern found again is the same flag
     year = models.PositiveSmallIntegerField()
-    title = models.CharField(max_length=300)
+    title = models.CharField(max_length=300)  # in Bahasa Indonesia, as raised (search, exports, old rows)
     explanation = models.TextField()
+    # The same words kept in their English source with parameters ({"title": {"text": ..., "params": ...},
+    # "explanation": ...}, pamong.core.errors.stored), read in the reader's language. Empty for flags raised
+    # before words were kept: those show their Indonesian title and explanation as they are.
+    texts = models.JSONField(default=dict, blank=True)
     evidence = models.JSONField()
     lines = models.ManyToManyField(BudgetLine, related_name="flags", blank=True)
     status = models.CharField(max_length=10, choices=Status.choices, default=Status.OPEN)
@@ -125,3 +131,12 @@ class Flag(models.Model):
 
     def __str__(self) -> str:
         return f"{self.kind} {self.key}"
+
+    @property
+    def shown_title(self) -> str:
+        """The title in the reader's language (the stored Indonesian one for flags raised before)."""
+        return str(words(self.texts["title"])) if self.texts.get("title") else self.title
+
+    @property
+    def shown_explanation(self) -> str:
+        return str(words(self.texts["explanation"])) if self.texts.get("explanation") else self.explanation

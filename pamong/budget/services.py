@@ -11,13 +11,14 @@ import polars as pl
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import override
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.catalog.models import Agency
-from pamong.core.errors import Conflict, InvalidTransition, PermissionDenied, ValidationFailed
+from pamong.core.errors import Conflict, InvalidTransition, PermissionDenied, Text, ValidationFailed, stored
 from pamong.staffing.routing import notify_staff
 
 from . import csvfile, flags, ocds
@@ -266,6 +267,12 @@ def raise_flags(*, actor) -> RaiseReport:
     return RaiseReport(raised=raised, already_known=len(found) - len(fresh))
 
 
+def in_indonesian(text: Text) -> str:
+    """The Bahasa Indonesia form kept in a flag's title and explanation columns (search, exports)."""
+    with override("id"):
+        return str(text)
+
+
 def _record_flags(fresh: list[flags.Finding], agencies: dict[str, Agency], *, actor) -> list[Flag]:
     raised: list[Flag] = []
     with transaction.atomic():
@@ -276,8 +283,9 @@ def _record_flags(fresh: list[flags.Finding], agencies: dict[str, Agency], *, ac
                 kind=finding.kind,
                 key=finding.key,
                 year=finding.year,
-                title=finding.title[:300],
-                explanation=finding.explanation,
+                title=in_indonesian(finding.title)[:300],
+                explanation=in_indonesian(finding.explanation),
+                texts={"title": stored(finding.title), "explanation": stored(finding.explanation)},
                 evidence=finding.evidence,
                 raised_at=now,
             )

@@ -59,7 +59,7 @@ def counter_find(request: HttpRequest) -> HttpResponse:
 
 
 def _case_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
-    explained = selectors.explanation(application)
+    explained = selectors.page_explanation(application)
     open_for_documents = application.status in services.OPEN_FOR_DOCUMENTS
     tasks = notify.letter_tasks(queue=application.service.agency.slug, open_only=False).filter(
         notification__subject_ref=selectors.subject_of(application)

@@ -28,7 +28,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any, Literal
 
-from pamong.core.errors import current_language, gettext_noop, translate
+from pamong.core.errors import Number, current_language, gettext_noop, translate
 
 TEXT_MAX = 500
 TEXTAREA_MAX = 4000
@@ -283,16 +283,12 @@ def _in_range(value: int, spec: dict[str, Any], label: str, *, money: bool) -> i
     low = spec.get("min") if spec.get("min") is not None else (0 if money else -INTEGER_LIMIT)
     high = spec.get("max") if spec.get("max") is not None else INTEGER_LIMIT
     low, high = max(low, -INTEGER_LIMIT), min(high, INTEGER_LIMIT)
-    shown = _rupiah if money else str
+    shown = Number.rupiah if money else str
     if value < low:
         raise _fail("below_minimum", gettext_noop("%(label)s is at least %(low)s."), label, low=shown(low))
     if value > high:
         raise _fail("above_maximum", gettext_noop("%(label)s is at most %(high)s."), label, high=shown(high))
     return value
-
-
-def _rupiah(value: int) -> str:
-    return "Rp" + f"{value:,}".replace(",", ".")
 
 
 def _date(text: str, label: str) -> dt.date:

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
+from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.translation import gettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from pamong.accounts import roles
@@ -169,6 +170,21 @@ def explanation(application: Application) -> Explanation:
         overrides_rules=bool(decision.decided_by_id)
         and decision.outcome != evaluation.get("outcome", decision.outcome),
     )
+
+
+def page_explanation(application: Application) -> Explanation:
+    """`explanation` for a page: each rule named in the reader's language. The decision keeps the Indonesian
+    title it was taken under; an English reader gets the rule's English title (`rulebook.rule_titles`), or that
+    stored title when no version of the rules knows the rule. Letters quote the stored titles (pamong.documents)."""
+    explained = explanation(application)
+    if not explained.rules or not (get_language() or settings.LANGUAGE_CODE).startswith("en"):
+        return explained
+    titles = rulebook.rule_titles(application.service.slug)
+    rules = [
+        {**rule, "title": titles.get(rule.get("rule_id", "")) or rule.get("title", "")}
+        for rule in explained.rules
+    ]
+    return replace(explained, rules=rules)
 
 
 def _role_text(user) -> str:

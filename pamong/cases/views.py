@@ -195,7 +195,7 @@ def my_applications(request: HttpRequest) -> HttpResponse:
 
 
 def _status_context(request: HttpRequest, application: Application, **extra: Any) -> dict[str, Any]:
-    explained = selectors.explanation(application)
+    explained = selectors.page_explanation(application)
     is_applicant = application.applicant_id == request.user.pk
     return {
         "application": application,
@@ -338,7 +338,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
     proposal = actions["proposal"]
     return {
         "application": application,
-        "explained": selectors.explanation(application),
+        "explained": selectors.page_explanation(application),
         "answers": _answers(application),
         "timeline": selectors.timeline(application),
         "actions": actions,
@@ -739,7 +739,7 @@ def counter_receipt(request: HttpRequest, application_id: str) -> HttpResponse:
 def _counter_receipt(request: HttpRequest, application: Application, **extra: Any) -> HttpResponse:
     context = {
         "application": application,
-        "explained": selectors.explanation(application),
+        "explained": selectors.page_explanation(application),
         "next_steps": selectors.next_steps(application),
         "status_url": request.build_absolute_uri(reverse("cases:application", args=[application.pk])),
         "can_activate": not application.applicant.has_usable_password(),

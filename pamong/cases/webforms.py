@@ -14,7 +14,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from pamong.core.formatting import format_rupiah, reader_date
+from pamong.core.formatting import page_rupiah, reader_date
 
 from .forms import FormInvalid, clean_form
 
@@ -171,7 +171,7 @@ def answers(fields: list[dict[str, Any]], form_data: dict[str, Any]) -> list[dic
         if kind == "boolean":
             shown = _("Yes") if value else _("No")
         elif kind == "money":
-            shown = format_rupiah(value)
+            shown = page_rupiah(value)
         elif kind == "date":
             shown = reader_date(dt.date.fromisoformat(value))
         elif kind == "choice":

@@ -23,5 +23,8 @@ class CoreConfig(AppConfig):
     def ready(self) -> None:
         connection_created.connect(_tune_sqlite, dispatch_uid="pamong.core.sqlite_tuning")
         from . import checks  # noqa: F401  (registers the production guard)
+        from .formatting import format_number
 
-        install_translator(gettext=gettext, language=lambda: get_language() or settings.LANGUAGE_CODE)
+        install_translator(
+            gettext=gettext, language=lambda: get_language() or settings.LANGUAGE_CODE, number=format_number
+        )

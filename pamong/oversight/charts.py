@@ -11,6 +11,8 @@ from html import escape
 
 from django.utils.safestring import SafeString, mark_safe
 
+from pamong.core.formatting import format_percent
+
 OUTCOME_COLOURS = {"GRANT": "#1e6b34", "REFER": "#8a5a00", "DENY": "#b3261e"}
 BAR = "#0b5394"
 ALERT = "#b3261e"
@@ -127,6 +129,5 @@ def rate_bars(
 
 
 def percent(value: float | None) -> str:
-    if value is None:
-        return "-"
-    return f"{value * 100:.1f}%".replace(".", ",")
+    """A share 0..1 the reader's way: 42,0% (id) / 42.0% (en)."""
+    return format_percent(value, 1)

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import Count, Max
 from django.utils import timezone
+from django.utils.translation import override
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
@@ -25,6 +26,7 @@ from pamong.audit.models import AuditEntry
 from pamong.cases import rulebook
 from pamong.cases.models import DataCorrectionRequest, Decision, RuleFlag
 from pamong.catalog.models import Service
+from pamong.core.formatting import format_number
 from pamong.staffing.routing import notify_on_duty
 
 from . import selectors, services
@@ -223,6 +225,17 @@ def dashboard_voice(service) -> dict:
     }
 
 
+def _flagged_groups(flagged: list[dict]) -> str:
+    """The flagged groups as the notice (in Bahasa Indonesia) names them: a feature by its words, never its code,
+    and the ratio with an Indonesian decimal comma."""
+    with override("id"):
+        return "; ".join(
+            f"{f['lowest']} ({str(selectors.FEATURE_TEXT.get(f['feature'], f['feature'])).lower()}, "
+            f"rasio {format_number(f['ratio'], 2)})"
+            for f in flagged
+        )
+
+
 # --- fairness alert -------------------------------------------------------------------------------------------
 FAIRNESS_ALERT_EVERY = dt.timedelta(days=7)
 
@@ -261,9 +274,7 @@ def check_fairness(service, *, now: dt.datetime | None = None) -> list[str]:
             template="fairness_alert",
             context={
                 "service": service.name,
-                "groups": "; ".join(
-                    f"{f['lowest']} ({f['feature']}, rasio {f['ratio']:.2f})" for f in flagged
-                ),
+                "groups": _flagged_groups(flagged),
                 "url": f"/pengawasan/keadilan/?layanan={service.slug}",
             },
         )

@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, gettext_lazy
 
 from pamong.accounts import roles
 from pamong.cases import rulebook
@@ -363,6 +363,17 @@ def _claims(nik: str | None, on: dt.date) -> tuple[str | None, dt.date | None]:
     return info.claimed_sex, info.claimed_birth_date
 
 
+# The fairness features as a reader names them (the page, the notice to the analysts).
+FEATURE_TEXT = {
+    "region": gettext_lazy("Region (regency/city)"),
+    "area": gettext_lazy("City or regency (urban/rural)"),
+    "channel": gettext_lazy("Channel of the application (portal, counter, API)"),
+    "sex": gettext_lazy("Sex (as the NIK says)"),
+    "age_band": gettext_lazy("Age group (as the NIK says)"),
+    "disability": gettext_lazy("Disability (registry)"),
+}
+
+
 def fairness(service, period: Period, *, basis: str = "final") -> dict[str, Any]:
     records = fairness_records(service, period, basis=basis)
     report = stats.fairness_report(records, FAIRNESS_FEATURES)
@@ -389,7 +400,7 @@ def _feature_dict(feature: stats.FeatureFairness) -> dict[str, Any]:
         "flagged": feature.flagged,
         "lowest": feature.lowest,
         "highest": feature.highest,
-        "notes": feature.notes,
+        "notes": [str(note) for note in feature.notes],  # in the language of the request (the edge)
         "groups": [
             {"label": g.label, "n": g.n, "selected": g.selected, "rate": g.rate, "small": g.small}
             for g in feature.groups

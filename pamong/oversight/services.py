@@ -18,7 +18,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Case, F, IntegerField, OuterRef, Subquery, Sum, When
 from django.db.models.functions import Substr
 from django.utils import timezone
-from django.utils.translation import gettext
+from django.utils.translation import gettext, override
 
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
@@ -27,6 +27,7 @@ from pamong.cases import services as cases
 from pamong.cases.models import Application, Decision
 from pamong.catalog.models import Service
 from pamong.core.errors import Conflict, ValidationFailed
+from pamong.core.formatting import format_number, format_percent, format_significant
 from pamong.registry.regions import region_code_of
 from pamong.registry.selectors import region_exists
 from pamong.staffing import routing as staffing
@@ -264,13 +265,34 @@ def _covered(key: tuple[str, str], open_rows: list[tuple[str, str | None]]) -> b
 
 
 def _spike_reason(title: str, region: str, test: stats.SpikeTest) -> str:
-    statistic = f"z = {test.z:.2f}" if test.z is not None else f"uji binomial eksak, p = {test.p_value:.2g}"
-    return (
-        f"Lonjakan kegagalan aturan '{title}' di wilayah {region}: {test.recent_failed} dari {test.recent_n} "
-        f"({test.recent_rate:.0%}) pada jendela terbaru, dibanding {test.baseline_rate:.0%} pada periode "
-        f"pembanding ({statistic}; ambang p ≤ {test.threshold:.2g} setelah koreksi Bonferroni untuk "
-        f"{test.groups_tested} kelompok). Penolakan oleh aturan ini diteruskan ke petugas sampai ditutup analis."
-    )
+    """The reason stored with an automatic breaker: in Bahasa Indonesia, the record's language."""
+    with override("id"):
+        return spike_reason(title, region, test.as_dict())
+
+
+def spike_reason(title: str, region: str, figures: dict[str, Any]) -> str:
+    """Why the spike check opened a breaker, from its recorded figures, in the current language with its numbers
+    written that language's way (the breaker page reads it in the reader's language)."""
+    if figures.get("z") is not None:
+        statistic = "z = " + format_number(figures["z"], 2)
+    else:
+        statistic = gettext("exact binomial test, p = %(p)s") % {"p": format_significant(figures["p_value"])}
+    return gettext(
+        "Spike in failures of the rule '%(title)s' in region %(region)s: %(failed)s of %(n)s (%(recent)s) in the "
+        "recent window, against %(baseline)s in the comparison period (%(statistic)s; threshold p ≤ "
+        "%(threshold)s after the Bonferroni correction for %(groups)s groups). Refusals by this rule go to an "
+        "officer until an analyst closes the breaker."
+    ) % {
+        "title": title,
+        "region": region,
+        "failed": figures["recent_failed"],
+        "n": figures["recent_n"],
+        "recent": format_percent(figures["recent_rate"], 0),
+        "baseline": format_percent(figures["baseline_rate"], 0),
+        "statistic": statistic,
+        "threshold": format_significant(figures["threshold"]),
+        "groups": figures["groups_tested"],
+    }
 
 
 def open_breaker(

@@ -24,6 +24,8 @@ from collections.abc import Hashable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from fractions import Fraction
 
+from pamong.core.errors import Text, gettext_noop
+
 ALPHA = 0.001  # one-sided; norm.isf(0.001) = 3.090, the z of the brief
 Z_ALERT = 3.09
 MIN_RECENT = 30  # evaluations in the recent window before a group is tested
@@ -199,7 +201,7 @@ class FeatureFairness:
     flagged: bool  # ratio below the four-fifths threshold
     lowest: str = ""
     highest: str = ""
-    notes: list[str] = field(default_factory=list)
+    notes: list[Text] = field(default_factory=list)  # English source, translated where it is read (the edge)
 
 
 def selection_rates(
@@ -243,8 +245,13 @@ def feature_fairness(
     notes = []
     if any(g.small for g in groups):
         notes.append(
-            f"Kelompok dengan kurang dari {small_sample} permohonan ditandai 'sampel kecil': angkanya mudah "
-            "berubah karena kebetulan."
+            Text(
+                gettext_noop(
+                    "Groups with fewer than %(n)s applications are marked 'small sample': their figures easily "
+                    "change by chance."
+                ),
+                {"n": small_sample},
+            )
         )
     return FeatureFairness(
         feature=feature,

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
 from pamong.core.errors import ApplicationError, NotFound
+from pamong.core.formatting import format_significant
 from pamong.registry.selectors import region_names
 
 from . import access, charts, guard, register, sandbox, selectors, services
@@ -27,14 +28,7 @@ OUTCOME_NAMES = {
     "DENY": gettext_lazy("refused"),
 }
 PERIODS = (7, 30, 90)
-FEATURE_TEXT = {
-    "region": gettext_lazy("Region (regency/city)"),
-    "area": gettext_lazy("City or regency (urban/rural)"),
-    "channel": gettext_lazy("Channel of the application (portal, counter, API)"),
-    "sex": gettext_lazy("Sex (as the NIK says)"),
-    "age_band": gettext_lazy("Age group (as the NIK says)"),
-    "disability": gettext_lazy("Disability (registry)"),
-}
+FEATURE_TEXT = selectors.FEATURE_TEXT
 
 
 def _viewer(request: HttpRequest) -> None:
@@ -154,7 +148,7 @@ def breaker_detail(request: HttpRequest, breaker_id: int) -> HttpResponse:
                 request,
                 "oversight/breaker.html",
                 {
-                    "breaker": selectors.with_rule_titles([breaker])[0],
+                    "breaker": _in_readers_language(selectors.with_rule_titles([breaker])[0]),
                     "justification": request.POST.get("justification", ""),
                     "error": exc.message,
                 },
@@ -166,10 +160,23 @@ def breaker_detail(request: HttpRequest, breaker_id: int) -> HttpResponse:
         request,
         "oversight/breaker.html",
         {
-            "breaker": selectors.with_rule_titles([breaker])[0],
+            "breaker": _in_readers_language(selectors.with_rule_titles([breaker])[0]),
             "can_act": access.can_act(request.user, breaker.service.agency_id),
         },
     )
+
+
+def _in_readers_language(breaker):
+    """An automatic breaker's reason is stored in Bahasa Indonesia; the page writes it again from its recorded
+    figures in the reader's language. A reason an analyst typed is shown as it was written."""
+    figures = breaker.statistics or {}
+    breaker.reason_text = (
+        services.spike_reason(breaker.rule_title, breaker.region_code or "", figures)
+        if breaker.automatic and "recent_rate" in figures
+        else breaker.reason
+    )
+    breaker.p_text = format_significant(figures.get("p_value"))
+    return breaker
 
 
 @login_required

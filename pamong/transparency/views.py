@@ -5,14 +5,13 @@ from __future__ import annotations
 
 from django.http import Http404, HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
+from django.utils.dates import MONTHS_3
 from django.utils.translation import gettext as _
 
 from pamong.catalog.models import Agency, Service
 from pamong.oversight import charts
 
 from . import export, selectors
-
-MONTHS = ("Jan", "Feb", "Mar", "Apr", "Mei", "Jun", "Jul", "Agu", "Sep", "Okt", "Nov", "Des")
 
 
 def index(request: HttpRequest) -> HttpResponse:
@@ -38,7 +37,7 @@ def _page(request: HttpRequest, perf: selectors.Performance) -> HttpResponse:
     chart = charts.stacked_columns(
         "kinerja-bulanan",
         _("Decisions per month"),
-        [MONTHS[f.start.month - 1] for f in perf.months],
+        [str(MONTHS_3[f.start.month]).title() for f in perf.months],
         {
             "GRANT": [f.granted for f in perf.months],
             "DENY": [f.refused for f in perf.months],

@@ -1,20 +1,22 @@
-"""Rupiah and percentages the Indonesian way (Rp1.234.567; 45,2%), and suppliers by their pseudonymous code."""
+"""Rupiah and percentages the reader's way (Rp1.234.567, 45,2% in Bahasa Indonesia; Rp1,234,567, 45.2% in
+English), and suppliers by their pseudonymous code."""
 
 from django import template
 
 from pamong.budget import flags
+from pamong.core.formatting import format_percent, page_rupiah
 
 register = template.Library()
 
 
 @register.filter
 def rupiah(amount) -> str:
-    return flags.rupiah(amount or 0)
+    return page_rupiah(amount or 0)
 
 
 @register.filter
 def percent(share) -> str:
-    return "–" if share is None else flags.percent(share)
+    return "–" if share is None else format_percent(share, 1)
 
 
 @register.filter

@@ -255,10 +255,10 @@ def test_findings_explain_in_indonesian_and_never_name_a_supplier(generated):
     assert {f.kind for f in found} == set(flags.KINDS)
     suppliers = set(budget.lines["supplier"].unique().to_list())
     for finding in found:
-        text = finding.title + " " + finding.explanation + " " + str(finding.evidence)
+        text = f"{finding.title} {finding.explanation} {finding.evidence}"
         assert not any(name in text for name in suppliers), finding
     split = next(f for f in found if f.kind == flags.SPLIT)
-    assert "di bawah batas pengadaan langsung Rp200.000.000" in split.explanation
+    assert "di bawah batas pengadaan langsung Rp200.000.000" in str(split.explanation)
     assert split.line_ids and split.key.startswith("pemecahan_paket:")
 
 

@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from pamong.core.formatting import format_rupiah, reader_date
+from pamong.core.formatting import page_rupiah, reader_date
 
 register = template.Library()
 
@@ -25,7 +25,8 @@ def loc(obj: Any, field: str) -> str:
 
 @register.filter
 def rupiah(amount: int | None) -> str:
-    return format_rupiah(amount)
+    """Rp1.250.000 (id) / Rp1,250,000 (en)."""
+    return page_rupiah(amount)
 
 
 @register.filter

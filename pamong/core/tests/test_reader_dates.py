@@ -23,7 +23,9 @@ def test_a_page_date_follows_the_reader_and_a_stored_one_stays_indonesian():
     with translation.override("en"):
         assert reader_date(day) == "5 January 2026"
         assert reader_date(dt.datetime(2026, 8, 17, 9, 30, tzinfo=dt.UTC)) == "17 August 2026"
-        assert format_date(day) == "5 Januari 2026"  # a notice or a decision's reasons: the language of record
+        assert (
+            format_date(day) == "5 Januari 2026"
+        )  # a notice or a decision's reasons: the language of record
         assert Template("{% load pamong %}{{ d|tanggal }}").render(Context({"d": day})) == "5 January 2026"
         assert reader_date(None) == "-"
     with translation.override("id"):

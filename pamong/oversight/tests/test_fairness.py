@@ -3,6 +3,8 @@ The numbers must equal fairlearn's (MetricFrame with selection_rate, demographic
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from django.db import transaction
 from fairlearn.metrics import MetricFrame, demographic_parity_ratio, selection_rate
@@ -150,5 +152,8 @@ def test_a_group_below_four_fifths_alerts_once_a_week(world, decided):
     # the agency has no analyst in this world: its supervisor is told
     [alert] = staff_told("fairness_alert")
     assert alert.recipient == world.supervisor and "empat perlima" in alert.subject
+    # in Bahasa Indonesia throughout: the feature by its words, not its code, and a decimal comma (issue 20)
+    assert re.search(r"\(disabilitas[^,]*, rasio \d,\d\d\)", alert.body, re.IGNORECASE), alert.body
+    assert "(disability," not in alert.body and not re.search(r"rasio \d\.\d", alert.body)
     assert "disability" in guard.check_fairness(world.bansos)  # still flagged, but told once a week
     assert len(staff_told("fairness_alert")) == 1

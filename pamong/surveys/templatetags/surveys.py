@@ -3,11 +3,13 @@ page), so that cases links to the survey by template and URL name without import
 
 from __future__ import annotations
 
-from decimal import ROUND_HALF_UP, Decimal
+from decimal import Decimal
 from fractions import Fraction
 
 from django import template
 from django.utils import timezone
+
+from pamong.core.formatting import format_number, format_percent
 
 from .. import selectors
 from ..ikm import parse_period
@@ -27,21 +29,18 @@ def survey_offer(application, user) -> dict:
 
 @register.filter
 def desimal(value, places: int = 2) -> str:
-    """A Fraction or Decimal as Indonesian text with `places` decimals, half up: 77,78."""
+    """A Fraction or Decimal with `places` decimals, half up, the reader's way: 77,78 (id) / 77.78 (en)."""
     if value is None or value == "":
         return "-"
-    fraction = Fraction(value) if not isinstance(value, Fraction) else value
-    quantum = Decimal(1).scaleb(-int(places))
-    number = (Decimal(fraction.numerator) / Decimal(fraction.denominator)).quantize(quantum, ROUND_HALF_UP)
-    return f"{number:,}".replace(",", " ").replace(".", ",").replace(" ", ".")
+    return format_number(value if isinstance(value, Fraction | Decimal) else Fraction(value), int(places))
 
 
 @register.filter
 def percent(value) -> str:
-    """A share 0..1 as an Indonesian percentage with one decimal: 83,3%."""
+    """A share 0..1 as a percentage with one decimal, the reader's way: 83,3% (id) / 83.3% (en)."""
     if value is None:
         return "-"
-    return desimal(Fraction(value) * 100, 1) + "%"
+    return format_percent(value if isinstance(value, Fraction | Decimal) else Fraction(value), 1)
 
 
 @register.inclusion_tag("surveys/_service_ikm.html")

@@ -90,7 +90,7 @@ def test_the_pdf_report_follows_the_readers_language(client, world):
     text = " ".join(pdf_text(_pdf(client, layanan="bansos-pkh").content).split())
     assert "Report of the community satisfaction survey".upper() in text.upper()
     assert "V. Conclusion" in text and "Minimum sample (Krejcie and Morgan) 4" in text
-    assert "IKM (index × 25) 77,78 B" in text, text
+    assert "IKM (index × 25) 77.78 B" in text, text  # English decimals in the English report (issue 20)
     assert "Head of the service unit" in text
 
 

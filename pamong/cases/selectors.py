@@ -8,19 +8,20 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import get_language, gettext, pgettext
 from django.utils.translation import gettext_lazy as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
 from pamong.audit.models import AuditEntry
-from pamong.core.formatting import reader_date
+from pamong.core.formatting import format_number, page_rupiah, reader_date
 from pamong.core.workdays import working_days_between
 from pamong.registry.regions import region_code_of
 from pamong.rules.formatting import format_value
 
 from . import access, rulebook, safeguards, transitions
 from .deadlines import appeal_deadline, local_today, objection_deadline
+from .labels import fact_label, source_label
 from .models import Application, DataCorrectionRequest, Decision, Objection, RefusalNotice
 
 S = Application.Status
@@ -346,18 +347,23 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
         )
     )
     rows = []
+    english = (get_language() or "id").startswith("en")
+    descriptions = {name: fact.description for name, fact in declared.items()}
     for name, provenance in (recorded.get("facts") or {}).items():
         fact = declared.get(name)
         source = str(provenance.get("source") or (fact.source if fact else ""))
         value = values.get(name)
-        shown = format_value(value, fact.type) if fact and fact.type != "date" else format_value(value, "str")
+        shown = fact_value_text(value, fact.type if fact and fact.type != "date" else "str")
         if isinstance(value, str) and value.isdigit() and len(value) >= 12:
             shown = MASKED + value[-4:]
+        # The pack's own words in Bahasa Indonesia; under English the label table's words (never the name).
+        described = fact.description if fact and fact.description and not english else ""
         rows.append(
             {
                 "name": name,
-                "description": fact.description if fact else name,
+                "description": described or fact_label(name, descriptions),
                 "source": source,
+                "source_text": source_label(source),
                 "as_of": provenance.get("fetched_at") or recorded.get("on_date"),
                 "value": shown,
                 "registry": source.startswith("registry:"),
@@ -365,6 +371,22 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
             }
         )
     return rows
+
+
+def fact_value_text(value: Any, type_name: str) -> str:
+    """A fact's value on a page: as a rule explanation writes it in Bahasa Indonesia (format_value), and the
+    reader's way under English (yes/no, 1,250 and Rp1,250,000 rather than ya/tidak and 1.250)."""
+    if not (get_language() or "id").startswith("en"):
+        return format_value(value, type_name)
+    if value is None:
+        return pgettext("fact value", "unknown")
+    if type_name == "bool":
+        return pgettext("fact value", "yes") if value else pgettext("fact value", "no")
+    if type_name == "money":
+        return page_rupiah(value)
+    if type_name in ("int", "number") and isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(value, 0 if isinstance(value, int) else 2)
+    return str(value)
 
 
 def _rule_title(titles: rulebook.RuleTitles, rule_id: str, recorded: str | None) -> str:

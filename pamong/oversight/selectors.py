@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
 
 from pamong.accounts import roles
 from pamong.cases import rulebook
@@ -392,17 +392,44 @@ def fairness(service, period: Period, *, basis: str = "final") -> dict[str, Any]
     }
 
 
+# The groups' labels are made in Bahasa Indonesia (they are compared and counted as they are); a page or an API
+# answer shows them in the reader's language through these words (Indonesian catalogue = the labels themselves).
+GROUP_WORDS = {
+    SEX_TEXT["L"]: gettext_lazy("male"),
+    SEX_TEXT["P"]: gettext_lazy("female"),
+    CHANNEL_TEXT["web"]: gettext_lazy("portal"),
+    CHANNEL_TEXT["counter"]: gettext_lazy("counter (assisted by an officer)"),
+    CHANNEL_TEXT["api"]: gettext_lazy("another system (API)"),
+    URBAN: gettext_lazy("city (urban)"),
+    RURAL: gettext_lazy("regency (rural)"),
+    "penyandang disabilitas": gettext_lazy("with a disability"),
+    "tanpa disabilitas": gettext_lazy("without a disability"),
+    stats.UNKNOWN: pgettext_lazy("fairness group", "unknown"),
+}
+
+
+def group_words(label: str | None) -> str | None:
+    """A fairness group's label in the reader's language (a label without words, e.g. a region code, as it is)."""
+    return str(GROUP_WORDS[label]) if label in GROUP_WORDS else label
+
+
 def _feature_dict(feature: stats.FeatureFairness) -> dict[str, Any]:
     return {
         "feature": feature.feature,
         "ratio": feature.ratio,
         "ratio_large": feature.ratio_large,
         "flagged": feature.flagged,
-        "lowest": feature.lowest,
-        "highest": feature.highest,
+        "lowest": group_words(feature.lowest),
+        "highest": group_words(feature.highest),
         "notes": [str(note) for note in feature.notes],  # in the language of the request (the edge)
         "groups": [
-            {"label": g.label, "n": g.n, "selected": g.selected, "rate": g.rate, "small": g.small}
+            {
+                "label": group_words(g.label),
+                "n": g.n,
+                "selected": g.selected,
+                "rate": g.rate,
+                "small": g.small,
+            }
             for g in feature.groups
         ],
     }

@@ -295,3 +295,26 @@ def test_a_correction_request_waits_in_the_agencys_queue_until_answered(world, c
     assert application.reference in queue and "Permintaan perbaikan data" in queue
     client.force_login(world.petugas)  # another agency's officer does not see it
     assert application.reference not in client.get("/petugas/antrean/").content.decode()
+
+
+def test_the_data_that_decided_is_named_and_written_in_the_readers_language(world, client):
+    """Issue 20 point 3: on the citizen's notice each fact has its words (never its name), its source in words and
+    its value the reader's way; the Indonesian page keeps the pack's own descriptions and ya/tidak."""
+    from django.conf import settings
+
+    from pamong.core.tests.test_journeys import visible_text
+
+    application = refused(world)
+    client.force_login(world.denied)
+    shown = {}
+    for language in ("en", "id"):
+        client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+        shown[language] = visible_text(client.get(f"/permohonan/{application.pk}/").content.decode())
+    names = [row["name"] for row in selectors.deciding_facts(application)]
+    for language, text in shown.items():
+        for name in names:
+            assert f" {name} " not in f" {text} ", (language, name)
+        assert "registry:" not in text, text[text.find("registry:") - 300 :][:400]
+    assert "Rp4,500,000" in shown["en"] and "Rp4.500.000" in shown["id"]
+    assert "Dukcapil (population register)" in shown["en"]
+    assert "Dukcapil (data kependudukan)" in shown["id"]

@@ -130,7 +130,7 @@ class ObjectionOut(Schema):
 
 
 def application_out(application: Application) -> dict[str, Any]:
-    explained = selectors.explanation(application)
+    explained = selectors.page_explanation(application)  # rule titles in the request's language
     decision = explained.decision
     return {
         "id": application.pk,

@@ -174,7 +174,7 @@ def explanation(application: Application) -> Explanation:
 
 
 def page_explanation(application: Application) -> Explanation:
-    """`explanation` for a page: each rule named in the reader's language. The decision keeps the Indonesian
+    """`explanation` for a page or an API answer: each rule named in the reader's language. The decision keeps the Indonesian
     title it was taken under; an English reader gets the rule's English title (`rulebook.rule_titles`), or that
     stored title when no version of the rules knows the rule. Letters quote the stored titles (pamong.documents)."""
     explained = explanation(application)

@@ -88,3 +88,14 @@ def test_the_letter_quotes_the_stored_indonesian_title(world, granted):
     (context,) = services.letter_contexts(letter, number=letter.number, issued_at=letter.issued_at)
     assert context["language"] == "id"
     assert any(rule["title"] == TITLE_ID for rule in context["rules"])
+
+
+def test_the_api_names_each_rule_in_the_requests_language(world, granted):
+    titles = {}
+    for language in ("en", "id"):
+        client = Client()
+        client.force_login(world.warga)
+        answer = client.get(f"/api/v1/applications/{granted.pk}", HTTP_ACCEPT_LANGUAGE=language)
+        assert answer.status_code == 200
+        titles[language] = {r["rule_id"]: r["title"] for r in answer.json()["decision"]["rules"]}
+    assert titles["en"][RULE] == TITLE_EN and titles["id"][RULE] == TITLE_ID

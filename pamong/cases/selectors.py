@@ -8,7 +8,7 @@ from typing import Any
 
 from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext, pgettext
+from django.utils.translation import get_language, gettext
 from django.utils.translation import gettext_lazy as _
 
 from pamong.accounts import roles
@@ -379,9 +379,9 @@ def fact_value_text(value: Any, type_name: str) -> str:
     if not (get_language() or "id").startswith("en"):
         return format_value(value, type_name)
     if value is None:
-        return pgettext("fact value", "unknown")
+        return gettext("not known")
     if type_name == "bool":
-        return pgettext("fact value", "yes") if value else pgettext("fact value", "no")
+        return gettext("yes") if value else gettext("no")
     if type_name == "money":
         return page_rupiah(value)
     if type_name in ("int", "number") and isinstance(value, int | float) and not isinstance(value, bool):

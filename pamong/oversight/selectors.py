@@ -11,7 +11,7 @@ from typing import Any
 from django.db.models import Count, F, Q, QuerySet, Sum
 from django.db.models.functions import Substr, TruncDate
 from django.utils import timezone
-from django.utils.translation import gettext, gettext_lazy, pgettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from pamong.accounts import roles
 from pamong.cases import rulebook
@@ -404,7 +404,7 @@ GROUP_WORDS = {
     RURAL: gettext_lazy("regency (rural)"),
     "penyandang disabilitas": gettext_lazy("with a disability"),
     "tanpa disabilitas": gettext_lazy("without a disability"),
-    stats.UNKNOWN: pgettext_lazy("fairness group", "unknown"),
+    stats.UNKNOWN: gettext_lazy("not known"),
 }
 
 

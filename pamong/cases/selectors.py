@@ -6,15 +6,14 @@ import datetime as dt
 from dataclasses import dataclass, replace
 from typing import Any
 
-from django.conf import settings
 from django.db.models import QuerySet
-from django.utils.translation import get_language, gettext
+from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from pamong.accounts import roles
 from pamong.accounts.models import User
 from pamong.audit.models import AuditEntry
-from pamong.core.formatting import format_number, page_rupiah, reader_date
+from pamong.core.formatting import format_number, page_rupiah, reader_date, reader_is_english
 from pamong.core.workdays import working_days_between
 from pamong.registry.regions import region_code_of
 from pamong.rules.formatting import format_value
@@ -178,7 +177,7 @@ def page_explanation(application: Application) -> Explanation:
     title it was taken under; an English reader gets the rule's English title (`rulebook.rule_titles`), or that
     stored title when no version of the rules knows the rule. Letters quote the stored titles (pamong.documents)."""
     explained = explanation(application)
-    if not explained.rules or not (get_language() or settings.LANGUAGE_CODE).startswith("en"):
+    if not explained.rules or not reader_is_english():
         return explained
     titles = rulebook.rule_titles(application.service.slug)
     rules = [
@@ -347,7 +346,7 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
         )
     )
     rows = []
-    english = (get_language() or "id").startswith("en")
+    english = reader_is_english()
     descriptions = {name: fact.description for name, fact in declared.items()}
     for name, provenance in (recorded.get("facts") or {}).items():
         fact = declared.get(name)
@@ -376,7 +375,7 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
 def fact_value_text(value: Any, type_name: str) -> str:
     """A fact's value on a page: as a rule explanation writes it in Bahasa Indonesia (format_value), and the
     reader's way under English (yes/no, 1,250 and Rp1,250,000 rather than ya/tidak and 1.250)."""
-    if not (get_language() or "id").startswith("en"):
+    if not reader_is_english():
         return format_value(value, type_name)
     if value is None:
         return gettext("not known")

@@ -32,9 +32,14 @@ def format_date(day: dt.date | dt.datetime | None) -> str:
     return _format_date(day.date() if isinstance(day, dt.datetime) else day)
 
 
+def reader_is_english() -> bool:
+    """Whether the page or API answer being made is in English (the switch); Bahasa Indonesia otherwise."""
+    return (get_language() or "id").startswith("en")
+
+
 def reader_date(day: dt.date | dt.datetime | None) -> str:
     """A date on a page in the reader's language: 5 Januari 2026, or 5 January 2026 under English."""
-    if day is None or not (get_language() or "id").startswith("en"):
+    if day is None or not reader_is_english():
         return format_date(day)
     return formats.date_format(day.date() if isinstance(day, dt.datetime) else day, "j F Y")
 

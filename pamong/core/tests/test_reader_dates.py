@@ -12,6 +12,7 @@ from django.template import Context, Template
 from django.utils import translation
 
 from pamong.cases import services as cases
+from pamong.cases.models import Application
 from pamong.core.formatting import format_date, reader_date
 
 MONTHS_ID = re.compile(r"\b\d{1,2} (Januari|Februari|Maret|Mei|Juni|Juli|Agustus|Oktober|Desember) \d{4}\b")
@@ -35,14 +36,17 @@ def test_a_page_date_follows_the_reader_and_a_stored_one_stays_indonesian():
 
 @pytest.mark.django_db
 def test_the_citizens_application_page_gives_its_dates_in_the_readers_language(world, client_for):
-    citizen = world.warga
+    citizen = world.refer  # passed to an officer: the page shows when it is due
     filed, _ = cases.submit_application(
-        actor=citizen, service=world.bansos, applicant=citizen, form=world.forms[world.niks.WARGA_NIK]
+        actor=citizen, service=world.bansos, applicant=citizen, form=world.forms[world.niks.REFER_NIK]
     )
+    Application.objects.filter(pk=filed.pk).update(decision_due=dt.date(2027, 1, 5))  # a month named apart
     client = client_for(citizen)
     pages = {}
     for language in ("en", "id"):
         client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
         pages[language] = client.get(f"/permohonan/{filed.pk}/").content.decode()
-    assert MONTHS_EN.search(pages["en"]) and not MONTHS_ID.search(pages["en"]), MONTHS_ID.findall(pages["en"])
-    assert MONTHS_ID.search(pages["id"]) and not MONTHS_EN.search(pages["id"])
+    assert "5 January 2027" in pages["en"] and "5 Januari 2027" not in pages["en"]
+    assert "5 Januari 2027" in pages["id"] and "5 January 2027" not in pages["id"]
+    assert not MONTHS_ID.search(pages["en"]), MONTHS_ID.findall(pages["en"])
+    assert not MONTHS_EN.search(pages["id"]), MONTHS_EN.findall(pages["id"])

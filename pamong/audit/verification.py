@@ -11,6 +11,7 @@ import re
 from dataclasses import dataclass, field
 
 from django.db import connection
+from django.db.models import Max
 
 from . import merkle, signing
 from .models import AuditEntry, AuditNode, SignedTreeHead
@@ -42,14 +43,21 @@ class VerifyReport:
 
 
 def verify_log() -> VerifyReport:
+    """Verify the log as it stood when the check began. It takes no lock (a million-entry check must not stop the
+    service), so appends go on while it reads: the tree heads are read first, then the size, then the entries
+    below that size and the stored subtrees, then the size again. A subtree completed by an entry appended
+    between the two sizes is left out (read without its entries it would look forged); one beyond both sizes, like
+    a tree head beyond the first, means entries were removed. Entries are committed in index order under the
+    append lock, so every index below a size read is there."""
     report = VerifyReport()
     heads = list(SignedTreeHead.objects.order_by("tree_size", "timestamp"))
+    size = _committed_size()
     report.tree_heads = len(heads)
     wanted_sizes = {head.tree_size for head in heads}
     roots: dict[int, bytes] = {0: merkle.EMPTY_ROOT} if 0 in wanted_sizes else {}
     tree = merkle.CompactRange()
     inner: list[list[bytes]] = []  # recomputed perfect subtrees, per level (level 1 first)
-    entries = _rows(AuditEntry, ("index", "entry", "leaf_hash", "payload"), order=("index",))
+    entries = _rows(AuditEntry, ("index", "entry", "leaf_hash", "payload"), order=("index",), below=size)
     for index, entry, stored_leaf, payload in entries:
         expected = tree.size
         if index != expected:
@@ -63,19 +71,25 @@ def verify_log() -> VerifyReport:
         if tree.size in wanted_sizes:
             roots[tree.size] = tree.root()
     report.size = tree.size
-    _check_nodes(report, inner)
+    _check_nodes(report, inner, size)
     _check_tree_heads(report, heads, roots)
     return report
 
 
-def _rows(model, columns: tuple[str, ...], *, order: tuple[str, ...]):
+def _committed_size() -> int:
+    last = AuditEntry.objects.aggregate(last=Max("index"))["last"]
+    return 0 if last is None else last + 1
+
+
+def _rows(model, columns: tuple[str, ...], *, order: tuple[str, ...], below: int | None = None):
     """Rows straight from the cursor: no ORM objects and no JSON decoding, because this runs a million times.
-    Only our own table and column names are formatted into the SQL."""
+    Only our own table and column names are formatted into the SQL. `below`: only entries with a lower index."""
     quote = connection.ops.quote_name
     table, names = quote(model._meta.db_table), ", ".join(quote(name) for name in columns)
     ordering = ", ".join(quote(name) for name in order)
+    where, params = (f" WHERE {quote('index')} < %s", [below]) if below is not None else ("", [])
     with connection.cursor() as cursor:
-        cursor.execute(f"SELECT {names} FROM {table} ORDER BY {ordering}")  # noqa: S608
+        cursor.execute(f"SELECT {names} FROM {table}{where} ORDER BY {ordering}", params)  # noqa: S608
         while rows := cursor.fetchmany(CHUNK):
             yield from rows
 
@@ -102,9 +116,14 @@ def _check_entry(report: VerifyReport, index: int, entry: str, stored_leaf: byte
     return leaf
 
 
-def _check_nodes(report: VerifyReport, inner: list[list[bytes]]) -> None:
-    count = 0
+def _check_nodes(report: VerifyReport, inner: list[list[bytes]], size: int) -> None:
+    count, beyond = 0, []
     for level, position, node in _rows(AuditNode, ("level", "position", "hash"), order=("level", "position")):
+        if (position + 1) << level > size:
+            beyond.append(
+                (level, position, node)
+            )  # appended since the check began, or left by removed entries
+            continue
         count += 1
         recomputed = (
             inner[level - 1][position] if level <= len(inner) and position < len(inner[level - 1]) else None
@@ -116,6 +135,11 @@ def _check_nodes(report: VerifyReport, inner: list[list[bytes]]) -> None:
     expected = sum(len(nodes) for nodes in inner)
     if count != expected:
         report.flag(None, f"{count} stored subtree hashes, expected {expected}")
+    now = _committed_size()
+    for level, position, _node in beyond:
+        if (end := (position + 1) << level) > now:
+            message = f"stored subtree hash ({level}, {position}) covers entries up to #{end - 1}, past the log's end"
+            report.flag(report.size, message)  # entries from the log's end on were there once
 
 
 def _check_tree_heads(report: VerifyReport, heads: list[SignedTreeHead], roots: dict[int, bytes]) -> None:

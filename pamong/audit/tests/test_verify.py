@@ -87,3 +87,33 @@ def test_forged_tree_head_signature_is_caught(signed_log):
 def test_tampered_subtree_hash_is_caught(signed_log):
     AuditNode.objects.filter(level=2, position=1).update(hash=b"\x11" * 32)
     assert "first bad entry: #4" in run_verify()
+
+
+def test_entries_appended_while_the_check_reads_are_not_tampering(signed_log, monkeypatch):
+    """The check takes no lock. An entry appended after it read the entries but before it read the stored
+    subtrees completes subtrees (#16 makes (1, 8)); read without its entry, that subtree looked forged (seen once
+    in the two-node test on PostgreSQL: "stored subtree hash (1, 1366) … does not match")."""
+    from pamong.audit import verification
+
+    AuditEntry.objects.filter(index__gte=16).delete()  # the fixture's log ends at #15: 16 entries
+    read = verification._rows
+
+    def append_before_the_subtrees(model, *args, **kwargs):
+        if model is AuditNode:
+            append_events(2)  # #16 and #17: (1, 8) and, with (1, 9)'s sibling, nothing higher yet
+        return read(model, *args, **kwargs)
+
+    monkeypatch.setattr(verification, "_rows", append_before_the_subtrees)
+    report = verify_log()
+    assert report.ok, report.problems
+    assert report.size == 16
+    monkeypatch.undo()
+    assert verify_log().ok and verify_log().size == 18
+
+
+def test_a_subtree_left_by_removed_last_entries_is_caught(signed_log):
+    """Removing the last two entries leaves their stored subtree (1, 7) behind: not a subtree appended meanwhile."""
+    AuditEntry.objects.filter(index__in=(14, 15)).delete()
+    report = verify_log()
+    assert "stored subtree hash (1, 7) covers entries up to #15, past the log's end" in report.problems
+    assert report.first_bad_index == 14

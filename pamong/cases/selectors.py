@@ -327,6 +327,21 @@ def deciding_officers(application: Application):
 MASKED = "••••"
 
 
+def computed_values(decision: Decision | None, service_slug: str) -> list[dict[str, str]]:
+    """The values the rules worked out (income per person, the poverty line that applied, scores) for the
+    officer's page: labelled, and written as their type and the reader's language ask (Rp544.500, not 544500)."""
+    if decision is None:
+        return []
+    evaluation = decision.evaluation or {}
+    version = evaluation.get("version_id")
+    rule_set = next((r for r in rulebook.rule_sets_for(service_slug) if r.version_id == version), None)
+    types = rule_set.value_types if rule_set else {}
+    return [
+        {"label": fact_label(name), "value": fact_value_text(value, types.get(name, "str"))}
+        for name, value in (evaluation.get("values") or {}).items()
+    ]
+
+
 def deciding_facts(application: Application) -> list[dict[str, Any]]:
     """Every fact of the latest rules run with its description, source, as-of date and value (identity numbers
     masked but for their last four digits, UU 24/2013 Art. 79 and UU 27/2022). Registry facts can be disputed."""

@@ -344,10 +344,7 @@ def _case_context(request: HttpRequest, application: Application, **extra: Any) 
         "actions": actions,
         "voice": selectors.officer_voice(application),
         "facts": _provenance(proposal.facts if proposal else {}),
-        "computed": [
-            {"label": fact_label(name), "value": value}
-            for name, value in ((proposal.evaluation or {}).get("values", {}) if proposal else {}).items()
-        ],
+        "computed": selectors.computed_values(proposal, application.service.slug),
         "days_left": selectors.sla_working_days_left(application),
         "officers": selectors.deciding_officers(application) if actions["can_move"] else [],
         "purposes": Discretion.Purpose.choices,

@@ -9,6 +9,7 @@ import uuid
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.staticfiles import finders
 
 from pamong.accounts.models import User
@@ -718,3 +719,17 @@ def test_a_nik_with_an_unknown_region_is_named_at_the_nik_input(world, client_fo
     assert '<a href="#nik">Enam angka pertama NIK (000000) bukan kode kecamatan yang terdaftar.' in summary
     assert ">000000<" not in summary
     assert Application.objects.count() == 0
+
+
+@pytest.mark.parametrize("language", ["id", "en"])
+def test_the_values_the_rules_worked_out_are_money_written_the_readers_way(world, client_for, language):
+    """Income per person and the poverty line that applied were printed bare (544500) on the officer's page."""
+    application = submitted(world, world.denied, world.niks.DENIED_NIK)
+    values = application.decisions.get(kind=Decision.Kind.PROPOSAL).evaluation["values"]
+    client = client_for(world.petugas)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    html = text(client.get(f"/petugas/permohonan/{application.pk}/"))
+    for name in ("income_per_capita", "regional_poverty_line"):
+        grouped = f"{values[name]:,}".replace(",", "." if language == "id" else ",")
+        assert f"<dd>Rp{grouped}</dd>" in html, name
+        assert f"<dd>{values[name]}</dd>" not in html, name

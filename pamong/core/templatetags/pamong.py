@@ -8,7 +8,7 @@ from django import template
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from pamong.core.formatting import page_rupiah, reader_date
+from pamong.core.formatting import format_number, page_rupiah, reader_date
 
 register = template.Library()
 
@@ -27,6 +27,14 @@ def loc(obj: Any, field: str) -> str:
 def rupiah(amount: int | None) -> str:
     """Rp1.250.000 (id) / Rp1,250,000 (en)."""
     return page_rupiah(amount)
+
+
+@register.filter
+def angka(count) -> str:
+    """`{{ totals.evaluated|angka }}` → 21.076 (id) / 21,076 (en): a count grouped the reader's way; "-" if none."""
+    if count is None or count == "":
+        return "-"
+    return format_number(count)
 
 
 @register.filter

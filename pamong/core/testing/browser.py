@@ -63,3 +63,30 @@ def sign_in(page, base: str, username: str, password: str, totp_secret: str = ""
 
         page.get_by_label("Kode 6 angka").fill(pyotp.TOTP(totp_secret).now())
         page.get_by_role("button", name="Lanjutkan").click()
+
+
+# Text squeezed into a column a few letters wide (a table caption left as `table-caption` inside a stacked
+# table, say) never makes the page scroll sideways, so the width check alone cannot see it.
+SQUEEZED_TEXT_JS = """() => {
+  const hidden = (el) => {  // visually hidden for screen readers (clipped, or a 1 px box), here or above
+    for (let e = el; e; e = e.parentElement) {
+      const s = getComputedStyle(e), r = e.getBoundingClientRect();
+      if ((s.position === 'absolute' && s.clip !== 'auto') || s.clipPath !== 'none' || r.width <= 1 || r.height <= 1) return true;
+    }
+    return false;
+  };
+  const found = [];
+  for (const el of document.querySelectorAll('main caption, main td, main th, main p, main li, main h1, main h2, main h3, main dd, main dt, main label')) {
+    const text = (el.innerText || '').trim();
+    const box = el.getBoundingClientRect();
+    if (text.length >= 20 && text.includes(' ') && box.width < 80 && !hidden(el)) {
+      found.push(`${el.tagName.toLowerCase()} ${Math.round(box.width)} px: ${text.slice(0, 40)}`);
+    }
+  }
+  return found;
+}"""
+
+
+def squeezed_text(page) -> list[str]:
+    """Elements of the page's main part whose words are squeezed into a column under 80 px wide."""
+    return page.evaluate(SQUEEZED_TEXT_JS)

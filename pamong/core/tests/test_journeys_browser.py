@@ -19,7 +19,7 @@ from pamong.accounts import roles
 from pamong.accounts.models import User
 from pamong.cases import services as cases
 from pamong.catalog.models import Service
-from pamong.core.testing.browser import chromium, screenshot
+from pamong.core.testing.browser import chromium, screenshot, squeezed_text
 from pamong.core.testing.browser import sign_in as browser_sign_in
 from pamong.registry.demo import DEMO_BANSOS_FORMS, REFER_NIK, WARGA_NIK
 from pamong.site.demo import DEMO_PASSWORD, DEMO_TOTP_SECRET, load_demo
@@ -60,9 +60,11 @@ def browser(demo):
 
 
 def fits(page) -> None:
-    """Nothing wider than the screen: the document does not scroll sideways."""
+    """Nothing wider than the screen: the document does not scroll sideways, and no text is squeezed into a
+    column a few letters wide to make it so."""
     width = page.evaluate("document.documentElement.scrollWidth")
     assert width <= WIDTH, f"{page.url} is {width} px wide at {WIDTH} px"
+    assert squeezed_text(page) == [], page.url
 
 
 def sign_in(page, base: str, username: str) -> None:
@@ -189,6 +191,8 @@ def test_the_pages_of_the_existing_browser_tests_fit_360px(live_server, sessions
             width = page.evaluate("document.documentElement.scrollWidth")
             if width > WIDTH:
                 wide[path] = width
+            if squeezed := squeezed_text(page):
+                wide[path + " (squeezed)"] = squeezed
             if path == "/masuk/aktivasi/":  # and with its errors shown
                 page.get_by_role("button", name="Aktifkan akun saya").click()
                 width = page.evaluate("document.documentElement.scrollWidth")

@@ -12,7 +12,7 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
-from pamong.oversight import services, stats
+from pamong.oversight import selectors, services, stats
 from pamong.oversight.models import CircuitBreaker
 from pamong.oversight.tests.test_rule_titles import (  # noqa: F401 (fixtures)
     RULE,
@@ -121,3 +121,21 @@ def test_an_automatic_breaker_gives_its_reason_in_the_readers_language(world, an
     assert ("z = 3.46" if method == "z" else "exact binomial test, p = 3.4e-07") in english
     assert "threshold p ≤ 0.00013" in english and "p = 3.4e-07" in english and "Lonjakan" not in english
     assert breaker.reason in indonesian and "p = 3,4e-07" in indonesian and "p = 3.4e-07" not in indonesian
+
+
+def test_the_dashboard_counts_are_grouped_the_readers_way(analyst, watched, monkeypatch):  # noqa: F811
+    """A count of 21,076 applications reads 21.076 on an Indonesian page and 21,076 on an English one (it was
+    printed bare: 21076)."""
+    real_dashboard = selectors.dashboard
+
+    def with_many(service, period, today=None):
+        data = real_dashboard(service, period, today)
+        data["totals"]["evaluated"] = 21076
+        data["sla"]["total"] = 12345
+        return data
+
+    monkeypatch.setattr(selectors, "dashboard", with_many)
+    english = visible(page(analyst, "/pengawasan/?layanan=bansos-pkh", "en"))
+    indonesian = visible(page(analyst, "/pengawasan/?layanan=bansos-pkh", "id"))
+    assert "21,076" in english and "12,345" in english and "21076" not in english
+    assert "21.076" in indonesian and "12.345" in indonesian and "21076" not in indonesian

@@ -12,6 +12,11 @@ from django.conf import settings
 from django.test import Client
 from django.utils import timezone
 
+from pamong.accounts import roles
+from pamong.accounts import services as accounts
+from pamong.audit import services as audit
+from pamong.audit.models import AuditEntry
+from pamong.audit.services import PendingEvent
 from pamong.oversight import selectors, services, stats
 from pamong.oversight.models import CircuitBreaker
 from pamong.oversight.tests.test_rule_titles import (  # noqa: F401 (fixtures)
@@ -139,3 +144,19 @@ def test_the_dashboard_counts_are_grouped_the_readers_way(analyst, watched, monk
     indonesian = visible(page(analyst, "/pengawasan/?layanan=bansos-pkh", "id"))
     assert "21,076" in english and "12,345" in english and "21076" not in english
     assert "21.076" in indonesian and "12.345" in indonesian and "21076" not in indonesian
+
+
+@pytest.mark.parametrize(("language", "count"), [("id", "1.234"), ("en", "1,234")])
+def test_the_audit_page_groups_the_size_of_the_log(world, client_for, language, count):
+    auditor = accounts.create_account(actor="system:test", username="apip", password=None, role=roles.AUDITOR)
+    missing = 1234 - AuditEntry.objects.count()
+    at = timezone.now()
+    audit.record_events(
+        [PendingEvent(at, "system:test", audit.Action.DECISION_RECORDED, "test:x") for _ in range(missing)]
+    )
+    audit.sign_tree_head()
+    client = client_for(auditor)
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = language
+    shown = visible(client.get("/audit/").content.decode())
+    assert f" {count} entri" in shown if language == "id" else f" {count} entries" in shown
+    assert "1234" not in shown  # the signed tree head's size too

@@ -16,7 +16,7 @@ from django.views.decorators.http import require_POST
 
 from pamong.accounts import roles
 from pamong.core.errors import ApplicationError, NotFound
-from pamong.core.formatting import format_significant
+from pamong.core.formatting import format_number, format_significant
 from pamong.registry.selectors import region_names
 
 from . import access, charts, guard, register, sandbox, selectors, services
@@ -92,7 +92,10 @@ def _dashboard_context(request: HttpRequest, service, days: int) -> dict[str, An
             r["title"],  # the rule's title in the reader's language, never its id (selectors.dashboard)
             (r["failed"] or 0) / r["n"] if r["n"] else None,
             gettext("%(rate)s failed of %(n)s")
-            % {"rate": charts.percent((r["failed"] or 0) / r["n"] if r["n"] else None), "n": r["n"]},
+            % {
+                "rate": charts.percent((r["failed"] or 0) / r["n"] if r["n"] else None),
+                "n": format_number(r["n"]),
+            },
         )
         for r in data["rules"]
     ]

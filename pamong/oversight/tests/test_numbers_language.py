@@ -137,6 +137,8 @@ def test_the_dashboard_counts_are_grouped_the_readers_way(analyst, watched, monk
         data = real_dashboard(service, period, today)
         data["totals"]["evaluated"] = 21076
         data["sla"]["total"] = 12345
+        for row in data["rules"]:  # the failure chart's labels: "16,0% gagal dari 54.321"
+            row["n"] = 54321
         return data
 
     monkeypatch.setattr(selectors, "dashboard", with_many)
@@ -144,6 +146,8 @@ def test_the_dashboard_counts_are_grouped_the_readers_way(analyst, watched, monk
     indonesian = visible(page(analyst, "/pengawasan/?layanan=bansos-pkh", "id"))
     assert "21,076" in english and "12,345" in english and "21076" not in english
     assert "21.076" in indonesian and "12.345" in indonesian and "21076" not in indonesian
+    assert "gagal dari 54.321" in page(analyst, "/pengawasan/?layanan=bansos-pkh", "id")
+    assert "failed of 54,321" in page(analyst, "/pengawasan/?layanan=bansos-pkh", "en")
 
 
 @pytest.mark.parametrize(("language", "count"), [("id", "1.234"), ("en", "1,234")])

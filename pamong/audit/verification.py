@@ -120,9 +120,8 @@ def _check_nodes(report: VerifyReport, inner: list[list[bytes]], size: int) -> N
     count, beyond = 0, []
     for level, position, node in _rows(AuditNode, ("level", "position", "hash"), order=("level", "position")):
         if (position + 1) << level > size:
-            beyond.append(
-                (level, position, node)
-            )  # appended since the check began, or left by removed entries
+            # completed by an entry appended since the check began, or left behind by removed entries
+            beyond.append((level, position, node))
             continue
         count += 1
         recomputed = (

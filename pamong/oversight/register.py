@@ -12,13 +12,14 @@ from typing import Any
 from django.db.models import Count, Q
 from django.db.models.functions import TruncMonth
 from django.utils import timezone
-from django.utils.translation import get_language, gettext, gettext_lazy
+from django.utils.translation import gettext, gettext_lazy
 
 from pamong.cases import rulebook
 from pamong.cases.labels import fact_label, in_sentence
 from pamong.cases.models import Decision
 from pamong.catalog import assessment
 from pamong.catalog.models import Service
+from pamong.core.formatting import reader_is_english
 
 from . import charts, selectors
 from .models import DecisionObservation, RuleSetDraft
@@ -56,7 +57,7 @@ def readable(expression: str, labels: Mapping[str, str] | None = None) -> str:
     for pattern, replacement, said in OPERATORS:
         filled = replacement.format(said)
         text = re.sub(pattern, lambda _match, filled=filled: filled, text)
-    separator = "," if (get_language() or "").startswith("en") else "."
+    separator = "," if reader_is_english() else "."
     text = re.sub(r"(\d)_(\d)", lambda m: f"{m.group(1)}{separator}{m.group(2)}", text)
     if labels:
         text = NAME.sub(

@@ -327,14 +327,19 @@ def deciding_officers(application: Application):
 MASKED = "••••"
 
 
+def _deciding_rule_set(service_slug: str, evaluation: dict[str, Any]):
+    """The rule-set version that made `evaluation` (None if it is no longer known)."""
+    version = evaluation.get("version_id")
+    return next((r for r in rulebook.rule_sets_for(service_slug) if r.version_id == version), None)
+
+
 def computed_values(decision: Decision | None, service_slug: str) -> list[dict[str, str]]:
     """The values the rules worked out (income per person, the poverty line that applied, scores) for the
     officer's page: labelled, and written as their type and the reader's language ask (Rp544.500, not 544500)."""
     if decision is None:
         return []
     evaluation = decision.evaluation or {}
-    version = evaluation.get("version_id")
-    rule_set = next((r for r in rulebook.rule_sets_for(service_slug) if r.version_id == version), None)
+    rule_set = _deciding_rule_set(service_slug, evaluation)
     types = rule_set.value_types if rule_set else {}
     return [
         {"label": fact_label(name), "value": fact_value_text(value, types.get(name, "str"))}
@@ -350,10 +355,7 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
         return []
     recorded = decision.facts or {}
     values = recorded.get("values") or {}
-    version = (decision.evaluation or {}).get("version_id")
-    rule_set = next(
-        (r for r in rulebook.rule_sets_for(application.service.slug) if r.version_id == version), None
-    )
+    rule_set = _deciding_rule_set(application.service.slug, decision.evaluation or {})
     declared = rule_set.facts if rule_set else {}
     open_disputes = set(
         application.data_corrections.filter(status=DataCorrectionRequest.Status.OPEN).values_list(

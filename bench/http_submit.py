@@ -6,6 +6,7 @@ answer is counted by HTTP status; the seed prints the SQL statements one submiss
 
     .venv/bin/python bench/http_submit.py [--stored 1000000] [--rates 100,40] [--seconds 30]
         [--database postgres://postgres@127.0.0.1:5432/pamong_bench] [--catalog-rate 200]
+        [--compare-writer-queue]   # SQLite: the same rates again on Django's own backend (ADR 62's baseline)
 
 Open loop: request i is due at start + i/rate and its latency counts from that moment, so a server that falls
 behind shows it (no coordinated omission). The load generator runs on the same 2 cores as the server, as the
@@ -123,59 +124,9 @@ def fresh_database(url: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--stored", type=int, default=1_000_000)
-    parser.add_argument(
-        "--rates", default="100,40", help="arrival rates to try, requests/s (the budget: 100)"
-    )
-    parser.add_argument("--seconds", type=float, default=30.0)
-    parser.add_argument("--port", type=int, default=8131)
-    parser.add_argument("--server", choices=["gunicorn", "dev"], default="gunicorn")
-    parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: sized to cores)")
-    parser.add_argument(
-        "--database",
-        default="",
-        help="a PostgreSQL URL to run on (dropped and created afresh); default SQLite",
-    )
-    parser.add_argument(
-        "--catalog-rate", type=float, default=200.0, help="reads/s of the public catalog page (0: skip)"
-    )
-    args = parser.parse_args()
-
-    var = tempfile.mkdtemp(prefix="pamong-http-bench-")
-    env = {
-        **os.environ,
-        "PAMONG_VAR_DIR": var,
-        "PAMONG_BENCH_VAR_DIR": var,
-        "DJANGO_SETTINGS_MODULE": "pamong.settings.local",
-        "DJANGO_DEBUG": "false",
-        "PAMONG_RATE_APPLY": "100000000/h",  # one demo citizen files every request: lift the per-account limit
-        "PAMONG_RATE_PUBLIC": "100000000/m",
-    }
-    if args.database:
-        fresh_database(args.database)
-        env["DATABASE_URL"] = args.database
-    engine = "PostgreSQL" if args.database else "SQLite, WAL"
-    seeded = subprocess.run(
-        [str(BIN / "python"), str(HERE / "http_seed.py"), "--stored", str(args.stored)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    sys.stderr.write(seeded.stderr)
-    form = json.loads(seeded.stdout.strip().splitlines()[-1])
-    command = [str(BIN / "pamong"), "serve", "--no-worker", "--port", str(args.port)]
-    command += (
-        ["--dev"] if args.server == "dev" else (["--workers", str(args.workers)] if args.workers else [])
-    )
-    server = subprocess.Popen(
-        command,
-        env=env,
-        stdout=subprocess.DEVNULL,
-        stderr=subprocess.DEVNULL,
-    )
+def serve_and_measure(command: list[str], env: dict, args, form: dict, *, catalog_too: bool) -> None:
+    """Start the server, sign in, warm up, then the submit rates (and the catalog reads when asked)."""
+    server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         client = Client(args.port)
         for _ in range(600):  # gunicorn collects static files first
@@ -212,10 +163,6 @@ def main() -> None:
         for warm in (read, submit):  # a few requests to load code paths and caches
             for i in range(20):
                 warm(i)
-        print(
-            f"http bench: {args.stored:,} applications and audit entries stored ({engine}), "
-            f"{args.seconds:.0f} s per rate, 2 cores shared with the load generator"
-        )
         for rate in (float(r) for r in args.rates.split(",")):
             print(f"  at {rate:.0f} requests/s:")
             base = summary("GET /api/v1/services (baseline)", *run_load(rate, args.seconds, read), None)
@@ -225,7 +172,7 @@ def main() -> None:
             for answer, count in refusals.items():
                 print(f"    not granted: {count} x {answer}")
             refusals.clear()
-        if args.catalog_rate:
+        if args.catalog_rate and catalog_too:
             print(f"  at {args.catalog_rate:.0f} reads/s:")
             base = summary(
                 "GET /api/v1/services (baseline)", *run_load(args.catalog_rate, args.seconds, read), None
@@ -238,6 +185,71 @@ def main() -> None:
     finally:
         server.terminate()
         server.wait(timeout=10)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--stored", type=int, default=1_000_000)
+    parser.add_argument(
+        "--rates", default="100,40", help="arrival rates to try, requests/s (the budget: 100)"
+    )
+    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--port", type=int, default=8131)
+    parser.add_argument("--server", choices=["gunicorn", "dev"], default="gunicorn")
+    parser.add_argument("--workers", type=int, default=0, help="gunicorn processes (default: sized to cores)")
+    parser.add_argument(
+        "--database",
+        default="",
+        help="a PostgreSQL URL to run on (dropped and created afresh); default SQLite",
+    )
+    parser.add_argument(
+        "--compare-writer-queue",
+        action="store_true",
+        help="SQLite: run the submit rates again with Django's own backend (no writer queue, ADR 62)",
+    )
+    parser.add_argument(
+        "--catalog-rate", type=float, default=200.0, help="reads/s of the public catalog page (0: skip)"
+    )
+    args = parser.parse_args()
+
+    var = tempfile.mkdtemp(prefix="pamong-http-bench-")
+    env = {
+        **os.environ,
+        "PAMONG_VAR_DIR": var,
+        "PAMONG_BENCH_VAR_DIR": var,
+        "DJANGO_SETTINGS_MODULE": "pamong.settings.local",
+        "DJANGO_DEBUG": "false",
+        "PAMONG_RATE_APPLY": "100000000/h",  # one demo citizen files every request: lift the per-account limit
+        "PAMONG_RATE_PUBLIC": "100000000/m",
+    }
+    if args.database:
+        fresh_database(args.database)
+        env["DATABASE_URL"] = args.database
+    engine = "PostgreSQL" if args.database else "SQLite, WAL"
+    seeded = subprocess.run(
+        [str(BIN / "python"), str(HERE / "http_seed.py"), "--stored", str(args.stored)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sys.stderr.write(seeded.stderr)
+    form = json.loads(seeded.stdout.strip().splitlines()[-1])
+    command = [str(BIN / "pamong"), "serve", "--no-worker", "--port", str(args.port)]
+    command += (
+        ["--dev"] if args.server == "dev" else (["--workers", str(args.workers)] if args.workers else [])
+    )
+    variants = [("", {})]
+    if args.compare_writer_queue and not args.database:
+        # The same rates again on the same database, served by Django's own SQLite backend (its busy handler):
+        # the baseline of ADR 62's writer queue, measured in the same run.
+        variants.append((" (Django's busy handler, no writer queue)", {"PAMONG_SQLITE_WRITER_QUEUE": "off"}))
+    for label, extra in variants:
+        print(
+            f"http bench: {args.stored:,} applications and audit entries stored ({engine}{label}), "
+            f"{args.seconds:.0f} s per rate, 2 cores shared with the load generator"
+        )
+        serve_and_measure(command, {**env, **extra}, args, form, catalog_too=not label)
     verify = subprocess.run([str(BIN / "pamong"), "audit", "verify"], env=env, capture_output=True, text=True)
     print(
         f"  pamong audit verify afterwards: exit {verify.returncode}: {verify.stdout.strip().splitlines()[-1]}"

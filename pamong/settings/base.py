@@ -123,6 +123,9 @@ PAMONG_WEB_THREADS = int(os.environ.get("PAMONG_WEB_THREADS", 4))
 PAMONG_DB_POOL_SIZE = int(os.environ.get("PAMONG_DB_POOL_SIZE", 0)) or PAMONG_WEB_THREADS
 
 
+SQLITE_ENGINE = "pamong.core.sqlite"
+
+
 def database_config(url: str | None, *, pool_size: int = PAMONG_DB_POOL_SIZE) -> dict:
     """SQLite (WAL, see pamong.core.apps) under var/ by default; DATABASE_URL switches, e.g. to PostgreSQL.
 
@@ -131,8 +134,16 @@ def database_config(url: str | None, *, pool_size: int = PAMONG_DB_POOL_SIZE) ->
     if url:
         config = dj_database_url.parse(url, conn_max_age=0, conn_health_checks=True)
     else:
-        config = {"ENGINE": "django.db.backends.sqlite3", "NAME": str(VAR_DIR / "pamong.sqlite3")}
-    if config["ENGINE"] == "django.db.backends.sqlite3":
+        config = {"ENGINE": SQLITE_ENGINE, "NAME": str(VAR_DIR / "pamong.sqlite3")}
+    if config["ENGINE"] in {SQLITE_ENGINE, "django.db.backends.sqlite3"}:
+        # Django's SQLite with a prompt queue for the write turn (pamong/core/sqlite/base.py, ADR 62);
+        # PAMONG_SQLITE_WRITER_QUEUE=off falls back to Django's own backend (the benchmark's baseline).
+        queued = os.environ.get("PAMONG_SQLITE_WRITER_QUEUE", "on").strip().lower() not in {
+            "off",
+            "0",
+            "false",
+        }
+        config["ENGINE"] = SQLITE_ENGINE if queued else "django.db.backends.sqlite3"
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
         config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})
     elif config["ENGINE"] == "django.db.backends.postgresql":

@@ -3,14 +3,14 @@
 import os
 
 from .base import *  # noqa: F403
-from .base import database_config
+from .base import SQLITE_ENGINE, database_config
 
 DEBUG = False
 DATABASES = {"default": database_config(os.environ.get("PAMONG_TEST_DATABASE_URL"))}
 # The suite runs in one thread per process and creates its own databases: no pool (servers started by tests
 # get theirs from base settings).
 DATABASES["default"].get("OPTIONS", {}).pop("pool", None)
-if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+if DATABASES["default"]["ENGINE"] in {SQLITE_ENGINE, "django.db.backends.sqlite3"}:
     # A file (not :memory:) so that threads and WAL behave as in production.
     DATABASES["default"]["TEST"] = {"NAME": str(VAR_DIR / "test.sqlite3")}  # noqa: F405
 # A fixed signing key: parallel test workers must not race to create the development key file.

@@ -74,6 +74,9 @@ TEMPLATES: dict[str, str] = {
     "time": gettext_noop(
         "{name} is completed within {completion_days} working days once the requirements are complete."
     ),
+    "time_one": gettext_noop(
+        "{name} is completed within {completion_days} working day once the requirements are complete."
+    ),
     "fee": gettext_noop("Cost of {name}: {fee_text}."),
     "fee_note": "{fee_note}.",
     "guarantee": "{service_guarantee}.",
@@ -89,8 +92,20 @@ TEMPLATES: dict[str, str] = {
         "If the objection is refused, an appeal to the superior level can be filed within {appeal_days} "
         "working days."
     ),
+    "objection_days_one": gettext_noop(
+        "An objection to a decision on {name} can be filed within {objection_days} working day of receiving "
+        "the decision, from your application's page."
+    ),
+    "appeal_days_one": gettext_noop(
+        "If the objection is refused, an appeal to the superior level can be filed within {appeal_days} "
+        "working day."
+    ),
     "decision_days": gettext_noop(
         "An application for {name} is decided within {decision_days} working days; if it is not decided in "
+        "time, it is deemed granted."
+    ),
+    "decision_days_one": gettext_noop(
+        "An application for {name} is decided within {decision_days} working day; if it is not decided in "
         "time, it is deemed granted."
     ),
     "automated": "{automated_text}",
@@ -115,6 +130,16 @@ TEMPLATES: dict[str, str] = {
     "case_none": gettext_noop("There is no application in your name for {service_name} yet."),
     "sign_in": "{text}",
     "more": gettext_noop("More: {url}"),
+}
+
+
+# A template that counts days has a singular twin (`<name>_one`), said when its count is 1: English needs "1 working
+# day"; the Indonesian of both is the same.
+COUNTED = {
+    "time": "completion_days",
+    "objection_days": "objection_days",
+    "appeal_days": "appeal_days",
+    "decision_days": "decision_days",
 }
 
 
@@ -438,6 +463,11 @@ class _Builder:
             if value == "":
                 return  # an empty field: the sentence would say nothing the source says
             slots.append((slot, path, value))
+        if (
+            template in COUNTED
+            and dict((slot, value) for slot, _path, value in slots).get(COUNTED[template]) == "1"
+        ):
+            template = f"{template}_one"
         self.sentences.append(Sentence(template, tuple(slots), self.cite(doc_or_source.source)))
 
     def items(

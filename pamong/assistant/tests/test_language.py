@@ -40,12 +40,21 @@ def test_the_page_answers_in_english_under_the_switch_quoting_the_agency_in_indo
     client.cookies["django_language"] = "en"
     english = visible(client.post("/tanya/", {"question": AKTA}))
     assert "Requirements for Akta Kelahiran:" in english
-    assert "Akta Kelahiran is completed within 1 working days once the requirements are complete." in english
+    assert "Akta Kelahiran is completed within 1 working day once the requirements are complete." in english
     assert "More: /layanan/akta-kelahiran/" in english
     assert f"• {requirements[0]}" in english  # the agency's text, as published
     assert "The answer quotes the agencies' texts as they are published, in Indonesian." in english
     for said in ("Persyaratan Akta Kelahiran", "selesai paling lama", "Selengkapnya", "Biaya "):
         assert said not in english
+
+
+def test_a_count_of_days_is_singular_for_one_and_plural_for_more_in_english(world, client):
+    one = ask_api(client, "berapa lama akta kelahiran selesai", accept_language="en").json()["answer"]
+    assert "is completed within 1 working day once" in one and "1 working days" not in one
+    five = ask_api(client, "berapa lama bansos pkh selesai", accept_language="en").json()["answer"]
+    assert "is completed within 5 working days once" in five
+    indonesian = ask_api(client, "berapa lama akta kelahiran selesai").json()["answer"]
+    assert "selesai paling lama 1 hari kerja setelah persyaratan lengkap" in indonesian
 
 
 def test_the_api_follows_accept_language(world, client):

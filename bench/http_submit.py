@@ -7,6 +7,7 @@ answer is counted by HTTP status; the seed prints the SQL statements one submiss
     .venv/bin/python bench/http_submit.py [--stored 1000000] [--rates 100,40] [--seconds 30]
         [--database postgres://postgres@127.0.0.1:5432/pamong_bench] [--catalog-rate 200]
         [--compare-writer-queue]   # SQLite: the same rates again on Django's own backend (ADR 62's baseline)
+        [--var DIR]                # SQLite: seed once into DIR, reuse it in later runs
 
 Open loop: request i is due at start + i/rate and its latency counts from that moment, so a server that falls
 behind shows it (no coordinated omission). The load generator runs on the same 2 cores as the server, as the
@@ -124,6 +125,26 @@ def fresh_database(url: str) -> None:
         admin.execute(f'CREATE DATABASE "{name}"')
 
 
+def seed(env: dict, args) -> dict:
+    """Seed the database (or, with --var, reuse the one seeded there before: it keeps the submissions of earlier
+    runs, a few thousand beside the million). Returns the bansos form the load submits."""
+    marker = Path(env["PAMONG_VAR_DIR"]) / "bench-seeded.json"
+    if args.var and not args.database and marker.is_file():
+        print(f"  (reusing the database seeded in {args.var})", file=sys.stderr)
+        return json.loads(marker.read_text())
+    seeded = subprocess.run(
+        [str(BIN / "python"), str(HERE / "http_seed.py"), "--stored", str(args.stored)],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    sys.stderr.write(seeded.stderr)
+    form = json.loads(seeded.stdout.strip().splitlines()[-1])
+    marker.write_text(json.dumps(form))
+    return form
+
+
 def serve_and_measure(command: list[str], env: dict, args, form: dict, *, catalog_too: bool) -> None:
     """Start the server, sign in, warm up, then the submit rates (and the catalog reads when asked)."""
     server = subprocess.Popen(command, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
@@ -203,6 +224,9 @@ def main() -> None:
         help="a PostgreSQL URL to run on (dropped and created afresh); default SQLite",
     )
     parser.add_argument(
+        "--var", default="", help="SQLite: keep the seeded database in this directory and reuse it next time"
+    )
+    parser.add_argument(
         "--compare-writer-queue",
         action="store_true",
         help="SQLite: run the submit rates again with Django's own backend (no writer queue, ADR 62)",
@@ -212,7 +236,7 @@ def main() -> None:
     )
     args = parser.parse_args()
 
-    var = tempfile.mkdtemp(prefix="pamong-http-bench-")
+    var = args.var or tempfile.mkdtemp(prefix="pamong-http-bench-")
     env = {
         **os.environ,
         "PAMONG_VAR_DIR": var,
@@ -226,15 +250,7 @@ def main() -> None:
         fresh_database(args.database)
         env["DATABASE_URL"] = args.database
     engine = "PostgreSQL" if args.database else "SQLite, WAL"
-    seeded = subprocess.run(
-        [str(BIN / "python"), str(HERE / "http_seed.py"), "--stored", str(args.stored)],
-        env=env,
-        capture_output=True,
-        text=True,
-        check=True,
-    )
-    sys.stderr.write(seeded.stderr)
-    form = json.loads(seeded.stdout.strip().splitlines()[-1])
+    form = seed(env, args)
     command = [str(BIN / "pamong"), "serve", "--no-worker", "--port", str(args.port)]
     command += (
         ["--dev"] if args.server == "dev" else (["--workers", str(args.workers)] if args.workers else [])

@@ -138,11 +138,7 @@ def database_config(url: str | None, *, pool_size: int = PAMONG_DB_POOL_SIZE) ->
     if config["ENGINE"] in {SQLITE_ENGINE, "django.db.backends.sqlite3"}:
         # Django's SQLite with a prompt queue for the write turn (pamong/core/sqlite/base.py, ADR 62);
         # PAMONG_SQLITE_WRITER_QUEUE=off falls back to Django's own backend (the benchmark's baseline).
-        queued = os.environ.get("PAMONG_SQLITE_WRITER_QUEUE", "on").strip().lower() not in {
-            "off",
-            "0",
-            "false",
-        }
+        queued = env_bool("PAMONG_SQLITE_WRITER_QUEUE", default=True)
         config["ENGINE"] = SQLITE_ENGINE if queued else "django.db.backends.sqlite3"
         # IMMEDIATE takes the write lock at BEGIN, so two writers queue instead of failing mid-transaction.
         config.setdefault("OPTIONS", {}).update({"transaction_mode": "IMMEDIATE", "timeout": 20})

@@ -95,7 +95,7 @@ class DatabaseWrapper(base.DatabaseWrapper):
     holds_write_turn = False
 
     def _start_transaction_under_autocommit(self) -> None:
-        queue = self.writer_queue()
+        queue = self.turn_queue()
         if queue is None:
             super()._start_transaction_under_autocommit()
             return
@@ -128,9 +128,9 @@ class DatabaseWrapper(base.DatabaseWrapper):
     def _give_back_write_turn(self) -> None:
         if self.holds_write_turn:
             self.holds_write_turn = False
-            self.writer_queue().release()
+            self.turn_queue().release()
 
-    def writer_queue(self) -> WriterQueue | None:
+    def turn_queue(self) -> WriterQueue | None:
         name = str(self.settings_dict["NAME"])
         if self.is_in_memory_db():
             return None  # one connection's database: nobody to queue with

@@ -108,7 +108,7 @@ def own_database(tmp_path, django_db_blocker):
 
 
 def turn_is_free(database: DatabaseWrapper) -> bool:
-    queue = database.writer_queue()
+    queue = database.turn_queue()
     try:
         queue.acquire(timeout=0)
     except OperationalError:

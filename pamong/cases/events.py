@@ -5,7 +5,8 @@ in its AppConfig.ready(); with none, publishing does nothing.
 `publish` is called where the citizen's notification is queued, inside the service's transaction, so a listener
 writes its own outbox rows in that transaction: a rolled-back action tells nobody. `change` is the name of the
 citizen's notification (application_received, decision_made, information_requested, objection_received,
-appeal_received, objection_decided, deemed_granted, application_withdrawn)."""
+appeal_received, objection_decided, deemed_granted, application_withdrawn). `decision`: the final decision the
+change records, when the caller has it in hand (a listener then need not read it back; None: read it)."""
 
 from __future__ import annotations
 
@@ -20,11 +21,11 @@ DECISION_CHANGES = frozenset({"decision_made", "objection_decided", "deemed_gran
 
 
 def subscribe(listener: Listener) -> None:
-    """Add a listener `listener(application, *, change)`; adding the same one twice keeps one."""
+    """Add a listener `listener(application, *, change, decision=None)`; adding the same one twice keeps one."""
     if listener not in _listeners:
         _listeners.append(listener)
 
 
-def publish(application: Any, *, change: str) -> None:
+def publish(application: Any, *, change: str, decision: Any = None) -> None:
     for listener in list(_listeners):
-        listener(application, change=change)
+        listener(application, change=change, decision=decision)

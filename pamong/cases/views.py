@@ -152,9 +152,7 @@ def _issued_key(request: HttpRequest, service) -> str:
     ISSUED_KEY_MINUTES (a deliberate new application, where the service allows one)."""
     keys = request.session.get("apply_keys", {})
     key = keys.get(service.slug, "")
-    used = Application.objects.filter(applicant=request.user, idempotency_key=key).values_list(
-        "filed_at", flat=True
-    )
+    used = selectors.filed_with_key(request.user, key).values_list("filed_at", flat=True)
     filed = used.first() if key else None
     if not key or (filed and timezone.now() - filed > dt.timedelta(minutes=ISSUED_KEY_MINUTES)):
         key = webforms.idempotency_key()

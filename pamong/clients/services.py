@@ -19,7 +19,7 @@ from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.cases import events
 from pamong.cases import services as cases
-from pamong.cases.models import Application
+from pamong.cases.models import Application, Decision
 from pamong.catalog.models import Agency
 from pamong.catalog.selectors import service_get
 from pamong.core.errors import NotFound, ValidationFailed
@@ -193,12 +193,15 @@ def disable_webhook(subscription: WebhookSubscription, *, actor: Any) -> Webhook
     return subscription
 
 
-def event_payload(application: Application, *, event: str, change: str) -> dict[str, Any]:
+def event_payload(
+    application: Application, *, event: str, change: str, final: Decision | None = None
+) -> dict[str, Any]:
     """What a subscriber receives: identifiers, status and the decision's outcome, no personal data (a client
-    with the applications:read scope asks for more)."""
+    with the applications:read scope asks for more). `final`: the final decision, when the caller has it."""
     decision = None
     if event == Event.DECIDED:
-        final = application.decisions.filter(final=True).order_by("-decided_at", "-pk").first()
+        if final is None or not final.final:
+            final = application.decisions.filter(final=True).order_by("-decided_at", "-pk").first()
         if final is not None:
             decision = {
                 "id": final.pk,
@@ -222,7 +225,7 @@ def event_payload(application: Application, *, event: str, change: str) -> dict[
     }
 
 
-def on_application_change(application: Application, *, change: str) -> None:
+def on_application_change(application: Application, *, change: str, decision: Decision | None = None) -> None:
     """The listener on cases' port: one outbox row per subscriber of the application's agency that wants this
     event, in the caller's transaction (delivered after commit, with retries, pamong.notify)."""
     event = Event.DECIDED if change in events.DECISION_CHANGES else Event.STATUS_CHANGED
@@ -233,7 +236,9 @@ def on_application_change(application: Application, *, change: str) -> None:
     ]
     if not subscribers:
         return
-    body = json.dumps(event_payload(application, event=event, change=change), separators=(",", ":"))
+    body = json.dumps(
+        event_payload(application, event=event, change=change, final=decision), separators=(",", ":")
+    )
     for subscription in subscribers:
         notify.queue_webhook(
             source=subscription.source,

@@ -72,7 +72,7 @@ def letter_kind(decision: Decision) -> str:
     return Letter.Kind.GRANT if decision.outcome == Decision.Outcome.GRANT else Letter.Kind.REFUSAL
 
 
-def on_application_change(application: Application, *, change: str) -> None:
+def on_application_change(application: Application, *, change: str, decision: Decision | None = None) -> None:
     """The listener on cases' port (pamong.cases.events): a final decision that grants or refuses queues its
     letter in the decision's own transaction, so a rolled-back decision leaves no letter behind."""
     if change == WITHDRAWAL_CHANGE:
@@ -80,7 +80,10 @@ def on_application_change(application: Application, *, change: str) -> None:
         return
     if change not in events.DECISION_CHANGES:
         return
-    decision = final_decision(application)
+    if (
+        decision is None or not decision.final
+    ):  # the port passes the decision it just recorded, when it has one
+        decision = final_decision(application)
     if decision is None or decision.outcome not in (Decision.Outcome.GRANT, Decision.Outcome.DENY):
         return
     queue_letter(decision=decision)
@@ -125,10 +128,9 @@ def choose_letter_language(*, actor, language: str) -> LetterPreference:
 
 def _create_once(lookup: dict[str, Any], **fields: Any) -> tuple[Letter, bool]:
     """The pending row for `lookup` (decision + document, or the application's withdrawal), made once: the
-    unique constraints hold even when two callers race. Returns (letter, made now)."""
-    existing = Letter.objects.filter(**lookup).first()
-    if existing is not None:
-        return existing, False
+    unique constraints hold even when two callers race. Returns (letter, made now). The insert is tried first
+    (in a savepoint): nearly every call is the first for its decision, and a read before it would cost every
+    automatic decision a query to save the rare second call an insert that fails."""
     application = fields["application"]
     try:
         with transaction.atomic():

@@ -129,7 +129,7 @@ def record_rule_run(application: Application, run: RuleRun | None) -> Decision |
     if refusal and not statement:
         notify_applicant(application, "refusal_intended", respond_by=format_date(notice.respond_by))
     elif final:
-        notify_applicant(application, "decision_made")
+        notify_applicant(application, "decision_made", decision=decision)
     else:
         notify_applicant(application, "application_received", next_open=next_open_text(application))
     return decision

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.utils import timezone, translation
 from django.utils.functional import Promise
 
@@ -53,34 +54,37 @@ def record_decision(
 ) -> Decision:
     """The one way to write a decision record, with its audit entry (leaf index kept on the record). Runs in the
     caller's transaction; the caller moves the status."""
-    decision = Decision.objects.create(
-        application=application,
-        kind=kind,
-        outcome=outcome,
-        final=final,
-        decided_by=actor,
-        decided_at=timezone.now(),
-        reasons=reasons,
-        legal_basis=legal_basis,
-        evaluation=evaluation or {},
-        facts=facts or {},
-    )
-    entry = audit.record_event(
-        actor=actor,
-        action=DECISION_ACTIONS[kind],
-        subject=subject_of(application),
-        data={
-            "decision": decision.pk,
-            "kind": kind,
-            "outcome": outcome,
-            "final": final,
-            "rule_set": (evaluation or {}).get("version_id"),
-            "rule_set_hash": (evaluation or {}).get("content_hash"),
-            **(extra or {}),
-        },
-    )
-    decision.audit_index = entry.index
-    decision.save(update_fields=["audit_index"])
+    with transaction.atomic(savepoint=False):  # the append lock, taken by next_index, is held until commit
+        index = audit.next_index()
+        decision = Decision.objects.create(
+            application=application,
+            kind=kind,
+            outcome=outcome,
+            final=final,
+            decided_by=actor,
+            decided_at=timezone.now(),
+            reasons=reasons,
+            legal_basis=legal_basis,
+            evaluation=evaluation or {},
+            facts=facts or {},
+            audit_index=index,  # the entry appended next, under the lock: no update after the append
+        )
+        entry = audit.record_event(
+            actor=actor,
+            action=DECISION_ACTIONS[kind],
+            subject=subject_of(application),
+            data={
+                "decision": decision.pk,
+                "kind": kind,
+                "outcome": outcome,
+                "final": final,
+                "rule_set": (evaluation or {}).get("version_id"),
+                "rule_set_hash": (evaluation or {}).get("content_hash"),
+                **(extra or {}),
+            },
+        )
+        if entry.index != index:  # cannot happen under the lock; never keep a pointer to another entry
+            raise RuntimeError(f"audit entry {entry.index} appended where {index} was reserved")
     return decision
 
 
@@ -89,9 +93,12 @@ def status_text(status: str) -> str:
     return str(S(status).label) if status in S.values else status
 
 
-def notify_applicant(application: Application, template: str, **extra: Any) -> None:
+def notify_applicant(
+    application: Application, template: str, *, decision: Decision | None = None, **extra: Any
+) -> None:
     """An outbox row for the applicant in the caller's transaction, delivered after commit. The texts are
-    Indonesian (the citizen's language of record), whatever language the acting officer's page uses."""
+    Indonesian (the citizen's language of record), whatever language the acting officer's page uses. `decision`:
+    the final decision just recorded, passed on to the listeners of the change (they need not read it back)."""
     with translation.override("id"):
         context = {
             "reference": application.reference,
@@ -108,4 +115,5 @@ def notify_applicant(application: Application, template: str, **extra: Any) -> N
         subject_ref=subject_of(application),  # the objection clock asks when the citizen was told
         letter_queue=application.service.agency.slug,  # no channel works: a printed letter at its counter
     )
-    events.publish(application, change=template)  # e.g. signed webhooks to other systems (pamong.clients)
+    # e.g. signed webhooks to other systems (pamong.clients), the decision's letter (pamong.documents)
+    events.publish(application, change=template, decision=decision)

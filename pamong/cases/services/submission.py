@@ -41,6 +41,7 @@ from .. import deadlines, identity
 from ..access import role_names
 from ..forms import FieldInvalid, FormInvalid, Problem, clean_form
 from ..models import Application, Decision
+from ..selectors import filed_with_key
 from .automation import RuleRun, evaluate_rules, record_rule_run
 from .common import S, subject_of
 
@@ -423,7 +424,7 @@ def _with_contact(citizen, *, actor, contact: CounterContact | None):
 def _replay(applicant, idempotency_key: str, digest: str) -> Application | None:
     if not idempotency_key or applicant is None:
         return None  # no key, or a counter citizen without an account yet: nothing to replay
-    existing = Application.objects.filter(applicant=applicant, idempotency_key=idempotency_key).first()
+    existing = filed_with_key(applicant, idempotency_key).first()
     if existing is None:
         return None
     if existing.request_digest != digest:

@@ -36,7 +36,10 @@ def test_a_retry_is_found_through_the_unique_index_of_its_key(world):
     assert "application_idempotency_key_unique" in plan, plan
 
 
-def test_a_submission_stays_within_its_measured_statements(world):
+def test_a_submission_stays_within_its_measured_statements(world, settings):
+    # Every 50th observation (by id, which PostgreSQL does not reset between tests) also runs its service's spike
+    # check, a dozen statements of its own (oversight's tests measure it): keep it out of this count.
+    settings.PAMONG_OVERSIGHT = {"check_every": 10**12}
     world.bansos.repeat_allowed = True  # the same citizen files twice: the first warms the process's caches
     world.bansos.save(update_fields=["repeat_allowed"])
 

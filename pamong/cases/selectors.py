@@ -40,7 +40,11 @@ def filed_with_key(applicant: User, idempotency_key: str) -> QuerySet[Applicatio
     )
 
 
-def final_decision(application: Application) -> Decision | None:
+def final_decision(application: Application, *, known: Decision | None = None) -> Decision | None:
+    """The application's latest final decision. `known`: a decision the caller has just recorded (the events
+    port passes it); when it is final it is the latest one, so it is not read again."""
+    if known is not None and known.final:
+        return known
     return application.decisions.filter(final=True).order_by("-decided_at", "-pk").first()
 
 

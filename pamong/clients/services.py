@@ -20,6 +20,7 @@ from pamong.audit.actions import Action
 from pamong.cases import events
 from pamong.cases import services as cases
 from pamong.cases.models import Application, Decision
+from pamong.cases.selectors import final_decision
 from pamong.catalog.models import Agency
 from pamong.catalog.selectors import service_get
 from pamong.core.errors import NotFound, ValidationFailed
@@ -200,8 +201,7 @@ def event_payload(
     with the applications:read scope asks for more). `final`: the final decision, when the caller has it."""
     decision = None
     if event == Event.DECIDED:
-        if final is None or not final.final:
-            final = application.decisions.filter(final=True).order_by("-decided_at", "-pk").first()
+        final = final_decision(application, known=final)
         if final is not None:
             decision = {
                 "id": final.pk,

@@ -80,10 +80,7 @@ def on_application_change(application: Application, *, change: str, decision: De
         return
     if change not in events.DECISION_CHANGES:
         return
-    if (
-        decision is None or not decision.final
-    ):  # the port passes the decision it just recorded, when it has one
-        decision = final_decision(application)
+    decision = final_decision(application, known=decision)
     if decision is None or decision.outcome not in (Decision.Outcome.GRANT, Decision.Outcome.DENY):
         return
     queue_letter(decision=decision)

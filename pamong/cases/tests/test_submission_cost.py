@@ -22,9 +22,8 @@ def _plan(sql: str, params) -> str:
         if connection.vendor == "sqlite":
             cursor.execute(f"EXPLAIN QUERY PLAN {sql}", params)
             return "\n".join(str(row[-1]) for row in cursor.fetchall())
-        with (
-            transaction.atomic()
-        ):  # the tables of a test are tiny: make the planner show which index it can use
+        # The tables of a test are tiny: without seq scans the planner shows which index it can use.
+        with transaction.atomic():
             cursor.execute("SET LOCAL enable_seqscan = off")
             cursor.execute(f"EXPLAIN {sql}", params)
             return "\n".join(row[0] for row in cursor.fetchall())

@@ -32,7 +32,7 @@ from pamong.accounts.selectors import account_by_nik
 from pamong.audit import services as audit
 from pamong.audit.actions import Action
 from pamong.core.errors import Conflict, NotFound, ValidationFailed
-from pamong.core.formatting import format_date
+from pamong.core.formatting import reader_date
 from pamong.notify import services as notify
 from pamong.registry.nik import NikError
 from pamong.registry.selectors import person_by_nik, validate_nik
@@ -130,7 +130,7 @@ def refuse_duplicate(service, applicant) -> None:
                 "stands, so a new application is not needed."
             )
             % {
-                "date": format_date(timezone.localtime(grant.decided_at).date()),
+                "date": reader_date(timezone.localtime(grant.decided_at).date()),  # the reader's words
                 "reference": grant.application.reference,
             },
             code="already_granted",

@@ -7,7 +7,7 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
-from django.utils import timezone
+from django.utils import timezone, translation
 
 from pamong.accounts import roles
 from pamong.accounts import services as accounts
@@ -235,6 +235,16 @@ def test_a_new_application_right_after_a_grant_explains_why_it_is_not_needed(wor
         )
     assert refused.value.code == "already_granted"
     assert "sudah dikabulkan" in refused.value.message and "tidak diperlukan" in refused.value.message
+    # On an English page the date of the grant is written in English too, not "1 Desember 2026".
+    with translation.override("en"), pytest.raises(Conflict) as refused_in_english:
+        services.submit_application(
+            actor=world.warga,
+            service=world.bansos,
+            applicant=world.warga,
+            form=dict(world.forms[world.niks.WARGA_NIK]),
+        )
+    granted_on = timezone.localtime(granted.decisions.get().decided_at).date()
+    assert f"{granted_on.day} {granted_on:%B} {granted_on.year}" in refused_in_english.value.message
     # A service whose pack allows repeats takes the second one.
     world.bansos.repeat_allowed = True
     world.bansos.save(update_fields=["repeat_allowed"])

@@ -21,7 +21,7 @@ from pamong.cases.models import Application
 from pamong.catalog.models import Agency, Service
 from pamong.complaints import services as complaints
 from pamong.complaints.models import Complaint
-from pamong.core.formatting import format_date
+from pamong.core.formatting import format_date, reader_date
 from pamong.staffing.routing import notify_on_duty
 
 from . import core, knowledge
@@ -198,13 +198,13 @@ def handover_notice(said: str, complaint: Complaint, *, signed_in: bool, contact
     due = timezone.localtime(complaint.due_at)
     if complaint.urgency == Complaint.Urgency.DARURAT:
         when = gettext("The on-duty officer answers by %(date)s at %(time)s WIB.") % {
-            "date": format_date(due.date()),
+            "date": reader_date(due.date()),  # the notice is read in the reader's language
             "time": f"{due:%H.%M}",
         }
     else:
         when = gettext("An officer answers on %(hours)s, by %(date)s.") % {
             "hours": knowledge.office_hours_text(),
-            "date": format_date(last_day(complaint.due_at)),
+            "date": reader_date(last_day(complaint.due_at)),
         }
     if signed_in:
         where = gettext("The answer appears on your report's page: %(url)s") % {

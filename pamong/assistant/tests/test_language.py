@@ -5,6 +5,7 @@ texts are quoted as published, in Indonesian, with a note saying so; the Indones
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 
 import pytest
@@ -82,6 +83,21 @@ def test_pamongs_own_words_in_the_knowledge_are_said_in_english(world, client):
     assert "Bila tidak terpenuhi, permohonan ditolak (diusulkan ditolak bila dampak tinggi)." in indonesian
 
 
+ENGLISH_MONTHS = [dt.date(2026, month, 1).strftime("%B") for month in range(1, 13)]
+# Indonesian month names that differ from the English ones (April and November are the same in both)
+INDONESIAN_ONLY_MONTHS = [
+    "Januari",
+    "Februari",
+    "Maret",
+    "Mei",
+    "Juni",
+    "Juli",
+    "Agustus",
+    "Oktober",
+    "Desember",
+]
+
+
 def test_a_hand_over_is_announced_in_english_and_the_agency_reads_indonesian(world, client):
     body = ask_api(client, PRESIDENT, accept_language="en").json()
     assert body["handover"] is True
@@ -90,6 +106,9 @@ def test_a_hand_over_is_announced_in_english_and_the_agency_reads_indonesian(wor
     assert answer.startswith("Sorry, this question is outside the services we know about")
     assert f"Report number: {complaint.reference}." in answer
     assert "An officer answers on working days (Monday–Friday" in answer
+    # the date it is answered by is written the English way too ("8 December 2026", not "8 Desember 2026")
+    assert any(f" {month} 20" in answer for month in ENGLISH_MONTHS), answer
+    assert not any(f" {month} 20" in answer for month in INDONESIAN_ONLY_MONTHS), answer
     assert "You left no contact: sign in, or write a phone number or e-mail" in answer
     for said in ("Maaf", "Nomor laporan", "Petugas menjawab", "Anda tidak meninggalkan kontak"):
         assert said not in answer

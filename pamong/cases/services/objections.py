@@ -51,7 +51,7 @@ def file_objection(
                     "told of the decision). You can still file a complaint: %(url)s"
                 )
                 % {
-                    "date": format_date(deadline),
+                    "date": reader_date(deadline),  # the reader's words, like the appeal's
                     "days": application.service.objection_days,
                     "url": complaint_url(application),
                 },

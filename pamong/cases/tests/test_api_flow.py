@@ -140,6 +140,27 @@ def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_
     assert Application.objects.get(pk=body["id"]).status == "denied"
 
 
+def test_a_late_objection_is_refused_with_its_date_in_the_readers_language(world, client_for):
+    citizen = client_for(world.denied)
+    body = refused_after_notice(citizen)
+    # Told on Monday 5 January 2026: the 21 working days end in February, spelled differently in the two languages.
+    decided = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
+    Decision.objects.filter(application_id=body["id"]).update(decided_at=decided)
+    Notification.objects.filter(subject_ref=f"cases.application:{body['id']}").update(
+        created_at=decided, sent_at=decided, notified_at=decided, status="sent"
+    )
+    response = citizen.post(
+        f"{APPLY}/{body['id']}/objection",
+        json.dumps({"statement": "I object."}),
+        content_type="application/json",
+        HTTP_ACCEPT_LANGUAGE="en",
+    )
+    assert response.status_code == 422 and response.json()["code"] == "objection_too_late"
+    message = response.json()["message"]
+    assert message.startswith("The time to object has passed: it ended on ") and " February 2026 " in message
+    assert "Februari" not in message
+
+
 def test_referral_decided_by_an_officer(world, client_for):
     body = apply(client_for(world.refer), "bansos-pkh", world.forms[world.niks.REFER_NIK]).json()
     assert (body["status"], body["decision"]["outcome"], body["decision"]["final"]) == (

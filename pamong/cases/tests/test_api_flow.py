@@ -29,8 +29,8 @@ def apply(client, service: str, form: dict, key: str = "", statement: str = ""):
     return client.post(APPLY, body, content_type="application/json", **headers)
 
 
-def post(client, path: str, payload: dict):
-    return client.post(path, json.dumps(payload), content_type="application/json")
+def post(client, path: str, payload: dict, **headers):
+    return client.post(path, json.dumps(payload), content_type="application/json", **headers)
 
 
 SKTM_FORM = {
@@ -121,16 +121,22 @@ def test_automatic_deny_is_explained_and_an_objection_overturns_it(world, client
     assert json.loads(receipt["entry"])["action"] == "cases.objection_decided"
 
 
-def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_for):
-    citizen = client_for(world.denied)
+def refused_and_told_on(citizen, day: dt.date) -> dict:
+    """A refusal made final after its notice, decided and delivered to the citizen at 09.00 UTC on `day`."""
     body = refused_after_notice(citizen)
-    # Given the decision was made and delivered on Monday 2 March 2026: 21 working days after the citizen was
-    # told is Wednesday 8 April 2026 (the clock runs from notification, UU 30/2014 Art. 77(1)).
-    decided = dt.datetime(2026, 3, 2, 9, 0, tzinfo=dt.UTC)
+    decided = dt.datetime(day.year, day.month, day.day, 9, 0, tzinfo=dt.UTC)
     Decision.objects.filter(application_id=body["id"]).update(decided_at=decided)
     Notification.objects.filter(subject_ref=f"cases.application:{body['id']}").update(
         created_at=decided, sent_at=decided, notified_at=decided, status="sent"
     )
+    return body
+
+
+def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_for):
+    citizen = client_for(world.denied)
+    # Given the decision was made and delivered on Monday 2 March 2026: 21 working days after the citizen was
+    # told is Wednesday 8 April 2026 (the clock runs from notification, UU 30/2014 Art. 77(1)).
+    body = refused_and_told_on(citizen, dt.date(2026, 3, 2))
     response = post(citizen, f"{APPLY}/{body['id']}/objection", {"statement": "Saya keberatan."})
     assert response.status_code == 422
     assert response.json()["code"] == "objection_too_late"
@@ -142,18 +148,10 @@ def test_a_late_objection_is_refused_with_the_reason_and_the_date(world, client_
 
 def test_a_late_objection_is_refused_with_its_date_in_the_readers_language(world, client_for):
     citizen = client_for(world.denied)
-    body = refused_after_notice(citizen)
     # Told on Monday 5 January 2026: the 21 working days end in February, spelled differently in the two languages.
-    decided = dt.datetime(2026, 1, 5, 9, 0, tzinfo=dt.UTC)
-    Decision.objects.filter(application_id=body["id"]).update(decided_at=decided)
-    Notification.objects.filter(subject_ref=f"cases.application:{body['id']}").update(
-        created_at=decided, sent_at=decided, notified_at=decided, status="sent"
-    )
-    response = citizen.post(
-        f"{APPLY}/{body['id']}/objection",
-        json.dumps({"statement": "I object."}),
-        content_type="application/json",
-        HTTP_ACCEPT_LANGUAGE="en",
+    body = refused_and_told_on(citizen, dt.date(2026, 1, 5))
+    response = post(
+        citizen, f"{APPLY}/{body['id']}/objection", {"statement": "I object."}, HTTP_ACCEPT_LANGUAGE="en"
     )
     assert response.status_code == 422 and response.json()["code"] == "objection_too_late"
     message = response.json()["message"]

@@ -24,7 +24,7 @@ from pamong.core.schemas import ErrorOut
 
 from . import selectors, services
 from .access import DECIDING_ROLES, access_application_by_id, access_objection_by_id, role_names
-from .models import Application
+from .models import Application, Decision
 
 citizen_router = Router(tags=["applications"], auth=session_auth)
 staff_router = Router(tags=["staff"], auth=session_auth)
@@ -129,8 +129,9 @@ class ObjectionOut(Schema):
     due: dt.date
 
 
-def application_out(application: Application) -> dict[str, Any]:
-    explained = selectors.page_explanation(application)  # rule titles in the request's language
+def application_out(application: Application, *, decided: Decision | None = None) -> dict[str, Any]:
+    """The API's view of an application. `decided`: the final decision this request has just recorded."""
+    explained = selectors.page_explanation(application, known=decided)  # rule titles in the reader's language
     decision = explained.decision
     return {
         "id": application.pk,
@@ -189,7 +190,15 @@ def create_application(
         form_source="json",
         idempotency_key=idempotency_key or "",
     )
-    return Status(201 if created else 200, application_out(application))
+    return filing_answer(application, created)
+
+
+def filing_answer(application: Application, created: bool) -> Status:
+    """201 with the new application (its decision just taken, not read back), or 200 with a replayed one."""
+    return Status(
+        201 if created else 200,
+        application_out(application, decided=application.decided_now if created else None),
+    )
 
 
 @citizen_router.get("", response=list[ApplicationSummaryOut], summary="My applications")
@@ -441,4 +450,4 @@ def counter_apply(
         idempotency_key=idempotency_key or "",
         form_source="json",
     )
-    return Status(201 if created else 200, application_out(application))
+    return filing_answer(application, created)

@@ -74,6 +74,12 @@ class Application(models.Model):
     request_digest = models.CharField(max_length=64, blank=True)
     updated_at = models.DateTimeField(auto_now=True)
 
+    # In memory only, never stored: what the request that filed this instance knows without reading it back.
+    # `filed_now`: this instance was created by the request (so it has no letters yet); `decided_now`: the final
+    # decision recorded through this instance (the answer to the filing shows it).
+    filed_now: bool = False
+    decided_now: Decision | None = None
+
     class Meta:
         ordering = ["-filed_at"]
         constraints = [

@@ -158,9 +158,13 @@ class Explanation:
     overrides_rules: bool = False  # a person's decision that differs from what the rules below found
 
 
-def explanation(application: Application) -> Explanation:
-    """What was decided, by whom or what, each rule's result in plain Bahasa Indonesia, and the legal basis."""
-    decision = final_decision(application) or application.decisions.order_by("-decided_at", "-pk").first()
+def explanation(application: Application, *, known: Decision | None = None) -> Explanation:
+    """What was decided, by whom or what, each rule's result in plain Bahasa Indonesia, and the legal basis.
+    `known`: a final decision the caller has just recorded (not read again)."""
+    decision = (
+        final_decision(application, known=known)
+        or application.decisions.order_by("-decided_at", "-pk").first()
+    )
     if decision is None:
         return Explanation(None, gettext("not decided yet"), "", [], "", "", "")
     source = decision if decision.evaluation else _last_evaluated(application)
@@ -185,11 +189,11 @@ def explanation(application: Application) -> Explanation:
     )
 
 
-def page_explanation(application: Application) -> Explanation:
+def page_explanation(application: Application, *, known: Decision | None = None) -> Explanation:
     """`explanation` for a page or an API answer: each rule named in the reader's language. The decision keeps the Indonesian
     title it was taken under; an English reader gets the rule's English title (`rulebook.rule_titles`), or that
     stored title when no version of the rules knows the rule. Letters quote the stored titles (pamong.documents)."""
-    explained = explanation(application)
+    explained = explanation(application, known=known)
     if not explained.rules or not reader_is_english():
         return explained
     titles = rulebook.rule_titles(application.service.slug)

@@ -128,19 +128,23 @@ def _create_once(lookup: dict[str, Any], **fields: Any) -> tuple[Letter, bool]:
     unique constraints hold even when two callers race. Returns (letter, made now). The insert is tried first
     (in a savepoint): nearly every call is the first for its decision, and a read before it would cost every
     automatic decision a query to save the rare second call an insert that fails."""
-    application = fields["application"]
     try:
         with transaction.atomic():
-            letter = Letter.objects.create(
-                code=new_code(),
-                masked_name=mask_name(citizen_name(application.applicant)),
-                language=letter_language(application.applicant),
-                created_at=timezone.now(),
-                **fields,
-            )
+            letter = _new_letter(**fields)
     except IntegrityError:  # another caller queued it first
         return Letter.objects.get(**lookup), False
     return letter, True
+
+
+def _new_letter(**fields: Any) -> Letter:
+    applicant = fields["application"].applicant
+    return Letter.objects.create(
+        code=new_code(),
+        masked_name=mask_name(citizen_name(applicant)),
+        language=letter_language(applicant),
+        created_at=timezone.now(),
+        **fields,
+    )
 
 
 def queue_product(*, decision: Decision) -> Letter:
@@ -186,23 +190,28 @@ def queue_letter(*, decision: Decision, batch: Batch | None = None, enqueue: boo
     same transaction: the verification page says so at once, and links the replacement once it is issued."""
     # No savepoint of its own: inside the decision's transaction a failure here rolls the decision back anyway
     # (two statements fewer in every automatic decision); _create_once keeps the savepoint its race needs.
+    fields = {
+        "application": decision.application,
+        "decision": decision,
+        "kind": letter_kind(decision),
+        "outcome": decision.outcome,
+        "batch": batch,
+    }
     with transaction.atomic(savepoint=False):
-        letter, made = _create_once(
-            {"decision": decision, "document": Letter.Document.LETTER},
-            application=decision.application,
-            decision=decision,
-            kind=letter_kind(decision),
-            outcome=decision.outcome,
-            batch=batch,
-        )
-        if not made:
-            return letter
-        _revoke_earlier(
-            letter,
-            actor=decision.decided_by,
-            reason="Keputusan berubah setelah keberatan atau banding; surat diganti.",
-            different_outcome_only=True,
-        )
+        if decision.application.filed_now:
+            # Decided as it was filed, in this transaction: nobody else knows the decision yet (no race, so no
+            # savepoint), and a new application has no earlier letter to revoke.
+            letter = _new_letter(**fields)
+        else:
+            letter, made = _create_once({"decision": decision, "document": Letter.Document.LETTER}, **fields)
+            if not made:
+                return letter
+            _revoke_earlier(
+                letter,
+                actor=decision.decided_by,
+                reason="Keputusan berubah setelah keberatan atau banding; surat diganti.",
+                different_outcome_only=True,
+            )
     if enqueue:
         transaction.on_commit(lambda: issue_letter_task(letter.pk))
     return letter

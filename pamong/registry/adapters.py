@@ -244,8 +244,8 @@ class DapodikAdapter(LocalAdapter):
 
     def value(self, name: str, person: Person | None, context: Mapping[str, Any]) -> object:
         assert person is not None
-        # The members come with their enrolments (prefetched), shared with the other adapters of this gathering.
-        return sum(1 for member in _members(context, person.household) if member.enrollments.all())
+        # The members come with their enrolment (`in_school`), shared with the other adapters of this gathering.
+        return sum(1 for member in _members(context, person.household) if member.in_school)
 
 
 LOCAL_ADAPTERS: dict[str, LocalAdapter] = {

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 
+from django.db.models import Exists, OuterRef
 from django.utils import timezone
 
 from pamong.core.crypto import blind_index
 
-from .models import Household, Person, ReferenceDataset, Region
+from .models import Household, Person, ReferenceDataset, Region, SchoolEnrollment
 from .nik import NikInfo, mask_nik, normalize_nik, parse_nik
 from .synthetic import age_on
 
@@ -28,7 +29,14 @@ def person_by_nik(nik: str) -> Person | None:
 
 
 def household_members(household: Household) -> list[Person]:
-    return list(Person.objects.filter(household=household).prefetch_related("enrollments"))
+    """The members as facts and summaries count them: birth date, NIK blind index, and `in_school` (enrolled
+    in Dapodik), in one query. Their names and NIKs are not read, so not decrypted."""
+    enrolled = SchoolEnrollment.objects.filter(person=OuterRef("pk"))
+    return list(
+        Person.objects.filter(household=household)
+        .only("household_id", "birth_date", "nik_index")
+        .annotate(in_school=Exists(enrolled))
+    )
 
 
 def district_exists(code: str) -> bool:
@@ -74,7 +82,7 @@ def person_summary(person: Person, *, today: dt.date | None = None) -> dict[str,
             "village": names.get(household.village_code, ""),
             "members": len(members),
             "elderly": sum(1 for m in members if age_on(m.birth_date, today) >= 60),
-            "in_school": sum(1 for m in members if m.enrollments.all()),
+            "in_school": sum(1 for m in members if m.in_school),
             "in_dtsen": household.in_dtsen,
             "welfare_decile": household.welfare_decile,
         },

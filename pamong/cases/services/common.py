@@ -85,6 +85,8 @@ def record_decision(
         )
         if entry.index != index:  # cannot happen under the lock; never keep a pointer to another entry
             raise RuntimeError(f"audit entry {entry.index} appended where {index} was reserved")
+    if final:
+        application.decided_now = decision
     return decision
 
 

@@ -470,32 +470,42 @@ def _write(
     idempotency_key: str,
     consent: dict[str, Any] | None,
 ) -> tuple[Application, bool]:
-    """The write transaction: the applicant (made at the counter if new), the application, its decision."""
-    try:
-        with transaction.atomic():
-            application = _file(
-                prepared,
-                actor=actor,
-                applicant=applicant(),
-                channel=channel,
-                idempotency_key=idempotency_key,
-                consent=consent,
-            )
-            record_rule_run(application, prepared.run)
-    except IntegrityError:
-        # A concurrent retry with the same key won the race: answer as if we had been second.
-        first = replay()
-        if first is None:
-            raise
-        return first, False
-    return application, True
+    """The write transaction: the applicant (made at the counter if new), the application, its decision. The
+    reference is drawn without a read: the unique constraint refuses a taken one, and the filing is written
+    again with a new draw (a query saved on every filing for a collision that 40 random bits make rare)."""
+    for _draw in range(REFERENCE_DRAWS):
+        reference = draw_reference(prepared.today)
+        try:
+            with transaction.atomic():
+                application = _file(
+                    prepared,
+                    reference=reference,
+                    actor=actor,
+                    applicant=applicant(),
+                    channel=channel,
+                    idempotency_key=idempotency_key,
+                    consent=consent,
+                )
+                record_rule_run(application, prepared.run)
+        except IntegrityError:
+            # A concurrent retry with the same key won the race: answer as if we had been second.
+            first = replay()
+            if first is not None:
+                return first, False
+            if not Application.objects.filter(reference=reference).exists():
+                raise
+            continue  # the reference drawn was taken: draw again
+        return application, True
+    raise Conflict(_("No application number could be made; try again."), code="reference_exhausted")
 
 
-def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, consent) -> Application:
+def _file(
+    prepared: Prepared, *, reference: str, actor, applicant, channel, idempotency_key, consent
+) -> Application:
     service = prepared.service
     refuse_duplicate(service, applicant)  # again inside the transaction: a concurrent filing may have won
     application = Application.objects.create(
-        reference=new_reference(prepared.today),
+        reference=reference,
         service=service,
         applicant=applicant,
         channel=channel,
@@ -510,6 +520,7 @@ def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, con
         idempotency_key=idempotency_key,
         request_digest=prepared.digest,
     )
+    application.filed_now = True
     audit.record_event(
         actor=actor,
         action=Action.APPLICATION_SUBMITTED,
@@ -531,12 +542,19 @@ def _file(prepared: Prepared, *, actor, applicant, channel, idempotency_key, con
 REFERENCE_ALPHABET = "0123456789ABCDEFGHJKMNPQRSTVWXYZ"
 
 
+REFERENCE_DRAWS = 10
+
+
+def draw_reference(today: dt.date) -> str:
+    """PMG-YYYYMMDD-XXXXXXXX: 40 random bits a day. Collisions are rare but possible at national scale, so the
+    callers draw again when the unique constraint (or a read) finds it taken."""
+    return f"PMG-{today:%Y%m%d}-" + "".join(secrets.choice(REFERENCE_ALPHABET) for _letter in range(8))
+
+
 def new_reference(today: dt.date) -> str:
-    """PMG-YYYYMMDD-XXXXXXXX: 40 random bits a day. Collisions are rare but possible at national scale, so a
-    taken reference is drawn again (the unique constraint is the final guard)."""
-    for _attempt in range(10):
-        code = "".join(secrets.choice(REFERENCE_ALPHABET) for _letter in range(8))
-        reference = f"PMG-{today:%Y%m%d}-{code}"
+    """A reference not taken yet (read first), for a record filed outside `_write` (a complaint)."""
+    for _attempt in range(REFERENCE_DRAWS):
+        reference = draw_reference(today)
         if not Application.objects.filter(reference=reference).exists():
             return reference
     raise Conflict(_("No application number could be made; try again."), code="reference_exhausted")

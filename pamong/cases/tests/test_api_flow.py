@@ -355,6 +355,35 @@ def test_a_taken_reference_is_drawn_again(world, monkeypatch):
     assert services.new_reference(dt.date(2026, 3, 9)) == "PMG-20260309-BBBBBBBB"
 
 
+def test_a_filing_whose_drawn_reference_is_taken_is_written_again_under_a_new_one(
+    world, client_for, monkeypatch
+):
+    today = deadlines.local_today()
+    taken = Application.objects.create(
+        reference=f"PMG-{today:%Y%m%d}-AAAAAAAA",
+        service=world.kk,
+        applicant=world.denied,
+        channel="web",
+        status="under_review",
+        filed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
+        completed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
+        decision_due=dt.date(2026, 3, 10),
+    )
+    entries_before = AuditEntry.objects.count()
+    draws = iter([taken.reference, f"PMG-{today:%Y%m%d}-BBBBBBBB"])
+    monkeypatch.setattr(submission, "draw_reference", lambda day: next(draws))
+
+    response = apply(client_for(world.warga), "bansos-pkh", world.forms[world.niks.WARGA_NIK])
+
+    assert response.status_code == 201
+    body = response.json()
+    assert (body["reference"], body["status"]) == (f"PMG-{today:%Y%m%d}-BBBBBBBB", "granted")
+    # The first attempt left nothing behind: one new application, and only the second attempt's two entries.
+    assert Application.objects.exclude(pk=taken.pk).count() == 1
+    assert AuditEntry.objects.count() == entries_before + 2
+    assert body["decision"]["audit_index"] == entries_before + 1
+
+
 def test_appeal_after_an_upheld_objection_decided_by_the_supervisor(world, client_for):
     citizen = client_for(world.denied)
     body = refused_after_notice(citizen)

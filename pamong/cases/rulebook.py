@@ -18,6 +18,7 @@ from django.utils import timezone
 from django.utils.translation import get_language, gettext
 
 from pamong.catalog import selectors as catalog_selectors
+from pamong.core import generations
 from pamong.rules import RuleSet, load_rule_set_text, load_rule_sets, select_version
 
 from . import safeguards
@@ -36,7 +37,14 @@ def _published(draft_id: int, content_hash: str, yaml_text: str) -> RuleSet:
 
 def rule_sets_for(service_slug: str) -> tuple[RuleSet, ...]:
     """The pack's baseline versions (in force since installation) and the published ones. A pack version loaded
-    later is not read from its file: it decides only once published after four-eyes approval (issue 13)."""
+    later is not read from its file: it decides only once published after four-eyes approval (issue 13). Read
+    once per generation of the "rules" tables (pamong.core.generations)."""
+    # The pack directory and the installed safeguards (swapped by tests) are part of what is read, so of the key.
+    key = ("rule_sets", service_slug, str(settings.PACKS_DIR), safeguards.current())
+    return generations.cached("rules", key, lambda: _read_rule_sets(service_slug))
+
+
+def _read_rule_sets(service_slug: str) -> tuple[RuleSet, ...]:
     baseline = catalog_selectors.baseline_rule_versions(service_slug)
     in_pack = tuple(r for r in pack_rule_sets(service_slug) if (r.version_id, r.content_hash) in baseline)
     published = tuple(_published(*row) for row in safeguards.current().published_rule_versions(service_slug))

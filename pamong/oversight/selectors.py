@@ -16,6 +16,7 @@ from django.utils.translation import gettext, gettext_lazy
 from pamong.accounts import roles
 from pamong.cases import rulebook
 from pamong.cases.models import Application, Decision
+from pamong.core import generations
 from pamong.registry.models import Person
 from pamong.registry.nik import NikError, parse_nik
 
@@ -27,12 +28,22 @@ REGION_LEVEL = 4  # spike detection and the charts group by regency/city (4 digi
 
 def open_breaker_rule_ids(*, service_slug: str, region_code: str | None) -> frozenset[str]:
     """Rule ids whose breaker is open for this service and region (a breaker's region is a prefix of the
-    application's region; no region = every region). One query; the decision path calls it every time."""
-    rows = CircuitBreaker.objects.filter(service__slug=service_slug, closed_at__isnull=True).values_list(
-        "rule_id", "region_code"
+    application's region; no region = every region). The decision path asks every time: the open breakers are
+    read once per generation of the "rules" tables (pamong.core.generations), which any write to a breaker
+    changes in its own transaction, so a breaker holds its rules from the moment it is committed."""
+    rows = generations.cached(
+        "rules", ("open_breakers", service_slug), lambda: _open_breakers_of(service_slug)
     )
     region = region_code or ""
     return frozenset(rule for rule, prefix in rows if not prefix or region.startswith(prefix))
+
+
+def _open_breakers_of(service_slug: str) -> tuple[tuple[str, str], ...]:
+    return tuple(
+        CircuitBreaker.objects.filter(service__slug=service_slug, closed_at__isnull=True).values_list(
+            "rule_id", "region_code"
+        )
+    )
 
 
 def open_breakers(*, service=None, agency_id: int | None = None) -> QuerySet[CircuitBreaker]:

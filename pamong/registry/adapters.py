@@ -27,6 +27,7 @@ from django.db import DatabaseError
 from django.utils import timezone
 from django.utils.translation import gettext_noop as _
 
+from pamong.core import generations
 from pamong.core.errors import Text, stored
 
 from . import selectors
@@ -144,6 +145,10 @@ def _members(context: Mapping[str, Any], household) -> list[Person]:
 
 
 def _population_label() -> str:
+    return generations.cached("reference", "population_label", _read_population_label)
+
+
+def _read_population_label() -> str:
     dataset = selectors.latest_dataset(ReferenceDataset.Name.POPULATION)
     return f"{dataset.pk}:{dataset.sha256}" if dataset else ""
 

@@ -3,6 +3,7 @@ the facts a rule set declares (form + registry adapters + reference tables), eac
 
 from __future__ import annotations
 
+import copy
 import csv
 import datetime as dt
 import hashlib
@@ -21,6 +22,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_noop as _
 
 from pamong.audit.services import actor_label
+from pamong.core import generations
 from pamong.core.errors import ApplicationError, Text, stored
 
 from . import convert, demo, selectors
@@ -383,9 +385,15 @@ class ReferenceTables:
 
 def reference_tables(names: Iterable[str], on_date: dt.date) -> ReferenceTables:
     """Each named table as {key: value} with the rows in force on `on_date`, and where they came from.
-    Known tables: poverty_line ({regency code "3273": rupiah}) and kbli_risk ({"56102": "rendah"})."""
+    Known tables: poverty_line ({regency code "3273": rupiah}) and kbli_risk ({"56102": "rendah"}). Read once
+    per generation of the reference data (pamong.core.generations); each caller gets its own copy."""
+    key = ("tables", tuple(sorted(set(names))), on_date)
+    return copy.deepcopy(generations.cached("reference", key, lambda: _read_tables(key[1], on_date)))
+
+
+def _read_tables(names: tuple[str, ...], on_date: dt.date) -> ReferenceTables:
     result = ReferenceTables(tables={}, provenance={})
-    for name in sorted(set(names)):
+    for name in names:
         model = _TABLES.get(name)
         if model is None:
             result.tables[name] = {}

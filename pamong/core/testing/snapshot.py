@@ -23,6 +23,8 @@ from django.core.management.color import no_style
 from django.db import DEFAULT_DB_ALIAS, connections, transaction
 from django.db.models import Model
 
+from pamong.core import generations
+
 
 class SnapshotError(RuntimeError):
     """The build changed rows that existed before it: a snapshot of the added rows would not reproduce it."""
@@ -52,6 +54,8 @@ def _models(using: str) -> list[type[Model]]:
     found = []
     for model in apps.get_models(include_auto_created=True):
         table = model._meta.db_table
+        if table == generations.TABLE:  # kept by the database's own triggers as the other tables change
+            continue
         if model._meta.managed and not model._meta.proxy and table in existing and table not in seen:
             seen.add(table)
             found.append(model)

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from dataclasses import dataclass
 from typing import Any
 
 from django.db import transaction
@@ -23,6 +24,7 @@ from pamong.cases.models import Application, Decision
 from pamong.cases.selectors import final_decision
 from pamong.catalog.models import Agency
 from pamong.catalog.selectors import service_get
+from pamong.core import generations
 from pamong.core.errors import NotFound, ValidationFailed
 from pamong.core.ratelimit import parse_rate
 from pamong.notify import services as notify
@@ -225,15 +227,32 @@ def event_payload(
     }
 
 
+@dataclass(frozen=True)
+class Subscriber:
+    source: str
+    url: str
+    secret: str
+    events: frozenset[str]
+
+
+def active_subscribers(agency_id: int) -> tuple[Subscriber, ...]:
+    """The agency's active subscribers, read once per generation of the subscriptions table (every decision
+    asks; pamong.core.generations)."""
+    return generations.cached("webhooks", ("active", agency_id), lambda: _read_subscribers(agency_id))
+
+
+def _read_subscribers(agency_id: int) -> tuple[Subscriber, ...]:
+    return tuple(
+        Subscriber(source=s.source, url=s.url, secret=s.secret, events=frozenset(s.events))
+        for s in WebhookSubscription.objects.filter(agency_id=agency_id, active=True)
+    )
+
+
 def on_application_change(application: Application, *, change: str, decision: Decision | None = None) -> None:
     """The listener on cases' port: one outbox row per subscriber of the application's agency that wants this
     event, in the caller's transaction (delivered after commit, with retries, pamong.notify)."""
     event = Event.DECIDED if change in events.DECISION_CHANGES else Event.STATUS_CHANGED
-    subscribers = [
-        s
-        for s in WebhookSubscription.objects.filter(agency_id=application.service.agency_id, active=True)
-        if event in s.events
-    ]
+    subscribers = [s for s in active_subscribers(application.service.agency_id) if event in s.events]
     if not subscribers:
         return
     body = json.dumps(

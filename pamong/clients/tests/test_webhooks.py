@@ -23,6 +23,7 @@ from pamong.cases import services as cases
 from pamong.cases.models import Decision
 from pamong.catalog.models import Agency
 from pamong.clients.models import WebhookSubscription
+from pamong.core import generations
 from pamong.notify.models import WebhookDelivery
 from pamong.notify.tests.receiver import start_receiver
 from pamong.registry import demo
@@ -304,4 +305,21 @@ def test_a_disabled_subscriber_gets_nothing_more_and_its_pending_deliveries_stop
         form=dict(world.forms[demo.WARGA_NIK]),
         idempotency_key="second",
     )
+    assert WebhookDelivery.objects.count() == 1
+
+
+def test_a_subscriber_registered_after_a_decision_receives_the_next_one(world, admin, client):
+    world.bansos.repeat_allowed = True  # the same citizen files twice
+    world.bansos.save(update_fields=["repeat_allowed"])
+
+    def decide(key: str) -> None:
+        form = dict(world.forms[demo.WARGA_NIK])
+        cases.submit_application(
+            actor=world.warga, service=world.bansos, applicant=world.warga, form=form, idempotency_key=key
+        )
+
+    assert generations.current_token("webhooks") is not None  # the subscribers are cached, not read each time
+    decide("before")  # nobody subscribed yet (and the process remembers that)
+    subscribe(client, admin, "https://sistem.contoh.go.id/hook", ["application.decided"])
+    decide("after")
     assert WebhookDelivery.objects.count() == 1

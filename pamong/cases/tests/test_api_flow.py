@@ -337,30 +337,10 @@ def test_unauthenticated_requests_are_401(client, world):
     assert apply(client, "bansos-pkh", {}).status_code == 401
 
 
-def test_a_taken_reference_is_drawn_again(world, monkeypatch):
-    draws = iter("AAAAAAAA" + "AAAAAAAA" + "BBBBBBBB")
-    monkeypatch.setattr(submission.secrets, "choice", lambda alphabet: next(draws))
-    first = services.new_reference(dt.date(2026, 3, 9))
-    Application.objects.create(
-        reference=first,
-        service=world.kk,
-        applicant=world.warga,
-        channel="web",
-        status="under_review",
-        filed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
-        completed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
-        decision_due=dt.date(2026, 3, 10),
-    )
-    assert first == "PMG-20260309-AAAAAAAA"
-    assert services.new_reference(dt.date(2026, 3, 9)) == "PMG-20260309-BBBBBBBB"
-
-
-def test_a_filing_whose_drawn_reference_is_taken_is_written_again_under_a_new_one(
-    world, client_for, monkeypatch
-):
-    today = deadlines.local_today()
-    taken = Application.objects.create(
-        reference=f"PMG-{today:%Y%m%d}-AAAAAAAA",
+def application_with_reference(world, reference: str) -> Application:
+    """Another citizen's application that holds `reference`."""
+    return Application.objects.create(
+        reference=reference,
         service=world.kk,
         applicant=world.denied,
         channel="web",
@@ -369,6 +349,22 @@ def test_a_filing_whose_drawn_reference_is_taken_is_written_again_under_a_new_on
         completed_at=dt.datetime(2026, 3, 9, tzinfo=dt.UTC),
         decision_due=dt.date(2026, 3, 10),
     )
+
+
+def test_a_taken_reference_is_drawn_again(world, monkeypatch):
+    draws = iter("AAAAAAAA" + "AAAAAAAA" + "BBBBBBBB")
+    monkeypatch.setattr(submission.secrets, "choice", lambda alphabet: next(draws))
+    first = services.new_reference(dt.date(2026, 3, 9))
+    application_with_reference(world, first)
+    assert first == "PMG-20260309-AAAAAAAA"
+    assert services.new_reference(dt.date(2026, 3, 9)) == "PMG-20260309-BBBBBBBB"
+
+
+def test_a_filing_whose_drawn_reference_is_taken_is_written_again_under_a_new_one(
+    world, client_for, monkeypatch
+):
+    today = deadlines.local_today()
+    taken = application_with_reference(world, f"PMG-{today:%Y%m%d}-AAAAAAAA")
     entries_before = AuditEntry.objects.count()
     draws = iter([taken.reference, f"PMG-{today:%Y%m%d}-BBBBBBBB"])
     monkeypatch.setattr(submission, "draw_reference", lambda day: next(draws))

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from django.db.models import QuerySet
+from django.utils import timezone
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
@@ -398,12 +399,27 @@ def deciding_facts(application: Application) -> list[dict[str, Any]]:
                 "source": source,
                 "source_text": source_label(source),
                 "as_of": provenance.get("fetched_at") or recorded.get("on_date"),
+                "as_of_text": as_of_text(provenance.get("fetched_at") or recorded.get("on_date")),
                 "value": shown,
                 "registry": source.startswith("registry:"),
                 "disputed": name in open_disputes,
             }
         )
     return rows
+
+
+def as_of_text(stamp: str | None) -> str:
+    """When a fact was read, as the reader's date on the agency's calendar: a registry's UTC time of reading
+    ("2026-12-01T17:55:12Z" is 2 Desember 2026 in Jakarta) or the filing date, never a raw ISO string."""
+    if not stamp:
+        return ""
+    try:
+        moment = dt.datetime.fromisoformat(stamp.replace("Z", "+00:00"))
+    except ValueError:
+        return ""
+    if moment.tzinfo is not None:
+        return reader_date(timezone.localtime(moment).date())
+    return reader_date(moment.date())
 
 
 def fact_value_text(value: Any, type_name: str) -> str:

@@ -7,6 +7,7 @@ import datetime as dt
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.utils import translation
 
 from pamong.audit.models import AuditEntry
 from pamong.cases import deadlines, selectors, services
@@ -318,3 +319,12 @@ def test_the_data_that_decided_is_named_and_written_in_the_readers_language(worl
     assert "Rp4,500,000" in shown["en"] and "Rp4.500.000" in shown["id"]
     assert "Dukcapil (population register)" in shown["en"]
     assert "Dukcapil (data kependudukan)" in shown["id"]
+
+
+@pytest.mark.parametrize(("language", "expected"), [("id", "2 Desember 2026"), ("en", "2 December 2026")])
+def test_a_fact_is_dated_on_the_agencys_calendar_in_the_readers_words(language, expected):
+    # Read by a registry at 17:55 UTC: already 2 December in Jakarta (UTC+7), never the raw "2026-12-01".
+    with translation.override(language):
+        assert selectors.as_of_text("2026-12-01T17:55:12Z") == expected
+        assert selectors.as_of_text("2026-12-02") == expected  # a filing date, already on the calendar
+        assert selectors.as_of_text("") == "" and selectors.as_of_text("garbled") == ""

@@ -57,12 +57,6 @@ def current_token(family: str) -> int | None:
     return None if row is None else int(row[0])
 
 
-def forget_all() -> None:
-    """Drop every cached value (a test that changes what the triggers cannot see, such as settings)."""
-    with _lock:
-        _held.clear()
-
-
 # --- the triggers, installed by each app's migration for its own tables -------------------------------------
 _SQLITE_BUMP = (
     "INSERT INTO core_generation (family, token) VALUES ('{family}', random()) "
